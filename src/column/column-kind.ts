@@ -1,0 +1,46 @@
+import { assertNever } from '../common/assert.ts'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType } from '../schema/data-type.ts'
+import type { ColumnKind } from './column.ts'
+
+/** The column kind that stores a field of the given schema. */
+export function columnKindOf(field: Pick<FieldSchema, 'dataType'>): ColumnKind {
+  const t = field.dataType
+  switch (t) {
+    case DataType.Bool:
+      return 'bool'
+    case DataType.Int8:
+      return 'int8'
+    case DataType.Int16:
+      return 'int16'
+    case DataType.Int32:
+      return 'int32'
+    case DataType.Int64:
+      return 'int64'
+    case DataType.Float:
+      return 'float'
+    case DataType.Double:
+      return 'double'
+    case DataType.VarChar:
+    case DataType.String:
+      return 'varchar'
+    case DataType.JSON:
+      return 'json'
+    case DataType.Array:
+      return 'array'
+    case DataType.FloatVector:
+      return 'floatVector'
+    case DataType.BinaryVector:
+      return 'binaryVector'
+    case DataType.Float16Vector:
+      return 'float16Vector'
+    case DataType.BFloat16Vector:
+      return 'bfloat16Vector'
+    case DataType.SparseFloatVector:
+      return 'sparseVector'
+    case DataType.None:
+      throw new Error('DataType.None has no column')
+    default:
+      return assertNever(t, 'data type')
+  }
+}

@@ -1,0 +1,42 @@
+import type { Bitset } from '../common/bitset.ts'
+
+/** A sparse vector row: ascending indices and their values. */
+export interface SparseRow {
+  readonly indices: Uint32Array
+  readonly values: Float32Array
+}
+
+/**
+ * One column of `rowCount` values, one typed array per numeric type.
+ * `validBits` (1 = the row has a value) is present only for nullable fields; a null row holds a
+ * placeholder (0, '', null) in `values`. Vectors are flat with a fixed stride.
+ */
+export type Column =
+  | { readonly kind: 'bool'; readonly values: Uint8Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'int8'; readonly values: Int8Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'int16'; readonly values: Int16Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'int32'; readonly values: Int32Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'int64'; readonly values: BigInt64Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'float'; readonly values: Float32Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'double'; readonly values: Float64Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'varchar'; readonly values: string[]; readonly validBits: Bitset | null }
+  /** Parsed JSON values; `$meta` (dynamic keys) is a json column of objects. */
+  | { readonly kind: 'json'; readonly values: unknown[]; readonly validBits: Bitset | null }
+  /** Arrays of scalars; int64 elements as bigint. */
+  | { readonly kind: 'array'; readonly values: unknown[][]; readonly validBits: Bitset | null }
+  /** dim floats per row. */
+  | { readonly kind: 'floatVector'; readonly dim: number; readonly values: Float32Array }
+  /** dim bits per row, dim/8 bytes. */
+  | { readonly kind: 'binaryVector'; readonly dim: number; readonly values: Uint8Array }
+  /** dim IEEE half (or bfloat16) values per row, raw 16-bit patterns. */
+  | { readonly kind: 'float16Vector'; readonly dim: number; readonly values: Uint16Array }
+  | { readonly kind: 'bfloat16Vector'; readonly dim: number; readonly values: Uint16Array }
+  | { readonly kind: 'sparseVector'; readonly values: SparseRow[] }
+
+export type ColumnKind = Column['kind']
+
+/** A batch of rows as columns, keyed by field name (`$meta` for dynamic keys). */
+export interface ColumnBatch {
+  readonly rowCount: number
+  readonly columns: ReadonlyMap<string, Column>
+}

@@ -1,0 +1,72 @@
+/**
+ * Milvus error codes (`pkg/util/merr/errors.go`), grouped by hundreds as Milvus does.
+ * Values equal the wire numbers; `legacy` is the old `common.ErrorCode` enum the Node SDK still reads.
+ */
+export const ErrorCode = {
+  Success: 0,
+  NotReady: 1,
+  ServiceUnavailable: 2,
+  RequestLimit: 4,
+  Timeout: 5,
+  RateLimit: 8,
+  CollectionNotFound: 100,
+  CollectionNotLoaded: 101,
+  CollectionAlreadyExists: 102,
+  PartitionNotFound: 200,
+  PartitionNotLoaded: 201,
+  IndexNotFound: 700,
+  DatabaseNotFound: 800,
+  ParameterInvalid: 1100,
+  ParameterMissing: 1101,
+  ParameterTooLarge: 1102,
+  FieldNotFound: 1700,
+  OperationNotSupported: 3000,
+  IoFailed: 2100,
+  MemoryQuotaExhausted: 9,
+  Unexpected: 65535,
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** Base message of each code: Milvus prints `<detail>: <base>[k=v]`. */
+export const errorBase: Readonly<Record<ErrorCode, string>> = {
+  0: 'success',
+  1: 'service not ready',
+  2: 'service unavailable',
+  4: 'request limit exceeded',
+  5: 'request timeout',
+  8: 'rate limit exceeded',
+  9: 'memory quota exceeded',
+  100: 'collection not found',
+  101: 'collection not loaded',
+  102: 'collection already exists',
+  200: 'partition not found',
+  201: 'partition not loaded',
+  700: 'index not found',
+  800: 'database not found',
+  1100: 'invalid parameter',
+  1101: 'missing parameter',
+  1102: 'parameter too large',
+  1700: 'field not found',
+  2100: 'io failed',
+  3000: 'operation not supported',
+  65535: 'unexpected error',
+}
+
+/** Codes a client may retry unchanged. */
+export const retriableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([1, 2, 4, 5, 8, 9])
+
+/**
+ * The legacy `common.ErrorCode` the Node SDK checks (`status.error_code !== 'Success'`).
+ * Only the distinctions clients use are kept; everything else is UnexpectedError (1).
+ */
+export const legacyErrorCode: Readonly<Partial<Record<ErrorCode, string>>> = {
+  0: 'Success',
+  100: 'CollectionNotExists',
+  1100: 'IllegalArgument',
+  1101: 'IllegalArgument',
+  1102: 'IllegalArgument',
+  8: 'RateLimit',
+  9: 'MemoryQuotaExhausted',
+  3000: 'UnexpectedError',
+  700: 'IndexNotExist',
+}

@@ -1,0 +1,275 @@
+import { errors } from '../errors/errors.ts'
+import {
+  DataType,
+  dataTypeName,
+  isDenseVectorType,
+  isScalarElementType,
+  isVectorType,
+  parseDataType,
+} from './data-type.ts'
+import { limits } from './limits.ts'
+import { validateName } from './name-rules.ts'
+
+/** Name of the hidden JSON field that holds the keys of a dynamic schema. */
+export const META_FIELD = '$meta'
+
+/** One field of a collection, camelCase inside the engine. */
+export interface FieldSchema {
+  readonly fieldId: number
+  readonly name: string
+  readonly dataType: DataType
+  readonly description: string
+  readonly isPrimaryKey: boolean
+  readonly autoId: boolean
+  /** Vector dimension (BinaryVector: bits). */
+  readonly dim?: number
+  readonly maxLength?: number
+  readonly maxCapacity?: number
+  readonly elementType?: DataType
+  /** Already type-checked; int64 defaults are bigint. */
+  readonly defaultValue?: unknown
+  readonly nullable: boolean
+  readonly isPartitionKey: boolean
+  readonly isDynamic: boolean
+}
+
+export interface CollectionSchema {
+  readonly name: string
+  readonly description: string
+  readonly fields: readonly FieldSchema[]
+  readonly enableDynamicField: boolean
+  /** Partitions created for a partition-key collection. */
+  readonly numPartitions: number
+}
+
+/** Untyped field description as callers give it (camelCase, already read off the wire form). */
+export interface FieldSpec {
+  name?: unknown
+  dataType?: unknown
+  description?: unknown
+  isPrimaryKey?: unknown
+  autoId?: unknown
+  dim?: unknown
+  maxLength?: unknown
+  maxCapacity?: unknown
+  elementType?: unknown
+  defaultValue?: unknown
+  nullable?: unknown
+  isPartitionKey?: unknown
+  isDynamic?: unknown
+}
+
+export interface SchemaSpec {
+  name: string
+  description?: string
+  fields: readonly FieldSpec[]
+  enableDynamicField?: boolean
+  numPartitions?: number
+}
+
+/** Validates a schema description and returns the frozen schema; throws 1100 naming the field. */
+export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
+  const name = validateName(spec.name, 'collection')
+  const specs = spec.fields.filter((f) => f.isDynamic !== true && f.name !== META_FIELD)
+  if (specs.length === 0) throw errors.invalid('schema does not contain any field')
+  if (specs.length > limits.fieldCountMax) {
+    throw errors.invalid(`maximum field's number should be limited to ${limits.fieldCountMax}`)
+  }
+  const fields = specs.map((f, i) => createFieldSchema(f, 100 + i))
+  checkFieldSet(fields)
+  const hasPartitionKey = fields.some((f) => f.isPartitionKey)
+  const numPartitions = hasPartitionKey ? checkNumPartitions(spec.numPartitions) : 0
+  return Object.freeze({
+    name,
+    description: spec.description ?? '',
+    fields: Object.freeze(fields),
+    enableDynamicField: spec.enableDynamicField === true,
+    numPartitions,
+  })
+}
+
+function checkNumPartitions(n: number | undefined): number {
+  if (n === undefined || n === 0) return limits.partitionKeyPartitionsDefault
+  if (!Number.isInteger(n) || n < 1 || n > limits.partitionKeyPartitionsMax) {
+    throw errors.invalid(`num_partitions should be in [1, ${limits.partitionKeyPartitionsMax}], got ${n}`)
+  }
+  return n
+}
+
+function checkFieldSet(fields: FieldSchema[]): void {
+  const names = new Set<string>()
+  for (const f of fields) {
+    if (names.has(f.name)) throw errors.invalid(`duplicated field name: ${f.name}`)
+    names.add(f.name)
+  }
+  const pks = fields.filter((f) => f.isPrimaryKey)
+  if (pks.length === 0) throw errors.invalid('primary key is not specified')
+  if (pks.length > 1) throw errors.invalid('there are more than one primary key')
+  const vectors = fields.filter((f) => isVectorType(f.dataType))
+  if (vectors.length === 0) throw errors.invalid('schema does not contain vector field')
+  if (vectors.length > limits.vectorFieldCountMax) {
+    throw errors.invalid(`maximum vector field's number should be limited to ${limits.vectorFieldCountMax}`)
+  }
+  if (fields.filter((f) => f.isPartitionKey).length > 1) {
+    throw errors.invalid('there are more than one partition key')
+  }
+}
+
+function createFieldSchema(f: FieldSpec, fieldId: number): FieldSchema {
+  const name = validateName(f.name, 'field')
+  const dataType = parseDataType(f.dataType)
+  if (dataType === undefined || dataType === DataType.None || dataType === DataType.String) {
+    throw errors.invalid(`field data type ${String(f.dataType)} is not supported`, { field: name })
+  }
+  const isPrimaryKey = f.isPrimaryKey === true
+  const autoId = f.autoId === true
+  const nullable = f.nullable === true
+  const isPartitionKey = f.isPartitionKey === true
+  const field: {
+    -readonly [K in keyof FieldSchema]: FieldSchema[K]
+  } = {
+    fieldId,
+    name,
+    dataType,
+    description: typeof f.description === 'string' ? f.description : '',
+    isPrimaryKey,
+    autoId,
+    nullable,
+    isPartitionKey,
+    isDynamic: false,
+  }
+  if (isPrimaryKey) checkPrimaryKey(name, dataType, f)
+  if (autoId && !isPrimaryKey) throw errors.invalid(`only primary field can speficy AutoID with true, field name = ${name}`)
+  if (isDenseVectorType(dataType)) field.dim = checkDim(name, dataType, f.dim)
+  if (dataType === DataType.VarChar || (dataType === DataType.Array && parseDataType(f.elementType) === DataType.VarChar)) {
+    field.maxLength = checkMaxLength(name, f.maxLength)
+  }
+  if (dataType === DataType.Array) {
+    field.elementType = checkElementType(name, f.elementType)
+    field.maxCapacity = checkMaxCapacity(name, f.maxCapacity)
+  }
+  if (isPartitionKey) checkPartitionKey(name, dataType, isPrimaryKey, nullable)
+  if (nullable && (isPrimaryKey || isVectorType(dataType))) {
+    throw errors.invalid(`${isPrimaryKey ? 'primary field' : 'vector type'} not support null`, { field: name })
+  }
+  if (f.defaultValue !== undefined && f.defaultValue !== null) {
+    field.defaultValue = checkDefaultValue(field, f.defaultValue)
+  }
+  return Object.freeze(field)
+}
+
+function checkPrimaryKey(name: string, t: DataType, f: FieldSpec): void {
+  if (t !== DataType.Int64 && t !== DataType.VarChar) {
+    throw errors.invalid(`the data type of primary key should be Int64 or VarChar`, { field: name })
+  }
+  if (f.nullable === true) throw errors.invalid('primary field not support null', { field: name })
+  if (f.defaultValue !== undefined && f.defaultValue !== null) {
+    throw errors.invalid('primary field not support default_value', { field: name })
+  }
+}
+
+function toInt(x: unknown): number | undefined {
+  const n = typeof x === 'string' && x.trim() !== '' ? Number(x) : x
+  return typeof n === 'number' && Number.isInteger(n) ? n : undefined
+}
+
+function checkDim(name: string, t: DataType, raw: unknown): number {
+  const dim = toInt(raw)
+  if (dim === undefined) throw errors.invalid(`dimension is not defined in field type params of field ${name}`)
+  if (dim < 1 || dim > limits.dimMax) {
+    throw errors.invalid(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${limits.dimMax}`)
+  }
+  if (t === DataType.BinaryVector && dim % 8 !== 0) {
+    throw errors.invalid(`invalid dimension: ${dim} of field ${name}. binary vector dimension should be multiple of 8.`)
+  }
+  return dim
+}
+
+function checkMaxLength(name: string, raw: unknown): number {
+  const n = toInt(raw)
+  if (n === undefined) throw errors.invalid(`type param(max_length) should be specified for the field(${name})`)
+  if (n < 1 || n > limits.varcharLengthMax) {
+    throw errors.invalid(`the maximum length specified for the field(${name}) should be in (0, ${limits.varcharLengthMax}], but got ${n} instead`)
+  }
+  return n
+}
+
+function checkMaxCapacity(name: string, raw: unknown): number {
+  const n = toInt(raw)
+  if (n === undefined) throw errors.invalid(`type param(max_capacity) should be specified for array field ${name}`)
+  if (n < 1 || n > limits.arrayCapacityMax) {
+    throw errors.invalid(`the maximum capacity specified for a Array should be in (0, ${limits.arrayCapacityMax}], but got ${n}`, { field: name })
+  }
+  return n
+}
+
+function checkElementType(name: string, raw: unknown): DataType {
+  const t = parseDataType(raw)
+  if (t === undefined || !isScalarElementType(t)) {
+    throw errors.invalid(`element type ${String(raw)} is not supported`, { field: name })
+  }
+  return t
+}
+
+function checkPartitionKey(name: string, t: DataType, isPk: boolean, nullable: boolean): void {
+  if (isPk) throw errors.invalid('the partition key field must not be primary field', { field: name })
+  if (t !== DataType.Int64 && t !== DataType.VarChar) {
+    throw errors.invalid('the data type of partition key should be Int64 or VarChar', { field: name })
+  }
+  if (nullable) throw errors.invalid('partition key field not support nullable', { field: name })
+}
+
+function checkDefaultValue(f: FieldSchema, v: unknown): unknown {
+  const t = f.dataType
+  const bad = () =>
+    errors.invalid(`type (${dataTypeName(t)}) of field (${f.name}) is not equal to the type(${typeof v}) of default_value`)
+  if (isVectorType(t) || t === DataType.JSON || t === DataType.Array) {
+    throw errors.invalid(`${dataTypeName(t)} field does not support default_value`, { field: f.name })
+  }
+  switch (t) {
+    case DataType.Bool:
+      if (typeof v !== 'boolean') throw bad()
+      return v
+    case DataType.VarChar:
+      if (typeof v !== 'string') throw bad()
+      if (f.maxLength !== undefined && Buffer.byteLength(v) > f.maxLength) {
+        throw errors.invalid(`the length (${Buffer.byteLength(v)}) of string exceeds max length (${f.maxLength})`, { field: f.name })
+      }
+      return v
+    case DataType.Float:
+    case DataType.Double:
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad()
+      return v
+    case DataType.Int64: {
+      const b = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : undefined
+      if (b === undefined) throw bad()
+      return b
+    }
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32: {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw bad()
+      return v
+    }
+    default:
+      throw bad()
+  }
+}
+
+export function primaryField(schema: CollectionSchema): FieldSchema {
+  const f = schema.fields.find((x) => x.isPrimaryKey)
+  if (f === undefined) throw new Error('schema has no primary key')
+  return f
+}
+
+export function partitionKeyField(schema: CollectionSchema): FieldSchema | undefined {
+  return schema.fields.find((x) => x.isPartitionKey)
+}
+
+export function findField(schema: CollectionSchema, name: string): FieldSchema | undefined {
+  return schema.fields.find((x) => x.name === name)
+}
+
+export function vectorFields(schema: CollectionSchema): FieldSchema[] {
+  return schema.fields.filter((x) => isVectorType(x.dataType))
+}
