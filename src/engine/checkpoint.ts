@@ -1,0 +1,113 @@
+import type { FileStore } from '../storage/file-store.ts'
+import type { MetaStore } from '../storage/meta-store.ts'
+import type { Segment } from '../segment/segment.ts'
+import { encodeSegment } from '../segment/segment-file.ts'
+import { encodeDeletes } from '../segment/delete-file.ts'
+import type { DbState } from './db-state.ts'
+import type { Manifest, ManifestCollection, ManifestSegment } from './manifest.ts'
+
+export const SEGMENTS_DIR = 'segments'
+
+interface PendingFile {
+  readonly path: string
+  readonly bytes: Uint8Array
+}
+
+/** What a checkpoint will write: captured synchronously, so it is the state as of one LSN. */
+export interface CheckpointPlan {
+  readonly manifest: Manifest
+  readonly files: readonly PendingFile[]
+  /** Marks segments persisted once the manifest is durable. */
+  readonly commit: () => void
+}
+
+/**
+ * Captures the state at `lsn`: every segment whose rows or deletes changed since it was last
+ * persisted is encoded now (so later writes, drops or releases cannot touch what is written).
+ */
+export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): CheckpointPlan {
+  const files: PendingFile[] = []
+  const marks: (() => void)[] = []
+  const collections: ManifestCollection[] = []
+  for (const meta of state.catalog.collections.values()) {
+    const data = state.collectionById(meta.id)
+    const segments: ManifestSegment[] = []
+    for (const seg of data.segmentsOf()) {
+      if (seg.rowCount === 0) continue
+      segments.push(planSegment(seg, meta.id, files, marks))
+    }
+    collections.push({
+      id: meta.id,
+      name: meta.name,
+      schema: meta.schema,
+      createdTs: meta.createdTs,
+      loaded: meta.loaded,
+      partitions: meta.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: p.createdTs })),
+      segments,
+    })
+  }
+  const manifest: Manifest = { formatVersion: 1, checkpointLsn: lsn, lastTs, nextId: state.catalog.nextId, collections }
+  return { manifest, files, commit: () => marks.forEach((m) => m()) }
+}
+
+function planSegment(seg: Segment, collectionId: number, files: PendingFile[], marks: (() => void)[]): ManifestSegment {
+  const p = seg.persisted
+  const rowCount = seg.rowCount
+  const deleteCount = seg.deletes.count
+  const dir = `${SEGMENTS_DIR}/${collectionId}`
+  let dataFile = p.dataFile
+  if (dataFile === undefined || p.rowCount !== rowCount) {
+    dataFile = `${dir}/${seg.id}-${rowCount}.arrow`
+    files.push({ path: dataFile, bytes: encodeSegment(seg, rowCount, seg.insertRuns.prefix(rowCount), seg.state) })
+  }
+  let deleteFile = p.deleteFile
+  if (deleteCount > 0 && (deleteFile === undefined || p.deleteCount !== deleteCount)) {
+    deleteFile = `${dir}/${seg.id}-${deleteCount}.del`
+    files.push({ path: deleteFile, bytes: encodeDeletes(seg.deletes, deleteCount) })
+  }
+  const state = seg.state
+  const df = dataFile
+  const del = deleteFile
+  marks.push(() => {
+    seg.persisted = { rowCount, state, deleteCount, dataFile: df, ...(del === undefined ? {} : { deleteFile: del }) }
+  })
+  return { id: seg.id, partitionId: seg.partitionId, state, rowCount, dataFile, deleteCount, ...(deleteFile === undefined ? {} : { deleteFile }) }
+}
+
+/**
+ * Writes the plan: new files (each fsynced), then the manifest atomically. Files no manifest
+ * references any more are removed afterwards; a crash before that leaves only garbage, never a hole.
+ */
+export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan): Promise<void> {
+  for (const f of plan.files) {
+    await store.mkdirp(f.path.slice(0, f.path.lastIndexOf('/')))
+    await store.writeFile(f.path, f.bytes)
+  }
+  const dirs = new Set(plan.files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))
+  for (const d of dirs) await store.syncDir(d)
+  await meta.save(plan.manifest)
+  plan.commit()
+  await removeUnreferenced(store, plan.manifest)
+}
+
+async function removeUnreferenced(store: FileStore, manifest: Manifest): Promise<void> {
+  const live = new Set<string>()
+  const liveDirs = new Set<string>()
+  for (const c of manifest.collections) {
+    liveDirs.add(String(c.id))
+    for (const s of c.segments) {
+      live.add(s.dataFile)
+      if (s.deleteFile !== undefined) live.add(s.deleteFile)
+    }
+  }
+  for (const dir of await store.list(SEGMENTS_DIR)) {
+    if (!liveDirs.has(dir)) {
+      await store.removeDir(`${SEGMENTS_DIR}/${dir}`)
+      continue
+    }
+    for (const name of await store.list(`${SEGMENTS_DIR}/${dir}`)) {
+      const path = `${SEGMENTS_DIR}/${dir}/${name}`
+      if (!live.has(path)) await store.remove(path)
+    }
+  }
+}

@@ -1,0 +1,292 @@
+import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
+import type { CollectionMeta } from '../catalog/catalog.ts'
+import type { WriteOutcome } from '../collection/apply-write.ts'
+import { errors, MilvusError } from '../errors/errors.ts'
+import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
+import { validateName } from '../schema/name-rules.ts'
+import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
+import { decodeSegment } from '../segment/segment-file.ts'
+import { LocalFileStore } from '../storage/local-file-store.ts'
+import { FileMetaStore } from '../storage/meta-store.ts'
+import type { FileStore } from '../storage/file-store.ts'
+import { VectorArena } from '../vector/vector-arena.ts'
+import { Wal } from '../wal/wal.ts'
+import { planCheckpoint, writeCheckpoint } from './checkpoint.ts'
+import { type ApplyResult, DbState } from './db-state.ts'
+import type { Manifest } from './manifest.ts'
+import { defaults, type OpenOptions } from './open-options.ts'
+import { estimateRowBytes } from './row-bytes.ts'
+import { decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
+
+type CommandBody = WalCommand extends infer C ? (C extends WalCommand ? Omit<C, 'ts'> : never) : never
+
+/**
+ * One Quiver database in a data directory: the state, its WAL and checkpoints. Writes are WAL
+ * commands applied in LSN order after they are durable; reads run on the applied state.
+ * Read operations live in `reads.ts`, write operations in `writes.ts`; this class owns the lifecycle.
+ */
+export class Database {
+  readonly state: DbState
+  readonly options: Required<Omit<OpenOptions, 'log'>> & Pick<OpenOptions, 'log'>
+  private readonly store: FileStore
+  private readonly meta: FileMetaStore
+  private wal!: Wal
+  private readonly oracle = new TimestampOracle()
+  /** LSN and timestamp of the last command applied. */
+  appliedLsn = 0
+  appliedTs: Timestamp = 0n
+  private closed = false
+  private checkpointChain: Promise<void> = Promise.resolve()
+  private checkpointQueued = false
+  private walBytesAtCheckpoint = 0
+  private backgroundError: unknown = undefined
+  /** Commands appended and not yet settled; close() waits for them. */
+  private readonly inflight = new Set<Promise<unknown>>()
+
+  private constructor(options: OpenOptions, store: FileStore) {
+    this.options = {
+      path: options.path,
+      sync: options.sync ?? true,
+      segmentBytesMax: options.segmentBytesMax ?? defaults.segmentBytesMax,
+      segmentRowsMax: options.segmentRowsMax ?? defaults.segmentRowsMax,
+      walCheckpointBytes: options.walCheckpointBytes ?? defaults.walCheckpointBytes,
+      walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    }
+    this.store = store
+    this.meta = new FileMetaStore(store)
+    const arena = VectorArena.shared()
+    this.state = new DbState(
+      { allocFloat32: (n) => arena.allocFloat32(n), free: (v) => arena.free(v) },
+      (meta) => this.sealPolicyFor(meta.schema),
+    )
+  }
+
+  static async open(options: OpenOptions): Promise<Database> {
+    if (typeof options.path !== 'string' || options.path === '') throw errors.invalid('path of the data directory is required')
+    await VectorArena.init()
+    const store = new LocalFileStore(options.path)
+    await store.mkdirp('.')
+    const db = new Database(options, store)
+    await db.recover()
+    return db
+  }
+
+  private sealPolicyFor(schema: CollectionSchema) {
+    const byBytes = Math.floor(this.options.segmentBytesMax / estimateRowBytes(schema))
+    return { segmentRowsMax: Math.max(1, Math.min(this.options.segmentRowsMax, byBytes)) }
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message)
+  }
+
+  /** Manifest + segment files, then WAL replay of everything after the checkpoint. */
+  private async recover(): Promise<void> {
+    const manifest = (await this.meta.load()) as Manifest | undefined
+    if (manifest !== undefined) await this.loadManifest(manifest)
+    const checkpointLsn = manifest?.checkpointLsn ?? 0
+    const { wal, records } = await Wal.open(this.store, 'wal', {
+      sync: this.options.sync,
+      fileBytesMax: this.options.walFileBytesMax,
+      log: (m) => this.log(m),
+    })
+    this.wal = wal
+    this.appliedLsn = checkpointLsn
+    let replayed = 0
+    for (const rec of records) {
+      if (rec.lsn <= checkpointLsn) continue
+      const cmd = decodeCommand(rec.payload)
+      this.oracle.observe(cmd.ts)
+      this.appliedLsn = rec.lsn
+      this.appliedTs = cmd.ts
+      try {
+        this.state.apply(cmd)
+      } catch (e) {
+        // A command rejected when first applied is rejected again: same state, same decision.
+        if (!(e instanceof MilvusError)) throw e
+      }
+      replayed++
+    }
+    this.walBytesAtCheckpoint = 0
+    if (replayed > 0) this.log(`replayed ${replayed} WAL records after checkpoint LSN ${checkpointLsn}`)
+  }
+
+  private async loadManifest(m: Manifest): Promise<void> {
+    this.oracle.observe(BigInt(m.lastTs))
+    this.appliedTs = BigInt(m.lastTs)
+    const catalog = this.state.catalog
+    catalog.nextId = m.nextId
+    for (const c of m.collections) {
+      const schema = createCollectionSchema({
+        name: c.schema.name,
+        description: c.schema.description,
+        fields: c.schema.fields,
+        enableDynamicField: c.schema.enableDynamicField,
+        numPartitions: c.schema.numPartitions,
+      })
+      const meta: CollectionMeta = {
+        id: c.id,
+        name: c.name,
+        schema,
+        createdTs: BigInt(c.createdTs),
+        partitions: c.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: BigInt(p.createdTs) })),
+        loaded: c.loaded,
+      }
+      catalog.collections.set(c.name, meta)
+      const data = this.state.addCollectionData(meta)
+      for (const s of c.segments) {
+        const seg = decodeSegment(await this.store.readFile(s.dataFile), schema, this.state.allocator, s.dataFile)
+        seg.state = s.state
+        if (s.deleteFile !== undefined) restoreDeletes(seg.deletes, decodeDeletes(await this.store.readFile(s.deleteFile), s.deleteFile))
+        seg.persisted = {
+          rowCount: s.rowCount,
+          state: s.state,
+          deleteCount: s.deleteCount,
+          dataFile: s.dataFile,
+          ...(s.deleteFile === undefined ? {} : { deleteFile: s.deleteFile }),
+        }
+        data.adoptSegment(seg)
+      }
+    }
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw errors.closed()
+  }
+
+  /**
+   * Stamps a command, appends it to the WAL and resolves with what applying it produced, once it is
+   * durable and applied. Stamping and appending happen in one synchronous step, so LSN order equals
+   * timestamp order. `deadlineMs` (epoch ms): if already passed, nothing is written.
+   */
+  submit(body: CommandBody, deadlineMs?: number): Promise<ApplyResult> {
+    this.assertOpen()
+    if (this.backgroundError !== undefined) {
+      const e = this.backgroundError
+      this.backgroundError = undefined
+      return Promise.reject(e)
+    }
+    if (deadlineMs !== undefined && Date.now() > deadlineMs) {
+      return Promise.reject(errors.timeout('the request timed out before it was written; nothing was changed'))
+    }
+    const ts = this.oracle.next()
+    const cmd = { ...body, ts } as WalCommand
+    const pending = this.wal.append(encodeCommand(cmd), (lsn) => {
+      this.appliedLsn = lsn
+      this.appliedTs = ts
+      const result = this.state.apply(cmd)
+      this.maybeCheckpoint()
+      return result
+    })
+    const settled: Promise<unknown> = pending.then(
+      () => this.inflight.delete(settled),
+      () => this.inflight.delete(settled),
+    )
+    this.inflight.add(settled)
+    return pending
+  }
+
+  /** n new autoID keys: hybrid timestamps, unique and increasing across restarts. */
+  allocateIds(n: number): BigInt64Array {
+    const out = new BigInt64Array(n)
+    for (let i = 0; i < n; i++) out[i] = this.oracle.next()
+    return out
+  }
+
+  /** Timestamp of the newest applied command: reads at it are Strong. */
+  latestTs(): Timestamp {
+    return this.appliedTs
+  }
+
+  private maybeCheckpoint(): void {
+    const walGrowth = this.wal.stats.bytesWritten - this.walBytesAtCheckpoint
+    if (this.state.sealedSinceCheckpoint > 0 || walGrowth > this.options.walCheckpointBytes) {
+      if (this.checkpointQueued) return
+      this.checkpointQueued = true
+      this.checkpoint().catch((e) => {
+        this.backgroundError = e
+        this.log(`background checkpoint failed: ${String(e)}`)
+      })
+    }
+  }
+
+  /** Writes changed segments and a new manifest, then drops WAL files the manifest covers. */
+  checkpoint(): Promise<void> {
+    const run = this.checkpointChain.then(async () => {
+      this.checkpointQueued = false
+      const lsn = this.appliedLsn
+      const walBytes = this.wal.stats.bytesWritten
+      this.state.sealedSinceCheckpoint = 0
+      const plan = planCheckpoint(this.state, lsn, this.oracle.current())
+      await writeCheckpoint(this.store, this.meta, plan)
+      await this.wal.checkpoint(lsn)
+      this.walBytesAtCheckpoint = walBytes
+    })
+    this.checkpointChain = run.catch(() => {})
+    return run
+  }
+
+  /** Seals the growing segments of the collections and makes everything durable in segment files. */
+  async flush(collectionIds: readonly number[]): Promise<void> {
+    for (const id of collectionIds) await this.submit({ type: 'seal', collectionId: id })
+    await this.checkpoint()
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await Promise.allSettled([...this.inflight])
+    await this.checkpointChain
+    await this.checkpoint()
+    await this.wal.close()
+    for (const d of this.state.data.values()) d.release()
+    this.state.data.clear()
+  }
+
+  // ---- DDL -------------------------------------------------------------------------------------
+
+  async createCollection(spec: SchemaSpec): Promise<CollectionMeta> {
+    const schema = createCollectionSchema(spec)
+    if (this.state.catalog.has(schema.name)) throw errors.collectionExists(schema.name)
+    await this.submit({ type: 'createCollection', schema })
+    return this.state.catalog.get(schema.name)
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    const meta = this.state.catalog.get(name)
+    await this.submit({ type: 'dropCollection', collectionId: meta.id })
+  }
+
+  async renameCollection(from: string, to: string): Promise<void> {
+    validateName(to, 'collection')
+    const meta = this.state.catalog.get(from)
+    if (this.state.catalog.has(to)) throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
+    await this.submit({ type: 'renameCollection', collectionId: meta.id, newName: to })
+  }
+
+  async createPartition(collection: string, partition: string): Promise<void> {
+    validateName(partition, 'partition')
+    const meta = this.state.catalog.get(collection)
+    if (meta.partitions.some((p) => p.name === partition)) throw errors.invalid(`partition already exists[partition=${partition}]`)
+    await this.submit({ type: 'createPartition', collectionId: meta.id, partition })
+  }
+
+  async dropPartition(collection: string, partition: string): Promise<void> {
+    const meta = this.state.catalog.get(collection)
+    this.state.catalog.partition(meta, partition)
+    await this.submit({ type: 'dropPartition', collectionId: meta.id, partition })
+  }
+
+  async setLoaded(collection: string, loaded: boolean): Promise<void> {
+    const meta = this.state.catalog.get(collection)
+    if (meta.loaded !== loaded) await this.submit({ type: 'setLoaded', collectionId: meta.id, loaded })
+  }
+
+  /** Runs a data command and returns its write outcome. */
+  async write(body: CommandBody, deadlineMs?: number): Promise<WriteOutcome> {
+    const r = await this.submit(body, deadlineMs)
+    if (r.kind !== 'write') throw new Error(`expected a write outcome, got ${r.kind}`)
+    return r.outcome
+  }
+}

@@ -1,0 +1,144 @@
+import { assertNever } from '../common/assert.ts'
+import type { Timestamp } from '../common/hybrid-ts.ts'
+import { type CollectionMeta, Catalog, DEFAULT_PARTITION, type PartitionMeta } from '../catalog/catalog.ts'
+import { applyDeleteKeys, applyInsert, applyUpsert, type WriteOutcome } from '../collection/apply-write.ts'
+import { CollectionData, type SealPolicy } from '../collection/collection-data.ts'
+import { errors } from '../errors/errors.ts'
+import { compileFilter } from '../expr/compile-filter.ts'
+import { selectRows } from '../query/select-rows.ts'
+import type { PkColumn } from '../segment/pk-index.ts'
+import type { VectorAllocator } from '../segment/column-store.ts'
+import type { WalCommand } from './wal-record.ts'
+
+/** What applying a command produced, for the caller that issued it. */
+export type ApplyResult =
+  | { readonly kind: 'write'; readonly outcome: WriteOutcome }
+  | { readonly kind: 'delete'; readonly deleteCount: number; readonly ts: Timestamp }
+  | { readonly kind: 'done' }
+
+/**
+ * The in-memory state of a database: the catalog and each collection's data. `apply` is the only
+ * way to change it; it is deterministic, so replaying the WAL repeats every decision (including
+ * rejections) that was made when the command was first applied.
+ */
+export class DbState {
+  readonly catalog = new Catalog()
+  readonly data = new Map<number, CollectionData>()
+  readonly allocator: VectorAllocator
+  readonly sealPolicyFor: (meta: CollectionMeta) => SealPolicy
+  /** Segments sealed since the last checkpoint (a hint to checkpoint soon). */
+  sealedSinceCheckpoint = 0
+
+  constructor(allocator: VectorAllocator, sealPolicyFor: (meta: CollectionMeta) => SealPolicy) {
+    this.allocator = allocator
+    this.sealPolicyFor = sealPolicyFor
+  }
+
+  collectionById(id: number): CollectionData {
+    const d = this.data.get(id)
+    if (d === undefined) throw errors.collectionNotFound(String(id))
+    return d
+  }
+
+  collection(name: string): CollectionData {
+    return this.collectionById(this.catalog.get(name).id)
+  }
+
+  addCollectionData(meta: CollectionMeta): CollectionData {
+    const d = new CollectionData(meta, this.allocator, () => this.catalog.allocateId(), this.sealPolicyFor(meta))
+    this.data.set(meta.id, d)
+    return d
+  }
+
+  apply(cmd: WalCommand): ApplyResult {
+    switch (cmd.type) {
+      case 'createCollection':
+        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts))
+        return done
+      case 'dropCollection': {
+        const d = this.collectionById(cmd.collectionId)
+        this.catalog.dropCollection(d.meta.name)
+        d.release()
+        this.data.delete(cmd.collectionId)
+        return done
+      }
+      case 'renameCollection':
+        this.catalog.renameCollection(this.collectionById(cmd.collectionId).meta.name, cmd.newName)
+        return done
+      case 'createPartition':
+        this.catalog.addPartition(this.collectionById(cmd.collectionId).meta.name, cmd.partition, cmd.ts)
+        return done
+      case 'dropPartition': {
+        const d = this.collectionById(cmd.collectionId)
+        const p = this.catalog.dropPartition(d.meta.name, cmd.partition)
+        d.dropPartitionData(p.id)
+        return done
+      }
+      case 'insert':
+      case 'upsert':
+        return { kind: 'write', outcome: this.applyWrite(cmd) }
+      case 'delete':
+        return { kind: 'delete', deleteCount: this.applyDelete(cmd), ts: cmd.ts }
+      case 'seal':
+        this.sealedSinceCheckpoint += this.collectionById(cmd.collectionId).sealAll().length
+        return done
+      case 'setLoaded':
+        this.collectionById(cmd.collectionId).meta.loaded = cmd.loaded
+        return done
+      default:
+        return assertNever(cmd, 'WAL command')
+    }
+  }
+
+  /** Target partitions of a write: the named one, `_default`, or all (partition-key mode). */
+  targetPartitions(d: CollectionData, name: string | undefined): PartitionMeta[] {
+    if (d.schema.numPartitions > 0) {
+      if (name !== undefined) throw errors.invalid('not support manually specifying the partition names if partition key mode is used')
+      return d.meta.partitions
+    }
+    return [this.catalog.partition(d.meta, name ?? DEFAULT_PARTITION)]
+  }
+
+  private applyWrite(cmd: Extract<WalCommand, { type: 'insert' | 'upsert' }>): WriteOutcome {
+    const d = this.collectionById(cmd.collectionId)
+    const partitions = this.targetPartitions(d, cmd.partition)
+    const before = countSealed(d)
+    const outcome =
+      cmd.type === 'insert'
+        ? applyInsert(d, cmd.batch, partitions, cmd.ts)
+        : applyUpsert(d, cmd.batch, partitions, cmd.ts, cmd.partial === true)
+    this.sealedSinceCheckpoint += countSealed(d) - before
+    return outcome
+  }
+
+  private applyDelete(cmd: Extract<WalCommand, { type: 'delete' }>): number {
+    const d = this.collectionById(cmd.collectionId)
+    const partitionId = cmd.partition === undefined ? undefined : this.catalog.partition(d.meta, cmd.partition).id
+    if (cmd.batch !== undefined) return applyDeleteKeys(d, d.pkColumn(cmd.batch), cmd.ts, partitionId)
+    const plan = compileFilter(cmd.filter ?? '', d.schema, cmd.params)
+    const scope = {
+      ts: cmd.ts,
+      plan,
+      ...(partitionId === undefined ? {} : { partitionIds: new Set([partitionId]) }),
+    }
+    let n = 0
+    for (const { segment, allowedBits } of selectRows(d, scope)) {
+      const keys = segment.column(d.pkField.name)!.values as PkColumn
+      allowedBits.forEach((row) => {
+        if (segment.deleteRow(row, cmd.ts)) {
+          d.pkIndex.remove(keys, row)
+          n++
+        }
+      })
+    }
+    return n
+  }
+}
+
+const done: ApplyResult = { kind: 'done' }
+
+function countSealed(d: CollectionData): number {
+  let n = 0
+  for (const s of d.segments.values()) if (s.state === 'sealed') n++
+  return n
+}

@@ -1,0 +1,35 @@
+import type { CollectionSchema } from '../schema/collection-schema.ts'
+import type { SegmentState } from '../segment/segment.ts'
+
+/** The manifest: which files hold the state as of `checkpointLsn` (DESIGN §2 "Storage layout"). */
+export interface Manifest {
+  readonly formatVersion: 1
+  /** Every WAL record ≤ this LSN is reflected in the files below. */
+  readonly checkpointLsn: number
+  /** Newest timestamp handed out before the checkpoint (the oracle restarts above it). */
+  readonly lastTs: bigint
+  readonly nextId: number
+  readonly collections: readonly ManifestCollection[]
+}
+
+export interface ManifestCollection {
+  readonly id: number
+  readonly name: string
+  readonly schema: CollectionSchema
+  readonly createdTs: bigint
+  readonly loaded: boolean
+  readonly partitions: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint }[]
+  readonly segments: readonly ManifestSegment[]
+}
+
+export interface ManifestSegment {
+  readonly id: number
+  readonly partitionId: number
+  readonly state: SegmentState
+  readonly rowCount: number
+  /** Arrow IPC file with the rows (path relative to the data directory). */
+  readonly dataFile: string
+  /** Delete file, absent when nothing in the segment was deleted. */
+  readonly deleteFile?: string
+  readonly deleteCount: number
+}

@@ -1,0 +1,24 @@
+/** Options of `Quiver.open` / `Database.open`. Every limit is named with its unit. */
+export interface OpenOptions {
+  /** Data directory (created if missing). */
+  readonly path: string
+  /** fdatasync the WAL before acknowledging writes (default true). Off only for throwaway data. */
+  readonly sync?: boolean
+  /** A growing segment seals at this many bytes of row data (default 64 MiB). */
+  readonly segmentBytesMax?: number
+  /** …or at this many rows, whichever comes first (default 1,048,576). */
+  readonly segmentRowsMax?: number
+  /** Checkpoint once the WAL has grown this much since the last one (default 256 MiB). */
+  readonly walCheckpointBytes?: number
+  /** WAL file size before rotating (default 64 MiB). */
+  readonly walFileBytesMax?: number
+  /** Receives operational messages (torn WAL tail cut, background checkpoint failures). */
+  readonly log?: (message: string) => void
+}
+
+export const defaults = {
+  segmentBytesMax: 64 * 1024 * 1024,
+  segmentRowsMax: 1 << 20,
+  walCheckpointBytes: 256 * 1024 * 1024,
+  walFileBytesMax: 64 * 1024 * 1024,
+} as const

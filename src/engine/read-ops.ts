@@ -1,0 +1,163 @@
+import { batchToRows } from '../column/rows.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import { errors } from '../errors/errors.ts'
+import { compileFilter } from '../expr/compile-filter.ts'
+import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
+import { runSearch } from '../query/run-search.ts'
+import type { RowScope } from '../query/select-rows.ts'
+import { META_FIELD } from '../schema/collection-schema.ts'
+import { locationRow, locationSegment } from '../segment/pk-index.ts'
+import type { SegmentId } from '../segment/segment.ts'
+import type { Database } from './database.ts'
+import { liftDynamic, type OutputPlan, planOutput } from './output-fields.ts'
+import { resolveSearch, type SearchSpec } from './search-spec.ts'
+import { keyBatch } from './write-ops.ts'
+
+export type Row = Record<string, unknown>
+
+export interface ReadScope {
+  readonly filter?: string
+  readonly params?: Record<string, unknown>
+  readonly partitions?: readonly string[]
+  /** Read as of this hybrid timestamp (time travel); default the latest state (Strong). */
+  readonly asOf?: bigint
+}
+
+export interface QueryOptions extends ReadScope {
+  readonly outputFields?: readonly string[]
+  readonly limit?: number
+  readonly offset?: number
+}
+
+export interface SearchHit {
+  readonly id: bigint | string
+  readonly score: number
+  readonly row: Row
+}
+
+function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
+  const latest = db.latestTs()
+  if (s.asOf !== undefined && s.asOf > latest) throw errors.invalid(`asOf ${s.asOf} is in the future (latest ${latest})`)
+  const ts = s.asOf ?? latest
+  const partitionIds = s.partitions === undefined || s.partitions.length === 0
+    ? undefined
+    : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
+  const plan = s.filter === undefined || s.filter.trim() === '' ? undefined : compileFilter(s.filter, d.schema, s.params)
+  return {
+    ts,
+    latest: ts === latest,
+    ...(partitionIds === undefined ? {} : { partitionIds }),
+    ...(plan === undefined ? {} : { plan }),
+  }
+}
+
+function checkPaging(limit: number | undefined, offset: number | undefined): { limit: number; offset: number } {
+  const l = limit ?? -1
+  const o = offset ?? 0
+  if (!Number.isInteger(l) || l < -1) throw errors.invalid(`limit should be a non-negative integer, got ${limit}`)
+  if (!Number.isInteger(o) || o < 0) throw errors.invalid(`offset should be a non-negative integer, got ${offset}`)
+  return { limit: l, offset: o }
+}
+
+function requireLoaded(d: CollectionData): void {
+  if (!d.meta.loaded) throw errors.invalid(`collection not loaded[collection=${d.meta.name}]`)
+}
+
+/** query: rows matching the filter at the snapshot, with the requested fields. */
+export function queryRows(db: Database, collection: string, opts: QueryOptions): Row[] {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  requireLoaded(d)
+  const scope = scopeOf(db, d, opts)
+  const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
+  const req: QueryRequest = { ...scope, outputFields: out.fields, ...checkPaging(opts.limit, opts.offset) }
+  const slices = lookupKeys(d, req, scope.latest) ?? runQuery(d, req)
+  return slicesToRows(slices, out)
+}
+
+/** count(*) at the snapshot. */
+export function countRows(db: Database, collection: string, scope: ReadScope): number {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  requireLoaded(d)
+  return runCount(d, scopeOf(db, d, scope))
+}
+
+/** get: rows by primary key (in the order asked), at the latest state. */
+export function getRows(db: Database, collection: string, ids: readonly unknown[], opts: Omit<QueryOptions, 'filter' | 'params'> = {}): Row[] {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  requireLoaded(d)
+  const keys = keyBatch(d.pkField.name, d.pkField.dataType, ids).columns.get(d.pkField.name)!.values as BigInt64Array | string[]
+  const scope = scopeOf(db, d, opts)
+  const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
+  const rows: Row[] = []
+  for (let i = 0; i < keys.length; i++) {
+    const loc = scope.latest ? d.locate(keys, i) : -1
+    if (loc < 0) continue
+    const seg = d.segmentOf(loc)
+    if (scope.partitionIds !== undefined && !scope.partitionIds.has(seg.partitionId)) continue
+    rows.push(...slicesToRows([gather(seg, Int32Array.of(locationRow(loc)), out.fields)], out))
+  }
+  if (!scope.latest) {
+    const list = [...keys].map((k) => (typeof k === 'bigint' ? k.toString() : JSON.stringify(k)))
+    return queryRows(db, collection, { ...opts, filter: `${d.pkField.name} in [${list.join(',')}]` })
+  }
+  const { offset, limit } = checkPaging(opts.limit, opts.offset)
+  return rows.slice(offset, limit < 0 ? undefined : offset + limit)
+}
+
+export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): Row[] {
+  const rows: Row[] = []
+  for (const s of slices) {
+    const scalar = new Map(s.columns)
+    const meta = scalar.get(META_FIELD)
+    scalar.delete(META_FIELD)
+    const part = batchToRows({ rowCount: s.rows.length, columns: scalar }, undefined, 'bigint')
+    for (let i = 0; i < part.length; i++) {
+      const row = part[i]!
+      if (meta !== undefined) row[META_FIELD] = (meta.values as unknown[])[i]
+      rows.push(liftDynamic(row, out))
+    }
+  }
+  return rows
+}
+
+/** search: exact top-k per query vector, with output fields. */
+export function searchRows(db: Database, collection: string, spec: SearchSpec): SearchHit[][] {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  requireLoaded(d)
+  const scope = scopeOf(db, d, spec)
+  const resolved = resolveSearch(d.schema, spec)
+  const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
+  const hits = runSearch(d, { ...scope, ...resolved })
+  return hits.map((h) => {
+    const bySeg = new Map<number, number[]>()
+    h.locations.forEach((loc, i) => {
+      const list = bySeg.get(locationSegment(loc)) ?? []
+      list.push(i)
+      bySeg.set(locationSegment(loc), list)
+    })
+    const rowsAt = new Array<Row>(h.locations.length)
+    for (const [segId, idxs] of bySeg) {
+      const seg = d.segments.get(segId as SegmentId)!
+      const rowIdx = Int32Array.from(idxs.map((i) => locationRow(h.locations[i]!)))
+      const got = slicesToRows([gather(seg, rowIdx, out.fields)], out)
+      idxs.forEach((i, j) => {
+        rowsAt[i] = got[j]!
+      })
+    }
+    return rowsAt.map((row, i) => ({
+      id: row[d.pkField.name] as bigint | string,
+      score: roundScore(h.scores[i]!, resolved.roundDecimal),
+      row,
+    }))
+  })
+}
+
+function roundScore(s: number, decimals: number): number {
+  if (decimals < 0) return s
+  const p = 10 ** decimals
+  return Math.round(s * p) / p
+}

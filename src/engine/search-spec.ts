@@ -1,0 +1,151 @@
+import type { SparseRow } from '../column/column.ts'
+import { errors } from '../errors/errors.ts'
+import type { QueryVector } from '../query/vector-scan.ts'
+import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema/collection-schema.ts'
+import { DataType, dataTypeName } from '../schema/data-type.ts'
+import { f16ToF32Array, bf16ToF32Array } from '../vector/half-float.ts'
+import { isBinaryMetric, type Metric, parseMetric } from '../vector/metric.ts'
+import type { ReadScope } from './read-ops.ts'
+
+/** Milvus's top-k limit (`quotaAndLimits.limits.topK`). */
+export const SEARCH_LIMIT_MAX = 16384
+/** Milvus's nq limit (`quotaAndLimits.limits.nq`). */
+export const SEARCH_NQ_MAX = 16384
+
+export interface SearchSpec extends ReadScope {
+  /** One query vector or several (nq). */
+  readonly vectors: unknown
+  readonly annsField?: string
+  readonly metric?: string
+  readonly limit?: number
+  readonly offset?: number
+  readonly outputFields?: readonly string[]
+  readonly radius?: number
+  readonly rangeFilter?: number
+  /** Decimals of the returned scores; -1 = as computed. */
+  readonly roundDecimal?: number
+}
+
+export interface ResolvedSearch {
+  readonly field: FieldSchema
+  readonly metric: Metric
+  readonly queries: QueryVector[]
+  readonly limit: number
+  readonly offset: number
+  readonly roundDecimal: number
+  readonly radius?: number
+  readonly rangeFilter?: number
+}
+
+/** Checks a search request against the schema: field, metric, vectors, paging. */
+export function resolveSearch(schema: CollectionSchema, s: SearchSpec): ResolvedSearch {
+  const field = pickField(schema, s.annsField)
+  const metric = pickMetric(field, s.metric)
+  const limit = s.limit ?? 10
+  const offset = s.offset ?? 0
+  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
+    throw errors.invalid(`topk [${limit}] is invalid, it should be in range [1, ${SEARCH_LIMIT_MAX}]`)
+  }
+  if (!Number.isInteger(offset) || offset < 0 || offset + limit > SEARCH_LIMIT_MAX) {
+    throw errors.invalid(`offset [${offset}] is invalid, offset + limit should be in range [1, ${SEARCH_LIMIT_MAX}]`)
+  }
+  const roundDecimal = s.roundDecimal ?? -1
+  if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6) {
+    throw errors.invalid(`round_decimal ${roundDecimal} is invalid, should be -1 or an integer in [0, 6]`)
+  }
+  const queries = splitQueries(s.vectors, field).map((v, i) => toQueryVector(field, v, i))
+  if (queries.length === 0) throw errors.invalid('search needs at least one query vector')
+  if (queries.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${queries.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
+  return {
+    field,
+    metric,
+    queries,
+    limit,
+    offset,
+    roundDecimal,
+    ...(s.radius === undefined ? {} : { radius: Number(s.radius) }),
+    ...(s.rangeFilter === undefined ? {} : { rangeFilter: Number(s.rangeFilter) }),
+  }
+}
+
+function pickField(schema: CollectionSchema, name: string | undefined): FieldSchema {
+  const vfs = vectorFields(schema)
+  if (name === undefined || name === '') {
+    if (vfs.length === 1) return vfs[0]!
+    throw errors.invalid(`multiple anns_fields exist, please specify a anns_field in search_params (one of ${vfs.map((f) => f.name).join(', ')})`)
+  }
+  const f = schema.fields.find((x) => x.name === name)
+  if (f === undefined) throw errors.invalid(`failed to get field schema by name: fieldName(${name}) not found`, { field: name })
+  if (!vfs.includes(f)) throw errors.invalid(`field ${name} is not a vector field`, { field: name })
+  return f
+}
+
+function pickMetric(field: FieldSchema, raw: string | undefined): Metric {
+  const binary = field.dataType === DataType.BinaryVector
+  const sparse = field.dataType === DataType.SparseFloatVector
+  if (raw === undefined || raw === '') return binary ? 'HAMMING' : sparse ? 'IP' : 'COSINE'
+  const m = parseMetric(raw)
+  if (m === undefined) throw errors.invalid(`metric type ${raw} not found or not supported`)
+  if (binary !== isBinaryMetric(m) || (sparse && m !== 'IP')) {
+    throw errors.invalid(`metric type ${m} is not supported for ${dataTypeName(field.dataType)} field ${field.name}`)
+  }
+  return m
+}
+
+/** One vector or a list of vectors → a list of single vectors. */
+function splitQueries(v: unknown, field: FieldSchema): unknown[] {
+  if (field.dataType === DataType.SparseFloatVector) return Array.isArray(v) ? v : [v]
+  if (ArrayBuffer.isView(v)) return [v]
+  if (!Array.isArray(v)) throw errors.invalid('search vectors must be an array of numbers or an array of vectors')
+  if (v.length > 0 && (Array.isArray(v[0]) || ArrayBuffer.isView(v[0]))) return v
+  return [v]
+}
+
+function toQueryVector(field: FieldSchema, v: unknown, i: number): QueryVector {
+  const dim = field.dim ?? 0
+  switch (field.dataType) {
+    case DataType.BinaryVector: {
+      const bytes = v instanceof Uint8Array ? v : Uint8Array.from(v as number[])
+      if (bytes.length * 8 !== dim) throw dimError(field, i, bytes.length * 8)
+      return { kind: 'binary', values: bytes }
+    }
+    case DataType.SparseFloatVector:
+      return { kind: 'sparse', row: toSparse(v, i) }
+    default: {
+      let values: Float32Array
+      if (v instanceof Uint16Array) {
+        values = new Float32Array(v.length)
+        if (field.dataType === DataType.BFloat16Vector) bf16ToF32Array(v, values)
+        else f16ToF32Array(v, values)
+      } else {
+        values = v instanceof Float32Array ? v : Float32Array.from(v as number[])
+      }
+      if (values.length !== dim) throw dimError(field, i, values.length)
+      for (let k = 0; k < values.length; k++) {
+        if (!Number.isFinite(values[k]!)) throw errors.invalid(`query vector ${i} has a non-finite value at ${k}`)
+      }
+      return { kind: 'float', values }
+    }
+  }
+}
+
+function dimError(field: FieldSchema, i: number, got: number) {
+  return errors.invalid(`the dim (${got}) of query vector ${i} is not equal to the dim (${field.dim}) of field ${field.name}`, {
+    expected: field.dim ?? 0,
+    actual: got,
+  })
+}
+
+function toSparse(v: unknown, i: number): SparseRow {
+  const pairs: [number, number][] = []
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>
+    if (Array.isArray(o.indices) && Array.isArray(o.values)) o.indices.forEach((x, k) => pairs.push([Number(x), Number((o.values as unknown[])[k])]))
+    else for (const [k, x] of Object.entries(o)) pairs.push([Number(k), Number(x)])
+  } else if (Array.isArray(v)) {
+    for (const e of v) pairs.push([Number((e as { index: unknown }).index), Number((e as { value: unknown }).value)])
+  }
+  pairs.sort((a, b) => a[0] - b[0])
+  if (pairs.some(([k, x]) => !Number.isInteger(k) || k < 0 || !Number.isFinite(x))) throw errors.invalid(`sparse query vector ${i} is malformed`)
+  return { indices: Uint32Array.from(pairs.map((p) => p[0])), values: Float32Array.from(pairs.map((p) => p[1])) }
+}

@@ -1,0 +1,60 @@
+import type { Timestamp } from '../common/hybrid-ts.ts'
+import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
+import type { ColumnBatch } from '../column/column.ts'
+import { decodeBatch, encodeBatch } from '../column/batch-codec.ts'
+import type { CollectionSchema } from '../schema/collection-schema.ts'
+
+/**
+ * One WAL record: a command whose effect is a deterministic function of the state it is applied to.
+ * Replaying the records after the last checkpoint therefore rebuilds exactly the acknowledged state.
+ */
+export type WalCommand =
+  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema }
+  | { readonly type: 'dropCollection'; readonly ts: Timestamp; readonly collectionId: number }
+  | { readonly type: 'renameCollection'; readonly ts: Timestamp; readonly collectionId: number; readonly newName: string }
+  | { readonly type: 'createPartition'; readonly ts: Timestamp; readonly collectionId: number; readonly partition: string }
+  | { readonly type: 'dropPartition'; readonly ts: Timestamp; readonly collectionId: number; readonly partition: string }
+  | {
+      readonly type: 'insert' | 'upsert'
+      readonly ts: Timestamp
+      readonly collectionId: number
+      /** Target partition; undefined = `_default` (or routed by partition key). */
+      readonly partition?: string
+      readonly partial?: boolean
+      readonly batch: ColumnBatch
+    }
+  | {
+      readonly type: 'delete'
+      readonly ts: Timestamp
+      readonly collectionId: number
+      readonly partition?: string
+      /** Keys to delete (a batch with the primary-key column only) … */
+      readonly batch?: ColumnBatch
+      /** … or a filter evaluated at the delete's own timestamp. */
+      readonly filter?: string
+      readonly params?: Record<string, unknown>
+    }
+  | { readonly type: 'seal'; readonly ts: Timestamp; readonly collectionId: number }
+  | { readonly type: 'setLoaded'; readonly ts: Timestamp; readonly collectionId: number; readonly loaded: boolean }
+
+export const WAL_RECORD_VERSION = 1
+
+/** Payload: u8 version, u32 header length, header JSON (bigint-safe), then the batch if any. */
+export function encodeCommand(cmd: WalCommand): Uint8Array[] {
+  const { batch, ...rest } = cmd as WalCommand & { batch?: ColumnBatch }
+  const header = new TextEncoder().encode(stringifyWithBigint(rest))
+  const head = new Uint8Array(5)
+  head[0] = WAL_RECORD_VERSION
+  new DataView(head.buffer).setUint32(1, header.length, true)
+  return batch === undefined ? [head, header] : [head, header, ...encodeBatch(batch)]
+}
+
+export function decodeCommand(payload: Uint8Array): WalCommand {
+  if (payload[0] !== WAL_RECORD_VERSION) throw new Error(`unknown WAL record version ${payload[0]}`)
+  const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength)
+  const len = dv.getUint32(1, true)
+  const header = parseWithBigint(new TextDecoder().decode(payload.subarray(5, 5 + len))) as Record<string, unknown>
+  const rest = payload.subarray(5 + len)
+  if (rest.length > 0) header.batch = decodeBatch(rest)
+  return header as unknown as WalCommand
+}

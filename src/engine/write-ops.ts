@@ -1,0 +1,103 @@
+import type { Column, ColumnBatch } from '../column/column.ts'
+import { normalizeData, type WriteMode } from '../column/normalize-data.ts'
+import { parseInt64 } from '../column/int64-value.ts'
+import { rejectDuplicateKeys, type WriteOutcome } from '../collection/apply-write.ts'
+import { errors } from '../errors/errors.ts'
+import { compileFilter } from '../expr/compile-filter.ts'
+import { DataType } from '../schema/data-type.ts'
+import type { Database } from './database.ts'
+
+export interface WriteOptions {
+  /** Target partition (default `_default`; not allowed in partition-key mode). */
+  readonly partition?: string
+  /** Give up, changing nothing, if the write cannot be submitted within this many ms. */
+  readonly timeoutMs?: number
+  /** Upsert only: merge the given fields into the stored rows. */
+  readonly partial?: boolean
+}
+
+export interface DeleteTarget {
+  readonly ids?: readonly unknown[]
+  readonly filter?: string
+  readonly params?: Record<string, unknown>
+}
+
+export interface DeleteOutcome {
+  readonly deleteCount: number
+  readonly ts: bigint
+}
+
+function deadlineOf(timeoutMs: number | undefined): number | undefined {
+  if (timeoutMs === undefined || timeoutMs === 0) return undefined
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw errors.invalid(`timeout must be a positive number of milliseconds, got ${timeoutMs}`)
+  return Date.now() + timeoutMs
+}
+
+/** insert / upsert: schema-checked columns, one command, one timestamp, all rows or none. */
+export async function writeData(db: Database, collection: string, data: unknown, kind: 'insert' | 'upsert', opts: WriteOptions = {}): Promise<WriteOutcome> {
+  db.assertOpen()
+  const deadline = deadlineOf(opts.timeoutMs)
+  const d = db.state.collection(collection)
+  db.state.targetPartitions(d, opts.partition)
+  const mode: WriteMode = kind === 'insert' ? 'insert' : opts.partial === true ? 'partialUpsert' : 'upsert'
+  const batch = normalizeData(data, {
+    schema: d.schema,
+    mode,
+    allocateIds: (n: number) => db.allocateIds(n),
+  })
+  if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
+  rejectDuplicateKeys(d.pkColumn(batch))
+  return db.write(
+    {
+      type: kind,
+      collectionId: d.meta.id,
+      batch,
+      ...(opts.partition === undefined ? {} : { partition: opts.partition }),
+      ...(kind === 'upsert' && opts.partial === true ? { partial: true } : {}),
+    },
+    deadline,
+  )
+}
+
+/** delete by ids or by filter; counts the rows actually deleted. */
+export async function deleteData(db: Database, collection: string, target: DeleteTarget, opts: WriteOptions = {}): Promise<DeleteOutcome> {
+  db.assertOpen()
+  const deadline = deadlineOf(opts.timeoutMs)
+  const d = db.state.collection(collection)
+  if (opts.partition !== undefined) db.state.catalog.partition(d.meta, opts.partition)
+  const base = { type: 'delete' as const, collectionId: d.meta.id, ...(opts.partition === undefined ? {} : { partition: opts.partition }) }
+  let r
+  if (target.ids !== undefined) {
+    const batch = keyBatch(d.pkField.name, d.pkField.dataType, target.ids)
+    if (batch.rowCount === 0) return { deleteCount: 0, ts: db.latestTs() }
+    r = await db.submit({ ...base, batch }, deadline)
+  } else if (typeof target.filter === 'string' && target.filter.trim() !== '') {
+    compileFilter(target.filter, d.schema, target.params)
+    r = await db.submit({ ...base, filter: target.filter, ...(target.params === undefined ? {} : { params: target.params }) }, deadline)
+  } else {
+    throw errors.invalid('delete needs ids or a non-empty filter expression')
+  }
+  if (r.kind !== 'delete') throw new Error(`expected a delete result, got ${r.kind}`)
+  return { deleteCount: r.deleteCount, ts: r.ts }
+}
+
+/** A batch holding only primary keys, parsed and checked against the key type. */
+export function keyBatch(pkName: string, pkType: number, ids: readonly unknown[]): ColumnBatch {
+  let col: Column
+  if (pkType === DataType.Int64) {
+    const values = new BigInt64Array(ids.length)
+    ids.forEach((v, i) => {
+      const k = parseInt64(v)
+      if (k === undefined) throw errors.invalid(`primary key at position ${i} is ${String(v)}, expected an Int64`, { field: pkName })
+      values[i] = k
+    })
+    col = { kind: 'int64', values, validBits: null }
+  } else {
+    const values = ids.map((v, i) => {
+      if (typeof v !== 'string') throw errors.invalid(`primary key at position ${i} is ${String(v)}, expected a string`, { field: pkName })
+      return v
+    })
+    col = { kind: 'varchar', values, validBits: null }
+  }
+  return { rowCount: ids.length, columns: new Map([[pkName, col]]) }
+}

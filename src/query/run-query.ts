@@ -1,0 +1,97 @@
+import type { Column } from '../column/column.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import { primaryKeysOf } from '../expr/primary-keys.ts'
+import { locationRow } from '../segment/pk-index.ts'
+import type { Segment } from '../segment/segment.ts'
+import { type RowScope, selectRows } from './select-rows.ts'
+
+export interface QueryRequest extends RowScope {
+  /** Fields to return (already resolved: schema names and/or `$meta`). */
+  readonly outputFields: readonly string[]
+  readonly offset: number
+  /** -1 = no limit. */
+  readonly limit: number
+}
+
+/** Rows of one segment chosen by a read, with the requested fields gathered as columns. */
+export interface SegmentSlice {
+  readonly segment: Segment
+  readonly rows: Int32Array
+  readonly columns: ReadonlyMap<string, Column>
+}
+
+/**
+ * Query: rows visible at the snapshot that match the filter, in (segment, row) order, then
+ * offset/limit, then the output fields gathered per segment.
+ */
+export function runQuery(data: CollectionData, req: QueryRequest): SegmentSlice[] {
+  const picked: { segment: Segment; rows: Int32Array }[] = []
+  let skip = req.offset
+  let room = req.limit < 0 ? Number.POSITIVE_INFINITY : req.limit
+  for (const { segment, allowedBits } of selectRows(data, req)) {
+    if (room <= 0) break
+    let rows = allowedBits.toIndexes()
+    if (skip > 0) {
+      const s = Math.min(skip, rows.length)
+      rows = rows.subarray(s)
+      skip -= s
+    }
+    if (rows.length > room) rows = rows.subarray(0, room)
+    room -= rows.length
+    if (rows.length > 0) picked.push({ segment, rows })
+  }
+  return picked.map((p) => gather(p.segment, p.rows, req.outputFields))
+}
+
+export function gather(segment: Segment, rows: Int32Array, fields: readonly string[]): SegmentSlice {
+  const columns = new Map<string, Column>()
+  for (const f of fields) {
+    const store = segment.fields.get(f)
+    if (store !== undefined) columns.set(f, store.take(rows))
+  }
+  return { segment, rows, columns }
+}
+
+/** count(*): rows visible at the snapshot that match the filter. */
+export function runCount(data: CollectionData, scope: RowScope): number {
+  let n = 0
+  for (const { allowedBits } of selectRows(data, scope)) n += allowedBits.count()
+  return n
+}
+
+/**
+ * When the filter is exactly a set of primary keys and the read is at the latest state, the PK
+ * index answers without scanning. Returns undefined when the fast path does not apply.
+ */
+export function lookupKeys(data: CollectionData, req: QueryRequest, latest: boolean): SegmentSlice[] | undefined {
+  if (!latest || req.plan === undefined) return undefined
+  const keySet = primaryKeysOf(req.plan, data.pkField)
+  if (keySet === undefined) return undefined
+  const keys = keySet.kind === 'int64' ? BigInt64Array.from(keySet.keys) : keySet.keys
+  const bySegment = new Map<Segment, number[]>()
+  const seen = new Set<number>()
+  for (let i = 0; i < keys.length; i++) {
+    const loc = data.locate(keys, i)
+    if (loc < 0 || seen.has(loc)) continue
+    seen.add(loc)
+    const seg = data.segmentOf(loc)
+    if (req.partitionIds !== undefined && !req.partitionIds.has(seg.partitionId)) continue
+    const list = bySegment.get(seg) ?? []
+    list.push(locationRow(loc))
+    bySegment.set(seg, list)
+  }
+  const ordered = [...bySegment.entries()].sort((a, b) => a[0].id - b[0].id)
+  const out: SegmentSlice[] = []
+  let skip = req.offset
+  let room = req.limit < 0 ? Number.POSITIVE_INFINITY : req.limit
+  for (const [seg, list] of ordered) {
+    let rows = Int32Array.from(list.sort((a, b) => a - b))
+    const s = Math.min(skip, rows.length)
+    rows = rows.subarray(s)
+    skip -= s
+    if (rows.length > room) rows = rows.subarray(0, room)
+    room -= rows.length
+    if (rows.length > 0) out.push(gather(seg, rows, req.outputFields))
+  }
+  return out
+}

@@ -1,0 +1,88 @@
+import { TopKHeap } from '../common/topk-heap.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import { encodeLocation } from '../segment/pk-index.ts'
+import { largerIsBetter, type Metric } from '../vector/metric.ts'
+import { type RowScope, selectRows } from './select-rows.ts'
+import { type QueryVector, scoreRange } from './vector-scan.ts'
+
+export interface SearchRequest extends RowScope {
+  readonly field: FieldSchema
+  readonly metric: Metric
+  /** nq query vectors, already validated against the field. */
+  readonly queries: readonly QueryVector[]
+  readonly limit: number
+  readonly offset: number
+  /** Range search: keep only scores beyond `radius` and within `rangeFilter` (Milvus semantics). */
+  readonly radius?: number
+  readonly rangeFilter?: number
+}
+
+/** Hits of one query vector, best first: scores and row locations (segment id · 2^32 + row). */
+export interface SearchHits {
+  readonly scores: Float32Array
+  readonly locations: Float64Array
+}
+
+/** Rows per scoring block: scores for a block land in one reused buffer. */
+const SCORE_BLOCK_ROWS = 16384
+
+/**
+ * Exact (FLAT) search: every allowed row of every segment in scope is scored; a bounded heap per
+ * query keeps offset + limit best; the offset is then dropped.
+ */
+export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[] {
+  const k = req.offset + req.limit
+  const better = largerIsBetter(req.metric)
+  const heaps = req.queries.map(() => new TopKHeap(k, better))
+  const scores = new Float32Array(SCORE_BLOCK_ROWS)
+  for (const { segment, allowedBits } of selectRows(data, req)) {
+    if (allowedBits.count() === 0) continue
+    const store = segment.fields.get(req.field.name)!
+    for (let from = 0; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
+      const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
+      if (!anySet(allowedBits.words, from, to)) continue
+      for (let q = 0; q < req.queries.length; q++) {
+        scoreRange(req.metric, req.queries[q]!, store, from, to, scores)
+        pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req)
+      }
+    }
+  }
+  return heaps.map((h) => dropOffset(h.drain(), req.offset))
+}
+
+function pushAllowed(
+  heap: TopKHeap,
+  scores: Float32Array,
+  allowed: Uint32Array,
+  from: number,
+  to: number,
+  segmentId: number,
+  req: SearchRequest,
+): void {
+  const ranged = req.radius !== undefined || req.rangeFilter !== undefined
+  for (let r = from; r < to; r++) {
+    if (((allowed[r >>> 5]! >>> (r & 31)) & 1) === 0) continue
+    const s = scores[r - from]!
+    if (ranged && !inRange(s, heap.largerIsBetter, req.radius, req.rangeFilter)) continue
+    heap.push(s, encodeLocation(segmentId, r))
+  }
+}
+
+/**
+ * Milvus range search: for distances (L2…) keep `rangeFilter <= d < radius`; for similarities
+ * (IP, COSINE) keep `radius < s <= rangeFilter`.
+ */
+function inRange(s: number, larger: boolean, radius?: number, rangeFilter?: number): boolean {
+  if (larger) return (radius === undefined || s > radius) && (rangeFilter === undefined || s <= rangeFilter)
+  return (radius === undefined || s < radius) && (rangeFilter === undefined || s >= rangeFilter)
+}
+
+function anySet(words: Uint32Array, from: number, to: number): boolean {
+  for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) if (words[w] !== 0) return true
+  return false
+}
+
+function dropOffset(h: { scores: Float32Array; ids: Float64Array }, offset: number): SearchHits {
+  return { scores: h.scores.subarray(offset), locations: h.ids.subarray(offset) }
+}

@@ -1,0 +1,264 @@
+import { Bitset } from '../common/bitset.ts'
+import type { Column, ColumnKind, SparseRow } from '../column/column.ts'
+
+/** Rows per chunk of a growing vector column; chunks never move, so growth never copies vectors. */
+export const VECTOR_CHUNK_ROWS = 16384
+
+type TypedKind = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'float' | 'double'
+type Typed = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
+type VectorKind = 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector'
+type VectorArray = Float32Array | Uint8Array | Uint16Array
+
+/** Allocates zeroed vector storage; the default is the JS heap, the engine passes the vector arena. */
+export interface VectorAllocator {
+  allocFloat32(length: number): Float32Array
+  free(view: Float32Array): void
+}
+
+export const heapAllocator: VectorAllocator = {
+  allocFloat32: (length) => new Float32Array(length),
+  free: () => {},
+}
+
+function newTyped(kind: TypedKind, n: number): Typed {
+  switch (kind) {
+    case 'bool':
+      return new Uint8Array(n)
+    case 'int8':
+      return new Int8Array(n)
+    case 'int16':
+      return new Int16Array(n)
+    case 'int32':
+      return new Int32Array(n)
+    case 'int64':
+      return new BigInt64Array(n)
+    case 'float':
+      return new Float32Array(n)
+    case 'double':
+      return new Float64Array(n)
+  }
+}
+
+/** Elements per row of a vector column (bytes for binary). */
+export function vectorStride(kind: VectorKind, dim: number): number {
+  return kind === 'binaryVector' ? dim >>> 3 : dim
+}
+
+/**
+ * The growable storage of one field inside a segment. Scalars live in typed arrays that double
+ * (amortised O(1) append); vectors live in fixed-size chunks that never move. `view()` gives a
+ * `Column` of exactly `rowCount` rows for the expression evaluator and the output path.
+ */
+export class ColumnStore {
+  readonly kind: ColumnKind
+  readonly dim: number
+  readonly nullable: boolean
+  rowCount = 0
+  private typed: Typed | null = null
+  private list: unknown[] | null = null
+  private validBits: Bitset | null
+  /** Vector chunks, each `chunkRows` rows (the last one partly filled). */
+  readonly chunks: VectorArray[] = []
+  readonly chunkRows: number
+  private readonly allocator: VectorAllocator
+
+  constructor(kind: ColumnKind, dim: number, nullable: boolean, allocator: VectorAllocator, chunkRows = VECTOR_CHUNK_ROWS) {
+    this.kind = kind
+    this.dim = dim
+    this.nullable = nullable
+    this.allocator = allocator
+    this.chunkRows = chunkRows
+    this.validBits = nullable ? new Bitset(0) : null
+    if (isTyped(kind)) this.typed = newTyped(kind, 64)
+    else if (!isVector(kind)) this.list = []
+  }
+
+  /** Appends all rows of `col` (same kind). */
+  append(col: Column): void {
+    const n = columnLength(col, this.dim)
+    const start = this.rowCount
+    if (col.kind === 'floatVector' || col.kind === 'binaryVector' || col.kind === 'float16Vector' || col.kind === 'bfloat16Vector') {
+      this.appendVectors(col.values, n)
+    } else if (this.typed !== null) {
+      this.ensureTyped(start + n)
+      ;(this.typed as Float64Array).set(col.values as Float64Array, start)
+    } else {
+      const list = this.list!
+      const values = col.values as unknown[]
+      for (let i = 0; i < n; i++) list.push(values[i])
+    }
+    if (this.validBits !== null) {
+      this.validBits.grow(start + n)
+      const vb = 'validBits' in col ? col.validBits : null
+      if (vb === null) this.validBits.setRange(start, start + n)
+      else for (let i = 0; i < n; i++) if (vb.get(i)) this.validBits.set(start + i)
+    }
+    this.rowCount = start + n
+  }
+
+  /** Appends row `row` of `col`. */
+  appendRowFrom(col: Column, row: number): void {
+    this.append(sliceColumn(col, row, row + 1, this.dim))
+  }
+
+  private appendVectors(values: VectorArray, n: number): void {
+    const stride = vectorStride(this.kind as VectorKind, this.dim)
+    let done = 0
+    while (done < n) {
+      const at = this.rowCount + done
+      const chunkIndex = Math.floor(at / this.chunkRows)
+      while (this.chunks.length <= chunkIndex) this.chunks.push(this.newChunk(this.chunkRows * stride))
+      const inChunk = at - chunkIndex * this.chunkRows
+      const take = Math.min(n - done, this.chunkRows - inChunk)
+      const chunk = this.chunks[chunkIndex]!
+      chunk.set(values.subarray(done * stride, (done + take) * stride), inChunk * stride)
+      done += take
+    }
+  }
+
+  private newChunk(length: number): VectorArray {
+    switch (this.kind) {
+      case 'floatVector':
+        return this.allocator.allocFloat32(length)
+      case 'binaryVector':
+        return new Uint8Array(length)
+      default:
+        return new Uint16Array(length)
+    }
+  }
+
+  private ensureTyped(n: number): void {
+    const t = this.typed!
+    if (n <= t.length) return
+    const next = newTyped(this.kind as TypedKind, Math.max(n, t.length * 2))
+    ;(next as Float64Array).set(t as Float64Array)
+    this.typed = next
+  }
+
+  /** Replaces whole vector storage with one contiguous block (sealed segments loaded from disk). */
+  adoptVectors(values: VectorArray, rowCount: number): void {
+    this.chunks.length = 0
+    this.chunks.push(values)
+    ;(this as { chunkRows: number }).chunkRows = Math.max(rowCount, 1)
+    this.rowCount = rowCount
+  }
+
+  isValid(row: number): boolean {
+    return this.validBits === null || this.validBits.get(row)
+  }
+
+  /** A column of exactly `rowCount` rows (views, no copies, except vectors spanning chunks). */
+  view(): Column {
+    const n = this.rowCount
+    const validBits = this.validBits === null ? null : this.validBits
+    if (this.typed !== null) {
+      return { kind: this.kind, values: this.typed.subarray(0, n), validBits } as Column
+    }
+    if (this.list !== null) {
+      return { kind: this.kind, values: this.list, validBits } as Column
+    }
+    return { kind: this.kind, dim: this.dim, values: this.vectorRange(0, n) } as Column
+  }
+
+  /** Vectors of rows [from, to) as one array (a view when inside one chunk). */
+  vectorRange(from: number, to: number): VectorArray {
+    const stride = vectorStride(this.kind as VectorKind, this.dim)
+    const c0 = Math.floor(from / this.chunkRows)
+    const c1 = Math.floor(Math.max(to - 1, from) / this.chunkRows)
+    if (c0 === c1 && this.chunks.length > 0) {
+      const base = c0 * this.chunkRows
+      return this.chunks[c0]!.subarray((from - base) * stride, (to - base) * stride)
+    }
+    const first = this.chunks[0]
+    const out = first instanceof Float32Array ? new Float32Array((to - from) * stride) : first instanceof Uint8Array ? new Uint8Array((to - from) * stride) : new Uint16Array((to - from) * stride)
+    for (let r = from; r < to; ) {
+      const ci = Math.floor(r / this.chunkRows)
+      const base = ci * this.chunkRows
+      const end = Math.min(to, base + this.chunkRows)
+      out.set(this.chunks[ci]!.subarray((r - base) * stride, (end - base) * stride) as never, (r - from) * stride)
+      r = end
+    }
+    return out
+  }
+
+  /** A column with only the given rows, in order. */
+  take(rows: ArrayLike<number>): Column {
+    const n = rows.length
+    const vb = this.validBits === null ? null : new Bitset(n)
+    if (vb !== null) for (let i = 0; i < n; i++) if (this.validBits!.get(rows[i]!)) vb.set(i)
+    if (this.typed !== null) {
+      const out = newTyped(this.kind as TypedKind, n) as Float64Array
+      const src = this.typed as Float64Array
+      for (let i = 0; i < n; i++) out[i] = src[rows[i]!]!
+      return { kind: this.kind, values: out, validBits: vb } as Column
+    }
+    if (this.list !== null) {
+      const out = new Array<unknown>(n)
+      for (let i = 0; i < n; i++) out[i] = this.list[rows[i]!]
+      return { kind: this.kind, values: out, validBits: vb } as Column
+    }
+    const stride = vectorStride(this.kind as VectorKind, this.dim)
+    const first = this.chunks[0]
+    const out = first instanceof Float32Array || first === undefined ? new Float32Array(n * stride) : first instanceof Uint8Array ? new Uint8Array(n * stride) : new Uint16Array(n * stride)
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!
+      const ci = Math.floor(r / this.chunkRows)
+      const off = (r - ci * this.chunkRows) * stride
+      out.set(this.chunks[ci]!.subarray(off, off + stride) as never, i * stride)
+    }
+    return { kind: this.kind, dim: this.dim, values: out } as Column
+  }
+
+  /** Frees arena memory held by vector chunks. */
+  release(): void {
+    if (this.kind === 'floatVector') for (const c of this.chunks) this.allocator.free(c as Float32Array)
+    this.chunks.length = 0
+  }
+}
+
+export function isTyped(kind: ColumnKind): kind is TypedKind {
+  return kind === 'bool' || kind === 'int8' || kind === 'int16' || kind === 'int32' || kind === 'int64' || kind === 'float' || kind === 'double'
+}
+
+export function isVector(kind: ColumnKind): kind is VectorKind {
+  return kind === 'floatVector' || kind === 'binaryVector' || kind === 'float16Vector' || kind === 'bfloat16Vector'
+}
+
+/** Number of rows in a column. */
+export function columnLength(col: Column, dim: number): number {
+  switch (col.kind) {
+    case 'floatVector':
+    case 'float16Vector':
+    case 'bfloat16Vector':
+      return dim === 0 ? 0 : col.values.length / dim
+    case 'binaryVector':
+      return col.values.length / (dim >>> 3)
+    default:
+      return col.values.length
+  }
+}
+
+/** Rows [from, to) of a column (views for typed arrays). */
+export function sliceColumn(col: Column, from: number, to: number, dim: number): Column {
+  switch (col.kind) {
+    case 'floatVector':
+    case 'float16Vector':
+    case 'bfloat16Vector':
+      return { kind: col.kind, dim, values: col.values.subarray(from * dim, to * dim) } as Column
+    case 'binaryVector':
+      return { kind: col.kind, dim, values: col.values.subarray(from * (dim >>> 3), to * (dim >>> 3)) }
+    case 'sparseVector':
+      return { kind: col.kind, values: col.values.slice(from, to) as SparseRow[] }
+    default: {
+      const vb = col.validBits === null ? null : sliceBits(col.validBits, from, to)
+      const values = Array.isArray(col.values) ? col.values.slice(from, to) : (col.values as Float64Array).subarray(from, to)
+      return { kind: col.kind, values, validBits: vb } as Column
+    }
+  }
+}
+
+function sliceBits(b: Bitset, from: number, to: number): Bitset {
+  const out = new Bitset(to - from)
+  for (let i = from; i < to; i++) if (b.get(i)) out.set(i - from)
+  return out
+}

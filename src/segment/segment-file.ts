@@ -1,0 +1,223 @@
+import {
+  Bool,
+  type Data,
+  Field,
+  FixedSizeBinary,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  makeData,
+  makeVector,
+  Schema,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  Uint16,
+  Utf8,
+  type DataType as ArrowType,
+  type Vector,
+} from 'apache-arrow'
+import { Bitset } from '../common/bitset.ts'
+import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
+import type { Column, SparseRow } from '../column/column.ts'
+import { errors } from '../errors/errors.ts'
+import type { CollectionSchema } from '../schema/collection-schema.ts'
+import { DataType } from '../schema/data-type.ts'
+import { isTyped, isVector, type VectorAllocator } from './column-store.ts'
+import { InsertRuns } from './insert-runs.ts'
+import { Segment, type SegmentId, type SegmentState } from './segment.ts'
+
+/** Bumped on any incompatible change of the segment file layout. */
+export const SEGMENT_FORMAT_VERSION = 1
+
+interface SegmentFileMeta {
+  formatVersion: number
+  segmentId: number
+  partitionId: number
+  state: SegmentState
+  insertRuns: ReturnType<InsertRuns['toJSON']>
+}
+
+/**
+ * Encodes rows [0, rowCount) of a segment as one Arrow IPC file (one record batch, one column per
+ * field, `$meta` included). Deletes are not in it: they live in the segment's delete file.
+ */
+export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, state: SegmentState): Uint8Array {
+  const fields: Field[] = []
+  const vectors: Record<string, Vector> = {}
+  for (const [name, store] of seg.fields) {
+    const col = store.view()
+    const data = columnToArrow(col, rowCount, store.dim)
+    fields.push(new Field(name, data.type, true))
+    vectors[name] = makeVector(data)
+  }
+  const meta: SegmentFileMeta = {
+    formatVersion: SEGMENT_FORMAT_VERSION,
+    segmentId: seg.id,
+    partitionId: seg.partitionId,
+    state,
+    insertRuns: runs.toJSON(),
+  }
+  const schema = new Schema(fields, new Map([['quiver.segment', JSON.stringify(meta)]]))
+  const table = new Table(schema, vectors)
+  return tableToIPC(table, 'file')
+}
+
+/** Decodes a segment file into a Segment (vectors copied into `allocator` memory). */
+export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, allocator: VectorAllocator, path: string): Segment {
+  let table: Table
+  try {
+    table = tableFromIPC(bytes)
+  } catch (e) {
+    throw errors.io(`segment file ${path} is not a readable Arrow IPC file`, e)
+  }
+  const raw = table.schema.metadata.get('quiver.segment')
+  if (raw === undefined) throw errors.io(`segment file ${path} lacks quiver metadata`, undefined)
+  const meta = JSON.parse(raw) as SegmentFileMeta
+  if (meta.formatVersion !== SEGMENT_FORMAT_VERSION) {
+    throw errors.io(`segment file ${path} has format version ${meta.formatVersion}, expected ${SEGMENT_FORMAT_VERSION}`, undefined)
+  }
+  const seg = new Segment(meta.segmentId as SegmentId, meta.partitionId, schema, allocator)
+  const n = meta.insertRuns.rowCount
+  for (const [name, store] of seg.fields) {
+    const child = table.getChild(name)
+    if (child === null) throw errors.io(`segment file ${path} lacks column ${name}`, undefined)
+    const data = n === 0 ? undefined : child.data[0]
+    if (store.kind === 'floatVector' && data !== undefined) {
+      const src = (data.children[0]!.values as Float32Array).subarray(0, n * store.dim)
+      const block = allocator.allocFloat32(n * store.dim)
+      block.set(src)
+      store.adoptVectors(block, n)
+    } else if (data !== undefined) {
+      const field = schema.fields.find((f) => f.name === name)
+      store.append(arrowToColumn(data, store.kind, store.dim, n, field?.elementType))
+    }
+  }
+  seg.restore(InsertRuns.fromJSON(meta.insertRuns), meta.state)
+  return seg
+}
+
+function nullBitmap(col: Column): Uint8Array | undefined {
+  if (!('validBits' in col) || col.validBits === null) return undefined
+  const w = col.validBits.words
+  return new Uint8Array(w.buffer, w.byteOffset, w.byteLength)
+}
+
+function columnToArrow(col: Column, n: number, dim: number): Data {
+  const nb = nullBitmap(col)
+  const np = nb === undefined ? {} : { nullBitmap: nb }
+  switch (col.kind) {
+    case 'bool':
+      return makeData({ type: new Bool(), length: n, data: packBools(col.values, n), ...np })
+    case 'int8':
+      return makeData({ type: new Int8(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'int16':
+      return makeData({ type: new Int16(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'int32':
+      return makeData({ type: new Int32(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'int64':
+      return makeData({ type: new Int64(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'float':
+      return makeData({ type: new Float32(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'double':
+      return makeData({ type: new Float64(), length: n, data: col.values.subarray(0, n), ...np })
+    case 'varchar':
+      return utf8Data(col.values, n, nb)
+    case 'json':
+    case 'array':
+      return utf8Data(col.values.slice(0, n).map((v) => stringifyWithBigint(v)), n, nb)
+    case 'sparseVector':
+      return utf8Data(col.values.slice(0, n).map((r) => JSON.stringify({ i: [...r.indices], v: [...r.values] })), n, undefined)
+    case 'floatVector':
+      return fixedList(new Float32(), col.values.subarray(0, n * dim), n, dim)
+    case 'float16Vector':
+    case 'bfloat16Vector':
+      return fixedList(new Uint16(), col.values.subarray(0, n * dim), n, dim)
+    case 'binaryVector':
+      return makeData({ type: new FixedSizeBinary(dim >>> 3), length: n, data: col.values.subarray(0, n * (dim >>> 3)) })
+  }
+}
+
+function fixedList(item: ArrowType, values: Float32Array | Uint16Array, n: number, dim: number): Data {
+  const child = makeData({ type: item, length: n * dim, data: values } as never) as Data
+  return makeData({ type: new FixedSizeList(dim, new Field('item', item, false)), length: n, child })
+}
+
+function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefined): Data {
+  const enc = new TextEncoder()
+  const parts = values.map((s) => enc.encode(s ?? ''))
+  const offsets = new Int32Array(n + 1)
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    total += parts[i]!.length
+    offsets[i + 1] = total
+  }
+  const bytes = new Uint8Array(total)
+  for (let i = 0; i < n; i++) bytes.set(parts[i]!, offsets[i]!)
+  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...(nb === undefined ? {} : { nullBitmap: nb }) })
+}
+
+function packBools(values: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array((n + 7) >>> 3)
+  for (let i = 0; i < n; i++) if (values[i] !== 0) out[i >>> 3]! |= 1 << (i & 7)
+  return out
+}
+
+function validOf(data: Data, n: number): Bitset | null {
+  if (data.nullBitmap === undefined || data.nullBitmap.length === 0 || data.nullCount === 0) return null
+  const b = new Bitset(n)
+  const bytes = new Uint8Array(b.words.buffer)
+  bytes.set(data.nullBitmap.subarray(0, bytes.length))
+  return b
+}
+
+function arrowToColumn(data: Data, kind: Column['kind'], dim: number, n: number, elementType?: number): Column {
+  if (isTyped(kind)) {
+    const validBits = validOf(data, n)
+    if (kind === 'bool') {
+      const bits = data.values as Uint8Array
+      const values = new Uint8Array(n)
+      for (let i = 0; i < n; i++) values[i] = (bits[(i + data.offset) >>> 3]! >>> ((i + data.offset) & 7)) & 1
+      return { kind, values, validBits }
+    }
+    return { kind, values: (data.values as Float64Array).slice(0, n), validBits } as Column
+  }
+  if (isVector(kind)) {
+    const stride = kind === 'binaryVector' ? dim >>> 3 : dim
+    const values = kind === 'binaryVector' ? (data.values as Uint8Array) : (data.children[0]!.values as Uint16Array)
+    return { kind, dim, values: values.slice(0, n * stride) } as Column
+  }
+  const strings = readUtf8(data, n)
+  switch (kind) {
+    case 'varchar':
+      return { kind, values: strings, validBits: validOf(data, n) }
+    case 'sparseVector':
+      return { kind, values: strings.map(parseSparse) }
+    default: {
+      const values = strings.map((s) => parseWithBigint(s))
+      if (kind === 'array' && elementType === DataType.Int64) {
+        for (const a of values) if (Array.isArray(a)) for (let i = 0; i < a.length; i++) a[i] = BigInt(a[i] as bigint)
+      }
+      return { kind, values: values as never, validBits: validOf(data, n) } as Column
+    }
+  }
+}
+
+function parseSparse(s: string): SparseRow {
+  const j = JSON.parse(s) as { i: number[]; v: number[] }
+  return { indices: Uint32Array.from(j.i), values: Float32Array.from(j.v) }
+}
+
+function readUtf8(data: Data, n: number): string[] {
+  const offsets = data.valueOffsets as Int32Array
+  const bytes = data.values as Uint8Array
+  const dec = new TextDecoder()
+  const out = new Array<string>(n)
+  for (let i = 0; i < n; i++) out[i] = dec.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!))
+  return out
+}
+

@@ -1,0 +1,111 @@
+import { Bitset } from '../common/bitset.ts'
+import type { Timestamp } from '../common/hybrid-ts.ts'
+import type { Column, ColumnBatch } from '../column/column.ts'
+import { columnKindOf } from '../column/column-kind.ts'
+import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
+import { ColumnStore, type VectorAllocator } from './column-store.ts'
+import { DeleteLog } from './delete-log.ts'
+import { InsertRuns } from './insert-runs.ts'
+
+export type SegmentId = number & { readonly __brand: 'SegmentId' }
+export type SegmentState = 'growing' | 'sealed'
+
+export interface PersistedSegment {
+  readonly rowCount: number
+  readonly state: SegmentState
+  readonly deleteCount: number
+  readonly dataFile?: string
+  readonly deleteFile?: string
+}
+
+/**
+ * A segment: rows of one partition, as columns. Growing segments take appends; sealed ones are
+ * immutable apart from their delete log. Rows are appended in timestamp order, so the rows visible
+ * at time Q are a prefix (`insertRuns`), and deletes are (row, ts) pairs in timestamp order.
+ */
+export class Segment {
+  readonly id: SegmentId
+  readonly partitionId: number
+  state: SegmentState
+  readonly fields: ReadonlyMap<string, ColumnStore>
+  insertRuns = new InsertRuns()
+  readonly deletes: DeleteLog
+  /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
+  persisted: PersistedSegment = { rowCount: -1, state: 'growing', deleteCount: 0 }
+
+  constructor(id: SegmentId, partitionId: number, schema: CollectionSchema, allocator: VectorAllocator) {
+    this.id = id
+    this.partitionId = partitionId
+    this.state = 'growing'
+    const fields = new Map<string, ColumnStore>()
+    for (const f of schema.fields) {
+      fields.set(f.name, new ColumnStore(columnKindOf(f), f.dim ?? 0, f.nullable, allocator))
+    }
+    if (schema.enableDynamicField) fields.set(META_FIELD, new ColumnStore('json', 0, false, allocator))
+    this.fields = fields
+    this.deletes = new DeleteLog()
+  }
+
+  get rowCount(): number {
+    return this.insertRuns.rowCount
+  }
+
+  /** Appends a whole batch stamped `ts` (all columns of the schema must be present). */
+  appendBatch(batch: ColumnBatch, ts: Timestamp): number {
+    const start = this.rowCount
+    for (const [name, store] of this.fields) {
+      const col = batch.columns.get(name)
+      if (col === undefined) throw new Error(`batch lacks column ${name}`)
+      store.append(col)
+    }
+    this.insertRuns.push(start, batch.rowCount, ts)
+    this.deletes.grow(this.rowCount)
+    return start
+  }
+
+  /** Appends the given rows of per-field columns (used by partial updates and replays). */
+  appendColumns(columns: ReadonlyMap<string, Column>, rowCount: number, ts: Timestamp): number {
+    return this.appendBatch({ rowCount, columns }, ts)
+  }
+
+  /** Sets the insert runs and state of a segment loaded from a file (its columns already appended). */
+  restore(runs: InsertRuns, state: SegmentState): void {
+    this.insertRuns = runs
+    this.state = state
+    this.deletes.grow(runs.rowCount)
+  }
+
+  /** Marks `row` deleted at `ts`; false when it already was. */
+  deleteRow(row: number, ts: Timestamp): boolean {
+    return this.deletes.add(row, ts)
+  }
+
+  isDeleted(row: number): boolean {
+    return this.deletes.deletedBits.get(row)
+  }
+
+  insertTsOf(row: number): Timestamp {
+    return this.insertRuns.tsOf(row)
+  }
+
+  /** Rows visible at `ts`: inserted at or before it and not deleted at or before it. */
+  visibleBits(ts: Timestamp): Bitset {
+    const n = this.insertRuns.rowsAt(ts)
+    const bits = new Bitset(this.rowCount)
+    bits.setRange(0, n)
+    return bits.andNot(this.deletes.deletedBitsAt(ts))
+  }
+
+  /** Live rows right now (latest state). */
+  liveCount(): number {
+    return this.rowCount - this.deletes.count
+  }
+
+  column(name: string): Column | undefined {
+    return this.fields.get(name)?.view()
+  }
+
+  release(): void {
+    for (const s of this.fields.values()) s.release()
+  }
+}

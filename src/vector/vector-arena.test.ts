@@ -1,0 +1,147 @@
+// VectorArena: zeroed 64-byte-aligned blocks, first-fit reuse and coalescing, growth that keeps earlier
+// views valid with their data, empty allocations, the MemoryQuotaExhausted error at a small bytesMax,
+// scratch reuse, and the process-wide arena. A fast-check model checks blocks never overlap.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import fc from 'fast-check'
+import { ErrorCode, MilvusError } from '../errors/errors.ts'
+import { scanFloat } from './float-scan.ts'
+import { Metric } from './metric.ts'
+import { arenaAlignBytes, VectorArena } from './vector-arena.ts'
+
+const pageBytes = 65536
+
+describe('allocFloat32 and free', () => {
+  test('blocks are zeroed, aligned, disjoint and counted in bytesUsed', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const a = arena.allocFloat32(3)
+    const b = arena.allocFloat32(17)
+    for (const v of [a, b]) {
+      assert.equal(v.byteOffset % arenaAlignBytes, 0)
+      assert.notEqual(v.byteOffset, 0)
+      assert.ok(v.every((x) => x === 0))
+      assert.ok(arena.contains(v))
+    }
+    assert.ok(b.byteOffset >= a.byteOffset + 64)
+    assert.equal(arena.bytesUsed, 64 + 128)
+    a.fill(1)
+    arena.free(a)
+    assert.equal(arena.bytesUsed, 128)
+    const c = arena.allocFloat32(5)
+    assert.equal(c.byteOffset, a.byteOffset, 'first fit reuses the freed block')
+    assert.ok(c.every((x) => x === 0), 'a reused block is zeroed again')
+  })
+
+  test('adjacent freed blocks coalesce into one that fits a larger request without growing', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes, bytesMax: pageBytes })
+    const blocks = [0, 1, 2, 3].map(() => arena.allocFloat32(16 * 64)) // 4 KiB each
+    const first = blocks[0]!.byteOffset
+    for (const b of blocks.slice(0, 3)) arena.free(b)
+    const big = arena.allocFloat32(3 * 16 * 64)
+    assert.equal(big.byteOffset, first)
+    assert.equal(arena.bytesReserved, pageBytes)
+  })
+
+  test('growth keeps earlier views valid with their data, and kernels see both', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const early = arena.allocFloat32(100)
+    for (let i = 0; i < early.length; i++) early[i] = i
+    const reservedBefore = arena.bytesReserved
+    const late = arena.allocFloat32(1 << 20) // 4 MiB: must grow
+    assert.ok(arena.bytesReserved >= reservedBefore + 4 * (1 << 20))
+    assert.equal(early.length, 100)
+    for (let i = 0; i < early.length; i++) assert.equal(early[i], i)
+    early[7] = 70
+    assert.equal(early[7], 70)
+    late.set(early.subarray(0, 10), (1 << 20) - 10)
+    const out = arena.allocFloat32(1)
+    scanFloat(arena, Metric.L2, early, late.subarray((1 << 20) - 10), 1, 10, out)
+    assert.equal(out[0], 0, 'the kernel reads the query from the old region and the row from the new one')
+  })
+
+  test('an allocation of 0 is an empty view that costs nothing and frees as a no-op', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const empty = arena.allocFloat32(0)
+    assert.equal(empty.length, 0)
+    assert.equal(arena.bytesUsed, 0)
+    arena.free(empty)
+    assert.equal(arena.bytesUsed, 0)
+  })
+
+  test('a full arena throws MemoryQuotaExhausted and stays usable', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes, bytesMax: 4 * pageBytes })
+    const a = arena.allocFloat32(pageBytes / 4) // 1 page
+    const used = arena.bytesUsed
+    let error: unknown
+    try {
+      arena.allocFloat32(3 * (pageBytes / 4)) // 3 more pages: with the 64-byte null block, > 4 pages
+    } catch (e) {
+      error = e
+    }
+    assert.ok(error instanceof MilvusError)
+    assert.equal(error.code, ErrorCode.MemoryQuotaExhausted)
+    assert.equal(error.retriable, true)
+    assert.match(error.message, /^vector arena is full: memory quota exceeded\[requestedBytes=196608\]/)
+    assert.equal(arena.bytesUsed, used, 'a failed allocation changes nothing')
+    arena.free(a)
+    assert.equal(arena.allocFloat32(3 * (pageBytes / 4)).length, 3 * (pageBytes / 4))
+    assert.equal(arena.bytesReserved, 4 * pageBytes)
+  })
+
+  test('freeing a foreign view or freeing twice is a programmer error', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const other = await VectorArena.open({ initialBytes: pageBytes })
+    assert.throws(() => arena.free(new Float32Array(4)), /not inside this arena/)
+    assert.throws(() => arena.free(other.allocFloat32(4)), /not inside this arena/)
+    const v = arena.allocFloat32(4)
+    arena.free(v)
+    assert.throws(() => arena.free(v), /double free/)
+    assert.throws(() => arena.allocFloat32(-1))
+  })
+
+  test('model: live views never overlap and keep what was written into them', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const op = fc.oneof(fc.record({ alloc: fc.integer({ min: 0, max: 5000 }) }), fc.record({ free: fc.nat(100) }))
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        const live: { view: Float32Array; tag: number }[] = []
+        let tag = 0
+        for (const o of ops) {
+          if ('alloc' in o) {
+            const view = arena.allocFloat32(o.alloc)
+            view.fill(++tag)
+            live.push({ view, tag })
+          } else if (live.length > 0) {
+            arena.free(live.splice(o.free % live.length, 1)[0]!.view)
+          }
+        }
+        for (const { view, tag } of live) assert.ok(view.every((x) => x === tag), 'a view kept its data')
+        const expectedUsed = live.reduce((s, { view }) => s + Math.ceil(view.byteLength / 64) * 64, 0)
+        assert.equal(arena.bytesUsed, expectedUsed)
+        for (const { view } of live) arena.free(view)
+        assert.equal(arena.bytesUsed, 0)
+      }),
+      { numRuns: 100, seed: 11 },
+    )
+  })
+})
+
+describe('scratch and the shared arena', () => {
+  test('a scratch slot is reused while large enough and grows when asked for more', async () => {
+    const arena = await VectorArena.open({ initialBytes: pageBytes })
+    const a = arena.scratchFloat32('scores', 100)
+    const b = arena.scratchFloat32('scores', 50)
+    assert.equal(b.byteOffset, a.byteOffset)
+    assert.equal(b.length, 50)
+    const c = arena.scratchFloat32('scores', 10_000)
+    assert.equal(c.length, 10_000)
+    assert.notEqual(arena.scratchFloat32('query', 100).byteOffset, c.byteOffset)
+  })
+
+  test('shared() needs init() first and then always returns the same arena', async () => {
+    assert.throws(() => VectorArena.shared(), /before `await VectorArena.init\(\)`/)
+    const [a, b] = await Promise.all([VectorArena.init(), VectorArena.init()])
+    assert.equal(a, b)
+    assert.equal(VectorArena.shared(), a)
+  })
+})
