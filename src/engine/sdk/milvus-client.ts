@@ -1,0 +1,390 @@
+import { DEFAULT_PARTITION } from '../../catalog/catalog.ts'
+import type { WriteOutcome } from '../../collection/apply-write.ts'
+import { errors } from '../../errors/errors.ts'
+import type { Database } from '../database.ts'
+import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
+import { deleteData, writeData } from '../write-ops.ts'
+import { describeFields, schemaSpecOf } from './schema-request.ts'
+import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: requests are the SDK's loosely typed objects
+type Req = Record<string, any>
+
+export interface MutationResult {
+  status: ResStatus
+  succ_index: number[]
+  err_index: number[]
+  acknowledged: boolean
+  insert_cnt: string
+  delete_cnt: string
+  upsert_cnt: string
+  timestamp: string
+  IDs: { int_id: { data: string[] } } | { str_id: { data: string[] } }
+}
+
+function mutationOk(o: WriteOutcome | { deleteCount: number; ts: bigint }, idsKind: 'int_id' | 'str_id'): MutationResult {
+  const w = 'upsertCount' in o ? o : undefined
+  const n = w?.primaryKeys.length ?? 0
+  const ids = w === undefined ? [] : Array.from(w.primaryKeys as ArrayLike<bigint | string>, (k) => String(k))
+  return {
+    status: okStatus(),
+    succ_index: Array.from({ length: n }, (_, i) => i),
+    err_index: [],
+    acknowledged: false,
+    insert_cnt: String(w?.insertCount ?? 0),
+    delete_cnt: String(w === undefined ? (o as { deleteCount: number }).deleteCount : w.deleteCount),
+    upsert_cnt: String(w?.upsertCount ?? 0),
+    timestamp: String(w?.ts ?? (o as { ts: bigint }).ts),
+    IDs: idsKind === 'int_id' ? { int_id: { data: ids } } : { str_id: { data: ids } },
+  }
+}
+
+function mutationError(status: ResStatus, rowCount: number): MutationResult {
+  return {
+    status,
+    succ_index: [],
+    err_index: Array.from({ length: rowCount }, (_, i) => i),
+    acknowledged: false,
+    insert_cnt: '0',
+    delete_cnt: '0',
+    upsert_cnt: '0',
+    timestamp: '0',
+    IDs: { int_id: { data: [] } },
+  }
+}
+
+function rowCountOf(data: unknown): number {
+  if (Array.isArray(data)) return data.length
+  return data === undefined || data === null ? 0 : 1
+}
+
+const partitionOpt = (req: Req) => (typeof req.partition_name === 'string' && req.partition_name !== '' ? { partition: req.partition_name as string } : {})
+const timeoutOpt = (req: Req) => (typeof req.timeout === 'number' ? { timeoutMs: req.timeout as number } : {})
+
+/**
+ * The methods of the official Node SDK's `MilvusClient` (3.0.6), with its request objects and
+ * result shapes, over the embedded engine. Request errors come back as a status; nothing throws
+ * for them. Int64 values are decimal strings, as the SDK returns them.
+ */
+export class MilvusClientApi {
+  protected readonly db: Database
+
+  constructor(db: Database) {
+    this.db = db
+  }
+
+  private idsKind(collection: string): 'int_id' | 'str_id' {
+    return this.db.state.collection(collection).pkField.dataType === 5 ? 'int_id' : 'str_id'
+  }
+
+  // ---- collections -----------------------------------------------------------------------------
+
+  createCollection(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.createCollection(schemaSpecOf(req))
+      return okStatus()
+    }, (s) => s)
+  }
+
+  hasCollection(req: Req): Promise<{ status: ResStatus; value: boolean }> {
+    return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(req.collection_name) }), (status) => ({ status, value: false }))
+  }
+
+  showCollections(req: Req = {}): Promise<{ status: ResStatus; data: { name: string; id: string; timestamp: string; loadedPercentage: string }[] }> {
+    return asStatus(
+      () => {
+        const names = req.collection_names as string[] | undefined
+        const data = [...this.db.state.catalog.collections.values()]
+          .filter((c) => names === undefined || names.length === 0 || names.includes(c.name))
+          .map((c) => ({ name: c.name, id: String(c.id), timestamp: String(c.createdTs), loadedPercentage: c.loaded ? '100' : '0' }))
+        return { status: okStatus(), data }
+      },
+      (status) => ({ status, data: [] }),
+    )
+  }
+
+  listCollections(req: Req = {}) {
+    return this.showCollections(req)
+  }
+
+  describeCollection(req: Req): Promise<Record<string, unknown> & { status: ResStatus }> {
+    return asStatus(
+      () => {
+        const meta = this.db.state.catalog.get(req.collection_name)
+        const fields = describeFields(meta)
+        return {
+          status: okStatus(),
+          schema: {
+            name: meta.name,
+            description: meta.schema.description,
+            enable_dynamic_field: meta.schema.enableDynamicField,
+            autoID: meta.schema.fields.some((f) => f.autoId),
+            fields,
+            functions: [],
+            struct_array_fields: [],
+          },
+          collectionID: String(meta.id),
+          collection_name: meta.name,
+          consistency_level: 'Strong',
+          aliases: [],
+          virtual_channel_names: [],
+          physical_channel_names: [],
+          start_positions: [],
+          properties: [],
+          created_timestamp: String(meta.createdTs),
+          created_utc_timestamp: String(meta.createdTs >> 18n),
+          shards_num: 1,
+          num_partitions: String(meta.partitions.length),
+          db_name: 'default',
+          functions: [],
+          anns_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) >= 100).map((f) => [f.name, f])),
+          scalar_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) < 100).map((f) => [f.name, f])),
+          function_fields: {},
+        }
+      },
+      (status) => ({ status }),
+    )
+  }
+
+  dropCollection(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.dropCollection(req.collection_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  renameCollection(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.renameCollection(req.collection_name, req.new_collection_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  getCollectionStatistics(req: Req): Promise<{ status: ResStatus; stats: { key: string; value: string }[]; data: Record<string, string> }> {
+    return asStatus(
+      () => {
+        const d = this.db.state.collection(req.collection_name)
+        let rows = 0
+        for (const s of d.segments.values()) rows += s.liveCount()
+        return { status: okStatus(), stats: [{ key: 'row_count', value: String(rows) }], data: { row_count: String(rows) } as Record<string, string> }
+      },
+      (status) => ({ status, stats: [], data: {} as Record<string, string> }),
+    )
+  }
+
+  loadCollection(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.setLoaded(req.collection_name, true)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  loadCollectionSync(req: Req) {
+    return this.loadCollection(req)
+  }
+
+  loadCollectionAsync(req: Req) {
+    return this.loadCollection(req)
+  }
+
+  releaseCollection(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.setLoaded(req.collection_name, false)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  getLoadState(req: Req): Promise<{ status: ResStatus; state: string }> {
+    return asStatus(
+      () => {
+        if (!this.db.state.catalog.has(req.collection_name)) return { status: okStatus(), state: 'LoadStateNotExist' }
+        const loaded = this.db.state.catalog.get(req.collection_name).loaded
+        return { status: okStatus(), state: loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' }
+      },
+      (status) => ({ status, state: 'LoadStateNotExist' }),
+    )
+  }
+
+  // ---- partitions ------------------------------------------------------------------------------
+
+  createPartition(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.createPartition(req.collection_name, req.partition_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  dropPartition(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.dropPartition(req.collection_name, req.partition_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  hasPartition(req: Req): Promise<{ status: ResStatus; value: boolean }> {
+    return asStatus(
+      () => ({ status: okStatus(), value: this.db.state.catalog.get(req.collection_name).partitions.some((p) => p.name === req.partition_name) }),
+      (status) => ({ status, value: false }),
+    )
+  }
+
+  showPartitions(req: Req): Promise<{ status: ResStatus; partition_names: string[]; partitionIDs: number[]; data: { name: string; id: string; timestamp: string; loadedPercentage: string }[] }> {
+    return asStatus(
+      () => {
+        const meta = this.db.state.catalog.get(req.collection_name)
+        return {
+          status: okStatus(),
+          partition_names: meta.partitions.map((p) => p.name),
+          partitionIDs: meta.partitions.map((p) => p.id),
+          data: meta.partitions.map((p) => ({ name: p.name, id: String(p.id), timestamp: String(p.createdTs), loadedPercentage: meta.loaded ? '100' : '0' })),
+        }
+      },
+      (status) => ({ status, partition_names: [], partitionIDs: [], data: [] }),
+    )
+  }
+
+  listPartitions(req: Req) {
+    return this.showPartitions(req)
+  }
+
+  getPartitionStatistics(req: Req): Promise<{ status: ResStatus; stats: { key: string; value: string }[]; data: Record<string, string> }> {
+    return asStatus(
+      () => {
+        const d = this.db.state.collection(req.collection_name)
+        const p = this.db.state.catalog.partition(d.meta, req.partition_name ?? DEFAULT_PARTITION)
+        let rows = 0
+        for (const s of d.segmentsOf(new Set([p.id]))) rows += s.liveCount()
+        return { status: okStatus(), stats: [{ key: 'row_count', value: String(rows) }], data: { row_count: String(rows) } as Record<string, string> }
+      },
+      (status) => ({ status, stats: [], data: {} as Record<string, string> }),
+    )
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  insert(req: Req): Promise<MutationResult> {
+    const data = req.data ?? req.fields_data
+    return asStatus(async () => {
+      const o = await writeData(this.db, req.collection_name, data, 'insert', { ...partitionOpt(req), ...timeoutOpt(req) })
+      return mutationOk(o, this.idsKind(req.collection_name))
+    }, (s) => mutationError(s, rowCountOf(data)))
+  }
+
+  upsert(req: Req): Promise<MutationResult> {
+    const data = req.data ?? req.fields_data
+    return asStatus(async () => {
+      const o = await writeData(this.db, req.collection_name, data, 'upsert', {
+        ...partitionOpt(req),
+        ...timeoutOpt(req),
+        ...(req.partial_update === true ? { partial: true } : {}),
+      })
+      return mutationOk(o, this.idsKind(req.collection_name))
+    }, (s) => mutationError(s, rowCountOf(data)))
+  }
+
+  delete(req: Req): Promise<MutationResult> {
+    return asStatus(async () => {
+      const target = Array.isArray(req.ids)
+        ? { ids: req.ids as unknown[] }
+        : { filter: (req.filter ?? req.expr) as string, ...(req.exprValues === undefined ? {} : { params: req.exprValues }) }
+      const o = await deleteData(this.db, req.collection_name, target, { ...partitionOpt(req), ...timeoutOpt(req) })
+      return mutationOk(o, this.idsKind(req.collection_name))
+    }, (s) => mutationError(s, 0))
+  }
+
+  deleteEntities(req: Req) {
+    return this.delete(req)
+  }
+
+  flush(req: Req): Promise<{ status: ResStatus; coll_segIDs: Record<string, unknown> }> {
+    return asStatus(async () => {
+      const names = (req.collection_names ?? []) as string[]
+      const ids = names.map((n) => this.db.state.catalog.get(n).id)
+      await this.db.flush(ids)
+      return { status: okStatus(), coll_segIDs: {} }
+    }, (status) => ({ status, coll_segIDs: {} }))
+  }
+
+  flushSync(req: Req): Promise<{ status: ResStatus; flushed: boolean }> {
+    return this.flush(req).then((r) => ({ status: r.status, flushed: r.status.code === 0 }))
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  query(req: Req): Promise<{ status: ResStatus; data: Row[] }> {
+    return asStatus(
+      () => {
+        const common = {
+          ...(req.output_fields === undefined ? {} : { outputFields: req.output_fields as string[] }),
+          ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
+          ...(req.limit === undefined ? {} : { limit: Number(req.limit) }),
+          ...(req.offset === undefined ? {} : { offset: Number(req.offset) }),
+        }
+        const rows = Array.isArray(req.ids)
+          ? getRows(this.db, req.collection_name, req.ids, common)
+          : queryRows(this.db, req.collection_name, {
+              ...common,
+              ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
+              ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
+            })
+        return { status: okStatus(), data: rows.map(rowForSdk) }
+      },
+      (status) => ({ status, data: [] }),
+    )
+  }
+
+  get(req: Req): Promise<{ status: ResStatus; data: Row[] }> {
+    if (!Array.isArray(req.ids)) return asStatus(() => { throw errors.invalid('get needs ids') }, (status) => ({ status, data: [] }))
+    return this.query(req)
+  }
+
+  count(req: Req): Promise<{ status: ResStatus; data: number }> {
+    return asStatus(
+      () => ({
+        status: okStatus(),
+        data: countRows(this.db, req.collection_name, {
+          ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
+          ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
+          ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
+        }),
+      }),
+      (status) => ({ status, data: 0 }),
+    )
+  }
+
+  search(req: Req): Promise<{ status: ResStatus; results: unknown[]; recalls: number[]; session_ts: number; collection_name: string }> {
+    return asStatus(
+      () => {
+        const sp = (req.search_params ?? {}) as Req
+        const params = (typeof req.params === 'string' ? JSON.parse(req.params) : (req.params ?? (typeof sp.params === 'string' ? JSON.parse(sp.params) : sp.params) ?? {})) as Req
+        const vectors = req.data ?? req.vector ?? req.vectors
+        const hits = searchRows(this.db, req.collection_name, {
+          vectors,
+          ...optional('annsField', req.anns_field ?? sp.anns_field),
+          ...optional('metric', req.metric_type ?? params.metric_type ?? sp.metric_type),
+          ...optional('limit', num(req.limit ?? req.topk ?? sp.topk)),
+          ...optional('offset', num(req.offset ?? params.offset)),
+          ...optional('filter', req.filter ?? req.expr),
+          ...optional('params', req.exprValues),
+          ...optional('outputFields', req.output_fields),
+          ...optional('partitions', req.partition_names),
+          ...optional('radius', num(params.radius)),
+          ...optional('rangeFilter', num(params.range_filter)),
+          ...optional('roundDecimal', num(req.round_decimal ?? sp.round_decimal)),
+        })
+        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
+        return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name }
+      },
+      (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name }),
+    )
+  }
+}
+
+function num(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined
+  return Number(v)
+}
+
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
+}

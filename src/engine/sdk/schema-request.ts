@@ -1,0 +1,100 @@
+import { errors } from '../../errors/errors.ts'
+import type { CollectionMeta } from '../../catalog/catalog.ts'
+import type { FieldSpec, SchemaSpec } from '../../schema/collection-schema.ts'
+import { DataType, dataTypeName, isDenseVectorType } from '../../schema/data-type.ts'
+
+/** A field as the SDK's `FieldType` describes it (snake_case, type params flat or in `type_params`). */
+export type SdkField = Record<string, unknown>
+
+const typeParamKeys = ['dim', 'max_length', 'max_capacity'] as const
+
+/** SDK field → engine `FieldSpec` (type params may sit on the field or in `type_params`). */
+export function fieldSpecOf(f: SdkField): FieldSpec {
+  const tp = normaliseTypeParams(f.type_params)
+  const pick = (k: (typeof typeParamKeys)[number]) => f[k] ?? tp[k]
+  return {
+    name: f.name,
+    dataType: f.data_type ?? f.dataType,
+    description: f.description,
+    isPrimaryKey: f.is_primary_key ?? f.isPrimaryKey,
+    autoId: f.autoID ?? f.auto_id ?? f.autoId,
+    dim: pick('dim'),
+    maxLength: pick('max_length'),
+    maxCapacity: pick('max_capacity'),
+    elementType: f.element_type ?? f.elementType,
+    defaultValue: f.default_value ?? f.defaultValue,
+    nullable: f.nullable,
+    isPartitionKey: f.is_partition_key ?? f.isPartitionKey,
+    isDynamic: f.is_dynamic ?? f.isDynamic,
+  }
+}
+
+function normaliseTypeParams(tp: unknown): Record<string, unknown> {
+  if (Array.isArray(tp)) return Object.fromEntries(tp.map((kv: { key: string; value: unknown }) => [kv.key, kv.value]))
+  if (tp !== null && typeof tp === 'object') return tp as Record<string, unknown>
+  return {}
+}
+
+/**
+ * `createCollection` request → engine schema spec. Accepts the fields form, the schema form and
+ * the quick form `{ collection_name, dimension }` (an `id` Int64 key, a `vector` field, dynamic on).
+ */
+export function schemaSpecOf(req: Record<string, unknown>): SchemaSpec {
+  const name = req.collection_name as string
+  const dynamic = req.enable_dynamic_field ?? req.enableDynamicField
+  const common = {
+    name,
+    description: typeof req.description === 'string' ? req.description : '',
+    ...(typeof req.num_partitions === 'number' ? { numPartitions: req.num_partitions } : {}),
+  }
+  const list = (req.fields ?? req.schema) as SdkField[] | undefined
+  if (Array.isArray(list)) {
+    const partitionKey = req.partition_key_field as string | undefined
+    const fields = list.map((f) => fieldSpecOf(partitionKey !== undefined && f.name === partitionKey ? { ...f, is_partition_key: true } : f))
+    return { ...common, fields, enableDynamicField: dynamic === true }
+  }
+  if (req.dimension !== undefined) {
+    const idType = req.id_type === undefined ? DataType.Int64 : req.id_type
+    const pk: FieldSpec = {
+      name: req.primary_field_name ?? 'id',
+      dataType: idType,
+      isPrimaryKey: true,
+      autoId: req.auto_id === true,
+      ...(idType === DataType.VarChar || idType === 'VarChar' ? { maxLength: 65535 } : {}),
+    }
+    const vec: FieldSpec = { name: req.vector_field_name ?? 'vector', dataType: DataType.FloatVector, dim: req.dimension }
+    return { ...common, fields: [pk, vec], enableDynamicField: dynamic !== false }
+  }
+  throw errors.invalid('createCollection needs fields, schema, or dimension (quick setup)')
+}
+
+/** The SDK's `describeCollection` field shape. */
+export function describeFields(meta: CollectionMeta): Record<string, unknown>[] {
+  return meta.schema.fields.map((f) => {
+    const typeParams: { key: string; value: string }[] = []
+    if (f.dim !== undefined && isDenseVectorType(f.dataType)) typeParams.push({ key: 'dim', value: String(f.dim) })
+    if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) })
+    if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) })
+    const out: Record<string, unknown> = {
+      fieldID: String(f.fieldId),
+      name: f.name,
+      is_primary_key: f.isPrimaryKey,
+      description: f.description,
+      data_type: dataTypeName(f.dataType),
+      dataType: f.dataType,
+      type_params: typeParams,
+      index_params: [],
+      autoID: f.autoId,
+      state: 'FieldCreated',
+      is_partition_key: f.isPartitionKey,
+      is_dynamic: false,
+      is_clustering_key: false,
+      nullable: f.nullable,
+      is_function_output: false,
+      ...Object.fromEntries(typeParams.map((p) => [p.key, p.value])),
+    }
+    if (f.elementType !== undefined) out.element_type = dataTypeName(f.elementType)
+    if (f.defaultValue !== undefined) out.default_value = typeof f.defaultValue === 'bigint' ? f.defaultValue.toString() : f.defaultValue
+    return out
+  })
+}

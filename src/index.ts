@@ -1,0 +1,12 @@
+/** quiverdb: a vector database that behaves like Milvus, embedded in Node.js. */
+export { Quiver } from './engine/quiver.ts'
+export { Collection, Partition, type MutationResult, type DeleteRequest, type DataWriteOptions } from './engine/collection-handle.ts'
+export type { OpenOptions } from './engine/open-options.ts'
+export type { QueryOptions, ReadScope, Row, SearchHit } from './engine/read-ops.ts'
+export type { SearchSpec } from './engine/search-spec.ts'
+export type { ResStatus } from './engine/sdk/status.ts'
+export type { MutationResult as SdkMutationResult } from './engine/sdk/milvus-client.ts'
+export { MilvusError } from './errors/milvus-error.ts'
+export { ErrorCode } from './errors/error-code.ts'
+export { DataType } from './schema/data-type.ts'
+export { Metric } from './vector/metric.ts'

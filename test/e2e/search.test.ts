@@ -1,0 +1,109 @@
+// Exact search through the public API equals a brute-force oracle computed here: L2, IP, COSINE,
+// across growing and sealed segments (a small seal size forces many), with deletes, upserts,
+// filters, partitions, offset, nq > 1 and range search.
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { DataType } from '../../src/index.ts'
+import { openTemp, randomVector, rng } from '../support/temp-db.ts'
+
+const DIM = 16
+const ROWS = 600
+
+function score(metric: string, q: number[], x: number[]): number {
+  let dot = 0
+  let l2 = 0
+  let qq = 0
+  let xx = 0
+  for (let i = 0; i < q.length; i++) {
+    dot += q[i]! * x[i]!
+    l2 += (q[i]! - x[i]!) ** 2
+    qq += q[i]! ** 2
+    xx += x[i]! ** 2
+  }
+  if (metric === 'L2') return l2
+  if (metric === 'IP') return dot
+  return dot / Math.sqrt(qq * xx)
+}
+
+function oracle(metric: string, q: number[], live: Map<number, number[]>, k: number, keep: (id: number) => boolean = () => true) {
+  const all = [...live].filter(([id]) => keep(id)).map(([id, x]) => ({ id, s: score(metric, q, x) }))
+  all.sort((a, b) => (metric === 'L2' ? a.s - b.s : b.s - a.s) || a.id - b.id)
+  return all.slice(0, k)
+}
+
+describe('search', () => {
+  let env: Awaited<ReturnType<typeof openTemp>>
+  const live = new Map<number, number[]>()
+  const next = rng(42)
+  before(async () => {
+    env = await openTemp({ segmentRowsMax: 128 })
+    await env.client.createCollection({
+      collection_name: 'docs',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'tag', data_type: DataType.Int64 },
+        { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+      ],
+    })
+    await env.client.createPartition({ collection_name: 'docs', partition_name: 'p1' })
+    const docs = env.client.collection('docs')
+    for (let start = 0; start < ROWS; start += 100) {
+      const rows = Array.from({ length: 100 }, (_, i) => ({ id: start + i, tag: (start + i) % 3, v: randomVector(next, DIM) }))
+      await docs.upsert(rows)
+      for (const r of rows) live.set(r.id, r.v)
+    }
+    // Overwrite some keys (the old versions must never be found) and delete others.
+    const over = Array.from({ length: 50 }, (_, i) => ({ id: i * 7, tag: (i * 7) % 3, v: randomVector(next, DIM) }))
+    await docs.upsert(over)
+    for (const r of over) live.set(r.id, r.v)
+    await docs.delete(Array.from({ length: 30 }, (_, i) => i * 11 + 1))
+    for (let i = 0; i < 30; i++) live.delete(i * 11 + 1)
+  })
+  after(() => env.cleanup())
+
+  for (const metric of ['L2', 'IP', 'COSINE']) {
+    test(`${metric} top-k equals brute force over live rows`, async () => {
+      const docs = env.client.collection('docs')
+      const q = randomVector(next, DIM)
+      const hits = (await docs.search(q, { limit: 15, metric }))[0]!
+      const want = oracle(metric, q, live, 15)
+      assert.deepEqual(hits.map((h) => Number(h.id)), want.map((w) => w.id))
+      hits.forEach((h, i) => assert.ok(Math.abs(h.score - want[i]!.s) < 1e-4 * Math.max(1, Math.abs(want[i]!.s))))
+    })
+  }
+
+  test('filter, offset and several query vectors', async () => {
+    const docs = env.client.collection('docs')
+    const qs = [randomVector(next, DIM), randomVector(next, DIM)]
+    const res = await docs.search(qs, { limit: 5, offset: 3, metric: 'L2', filter: 'tag == 1', outputFields: ['tag'] })
+    assert.equal(res.length, 2)
+    res.forEach((hits, i) => {
+      const want = oracle('L2', qs[i]!, live, 8, (id) => id % 3 === 1).slice(3)
+      assert.deepEqual(hits.map((h) => Number(h.id)), want.map((w) => w.id))
+      for (const h of hits) assert.equal(h.row.tag, 1n)
+    })
+  })
+
+  test('partitions restrict the search; flush and reopen keep the same answers', async () => {
+    const docs = env.client.collection('docs')
+    await docs.partition('p1').upsert([{ id: 5000, tag: 0, v: Array(DIM).fill(0.5) }])
+    live.set(5000, Array(DIM).fill(0.5))
+    const q = Array(DIM).fill(0.5)
+    const inP1 = await docs.partition('p1').search(q, { limit: 3, metric: 'L2' })
+    assert.deepEqual(inP1[0]!.map((h) => h.id), [5000n])
+    const before = await docs.search(q, { limit: 20, metric: 'COSINE' })
+    await docs.flush()
+    const client = await env.reopen()
+    const after = await client.collection('docs').search(q, { limit: 20, metric: 'COSINE' })
+    assert.deepEqual(after[0]!.map((h) => h.id), before[0]!.map((h) => h.id))
+    assert.equal(await client.collection('docs').count(), live.size)
+  })
+
+  test('range search keeps scores inside (range_filter, radius]', async () => {
+    const docs = env.client.collection('docs')
+    const q = randomVector(next, DIM)
+    const hits = (await docs.search(q, { limit: 100, metric: 'L2', radius: 2.5, rangeFilter: 1 }))[0]!
+    const want = oracle('L2', q, live, 100000).filter((w) => w.s < 2.5 && w.s >= 1).slice(0, 100)
+    assert.deepEqual(hits.map((h) => Number(h.id)), want.map((w) => w.id))
+  })
+})
