@@ -1,0 +1,144 @@
+import { assert } from '../common/assert.ts'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType, dataTypeName } from '../schema/data-type.ts'
+import type { Column } from './column.ts'
+import { f32ToBf16Bits, f32ToF16Bits, isBf16NonFinite, isF16NonFinite } from './half-float.ts'
+import { missingValueError } from './missing-value.ts'
+import type { BuildContext, RawColumn } from './raw-column.ts'
+import { fieldRowError, typeProblem } from './value-problem.ts'
+import { dimMismatchError, impliedDim, rowWidth } from './vector-shape.ts'
+
+/**
+ * Dense vector columns (Float, Binary, Float16, BFloat16): one flat typed array, stride = dim
+ * (binary: dim/8 bytes). Each row, or the whole flat input at once, is copied with one loop that
+ * also checks the values (finite floats, bytes 0..255, no 16-bit overflow). Vectors are never null.
+ */
+export function buildDenseVectorColumn(field: FieldSchema, raw: RawColumn, ctx: BuildContext): Column {
+  const dim = field.dim ?? 0
+  const n = ctx.rowCount
+  const t = field.dataType
+  const width = t === DataType.BinaryVector ? dim / 8 : dim
+  const bytesPerElement = t === DataType.FloatVector ? 4 : t === DataType.BinaryVector ? 1 : 2
+  ctx.size.add(n * width * bytesPerElement, field.name) // before allocating
+  switch (t) {
+    case DataType.FloatVector: {
+      const values = new Float32Array(n * width)
+      fillRows(field, raw, n, (src, start) => copyFloats(field, src, values, start))
+      return { kind: 'floatVector', dim, values }
+    }
+    case DataType.BinaryVector: {
+      const values = new Uint8Array(n * width)
+      fillRows(field, raw, n, (src, start) => copyBytes(field, src, values, start))
+      return { kind: 'binaryVector', dim, values }
+    }
+    case DataType.Float16Vector:
+    case DataType.BFloat16Vector: {
+      const brain = t === DataType.BFloat16Vector
+      const values = new Uint16Array(n * width)
+      fillRows(field, raw, n, (src, start) => copyHalves(field, src, values, start, brain))
+      return brain ? { kind: 'bfloat16Vector', dim, values } : { kind: 'float16Vector', dim, values }
+    }
+    default:
+      return assert.fail(`not a dense vector field: ${field.name}`)
+  }
+}
+
+type Copy = (src: ArrayLike<unknown>, start: number) => void
+
+/** Calls `copy` once for flat input, else once per row (a closure per column, not per row). */
+function fillRows(field: FieldSchema, raw: RawColumn, n: number, copy: Copy): void {
+  if (raw.form === 'flat') {
+    copy(raw.data, 0)
+    return
+  }
+  const values = raw.values
+  const dim = field.dim ?? 0
+  const outWidth = field.dataType === DataType.BinaryVector ? dim / 8 : dim
+  for (let i = 0; i < n; i++) {
+    const v = values[i]
+    if (v === undefined || v === null) throw missingValueError(field.name, i)
+    const width = rowWidth(field, v)
+    if (width === undefined) throw fieldRowError(field.name, i, typeProblem(rowForms(field), v))
+    const len = (v as ArrayLike<unknown>).length
+    if (len !== width) throw dimMismatchError(field, i, impliedDim(field, v, len))
+    copy(v as ArrayLike<unknown>, i * outWidth)
+  }
+}
+
+function rowForms(field: FieldSchema): string {
+  const name = dataTypeName(field.dataType)
+  switch (field.dataType) {
+    case DataType.FloatVector:
+      return `${name} (number[] or Float32Array)`
+    case DataType.BinaryVector:
+      return `${name} (number[] of bytes or Uint8Array)`
+    default:
+      return `${name} (number[] or Float32Array of floats, Uint16Array of raw values or Uint8Array of raw bytes)`
+  }
+}
+
+function copyFloats(field: FieldSchema, src: ArrayLike<unknown>, out: Float32Array, start: number): void {
+  const len = src.length
+  if (src instanceof Float32Array || src instanceof Float64Array) out.set(src, start)
+  else {
+    for (let k = 0; k < len; k++) {
+      const x = src[k]
+      if (typeof x !== 'number') throw elementError(field, start + k, field.dim ?? 1, typeProblem('number', x))
+      out[start + k] = x
+    }
+  }
+  for (let k = start; k < start + len; k++) {
+    if (!Number.isFinite(out[k]!)) {
+      throw elementError(field, k, field.dim ?? 1, `${String(src[k - start])} is not a finite float32 value`)
+    }
+  }
+}
+
+function copyBytes(field: FieldSchema, src: ArrayLike<unknown>, out: Uint8Array, start: number): void {
+  if (src instanceof Uint8Array) {
+    out.set(src, start)
+    return
+  }
+  const len = src.length
+  for (let k = 0; k < len; k++) {
+    const x = src[k]
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 255) {
+      throw elementError(field, start + k, (field.dim ?? 8) / 8, typeProblem('a byte (integer 0..255)', x))
+    }
+    out[start + k] = x
+  }
+}
+
+function copyHalves(
+  field: FieldSchema,
+  src: ArrayLike<unknown>,
+  out: Uint16Array,
+  start: number,
+  brain: boolean,
+): void {
+  const dim = field.dim ?? 1
+  if (src instanceof Uint16Array) out.set(src, start)
+  else if (src instanceof Uint8Array) {
+    const count = src.length >>> 1
+    for (let k = 0; k < count; k++) out[start + k] = src[2 * k]! | (src[2 * k + 1]! << 8)
+  } else {
+    for (let k = 0; k < src.length; k++) {
+      const x = src[k]
+      if (typeof x !== 'number') throw elementError(field, start + k, dim, typeProblem('number', x))
+      out[start + k] = brain ? f32ToBf16Bits(x) : f32ToF16Bits(x)
+    }
+  }
+  const end = start + (src instanceof Uint8Array ? src.length >>> 1 : src.length)
+  for (let k = start; k < end; k++) {
+    const h = out[k]!
+    if (brain ? isBf16NonFinite(h) : isF16NonFinite(h)) {
+      const what = src instanceof Uint8Array || src instanceof Uint16Array ? 'raw value' : String(src[k - start])
+      throw elementError(field, k, dim, `${what} is not a finite ${brain ? 'bfloat16' : 'float16'} value`)
+    }
+  }
+}
+
+/** Error at flat position `k` of a column with `width` elements per row. */
+function elementError(field: FieldSchema, k: number, width: number, problem: string) {
+  return fieldRowError(field.name, Math.floor(k / width), `element ${k % width}: ${problem}`)
+}

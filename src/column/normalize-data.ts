@@ -1,0 +1,131 @@
+import { assert } from '../common/assert.ts'
+import { errors } from '../errors/errors.ts'
+import { type CollectionSchema, type FieldSchema, META_FIELD } from '../schema/collection-schema.ts'
+import { limits } from '../schema/limits.ts'
+import { buildColumn } from './build-column.ts'
+import type { Column, ColumnBatch } from './column.ts'
+import { detectDataForm } from './detect-data-form.ts'
+import { buildMetaColumn } from './dynamic-field.ts'
+import { canFillMissing, missingColumnError } from './missing-value.ts'
+import { buildPrimaryKeyColumn } from './primary-key-column.ts'
+import { readArrowTable } from './read-arrow-table.ts'
+import { readColumnarObject, readColumnList } from './read-columns.ts'
+import { readRows } from './read-rows.ts'
+import { absentColumn, type BuildContext, type RawBatch, type RawColumn } from './raw-column.ts'
+import { rawRowCount, rowCountMismatchError } from './raw-column-from.ts'
+import { RequestSize } from './request-size.ts'
+import { type WriteMode, type WritePlan, writePlan } from './write-plan.ts'
+
+export type { WriteMode } from './write-plan.ts'
+
+export interface NormalizeOptions {
+  readonly schema: CollectionSchema
+  readonly mode: WriteMode
+  /** Allocates n new autoID primary keys (insert into an autoID Int64 collection). */
+  readonly allocateIds?: (n: number) => BigInt64Array
+  /** Request data limit in bytes (default `limits.requestBytesMax`); over it → 1102. */
+  readonly requestBytesMax?: number
+  /** Serialised size limit of one JSON value or `$meta` object (default `limits.jsonBytesMax`). */
+  readonly jsonBytesMax?: number
+}
+
+/**
+ * Turns the `data` of an insert/upsert into a validated `ColumnBatch`, all or nothing: any bad value
+ * throws a MilvusError (1100 naming field, row and what was expected; 1102 when too large) and
+ * nothing is allocated. Fields are checked in schema order, rows in order, so the first problem is
+ * reported. See README.md for the data forms and the rules.
+ */
+export function normalizeData(data: unknown, options: NormalizeOptions): ColumnBatch {
+  const plan = writePlan(options.schema, options.mode)
+  const raw = readData(data, plan)
+  checkRowCounts(raw, plan)
+  const ctx: BuildContext = {
+    rowCount: raw.rowCount,
+    size: new RequestSize(options.requestBytesMax ?? limits.requestBytesMax),
+    jsonBytesMax: options.jsonBytesMax ?? limits.jsonBytesMax,
+  }
+  const built = new Map<string, Column>()
+  for (const field of plan.schema.fields) {
+    const column = field.isPrimaryKey
+      ? buildPrimaryKeyColumn(field, raw.columns.get(field.name), plan, ctx)
+      : buildFieldColumn(field, raw.columns.get(field.name), plan, ctx)
+    if (column !== undefined) built.set(field.name, column)
+  }
+  if (plan.schema.enableDynamicField && (plan.mode !== 'partialUpsert' || raw.dynamicRows !== null)) {
+    built.set(META_FIELD, buildMetaColumn(raw.dynamicRows, ctx))
+  }
+  if (plan.allocatesKeys) built.set(plan.primaryKey.name, allocateKeys(options, ctx.rowCount))
+  return { rowCount: ctx.rowCount, columns: inSchemaOrder(built, plan) }
+}
+
+function readData(data: unknown, plan: WritePlan): RawBatch {
+  switch (detectDataForm(data, plan)) {
+    case 'arrow':
+      return readArrowTable(data, plan)
+    case 'rows':
+      return readRows(data as readonly unknown[], plan)
+    case 'row':
+      return readRows([data], plan)
+    case 'columnar':
+      return readColumnarObject(data as Record<string, unknown>, plan)
+    case 'columnList':
+      return readColumnList(data as readonly unknown[], plan)
+  }
+}
+
+function checkRowCounts(raw: RawBatch, plan: WritePlan): void {
+  for (const [name, column] of raw.columns) {
+    const count = rawRowCount(plan.fieldsByName.get(name)!, column)
+    if (count !== raw.rowCount) throw rowCountMismatchError(name, count, raw.rowCount)
+  }
+}
+
+function buildFieldColumn(
+  field: FieldSchema,
+  given: RawColumn | undefined,
+  plan: WritePlan,
+  ctx: BuildContext,
+): Column | undefined {
+  if (given === undefined) {
+    if (plan.mode === 'partialUpsert') return undefined
+    if (ctx.rowCount > 0 && !canFillMissing(field)) throw missingColumnError(field.name)
+    return buildColumn(field, absentColumn, ctx)
+  }
+  if (plan.mode === 'partialUpsert' && !givenAtEveryRow(field, given, ctx.rowCount)) return undefined
+  return buildColumn(field, given, ctx)
+}
+
+/** Partial update: a field is given at every row (true) or at none (false); anything else is 1100. */
+function givenAtEveryRow(field: FieldSchema, raw: RawColumn, rowCount: number): boolean {
+  if (raw.form === 'flat') return true
+  let missing = 0
+  let firstMissing = -1
+  for (let i = 0; i < rowCount; i++) {
+    if (raw.values[i] !== undefined) continue
+    if (missing++ === 0) firstMissing = i
+  }
+  if (missing === 0) return true
+  if (missing === rowCount) return false
+  throw errors.invalid(
+    `field ${field.name} is given at some rows but not at row ${firstMissing}: ` +
+      'a partial update must give a field at every row or at none',
+  )
+}
+
+function allocateKeys(options: NormalizeOptions, rowCount: number): Column {
+  assert(options.allocateIds !== undefined, 'allocateIds is needed to insert into an autoID collection')
+  const values = rowCount === 0 ? new BigInt64Array(0) : options.allocateIds(rowCount)
+  assert(values.length === rowCount, `allocateIds(${rowCount}) returned ${values.length} keys`)
+  return { kind: 'int64', values, validBits: null }
+}
+
+function inSchemaOrder(built: ReadonlyMap<string, Column>, plan: WritePlan): Map<string, Column> {
+  const out = new Map<string, Column>()
+  for (const field of plan.schema.fields) {
+    const column = built.get(field.name)
+    if (column !== undefined) out.set(field.name, column)
+  }
+  const meta = built.get(META_FIELD)
+  if (meta !== undefined) out.set(META_FIELD, meta)
+  return out
+}

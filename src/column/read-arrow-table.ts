@@ -1,0 +1,174 @@
+import { Table, Type } from 'apache-arrow'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType, isDenseVectorType, isVectorType } from '../schema/data-type.ts'
+import { addDynamicValue, checkDynamicKey } from './dynamic-field.ts'
+import { f16BitsToF32 } from './half-float.ts'
+import type { FlatVectorData, RawBatch, RawColumn } from './raw-column.ts'
+import { fieldRowError } from './value-problem.ts'
+import { dimMismatchError, impliedDim, rowWidth } from './vector-shape.ts'
+import type { WritePlan } from './write-plan.ts'
+
+/**
+ * Apache Arrow tables. Only the structural parts of Arrow's API are used (`schema.fields`,
+ * `getChild`, `numRows`, a vector's `type.typeId`, `data` chunks, `toArray`, iteration), so tables
+ * made by another copy of the library work too.
+ * - FixedSizeList<Float32|Float64|Uint8|Float16> vector columns without nulls become one flat typed
+ *   array (no per-row arrays); other vector columns are read row by row.
+ * - Utf8 columns for a JSON field are parsed as JSON text (as Milvus's Parquet import does).
+ * - Columns not in the schema become dynamic keys; a null there means the key is absent.
+ */
+
+interface ArrowTypeLike {
+  readonly typeId: number
+  readonly precision?: number
+  readonly listSize?: number
+  readonly children?: readonly { readonly type: ArrowTypeLike }[]
+}
+
+interface ArrowDataLike {
+  readonly length: number
+  readonly nullCount: number
+  readonly children: readonly { readonly values: unknown; readonly nullCount: number }[]
+}
+
+interface ArrowVectorLike extends Iterable<unknown> {
+  readonly length: number
+  readonly nullCount: number
+  readonly type: ArrowTypeLike
+  readonly data: readonly ArrowDataLike[]
+  toArray(): unknown
+}
+
+interface ArrowTableLike {
+  readonly numRows: number
+  readonly schema: { readonly fields: readonly { readonly name: string }[] }
+  getChild(name: string): ArrowVectorLike | null
+}
+
+const halfPrecision = 0
+
+export function isArrowTable(x: unknown): boolean {
+  if (x instanceof Table) return true
+  if (typeof x !== 'object' || x === null) return false
+  const t = x as Partial<ArrowTableLike>
+  return Array.isArray(t.schema?.fields) && typeof t.getChild === 'function'
+}
+
+export function readArrowTable(table: unknown, plan: WritePlan): RawBatch {
+  const t = table as ArrowTableLike
+  const n = t.numRows
+  const columns = new Map<string, RawColumn>()
+  let dynamicRows: (Record<string, unknown> | undefined)[] | null = null
+  for (const { name } of t.schema.fields) {
+    const vector = t.getChild(name)
+    if (vector === null) continue
+    const field = plan.fieldsByName.get(name)
+    if (field !== undefined) {
+      columns.set(name, arrowColumn(field, vector))
+      continue
+    }
+    checkDynamicKey(name, plan.schema.enableDynamicField, undefined)
+    const values = rowValuesOf(vector, true)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      if (v === null || v === undefined) continue
+      dynamicRows ??= new Array(n)
+      addDynamicValue(dynamicRows, i, name, v)
+    }
+  }
+  return { rowCount: n, columns, dynamicRows }
+}
+
+function arrowColumn(field: FieldSchema, vector: ArrowVectorLike): RawColumn {
+  if (isDenseVectorType(field.dataType)) {
+    const flat = flatVectorData(field, vector)
+    if (flat !== undefined) return { form: 'flat', data: flat }
+  }
+  if (field.dataType === DataType.JSON && (vector.type.typeId === Type.Utf8 || vector.type.typeId === Type.LargeUtf8)) {
+    return { form: 'values', values: parseJsonTexts(field, vector) }
+  }
+  return { form: 'values', values: rowValuesOf(vector, wantsNumbers(field)) }
+}
+
+/** Fields whose values must be numbers, not bigint: every numeric field but Int64 (and JSON). */
+function wantsNumbers(field: FieldSchema): boolean {
+  const t = field.dataType === DataType.Array ? field.elementType : field.dataType
+  return t !== DataType.Int64 && !isVectorType(field.dataType)
+}
+
+/** Child values of a null-free FixedSizeList column, one typed array for all chunks. */
+function flatVectorData(field: FieldSchema, vector: ArrowVectorLike): FlatVectorData | undefined {
+  const { type } = vector
+  const child = type.children?.[0]?.type
+  if (type.typeId !== Type.FixedSizeList || child === undefined || vector.nullCount !== 0) return undefined
+  if (child.typeId !== Type.Float && child.typeId !== Type.Int) return undefined
+  if (vector.data.some((d) => d.children[0] === undefined || d.children[0].nullCount !== 0)) return undefined
+  const listSize = type.listSize ?? 0
+  const chunks = vector.data.map((d) => (d.children[0]!.values as Float32Array).subarray(0, d.length * listSize))
+  let flat: FlatVectorData = chunks.length === 1 ? chunks[0]! : concatChunks(chunks)
+  if (child.typeId === Type.Float && child.precision === halfPrecision && field.dataType !== DataType.Float16Vector) {
+    flat = Float32Array.from(flat as Uint16Array, f16BitsToF32) // IEEE half → float, re-encoded by the builder
+  }
+  const width = rowWidth(field, flat)
+  if (width === undefined) return undefined
+  if (listSize !== width) throw dimMismatchError(field, 0, impliedDim(field, flat, listSize))
+  return flat
+}
+
+function concatChunks(chunks: readonly FlatVectorData[]): FlatVectorData {
+  const first = chunks[0] as Float32Array
+  const Ctor = first.constructor as new (n: number) => Float32Array
+  const out = new Ctor(chunks.reduce((s, c) => s + c.length, 0))
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c as Float32Array, offset)
+    offset += c.length
+  }
+  return out
+}
+
+/**
+ * One JS value per row (null for nulls). Primitive numeric columns without nulls come back as their
+ * typed array; nested values (lists, structs, maps) become typed arrays / arrays / plain objects.
+ * `numbers`: int64 values that fit a double become numbers (for JSON and non-Int64 numeric fields).
+ */
+function rowValuesOf(vector: ArrowVectorLike, numbers: boolean): ArrayLike<unknown> {
+  const id = vector.type.typeId
+  const primitive = id === Type.Int || (id === Type.Float && vector.type.precision !== halfPrecision)
+  if (primitive && vector.nullCount === 0 && !numbers) return vector.toArray() as ArrayLike<unknown>
+  const out = Array.from(vector)
+  for (let i = 0; i < out.length; i++) out[i] = plainValue(out[i], numbers)
+  return out
+}
+
+function plainValue(v: unknown, numbers: boolean): unknown {
+  if (typeof v === 'bigint') return numbers && v >= -maxSafe && v <= maxSafe ? Number(v) : v
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) return v
+  const o = v as { toArray?: () => unknown; toJSON?: () => unknown }
+  if (typeof o.toArray === 'function' && 'type' in o) {
+    const a = o.toArray()
+    return numbers ? Array.from(a as ArrayLike<unknown>, (e) => plainValue(e, true)) : a
+  }
+  if (typeof o.toJSON === 'function' && !(v instanceof Date)) {
+    const j = o.toJSON() as Record<string, unknown>
+    for (const k of Object.keys(j)) j[k] = plainValue(j[k], numbers)
+    return j
+  }
+  return v
+}
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER)
+
+function parseJsonTexts(field: FieldSchema, vector: ArrowVectorLike): unknown[] {
+  const out = Array.from(vector)
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i]
+    if (typeof s !== 'string') continue
+    try {
+      out[i] = JSON.parse(s)
+    } catch (cause) {
+      throw fieldRowError(field.name, i, `invalid JSON text: ${(cause as Error).message}`)
+    }
+  }
+  return out
+}
