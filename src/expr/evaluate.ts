@@ -1,0 +1,41 @@
+import type { Bitset } from '../common/bitset.ts'
+import type { ExprPlan, PredicateKind, PredicatePlan } from './expr-plan.ts'
+import type { ColumnSource } from './kernels/column-access.ts'
+import { evalCompare, evalCompareColumns, evalIn, evalLike } from './kernels/eval-leaf.ts'
+import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
+import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
+
+export type { ColumnSource } from './kernels/column-access.ts'
+
+/**
+ * Evaluates a plan over every row of `source` and returns `matchBits` (1 = the row matches).
+ * Vectorised: each node runs one tight loop over its column's typed array and yields bitsets;
+ * `and`/`or`/`not` combine them word-wise. Int64 columns are read as 32-bit halves, never as
+ * BigInts per row. Null rows are unknown (three-valued logic); see `expr-plan.ts`.
+ */
+export function evaluate(plan: ExprPlan, source: ColumnSource): Bitset {
+  return evalPredicate(plan.root, source, false).t
+}
+
+type Handler<K extends PredicateKind> = (p: PredicatePlan & { kind: K }, src: ColumnSource, wantFalse: boolean) => Truth
+
+/** One handler per predicate kind; a missing kind is a compile error. */
+const handlers: { readonly [K in PredicateKind]: Handler<K> } = {
+  constant: (p, src) => constantTruth(p.value, src.rowCount),
+  logical: (p, src, wantFalse) => {
+    const parts = p.operands.map((x) => evalPredicate(x, src, wantFalse))
+    return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
+  },
+  not: (p, src, wantFalse) => notTruth(evalPredicate(p.operand, src, true), wantFalse),
+  compare: evalCompare,
+  compareColumns: evalCompareColumns,
+  in: evalIn,
+  like: evalLike,
+  isNull: (p, src) => evalIsNull(p, src),
+  exists: evalExists,
+  contains: evalContains,
+}
+
+function evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean): Truth {
+  return (handlers[p.kind] as Handler<PredicateKind>)(p, src, wantFalse)
+}

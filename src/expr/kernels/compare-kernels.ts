@@ -1,0 +1,75 @@
+import type { Scalar } from '../expr-plan.ts'
+import { compareNumberToInt64, EQUAL, GREATER, int64Halves, LESS, UNORDERED } from './compare-mask.ts'
+import type { NumArray } from './vector.ts'
+
+/*
+ * One loop per value representation; `mask` (see compare-mask.ts) selects the operator.
+ * Each sets bit i of `out` (words of a zeroed Bitset) when row i holds.
+ */
+
+export function compareNumbers(values: NumArray, n: number, c: number, mask: number, out: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!
+    const r = v < c ? LESS : v > c ? GREATER : v === c ? EQUAL : UNORDERED
+    if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+  }
+}
+
+export function compareInt64(words: Int32Array, n: number, c: bigint, mask: number, out: Uint32Array): void {
+  const { hi: cHi, lo: cLo } = int64Halves(c)
+  for (let i = 0; i < n; i++) {
+    const hi = words[2 * i + 1]!
+    const lo = words[2 * i]! >>> 0
+    const r = hi < cHi ? LESS : hi > cHi ? GREATER : lo < cLo ? LESS : lo > cLo ? GREATER : EQUAL
+    if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+  }
+}
+
+export function compareStrings(values: readonly string[], n: number, c: string, mask: number, out: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!
+    const r = v < c ? LESS : v > c ? GREATER : EQUAL
+    if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+  }
+}
+
+/** JSON values against a constant: numbers numerically (integers exactly), strings, booleans; else unordered. */
+export function compareJson(values: readonly unknown[], n: number, c: Scalar, mask: number, out: Uint32Array): void {
+  switch (c.type) {
+    case 'int': {
+      const { hi, lo } = int64Halves(c.value)
+      for (let i = 0; i < n; i++) {
+        const v = values[i]
+        const r = typeof v === 'number' ? compareNumberToInt64(v, hi, lo) : UNORDERED
+        if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+      }
+      return
+    }
+    case 'float': {
+      const k = c.value
+      for (let i = 0; i < n; i++) {
+        const v = values[i]
+        const r = typeof v !== 'number' ? UNORDERED : v < k ? LESS : v > k ? GREATER : v === k ? EQUAL : UNORDERED
+        if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+      }
+      return
+    }
+    case 'string': {
+      const k = c.value
+      for (let i = 0; i < n; i++) {
+        const v = values[i]
+        const r = typeof v !== 'string' ? UNORDERED : v < k ? LESS : v > k ? GREATER : EQUAL
+        if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+      }
+      return
+    }
+    case 'bool': {
+      const k = c.value
+      for (let i = 0; i < n; i++) {
+        const v = values[i]
+        const r = typeof v !== 'boolean' ? UNORDERED : v === k ? EQUAL : GREATER
+        if (((mask >>> r) & 1) !== 0) out[i >>> 5]! |= 1 << (i & 31)
+      }
+    }
+  }
+}

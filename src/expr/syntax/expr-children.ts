@@ -1,0 +1,50 @@
+import { assertNever } from '../../common/assert.ts'
+import type { ExprNode } from '../expr-node.ts'
+
+const none: readonly ExprNode[] = []
+
+/** The direct sub-expressions of `node`, left to right. */
+export function exprChildren(node: ExprNode): readonly ExprNode[] {
+  switch (node.kind) {
+    case 'integer':
+    case 'float':
+    case 'bool':
+    case 'string':
+    case 'field':
+    case 'template':
+      return none
+    case 'list':
+      return node.items
+    case 'unary':
+      return [node.operand]
+    case 'arith':
+    case 'compare':
+    case 'in':
+      return [node.left, node.right]
+    case 'range':
+      return [node.lower, node.field, node.upper]
+    case 'like':
+      return [node.left, node.pattern]
+    case 'logical':
+      return node.operands
+    case 'isNull':
+      return [node.operand]
+    case 'exists':
+      return [node.operand]
+    case 'call':
+      return node.args
+    default:
+      return assertNever(node, 'expression node')
+  }
+}
+
+/** The depth of the tree (a leaf is 1) and the offset of one deepest node; iterative, any size. */
+export function exprDepth(root: ExprNode): { depth: number; offset: number } {
+  let best = { depth: 0, offset: root.offset }
+  const stack: { node: ExprNode; depth: number }[] = [{ node: root, depth: 1 }]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (top.depth > best.depth) best = { depth: top.depth, offset: top.node.offset }
+    for (const child of exprChildren(top.node)) stack.push({ node: child, depth: top.depth + 1 })
+  }
+  return best
+}
