@@ -90,16 +90,16 @@ export class MilvusClientApi {
     return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(req.collection_name) }), (status) => ({ status, value: false }))
   }
 
-  showCollections(req: Req = {}): Promise<{ status: ResStatus; data: { name: string; id: string; timestamp: string; loadedPercentage: string }[] }> {
+  showCollections(req: Req = {}): Promise<{ status: ResStatus; data: ListedItem[]; created_timestamps: string[]; created_utc_timestamps: string[] }> {
     return asStatus(
       () => {
         const names = req.collection_names as string[] | undefined
         const data = [...this.db.state.catalog.collections.values()]
           .filter((c) => names === undefined || names.length === 0 || names.includes(c.name))
           .map((c) => ({ name: c.name, id: String(c.id), timestamp: String(c.createdTs), loadedPercentage: c.loaded ? '100' : '0' }))
-        return { status: okStatus(), data }
+        return { status: okStatus(), data, ...timestampsOf(data) }
       },
-      (status) => ({ status, data: [] }),
+      (status) => ({ status, data: [], created_timestamps: [], created_utc_timestamps: [] }),
     )
   }
 
@@ -228,18 +228,20 @@ export class MilvusClientApi {
     )
   }
 
-  showPartitions(req: Req): Promise<{ status: ResStatus; partition_names: string[]; partitionIDs: number[]; data: { name: string; id: string; timestamp: string; loadedPercentage: string }[] }> {
+  showPartitions(req: Req): Promise<{ status: ResStatus; partition_names: string[]; partitionIDs: number[]; data: ListedItem[]; created_timestamps: string[]; created_utc_timestamps: string[] }> {
     return asStatus(
       () => {
         const meta = this.db.state.catalog.get(req.collection_name)
+        const data = meta.partitions.map((p) => ({ name: p.name, id: String(p.id), timestamp: String(p.createdTs), loadedPercentage: meta.loaded ? '100' : '0' }))
         return {
           status: okStatus(),
           partition_names: meta.partitions.map((p) => p.name),
           partitionIDs: meta.partitions.map((p) => p.id),
-          data: meta.partitions.map((p) => ({ name: p.name, id: String(p.id), timestamp: String(p.createdTs), loadedPercentage: meta.loaded ? '100' : '0' })),
+          data,
+          ...timestampsOf(data),
         }
       },
-      (status) => ({ status, partition_names: [], partitionIDs: [], data: [] }),
+      (status) => ({ status, partition_names: [], partitionIDs: [], data: [], created_timestamps: [], created_utc_timestamps: [] }),
     )
   }
 
@@ -377,6 +379,21 @@ export class MilvusClientApi {
       },
       (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name }),
     )
+  }
+}
+
+interface ListedItem {
+  name: string
+  id: string
+  timestamp: string
+  loadedPercentage: string
+}
+
+/** Creation timestamps as the SDK lists them: hybrid and physical (ms). */
+function timestampsOf(items: readonly ListedItem[]): { created_timestamps: string[]; created_utc_timestamps: string[] } {
+  return {
+    created_timestamps: items.map((i) => i.timestamp),
+    created_utc_timestamps: items.map((i) => String(BigInt(i.timestamp) >> 18n)),
   }
 }
 
