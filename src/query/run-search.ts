@@ -61,11 +61,17 @@ function pushAllowed(
   req: SearchRequest,
 ): void {
   const ranged = req.radius !== undefined || req.rangeFilter !== undefined
+  const larger = heap.largerIsBetter
+  const base = encodeLocation(segmentId, 0)
+  // Candidates must beat the worst kept score once the heap is full: one comparison per row.
+  let bar = heap.isFull() ? heap.threshold() : larger ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   for (let r = from; r < to; r++) {
     if (((allowed[r >>> 5]! >>> (r & 31)) & 1) === 0) continue
     const s = scores[r - from]!
-    if (ranged && !inRange(s, heap.largerIsBetter, req.radius, req.rangeFilter)) continue
-    heap.push(s, encodeLocation(segmentId, r))
+    if (heap.isFull() && (larger ? s <= bar : s >= bar)) continue
+    if (ranged && !inRange(s, larger, req.radius, req.rangeFilter)) continue
+    heap.push(s, base + r)
+    if (heap.isFull()) bar = heap.threshold()
   }
 }
 
