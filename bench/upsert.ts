@@ -6,7 +6,7 @@
  * Prints one Markdown table. Run: `npx tsx bench/upsert.ts [--rows N] [--peers lancedb,milvus-lite]`;
  * peers need `bash bench/peers/setup.sh` first (see bench/README.md).
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -317,6 +317,11 @@ function diskBytes(dir: string): number {
   return total
 }
 
+/** Writes back every dirty page, so one system's data does not slow the next system's fsyncs. */
+function settleDisk(): void {
+  spawnSync('sync', { stdio: 'ignore' })
+}
+
 function findPeersDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url))
   const direct = path.join(here, 'peers')
@@ -391,12 +396,14 @@ async function main(): Promise<void> {
       skipped.push(`${name}: ${launch}`)
       continue
     }
+    settleDisk()
     const r = await runChild(launch)
     r.diskBytes = diskBytes(launch.dir)
     r.durability = launch.durability
     results.push(r)
   }
   if (!cfg.skipQuiver) {
+    settleDisk()
     const quiverDir = path.join(cfg.dataDir, 'quiver')
     const q = await runQuiver(cfg, quiverDir)
     q.diskBytes = diskBytes(quiverDir)

@@ -19,6 +19,9 @@ export interface MutationResult {
 }
 
 export interface DataWriteOptions {
+  /** Target partition (overrides the handle's own). */
+  readonly partitionName?: string
+  readonly partition_name?: string
   readonly timeout?: number
   readonly partialUpdate?: boolean
   readonly partial_update?: boolean
@@ -63,8 +66,9 @@ export class Collection {
   }
 
   private writeOpts(o: DataWriteOptions) {
+    const partition = o.partitionName ?? o.partition_name ?? this.partitionName
     return {
-      ...(this.partitionName === undefined ? {} : { partition: this.partitionName }),
+      ...(partition === undefined ? {} : { partition }),
       ...(o.timeout === undefined ? {} : { timeoutMs: o.timeout }),
       ...(o.partialUpdate === true || o.partial_update === true ? { partial: true } : {}),
     }
@@ -83,7 +87,7 @@ export class Collection {
   }
 
   /** Deletes by ids (array), by filter (string) or `{ ids | filter, params }`; counts rows deleted. */
-  async delete(target: DeleteRequest, options: { timeout?: number } = {}): Promise<MutationResult> {
+  async delete(target: DeleteRequest, options: Pick<DataWriteOptions, 'timeout' | 'partitionName' | 'partition_name'> = {}): Promise<MutationResult> {
     const t = typeof target === 'string' ? { filter: target } : Array.isArray(target) ? { ids: target } : (target as Exclude<DeleteRequest, string | readonly unknown[]>)
     const o = await deleteData(this.db, this.name, t, this.writeOpts(options))
     return { insertCount: 0, deleteCount: o.deleteCount, upsertCount: 0, succCount: 0, succIndex: [], errCount: 0, errIndex: [], primaryKeys: [], timestamp: o.ts }

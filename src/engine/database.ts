@@ -27,7 +27,7 @@ type CommandBody = WalCommand extends infer C ? (C extends WalCommand ? Omit<C, 
  */
 export class Database {
   readonly state: DbState
-  readonly options: Required<Omit<OpenOptions, 'log'>> & Pick<OpenOptions, 'log'>
+  readonly options: Required<OpenOptions>
   private readonly store: FileStore
   private readonly meta: FileMetaStore
   private wal!: Wal
@@ -51,7 +51,7 @@ export class Database {
       segmentRowsMax: options.segmentRowsMax ?? defaults.segmentRowsMax,
       walCheckpointBytes: options.walCheckpointBytes ?? defaults.walCheckpointBytes,
       walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
-      ...(options.log === undefined ? {} : { log: options.log }),
+      log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
     }
     this.store = store
     this.meta = new FileMetaStore(store)
@@ -78,7 +78,7 @@ export class Database {
   }
 
   private log(message: string): void {
-    this.options.log?.(message)
+    this.options.log(message)
   }
 
   /** Manifest + segment files, then WAL replay of everything after the checkpoint. */
@@ -93,7 +93,6 @@ export class Database {
     })
     this.wal = wal
     this.appliedLsn = checkpointLsn
-    let replayed = 0
     for (const rec of records) {
       if (rec.lsn <= checkpointLsn) continue
       const cmd = decodeCommand(rec.payload)
@@ -106,10 +105,8 @@ export class Database {
         // A command rejected when first applied is rejected again: same state, same decision.
         if (!(e instanceof MilvusError)) throw e
       }
-      replayed++
     }
     this.walBytesAtCheckpoint = 0
-    if (replayed > 0) this.log(`replayed ${replayed} WAL records after checkpoint LSN ${checkpointLsn}`)
   }
 
   private async loadManifest(m: Manifest): Promise<void> {

@@ -12,7 +12,7 @@ export interface OpenOptions {
   readonly walCheckpointBytes?: number
   /** WAL file size before rotating (default 64 MiB). */
   readonly walFileBytesMax?: number
-  /** Receives operational messages (torn WAL tail cut, background checkpoint failures). */
+  /** Receives operational messages (torn WAL tail cut, replay, background checkpoint failures); default console.warn. */
   readonly log?: (message: string) => void
 }
 

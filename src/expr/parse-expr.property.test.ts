@@ -126,3 +126,31 @@ test('print → parse round trip on random syntax trees of every node kind', () 
     { numRuns: 3000, seed: 5 },
   )
 })
+
+/** Only fields, integers, comparisons and ranges: where `1 < a < 5` and `(1 < a) < 5` must not mix up. */
+const comparisonTree: fc.Arbitrary<ExprNode> = fc.letrec<{ e: ExprNode }>((tie) => {
+  const e = tie('e')
+  const f = fc.constantFrom('a', 'b').map((name): FieldNode => ({ kind: 'field', name, path: [], offset: 0 }))
+  return {
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      f,
+      fc.integer({ min: 0, max: 9 }).map((v): ExprNode => ({ kind: 'integer', value: BigInt(v), offset: 0 })),
+      fc.record({ op: fc.constantFrom(...cmpOps), left: e, right: e }).map((x): ExprNode => ({ kind: 'compare', ...x, offset: 0 })),
+      fc.tuple(fc.boolean(), fc.boolean(), fc.boolean(), e, f, e).map(([less, s1, s2, lower, field, upper]): ExprNode => {
+        const op = (strict: boolean) => (less ? (strict ? '<' : '<=') : strict ? '>' : '>=')
+        return { kind: 'range', lower, lowerOp: op(s1), field, upperOp: op(s2), upper, offset: 0 }
+      }),
+    ),
+  }
+}).e
+
+test('print → parse round trip on chains of comparisons and ranges', () => {
+  fc.assert(
+    fc.property(comparisonTree, (ast) => {
+      const text = exprToString(ast)
+      assert.deepEqual(withoutOffsets(parseExpr(text)), withoutOffsets(ast), text)
+    }),
+    { numRuns: 3000, seed: 9 },
+  )
+})

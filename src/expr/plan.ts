@@ -6,6 +6,7 @@ import { coerceScalar, targetOf } from './planner/coerce.ts'
 import { describeConst, foldCompare } from './planner/constant.ts'
 import { compileLikePattern, likeMatches } from './planner/like-pattern.ts'
 import type { PlanContext } from './planner/plan-context.ts'
+import { mergeOrTerms } from './planner/merge-or-terms.ts'
 import { planCall, planExists, planIsNull } from './planner/plan-functions.ts'
 import { planOperand, templateValue } from './planner/plan-operand.ts'
 import { describeValue } from './planner/resolve-field.ts'
@@ -26,8 +27,12 @@ export function planExpr(ast: ExprNode, schema: CollectionSchema, params?: Reado
 
 function planPredicate(ctx: PlanContext, node: ExprNode): PredicatePlan {
   switch (node.kind) {
-    case 'logical':
-      return { kind: 'logical', op: node.op, operands: node.operands.map((x) => planPredicate(ctx, x)) }
+    case 'logical': {
+      const operands = node.operands.map((x) => planPredicate(ctx, x))
+      if (node.op === 'and') return { kind: 'logical', op: 'and', operands }
+      const merged = mergeOrTerms(operands)
+      return merged.length === 1 ? merged[0]! : { kind: 'logical', op: 'or', operands: merged }
+    }
     case 'unary':
       if (node.op === 'not') return { kind: 'not', operand: planPredicate(ctx, node.operand) }
       return notACondition(ctx, node)

@@ -48,7 +48,7 @@ export function evalIn(p: PredicatePlan & { kind: 'in' }, src: ColumnSource, wan
   const v = evalValue(p.value, src)
   const n = src.rowCount
   const holds = new Bitset(n)
-  if (v.kind === 'num') inNumbers(v.values, n, p.set, holds.words)
+  if (v.kind === 'num') inNumbers(v.values, n, p.value.type === 'bool' ? p.set.boolNumbers : p.set.numbers, holds.words)
   else if (v.kind === 'i64') inInt64(v.words, n, p.set, holds.words)
   else if (v.kind === 'str') inStrings(v.values, n, p.set, holds.words)
   else inValues(v.values, n, p.set, holds.words)

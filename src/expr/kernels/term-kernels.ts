@@ -3,8 +3,8 @@ import type { NumArray } from './vector.ts'
 
 /* `in` kernels: set bit i of `out` when row i's value is in the set. */
 
-export function inNumbers(values: NumArray, n: number, set: TermSet, out: Uint32Array): void {
-  const numbers = set.numbers
+/** `numbers`: the set's `numbers`, or its `boolNumbers` for a Bool column. */
+export function inNumbers(values: NumArray, n: number, numbers: ReadonlySet<number>, out: Uint32Array): void {
   for (let i = 0; i < n; i++) if (numbers.has(values[i]!)) out[i >>> 5]! |= 1 << (i & 31)
 }
 

@@ -68,7 +68,11 @@ function fieldValue(ctx: PlanContext, node: ExprNode & { kind: 'field' }): Value
 }
 
 function planUnary(ctx: PlanContext, op: '-' | '+' | 'not', operandNode: ExprNode): Operand {
-  if (op === 'not') throw errors.invalid("expected a value, got a 'not' condition")
+  if (op === 'not') {
+    throw errors.invalid(
+      "expected a value, got a 'not' condition; not binds tighter than comparisons (as in Milvus): write not (a > 1)",
+    )
+  }
   if (op === '-' && operandNode.kind === 'integer') return constant({ type: 'int', value: checkInt64(-operandNode.value) })
   const o = planOperand(ctx, operandNode)
   if (o.kind === 'const') return constant(foldUnary(op, o.value))

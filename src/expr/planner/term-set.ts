@@ -12,6 +12,8 @@ export interface TermSet {
   readonly bigints: ReadonlySet<bigint>
   readonly strings: ReadonlySet<string>
   readonly bools: ReadonlySet<boolean>
+  /** The booleans as 1/0, for Bool columns (stored as bytes). */
+  readonly boolNumbers: ReadonlySet<number>
   readonly intHi: Int32Array
   readonly intLo: Uint32Array
 }
@@ -33,7 +35,8 @@ export function createTermSet(input: readonly Scalar[]): TermSet {
   }
   const ints = values.flatMap((s) => (s.type === 'int' ? [s.value] : []))
   const { hi, lo } = sortedHalves(ints)
-  return { values, numbers, bigints, strings, bools, intHi: hi, intLo: lo }
+  const boolNumbers = new Set([...bools].map((b) => (b ? 1 : 0)))
+  return { values, numbers, bigints, strings, bools, boolNumbers, intHi: hi, intLo: lo }
 }
 
 function addNumber(v: number | bigint, numbers: Set<number>, bigints: Set<bigint>): void {

@@ -1,0 +1,35 @@
+import { Database } from '../engine/database.ts'
+
+export interface InspectReport {
+  readonly path: string
+  readonly appliedLsn: number
+  readonly latestTs: string
+  readonly collections: readonly {
+    readonly name: string
+    readonly id: number
+    readonly liveRows: number
+    readonly partitions: readonly string[]
+    readonly segments: readonly { id: number; partitionId: number; state: string; rows: number; deleted: number }[]
+  }[]
+}
+
+/** Opens a data directory (recovering it as `Quiver.open` does) and describes what it holds. */
+export async function inspectDataDir(path: string): Promise<InspectReport> {
+  const db = await Database.open({ path, log: (m) => console.error(`[quiver] ${m}`) })
+  try {
+    const collections = [...db.state.catalog.collections.values()].map((meta) => {
+      const data = db.state.collectionById(meta.id)
+      const segments = data.segmentsOf().map((s) => ({ id: s.id, partitionId: s.partitionId, state: s.state, rows: s.rowCount, deleted: s.deletes.count }))
+      return {
+        name: meta.name,
+        id: meta.id,
+        liveRows: segments.reduce((n, s) => n + s.rows - s.deleted, 0),
+        partitions: meta.partitions.map((p) => p.name),
+        segments,
+      }
+    })
+    return { path, appliedLsn: db.appliedLsn, latestTs: String(db.latestTs()), collections }
+  } finally {
+    await db.close()
+  }
+}
