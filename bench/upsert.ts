@@ -386,6 +386,8 @@ async function main(): Promise<void> {
   const cfg = parseConfig()
   rmSync(cfg.dataDir, { recursive: true, force: true })
   mkdirSync(cfg.dataDir, { recursive: true })
+  // Fail fast (before minutes of peer runs) when the engine does not load.
+  if (!cfg.skipQuiver) await import('../src/index.ts')
   const peersDir = findPeersDir()
   const results: RunResult[] = []
   const skipped: string[] = []

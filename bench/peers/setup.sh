@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peer systems of bench/upsert.ts, outside the main package (CI never runs this):
-#   bench/peers/node_modules  @lancedb/lancedb + apache-arrow, pinned in package.json + package-lock.json
+#   bench/peers/node_modules  @lancedb/lancedb + apache-arrow, pinned exactly in package.json
 #   bench/peers/.venv         milvus-lite + pymilvus (numpy comes with pymilvus), pinned below
 # Needs Node >= 20.19, npm, python3 >= 3.10 with the venv module (Debian: apt-get install python3-venv).
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 MILVUS_LITE_VERSION=3.2.2
 PYMILVUS_VERSION=3.0.2
 
-npm ci --no-audit --no-fund
+npm install --no-audit --no-fund --no-package-lock
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -2,6 +2,7 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
+import type { IndexMeta } from './index-meta.ts'
 
 export const DEFAULT_PARTITION = '_default'
 
@@ -17,6 +18,8 @@ export interface CollectionMeta {
   readonly schema: CollectionSchema
   readonly createdTs: Timestamp
   readonly partitions: PartitionMeta[]
+  /** At most one per field. */
+  readonly indexes: IndexMeta[]
   loaded: boolean
 }
 
@@ -44,7 +47,7 @@ export class Catalog {
 
   addCollection(schema: CollectionSchema, ts: Timestamp): CollectionMeta {
     if (this.collections.has(schema.name)) throw errors.collectionExists(schema.name)
-    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, schema, createdTs: ts, partitions: [], loaded: true }
+    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, schema, createdTs: ts, partitions: [], indexes: [], loaded: true }
     if (schema.numPartitions > 0) {
       for (let i = 0; i < schema.numPartitions; i++) meta.partitions.push(this.newPartition(`${DEFAULT_PARTITION}_${i}`, ts))
     } else {
@@ -96,7 +99,34 @@ export class Catalog {
     return p
   }
 
+  /** Adds an index; an identical one on the field is a no-op, a different one an error. */
+  addIndex(collection: string, index: Omit<IndexMeta, 'id'>): IndexMeta | undefined {
+    const meta = this.get(collection)
+    const same = meta.indexes.find((i) => i.fieldName === index.fieldName)
+    if (same !== undefined) {
+      if (sameIndex(same, index)) return undefined
+      throw errors.invalid('CreateIndex failed: at most one distinct index is allowed per field', { field: index.fieldName })
+    }
+    if (meta.indexes.some((i) => i.name === index.name)) {
+      throw errors.invalid(`CreateIndex failed: index already exists with a different field`, { index: index.name })
+    }
+    const created = { ...index, id: this.allocateId() }
+    meta.indexes.push(created)
+    return created
+  }
+
+  dropIndex(collection: string, indexName: string): IndexMeta {
+    const meta = this.get(collection)
+    const i = meta.indexes.findIndex((x) => x.name === indexName)
+    if (i < 0) throw errors.indexNotFound(indexName)
+    return meta.indexes.splice(i, 1)[0]!
+  }
+
   private newPartition(name: string, ts: Timestamp): PartitionMeta {
     return { id: this.allocateId(), name, createdTs: ts }
   }
+}
+
+function sameIndex(a: Omit<IndexMeta, 'id'>, b: Omit<IndexMeta, 'id'>): boolean {
+  return a.name === b.name && a.indexType === b.indexType && a.metricType === b.metricType && JSON.stringify(a.params) === JSON.stringify(b.params)
 }

@@ -94,6 +94,7 @@ export class CollectionData {
 
   seal(seg: Segment): void {
     seg.state = 'sealed'
+    for (const store of seg.fields.values()) store.consolidate()
     if (this.growing.get(seg.partitionId) === seg) this.growing.delete(seg.partitionId)
   }
 
@@ -131,6 +132,11 @@ export class CollectionData {
       seg.release()
     }
     this.growing.delete(partitionId)
+  }
+
+  /** Forgets the built indexes of a field (its index was dropped). */
+  dropIndexData(fieldName: string): void {
+    for (const s of this.segments.values()) s.vectorIndexes.delete(fieldName)
   }
 
   /** Adds a segment loaded from a checkpoint and indexes its live keys. */

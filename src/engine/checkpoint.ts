@@ -43,6 +43,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
       createdTs: meta.createdTs,
       loaded: meta.loaded,
       partitions: meta.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: p.createdTs })),
+      indexes: meta.indexes,
       segments,
     })
   }
@@ -71,7 +72,48 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
   marks.push(() => {
     seg.persisted = { rowCount, state, deleteCount, dataFile: df, ...(del === undefined ? {} : { deleteFile: del }) }
   })
-  return { id: seg.id, partitionId: seg.partitionId, state, rowCount, dataFile, deleteCount, ...(deleteFile === undefined ? {} : { deleteFile }) }
+  const indexFiles = planIndexFiles(seg, dir, files, marks)
+  return {
+    id: seg.id,
+    partitionId: seg.partitionId,
+    state,
+    rowCount,
+    dataFile,
+    deleteCount,
+    ...(deleteFile === undefined ? {} : { deleteFile }),
+    ...(indexFiles.length === 0 ? {} : { indexFiles }),
+  }
+}
+
+/** Index files of a segment: built indexes not yet written are encoded now. */
+function planIndexFiles(seg: Segment, dir: string, files: PendingFile[], marks: (() => void)[]) {
+  const out: { indexId: number; fieldName: string; file: string }[] = []
+  for (const [fieldName, si] of seg.vectorIndexes) {
+    let file = si.file
+    if (file === undefined) {
+      const path = `${dir}/${seg.id}-idx${si.indexId}.bin`
+      files.push({ path, bytes: concat(si.index.encode()) })
+      marks.push(() => {
+        si.file = path
+      })
+      file = path
+    }
+    out.push({ indexId: si.indexId, fieldName, file })
+  }
+  return out
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!
+  let n = 0
+  for (const c of chunks) n += c.length
+  const out = new Uint8Array(n)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
 }
 
 /**
@@ -98,6 +140,7 @@ async function removeUnreferenced(store: FileStore, manifest: Manifest): Promise
     for (const s of c.segments) {
       live.add(s.dataFile)
       if (s.deleteFile !== undefined) live.add(s.deleteFile)
+      for (const f of s.indexFiles ?? []) live.add(f.file)
     }
   }
   for (const dir of await store.list(SEGMENTS_DIR)) {

@@ -15,6 +15,8 @@ import { planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
 import type { Manifest } from './manifest.ts'
 import { defaults, type OpenOptions } from './open-options.ts'
+import { IndexBuilds } from './index-builds.ts'
+import { loadSegmentIndexes } from './index-files.ts'
 import { estimateRowBytes } from './row-bytes.ts'
 import { decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
 
@@ -40,6 +42,8 @@ export class Database {
   private checkpointQueued = false
   private walBytesAtCheckpoint = 0
   private backgroundError: unknown = undefined
+  /** Builds vector indexes of sealed segments in a worker thread. */
+  readonly indexBuilds: IndexBuilds
   /** Commands appended and not yet settled; close() waits for them. */
   private readonly inflight = new Set<Promise<unknown>>()
 
@@ -60,6 +64,7 @@ export class Database {
       { allocFloat32: (n) => arena.allocFloat32(n), free: (v) => arena.free(v) },
       (meta) => this.sealPolicyFor(meta.schema),
     )
+    this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => this.requestCheckpoint())
   }
 
   static async open(options: OpenOptions): Promise<Database> {
@@ -69,6 +74,7 @@ export class Database {
     await store.mkdirp('.')
     const db = new Database(options, store)
     await db.recover()
+    db.indexBuilds.schedule()
     return db
   }
 
@@ -128,6 +134,7 @@ export class Database {
         schema,
         createdTs: BigInt(c.createdTs),
         partitions: c.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: BigInt(p.createdTs) })),
+        indexes: (c.indexes ?? []).map((i) => ({ ...i, createdTs: BigInt(i.createdTs) })),
         loaded: c.loaded,
       }
       catalog.collections.set(c.name, meta)
@@ -144,6 +151,7 @@ export class Database {
           ...(s.deleteFile === undefined ? {} : { deleteFile: s.deleteFile }),
         }
         data.adoptSegment(seg)
+        await loadSegmentIndexes(this.store, seg, meta, s.indexFiles ?? [], (m) => this.log(m))
       }
     }
   }
@@ -198,14 +206,22 @@ export class Database {
 
   private maybeCheckpoint(): void {
     const walGrowth = this.wal.stats.bytesWritten - this.walBytesAtCheckpoint
-    if (this.state.sealedSinceCheckpoint > 0 || walGrowth > this.options.walCheckpointBytes) {
-      if (this.checkpointQueued) return
-      this.checkpointQueued = true
-      this.checkpoint().catch((e) => {
-        this.backgroundError = e
-        this.log(`background checkpoint failed: ${String(e)}`)
-      })
+    const sealed = this.state.sealedSinceCheckpoint > 0
+    if (sealed || this.state.indexesChanged > 0) {
+      this.state.indexesChanged = 0
+      this.indexBuilds.schedule()
     }
+    if (sealed || walGrowth > this.options.walCheckpointBytes) this.requestCheckpoint()
+  }
+
+  /** Runs a checkpoint in the background (at most one queued). */
+  private requestCheckpoint(): void {
+    if (this.checkpointQueued || this.closed) return
+    this.checkpointQueued = true
+    this.checkpoint().catch((e) => {
+      this.backgroundError = e
+      this.log(`background checkpoint failed: ${String(e)}`)
+    })
   }
 
   /** Writes changed segments and a new manifest, then drops WAL files the manifest covers. */
@@ -234,6 +250,7 @@ export class Database {
     if (this.closed) return
     this.closed = true
     await Promise.allSettled([...this.inflight])
+    await this.indexBuilds.stop()
     await this.checkpointChain
     await this.checkpoint()
     await this.wal.close()

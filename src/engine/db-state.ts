@@ -28,6 +28,8 @@ export class DbState {
   readonly sealPolicyFor: (meta: CollectionMeta) => SealPolicy
   /** Segments sealed since the last checkpoint (a hint to checkpoint soon). */
   sealedSinceCheckpoint = 0
+  /** Bumped when an index is created (a hint to schedule builds). */
+  indexesChanged = 0
 
   constructor(allocator: VectorAllocator, sealPolicyFor: (meta: CollectionMeta) => SealPolicy) {
     this.allocator = allocator
@@ -82,6 +84,18 @@ export class DbState {
       case 'seal':
         this.sealedSinceCheckpoint += this.collectionById(cmd.collectionId).sealAll().length
         return done
+      case 'createIndex': {
+        const d = this.collectionById(cmd.collectionId)
+        const created = this.catalog.addIndex(d.meta.name, { ...cmd.index, createdTs: cmd.ts })
+        if (created !== undefined) this.indexesChanged++
+        return done
+      }
+      case 'dropIndex': {
+        const d = this.collectionById(cmd.collectionId)
+        const dropped = this.catalog.dropIndex(d.meta.name, cmd.indexName)
+        d.dropIndexData(dropped.fieldName)
+        return done
+      }
       case 'setLoaded':
         this.collectionById(cmd.collectionId).meta.loaded = cmd.loaded
         return done

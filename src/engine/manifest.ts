@@ -1,3 +1,4 @@
+import type { IndexMeta } from '../catalog/index-meta.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import type { SegmentState } from '../segment/segment.ts'
 
@@ -19,6 +20,7 @@ export interface ManifestCollection {
   readonly createdTs: bigint
   readonly loaded: boolean
   readonly partitions: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint }[]
+  readonly indexes?: readonly IndexMeta[]
   readonly segments: readonly ManifestSegment[]
 }
 
@@ -32,4 +34,6 @@ export interface ManifestSegment {
   /** Delete file, absent when nothing in the segment was deleted. */
   readonly deleteFile?: string
   readonly deleteCount: number
+  /** Built vector indexes of this segment. */
+  readonly indexFiles?: readonly { readonly indexId: number; readonly fieldName: string; readonly file: string }[]
 }

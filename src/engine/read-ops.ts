@@ -129,7 +129,7 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
   const d = db.state.collection(collection)
   requireLoaded(d)
   const scope = scopeOf(db, d, spec)
-  const resolved = resolveSearch(d.schema, spec)
+  const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
   const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
   const hits = runSearch(d, { ...scope, ...resolved })
   return hits.map((h) => {

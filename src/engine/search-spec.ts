@@ -24,6 +24,9 @@ export interface SearchSpec extends ReadScope {
   readonly rangeFilter?: number
   /** Decimals of the returned scores; -1 = as computed. */
   readonly roundDecimal?: number
+  /** Index search parameters. */
+  readonly ef?: number
+  readonly nprobe?: number
 }
 
 export interface ResolvedSearch {
@@ -35,12 +38,16 @@ export interface ResolvedSearch {
   readonly roundDecimal: number
   readonly radius?: number
   readonly rangeFilter?: number
+  readonly indexParams: { ef?: number; nprobe?: number }
 }
 
-/** Checks a search request against the schema: field, metric, vectors, paging. */
-export function resolveSearch(schema: CollectionSchema, s: SearchSpec): ResolvedSearch {
+/**
+ * Checks a search request against the schema: field, metric, vectors, paging. Without a metric, the
+ * field's index metric (`indexMetricOf`) is used, else COSINE (HAMMING binary, IP sparse).
+ */
+export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetricOf: (field: string) => string | undefined = () => undefined): ResolvedSearch {
   const field = pickField(schema, s.annsField)
-  const metric = pickMetric(field, s.metric)
+  const metric = pickMetric(field, s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric)
   const limit = s.limit ?? 10
   const offset = s.offset ?? 0
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
@@ -65,7 +72,16 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec): Resolved
     roundDecimal,
     ...(s.radius === undefined ? {} : { radius: Number(s.radius) }),
     ...(s.rangeFilter === undefined ? {} : { rangeFilter: Number(s.rangeFilter) }),
+    indexParams: {
+      ...(s.ef === undefined ? {} : { ef: checkPositive('ef', s.ef, limit) }),
+      ...(s.nprobe === undefined ? {} : { nprobe: checkPositive('nprobe', s.nprobe, 1) }),
+    },
   }
+}
+
+function checkPositive(name: string, v: number, min: number): number {
+  if (!Number.isInteger(v) || v < min || v > 32768) throw errors.invalid(`${name} (${v}) should be an integer in [${min}, 32768]`)
+  return v
 }
 
 function pickField(schema: CollectionSchema, name: string | undefined): FieldSchema {

@@ -1,3 +1,4 @@
+import type { IndexMeta } from '../catalog/index-meta.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { ColumnBatch } from '../column/column.ts'
@@ -35,6 +36,8 @@ export type WalCommand =
       readonly params?: Record<string, unknown>
     }
   | { readonly type: 'seal'; readonly ts: Timestamp; readonly collectionId: number }
+  | { readonly type: 'createIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly index: Omit<IndexMeta, 'id' | 'createdTs'> }
+  | { readonly type: 'dropIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly indexName: string }
   | { readonly type: 'setLoaded'; readonly ts: Timestamp; readonly collectionId: number; readonly loaded: boolean }
 
 export const WAL_RECORD_VERSION = 1

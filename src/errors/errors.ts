@@ -13,6 +13,7 @@ export const errors = {
     new MilvusError(ErrorCode.ParameterInvalid, `collection already exists: ${collection}`),
   partitionNotFound: (partition: string) =>
     new MilvusError(ErrorCode.PartitionNotFound, undefined, { partition }),
+  indexNotFound: (index: string) => new MilvusError(ErrorCode.IndexNotFound, undefined, { indexName: index }),
   fieldNotFound: (field: string) => new MilvusError(ErrorCode.FieldNotFound, undefined, { field }),
   timeout: (detail: string) => new MilvusError(ErrorCode.Timeout, detail),
   io: (detail: string, cause: unknown) => new MilvusError(ErrorCode.IoFailed, detail, {}, { cause }),

@@ -102,10 +102,24 @@ function arith(v: ValuePlan & { kind: 'arith' }, x: RowValue): RowValue {
     const r = v.op === '+' ? a + b : v.op === '-' ? a - b : v.op === '*' ? a * b : v.op === '/' ? a / b : a % b
     return BigInt.asIntN(64, r)
   }
-  if (typeof x !== 'number') return MISSING
-  const k = v.constant.value as number
-  const [a, b] = v.constantOnLeft ? [k, x] : [x, k]
-  return v.op === '+' ? a + b : v.op === '-' ? a - b : v.op === '*' ? a * b : v.op === '/' ? a / b : a % b
+  const xn = typeof x === 'bigint' ? Number(x) : x
+  if (typeof xn !== 'number') return MISSING
+  const k = Number(v.constant.value)
+  const [a, b] = v.constantOnLeft ? [k, xn] : [xn, k]
+  switch (v.op) {
+    case '+':
+      return a + b
+    case '-':
+      return a - b
+    case '*':
+      return a * b
+    case '/':
+      return a / b
+    case '%':
+      return a % b
+    case '**':
+      return a ** b
+  }
 }
 
 /** `x op y` for row values; NULL is unknown, MISSING or a type mismatch is false (true for `!=`). */

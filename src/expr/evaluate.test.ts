@@ -70,6 +70,9 @@ test('int64 compares exactly beyond 2^53; integer arithmetic truncates and wraps
     ['i32 / 3 == -1', [4]],
     ['10 - i32 == 0', [0]],
     ['-i32 == 5', [4]],
+    ['i32 ** 2 == 400', [1]],
+    ['2 ** i32 == 1024', [0]],
+    ['i64 ** 0.5 > 94906265', [0, 3, 4]],
   ])
 })
 
@@ -162,4 +165,17 @@ test('an empty source yields an empty bitset', () => {
   const empty = sourceOf(0, new Map())
   assert.equal(evaluate(plan, empty).count(), 0)
   assert.equal(evaluateNaive(plan, empty).count(), 0)
+})
+
+test('a source with fewer rows than its columns (a snapshot of a growing segment) sets no bit beyond rowCount', () => {
+  const long = new Map(columns)
+  const valid = validOf([true, false, true, true, true, true, true, true, true, true])
+  long.set('i32', { kind: 'int32', values: Int32Array.from([1, 0, 1, 1, 1, 1, 1, 1, 1, 1]), validBits: valid })
+  const src4 = sourceOf(4, long)
+  for (const text of ['not (i32 > 5)', 'i32 is not null', 'i32 is null', 'not (i32 > 5 and i32 < 0)', 'i32 > 0 or not (i32 == 1)']) {
+    const plan = compileFilter(text, testSchema)
+    const bits = evaluate(plan, src4)
+    assert.deepEqual([...bits.toIndexes()].filter((i) => i >= 4), [], text)
+    assert.deepEqual([...bits.toIndexes()], [...evaluateNaive(plan, src4).toIndexes()], text)
+  }
 })

@@ -23,7 +23,12 @@ type Handler<K extends PredicateKind> = (p: PredicatePlan & { kind: K }, src: Co
 const handlers: { readonly [K in PredicateKind]: Handler<K> } = {
   constant: (p, src) => constantTruth(p.value, src.rowCount),
   logical: (p, src, wantFalse) => {
-    const parts = p.operands.map((x) => evalPredicate(x, src, wantFalse))
+    const parts: Truth[] = []
+    for (const x of p.operands) {
+      const part = evalPredicate(x, src, wantFalse)
+      parts.push(part)
+      if (!wantFalse && settled(p.op, part, src.rowCount)) break
+    }
     return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
   },
   not: (p, src, wantFalse) => notTruth(evalPredicate(p.operand, src, true), wantFalse),
@@ -34,6 +39,12 @@ const handlers: { readonly [K in PredicateKind]: Handler<K> } = {
   isNull: (p, src) => evalIsNull(p, src),
   exists: evalExists,
   contains: evalContains,
+}
+
+/** An `and` with an operand true nowhere, or an `or` with one true everywhere, needs no more operands. */
+function settled(op: 'and' | 'or', part: Truth, rowCount: number): boolean {
+  const n = part.t.count()
+  return op === 'and' ? n === 0 : n === rowCount
 }
 
 function evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean): Truth {

@@ -51,7 +51,7 @@ export type ValuePlan =
   /**
    * `operand op constant` (or `constant op operand` when `constantOnLeft`). `int`: exact 64-bit
    * two's-complement arithmetic (`/` truncates, `%` takes the dividend's sign, overflow wraps);
-   * `float`: IEEE doubles (JSON operands that are not numbers are missing).
+   * `float`: IEEE doubles (JSON operands that are not numbers are missing); `**` is always `float`.
    */
   | {
       readonly kind: 'arith'
@@ -62,7 +62,9 @@ export type ValuePlan =
       readonly type: 'int' | 'float'
     }
 
-export type ArithPlanOp = '+' | '-' | '*' | '/' | '%'
+export type ArithPlanOp = '+' | '-' | '*' | '/' | '%' | '**'
+/** The operators of integer arithmetic (`**` always gives a float). */
+export type IntArithOp = Exclude<ArithPlanOp, '**'>
 
 /** Where `array_length` / `array_contains` read an array. */
 export type ArraySource =

@@ -81,11 +81,13 @@ test('type mismatches name the field and the reason', () => {
   assertInvalid(() => plan('not i32 > 1'), "expected a value, got a 'not' condition", 'write not (a > 1)')
 })
 
-test('arithmetic: one field with constants; two fields, ** on a field, constant divisors of 0 are errors', () => {
+test('arithmetic: one field with constants (** gives a float); two fields and divisors of 0 are errors', () => {
   const r = root('i32 * 2 == 40')
   assert.equal(r.kind === 'compare' && r.value.kind, 'arith')
   assertInvalid(() => plan('i32 + i64 > 1'), 'arithmetic between two fields is not supported (Int32 field i32 + Int64 field i64)')
-  assertInvalid(() => plan('i32 ** 2 > 1'), 'operator ** is supported between constants only')
+  const pow = root('i32 ** 2 == 400')
+  assert.ok(pow.kind === 'compare' && pow.value.kind === 'arith' && pow.value.type === 'float' && pow.constant.type === 'float')
+  assert.ok(root('2 ** i64 > 1').kind === 'compare')
   assertInvalid(() => plan('i32 / 0 > 1'), 'division by zero')
   assertInvalid(() => plan('10 / i32 > 1'), 'the divisor must be a constant')
   assertInvalid(() => plan('i32 * 1.5 > 1'), 'cannot combine Int32 field i32 with the floating value 1.5')
@@ -164,6 +166,7 @@ test('templates take values from params: integers, floats, strings, booleans, li
   assert.deepEqual(root('{flag}', { flag: true }), { kind: 'constant', value: true })
   assert.deepEqual(root('i64 == {big}', { big: 9007199254740993n }), root('i64 == 9007199254740993'))
   assertInvalid(() => plan('i64 == {x}'), 'template variable {x}: no value given in params')
+  assertInvalid(() => plan('i64 == {x}', null as unknown as Record<string, unknown>), 'no value given in params')
   assertInvalid(() => plan('i64 == {x}', { x: { a: 1 } }), 'unsupported value type object')
   assertInvalid(() => plan('i64 == {x}', { x: Number.NaN }), 'is not a finite number')
   assertInvalid(() => plan('i64 == {x}', { x: 2n ** 64n }), 'out of the Int64 range')

@@ -196,9 +196,16 @@ const intValue: fc.Arbitrary<ExprNode> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.tuple(intField, pick(['/', '%'] as const), nonZero).map(([f, op, c]) => arith(op, f, c)) },
   { weight: 1, arbitrary: intField.map((f) => ({ kind: 'unary', op: '-', operand: f, offset: 0 }) as ExprNode) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(intField, pick(['+', '-', '*', '%'] as const), nonZero, pick(['+', '-', '*', '/'] as const), intConst).map(([f, o1, c1, o2, c2]) =>
+      arith(o2, arith(o1, f, c1), o2 === '/' ? c1 : c2),
+    ),
+  },
 )
 const floatField = fc.oneof(pick(['f32', 'f64']).map((n) => field(n) as ExprNode), fc.constant(field('af', 0)))
 const floatValue: fc.Arbitrary<ExprNode> = fc.oneof(
+  { weight: 1, arbitrary: fc.tuple(fc.oneof(intField, pick(['f32', 'f64']).map((n) => field(n) as ExprNode)), pick([2, 0.5, 3, -1]), fc.boolean()).map(([f, k, left]) => (left ? arith('**', flt(2), f) : arith('**', f, num(k)))) },
   { weight: 3, arbitrary: floatField },
   { weight: 1, arbitrary: fc.tuple(floatField, pick(['+', '-', '*', '/', '%'] as const), nonZero).map(([f, op, c]) => arith(op, f, c)) },
   { weight: 1, arbitrary: fc.tuple(pick(['a', 'b']), pick(['+', '*', '-'] as const), floatConst).map(([k, op, c]) => arith(op, field('j', k), c)) },

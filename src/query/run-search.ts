@@ -1,4 +1,6 @@
+import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
+import type { VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
@@ -16,6 +18,8 @@ export interface SearchRequest extends RowScope {
   /** Range search: keep only scores beyond `radius` and within `rangeFilter` (Milvus semantics). */
   readonly radius?: number
   readonly rangeFilter?: number
+  /** Index search parameters (`ef`, `nprobe`); ignored by exact scans. */
+  readonly indexParams?: Readonly<{ ef?: number; nprobe?: number }>
 }
 
 /** Hits of one query vector, best first: scores and row locations (segment id · 2^32 + row). */
@@ -36,8 +40,14 @@ export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[
   const better = largerIsBetter(req.metric)
   const heaps = req.queries.map(() => new TopKHeap(k, better))
   const scores = new Float32Array(SCORE_BLOCK_ROWS)
+  const ranged = req.radius !== undefined || req.rangeFilter !== undefined
   for (const { segment, allowedBits } of selectRows(data, req)) {
     if (allowedBits.count() === 0) continue
+    const built = segment.vectorIndexes.get(req.field.name)
+    if (built !== undefined && !ranged && built.index.spec.metric === req.metric) {
+      searchIndex(built.index, heaps, allowedBits, segment.id, k, req)
+      continue
+    }
     const store = segment.fields.get(req.field.name)!
     for (let from = 0; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
       const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
@@ -49,6 +59,18 @@ export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[
     }
   }
   return heaps.map((h) => dropOffset(h.drain(), req.offset))
+}
+
+/** A sealed segment with an index: the index takes the allowed bitset and returns its top k. */
+function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: Bitset, segmentId: number, k: number, req: SearchRequest): void {
+  const all = allowedBits.count() === index.rowCount
+  for (let q = 0; q < req.queries.length; q++) {
+    const query = req.queries[q]!
+    if (query.kind === 'sparse') throw new Error('sparse vectors have no index')
+    const hits = index.search(query.values, k, all ? null : allowedBits, req.indexParams ?? {})
+    const base = encodeLocation(segmentId, 0)
+    for (let i = 0; i < hits.rows.length; i++) heaps[q]!.push(hits.scores[i]!, base + hits.rows[i]!)
+  }
 }
 
 function pushAllowed(

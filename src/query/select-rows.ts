@@ -25,7 +25,6 @@ export function selectRows(data: CollectionData, scope: RowScope): SegmentRows[]
   for (const segment of data.segmentsOf(scope.partitionIds)) {
     if (segment.rowCount === 0) continue
     const allowedBits = segment.visibleBits(scope.ts)
-    if (allowedBits === segment.deletes.deletedBits) throw new Error('visibleBits must return a fresh bitset')
     if (scope.plan !== undefined) allowedBits.and(evaluate(scope.plan, segmentSource(segment)))
     out.push({ segment, allowedBits })
   }

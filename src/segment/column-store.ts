@@ -135,6 +135,20 @@ export class ColumnStore {
     this.typed = next
   }
 
+  /** Moves chunked vectors into one contiguous block (at seal), so indexes and files read a view. */
+  consolidate(): void {
+    if (!isVector(this.kind) || this.chunks.length <= 1) return
+    const n = this.rowCount
+    const stride = vectorStride(this.kind, this.dim)
+    const block = this.newChunk(n * stride)
+    for (let i = 0; i < this.chunks.length; i++) {
+      const rows = Math.min(this.chunkRows, n - i * this.chunkRows)
+      block.set(this.chunks[i]!.subarray(0, rows * stride) as never, i * this.chunkRows * stride)
+    }
+    this.release()
+    this.adoptVectors(block, n)
+  }
+
   /** Replaces whole vector storage with one contiguous block (sealed segments loaded from disk). */
   adoptVectors(values: VectorArray, rowCount: number): void {
     this.chunks.length = 0

@@ -6,6 +6,7 @@ import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.t
 import { ColumnStore, type VectorAllocator } from './column-store.ts'
 import { DeleteLog } from './delete-log.ts'
 import { InsertRuns } from './insert-runs.ts'
+import type { SegmentIndex } from './segment-index.ts'
 
 export type SegmentId = number & { readonly __brand: 'SegmentId' }
 export type SegmentState = 'growing' | 'sealed'
@@ -30,6 +31,8 @@ export class Segment {
   readonly fields: ReadonlyMap<string, ColumnStore>
   insertRuns = new InsertRuns()
   readonly deletes: DeleteLog
+  /** Vector indexes by field name (sealed segments only; derived state, rebuilt when missing). */
+  readonly vectorIndexes = new Map<string, SegmentIndex>()
   /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
   persisted: PersistedSegment = { rowCount: -1, state: 'growing', deleteCount: 0 }
 

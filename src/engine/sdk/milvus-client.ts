@@ -3,6 +3,7 @@ import type { WriteOutcome } from '../../collection/apply-write.ts'
 import { errors } from '../../errors/errors.ts'
 import type { Database } from '../database.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
+import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '../index-ops.ts'
 import { deleteData, writeData } from '../write-ops.ts'
 import { describeFields, schemaSpecOf } from './schema-request.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
@@ -81,7 +82,18 @@ export class MilvusClientApi {
 
   createCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.createCollection(schemaSpecOf(req))
+      const spec = schemaSpecOf(req)
+      await this.db.createCollection(spec)
+      if (req.dimension !== undefined && req.fields === undefined && req.schema === undefined) {
+        // Quick setup, as the SDK does it: an AUTOINDEX on the vector field with the given metric.
+        const ip = (req.index_params ?? {}) as Req
+        await createIndex(this.db, spec.name, {
+          fieldName: String(spec.fields[1]!.name),
+          indexType: ip.index_type ?? 'AUTOINDEX',
+          metricType: req.metric_type ?? ip.metric_type ?? 'COSINE',
+          params: (typeof ip.params === 'string' ? JSON.parse(ip.params) : ip.params) ?? {},
+        })
+      }
       return okStatus()
     }, (s) => s)
   }
@@ -262,6 +274,64 @@ export class MilvusClientApi {
     )
   }
 
+  // ---- indexes --------------------------------------------------------------------------------
+
+  createIndex(req: Req | Req[]): Promise<ResStatus> {
+    return asStatus(async () => {
+      for (const r of Array.isArray(req) ? req : [req]) {
+        const extra = (r.extra_params ?? {}) as Req
+        const rawParams = r.params ?? extra.params
+        const params = (typeof rawParams === 'string' ? JSON.parse(rawParams) : rawParams) ?? {}
+        await createIndex(this.db, r.collection_name, {
+          fieldName: r.field_name,
+          ...optional('indexName', r.index_name),
+          ...optional('indexType', r.index_type ?? extra.index_type),
+          ...optional('metricType', r.metric_type ?? extra.metric_type),
+          params,
+        })
+      }
+      return okStatus()
+    }, (s) => s)
+  }
+
+  describeIndex(req: Req): Promise<{ status: ResStatus; index_descriptions: Record<string, unknown>[] }> {
+    return asStatus(
+      () => ({ status: okStatus(), index_descriptions: describeIndexes(this.db, req.collection_name, indexTarget(req)).map(describeOne) }),
+      (status) => ({ status, index_descriptions: [] }),
+    )
+  }
+
+  listIndexes(req: Req): Promise<{ status: ResStatus; indexes: string[] }> {
+    return asStatus(
+      () => ({ status: okStatus(), indexes: this.db.state.collection(req.collection_name).meta.indexes.map((i) => i.name) }),
+      (status) => ({ status, indexes: [] }),
+    )
+  }
+
+  getIndexState(req: Req): Promise<{ status: ResStatus; state: string }> {
+    return asStatus(
+      () => ({ status: okStatus(), state: describeIndexes(this.db, req.collection_name, indexTarget(req))[0]!.state }),
+      (status) => ({ status, state: 'IndexStateNone' }),
+    )
+  }
+
+  getIndexBuildProgress(req: Req): Promise<{ status: ResStatus; indexed_rows: number; total_rows: number }> {
+    return asStatus(
+      () => {
+        const d = describeIndexes(this.db, req.collection_name, indexTarget(req))[0]!
+        return { status: okStatus(), indexed_rows: d.indexedRows, total_rows: d.totalRows }
+      },
+      (status) => ({ status, indexed_rows: 0, total_rows: 0 }),
+    )
+  }
+
+  dropIndex(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await dropIndex(this.db, req.collection_name, indexTarget(req))
+      return okStatus()
+    }, (s) => s)
+  }
+
   // ---- writes ----------------------------------------------------------------------------------
 
   insert(req: Req): Promise<MutationResult> {
@@ -373,12 +443,38 @@ export class MilvusClientApi {
           ...optional('radius', num(params.radius)),
           ...optional('rangeFilter', num(params.range_filter)),
           ...optional('roundDecimal', num(req.round_decimal ?? sp.round_decimal)),
+          ...optional('ef', num(params.ef)),
+          ...optional('nprobe', num(params.nprobe)),
         })
         const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
         return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name }
       },
       (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name }),
     )
+  }
+}
+
+function indexTarget(req: Req): { indexName?: string; fieldName?: string } {
+  return { ...optional('indexName', req.index_name as string | undefined), ...optional('fieldName', req.field_name as string | undefined) }
+}
+
+/** `describeIndex` entry in the SDK's shape. */
+function describeOne(d: IndexDescription): Record<string, unknown> {
+  const params = [
+    { key: 'index_type', value: d.meta.indexType },
+    ...(d.meta.metricType === undefined ? [] : [{ key: 'metric_type', value: d.meta.metricType }]),
+    { key: 'params', value: JSON.stringify(d.meta.params) },
+  ]
+  return {
+    index_name: d.meta.name,
+    indexID: d.meta.id,
+    params,
+    field_name: d.meta.fieldName,
+    indexed_rows: String(d.indexedRows),
+    total_rows: String(d.totalRows),
+    state: d.state,
+    index_state_fail_reason: '',
+    pending_index_rows: String(d.pendingIndexRows),
   }
 }
 

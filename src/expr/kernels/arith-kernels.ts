@@ -1,4 +1,4 @@
-import type { ArithPlanOp } from '../expr-plan.ts'
+import type { ArithPlanOp, IntArithOp } from '../expr-plan.ts'
 import type { NumArray } from './vector.ts'
 
 const two32 = 4294967296
@@ -12,7 +12,7 @@ export function arithInt64(
   words: Int32Array,
   values: BigInt64Array,
   n: number,
-  op: ArithPlanOp,
+  op: IntArithOp,
   c: bigint,
   constantOnLeft: boolean,
 ): BigInt64Array {
@@ -37,7 +37,7 @@ export function arithInt64(
 }
 
 /** Exact in doubles while operand and result stay below 2^53 (the caller checks the result). */
-function applyDouble(op: ArithPlanOp, x: number, k: number, constantOnLeft: boolean): number {
+function applyDouble(op: IntArithOp, x: number, k: number, constantOnLeft: boolean): number {
   switch (op) {
     case '+':
       return x + k
@@ -52,7 +52,7 @@ function applyDouble(op: ArithPlanOp, x: number, k: number, constantOnLeft: bool
   }
 }
 
-export function applyBigInt(op: ArithPlanOp, x: bigint, c: bigint, constantOnLeft: boolean): bigint {
+export function applyBigInt(op: IntArithOp, x: bigint, c: bigint, constantOnLeft: boolean): bigint {
   switch (op) {
     case '+':
       return BigInt.asIntN(64, x + c)
@@ -99,6 +99,17 @@ export function arithFloat(values: NumArray, n: number, op: ArithPlanOp, k: numb
     case '%':
       for (let i = 0; i < n; i++) out[i] = values[i]! % k
       break
+    case '**':
+      if (constantOnLeft) for (let i = 0; i < n; i++) out[i] = k ** values[i]!
+      else for (let i = 0; i < n; i++) out[i] = values[i]! ** k
+      break
   }
+  return out
+}
+
+/** Int64 values as the nearest doubles, from their halves (hi·2^32 is exact, one rounding on adding lo). */
+export function int64ToFloat64(words: Int32Array, n: number): Float64Array {
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = words[2 * i + 1]! * two32 + (words[2 * i]! >>> 0)
   return out
 }

@@ -23,7 +23,7 @@ export function evalIsNull(p: PredicatePlan & { kind: 'isNull' }, src: ColumnSou
   const n = src.rowCount
   const c = src.column(p.column)
   const valid = c === undefined ? (p.column === '$meta' ? null : new Bitset(n)) : 'validBits' in c ? c.validBits : null
-  const isNull = valid === null ? new Bitset(n) : valid.clone().not()
+  const isNull = valid === null ? new Bitset(n) : Bitset.full(n).andNot(valid)
   return { t: p.negated ? isNull.not() : isNull, f: null }
 }
 

@@ -1,7 +1,8 @@
 import { Bitset } from '../../common/bitset.ts'
 import type { PathKey } from '../expr-node.ts'
 import type { ArraySource, ValuePlan } from '../expr-plan.ts'
-import { arithFloat, arithInt64, widenToInt64 } from './arith-kernels.ts'
+import { assert } from '../../common/assert.ts'
+import { arithFloat, arithInt64, int64ToFloat64, widenToInt64 } from './arith-kernels.ts'
 import { type ColumnSource, readColumn } from './column-access.ts'
 import { resolveJsonPath } from './json-path.ts'
 import { type Vector, wordsOf } from './vector.ts'
@@ -99,14 +100,19 @@ function arith(plan: ValuePlan & { kind: 'arith' }, src: ColumnSource): Vector {
   const v = evalValue(plan.operand, src)
   const n = src.rowCount
   const c = plan.constant
-  if (c.type === 'int') {
-    const values = v.kind === 'i64' ? v.values : widenToInt64(v.values as Extract<Vector, { kind: 'num' }>['values'], n)
+  if (plan.type === 'int') {
+    assert.ok(c.type === 'int' && plan.op !== '**' && (v.kind === 'i64' || v.kind === 'num'), 'integer arithmetic on integers')
+    const values = v.kind === 'i64' ? v.values : widenToInt64(v.values, n)
     const words = v.kind === 'i64' ? v.words : wordsOf(values)
     const out = arithInt64(words, values, n, plan.op, c.value, plan.constantOnLeft)
     return { kind: 'i64', values: out, words: wordsOf(out), present: v.present, valid: v.valid }
   }
-  const nums = v.kind === 'json' ? jsonNumbers(v.values, n) : { values: v.values as Extract<Vector, { kind: 'num' }>['values'], present: v.present }
-  const out = arithFloat(nums.values, n, plan.op, c.value, plan.constantOnLeft)
+  assert.ok(v.kind !== 'str', 'float arithmetic on numbers')
+  const nums =
+    v.kind === 'json'
+      ? jsonNumbers(v.values, n)
+      : { values: v.kind === 'i64' ? int64ToFloat64(v.words, n) : v.values, present: v.present }
+  const out = arithFloat(nums.values, n, plan.op, Number(c.value), plan.constantOnLeft)
   return { kind: 'num', values: out, present: nums.present, valid: v.valid }
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import type { ArithPlanOp } from '../expr-plan.ts'
+import type { IntArithOp } from '../expr-plan.ts'
 import { createTermSet, hasInt64 } from '../planner/term-set.ts'
 import { applyBigInt, arithInt64 } from './arith-kernels.ts'
 import { compareNumberToInt64, EQUAL, GREATER, int64Halves, LESS, UNORDERED } from './compare-mask.ts'
@@ -35,7 +35,7 @@ test('compareNumberToInt64 is exact for every double and int64', () => {
 })
 
 test('arithInt64 equals BigInt arithmetic wrapped to 64 bits', () => {
-  const ops: ArithPlanOp[] = ['+', '-', '*', '/', '%']
+  const ops: IntArithOp[] = ['+', '-', '*', '/', '%']
   fc.assert(
     fc.property(fc.array(int64Arb, { minLength: 1, maxLength: 40 }), fc.constantFrom(...ops), int64Arb, fc.boolean(), (xs, op, c, left) => {
       if ((op === '/' || op === '%') && c === 0n) return

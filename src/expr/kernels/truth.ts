@@ -11,10 +11,13 @@ export interface Truth {
   readonly f: Bitset | null
 }
 
-/** A leaf: `holds` for every row, `valid` (1 = not null) from the column; rows not valid are unknown. */
+/**
+ * A leaf: `holds` for every row, `valid` (1 = not null) from the column; rows not valid are unknown.
+ * `valid` may be longer than the rows evaluated (a growing column); results keep `holds`' capacity.
+ */
 export function leafTruth(holds: Bitset, valid: Bitset | null, wantFalse: boolean): Truth {
   if (valid === null) return { t: holds, f: null }
-  const f = wantFalse ? valid.clone().andNot(holds) : null
+  const f = wantFalse ? holds.clone().not().and(valid) : null
   holds.and(valid)
   return { t: holds, f }
 }

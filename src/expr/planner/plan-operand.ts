@@ -44,7 +44,7 @@ export function planConst(ctx: PlanContext, node: ExprNode, what: string): Const
 
 export function templateValue(ctx: PlanContext, name: string): ConstValue {
   const params = ctx.params
-  const v = params !== undefined && Object.hasOwn(params, name) ? params[name] : undefined
+  const v = typeof params === 'object' && params !== null && Object.hasOwn(params, name) ? params[name] : undefined
   return templateConst(name, v)
 }
 
@@ -82,7 +82,7 @@ function planUnary(ctx: PlanContext, op: '-' | '+' | 'not', operandNode: ExprNod
   }
   if (op === '+') return o
   const minusOne: Scalar & { type: 'int' | 'float' } = v.type === 'int' ? { type: 'int', value: -1n } : { type: 'float', value: -1 }
-  return { kind: 'value', plan: arithPlan(v, '*', minusOne, false) }
+  return { kind: 'value', plan: arithPlan(v, '*', minusOne, false, v.type === 'int' ? 'int' : 'float') }
 }
 
 function planArith(ctx: PlanContext, node: ArithNode): Operand {
@@ -100,11 +100,11 @@ function planArith(ctx: PlanContext, node: ArithNode): Operand {
 }
 
 function arithOnValue(op: ArithNode['op'], v: ValuePlan, c: ConstValue, constantOnLeft: boolean): ValuePlan {
-  if (op === '**') throw errors.invalid(`operator ** is supported between constants only, not on ${describeValue(v)}`)
   if (c.type !== 'int' && c.type !== 'float') throw errors.invalid(`arithmetic operator '${op}' needs numbers, got ${describeConst(c)}`)
   if (v.type !== 'int' && v.type !== 'float' && v.type !== 'json') {
     throw errors.invalid(`arithmetic on ${describeValue(v)} is not supported`)
   }
+  if (op === '**') return arithPlan(v, op, { type: 'float', value: Number(c.value) }, constantOnLeft, 'float')
   if (constantOnLeft && (op === '/' || op === '%')) {
     throw errors.invalid(`the divisor must be a constant, not ${describeValue(v)}`)
   }
@@ -113,9 +113,15 @@ function arithOnValue(op: ArithNode['op'], v: ValuePlan, c: ConstValue, constant
     throw errors.invalid(`cannot combine ${describeValue(v)} with ${describeConst(c)}: integer fields take integer values`)
   }
   const k: Scalar & { type: 'int' | 'float' } = v.type === 'int' ? c : { type: 'float', value: Number(c.value) }
-  return arithPlan(v, op, k, constantOnLeft && op === '-')
+  return arithPlan(v, op, k, constantOnLeft && op === '-', v.type === 'int' ? 'int' : 'float')
 }
 
-function arithPlan(v: ValuePlan, op: ArithPlanOp, constant: Scalar & { type: 'int' | 'float' }, constantOnLeft: boolean): ValuePlan {
-  return { kind: 'arith', op, operand: v, constant, constantOnLeft, type: v.type === 'int' ? 'int' : 'float' }
+function arithPlan(
+  v: ValuePlan,
+  op: ArithPlanOp,
+  constant: Scalar & { type: 'int' | 'float' },
+  constantOnLeft: boolean,
+  type: 'int' | 'float',
+): ValuePlan {
+  return { kind: 'arith', op, operand: v, constant, constantOnLeft, type }
 }

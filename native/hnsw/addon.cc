@@ -1,0 +1,56 @@
+// Module entry of quiver_hnsw.node: the HnswIndex class, the SIMD level in use, and a raw kernel
+// call for tests. The module keeps no global state besides its instance data, so it loads in
+// worker threads too.
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "distance-kernels.h"
+#include "errors.h"
+#include "hnsw-index.h"
+#include "napi-args.h"
+
+namespace quiver {
+namespace {
+
+// Bumped whenever the JavaScript API of the addon changes; the TypeScript wrapper refuses a stale build.
+constexpr int kApiVersion = 1;
+
+// kernelDistance(level: string, kind: 'l2' | 'negativeDot', a: Float32Array, b: Float32Array) -> number
+Napi::Value kernelDistance(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    const std::string level = readString(argAt(info, 0), "level");
+    const std::string kind = readString(argAt(info, 1), "kind");
+    const ArrayView<float> a = readFloats(argAt(info, 2), "a");
+    const float* b = readVector(argAt(info, 3), "b", a.length);
+    const KernelSet* k = kernelsByLevel(level);
+    if (k == nullptr) throw ArgError("kernel level not supported here: " + level);
+    if (kind != "l2" && kind != "negativeDot") throw ArgError("kind must be 'l2' or 'negativeDot'");
+    const size_t dim = a.length;
+    return Napi::Number::New(env, (kind == "l2" ? k->l2Squared : k->negativeDot)(a.data, b, &dim));
+  } catch (const std::exception& e) {
+    Napi::TypeError::New(env, e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  exports.Set("apiVersion", Napi::Number::New(env, kApiVersion));
+  exports.Set("HnswIndex", HnswIndex::define(env));
+  exports.Set("simdLevel", Napi::String::New(env, bestKernels().level));
+  const std::vector<const KernelSet*> all = supportedKernels();
+  Napi::Array levels = Napi::Array::New(env, all.size());
+  for (size_t i = 0; i < all.size(); i++) levels.Set(static_cast<uint32_t>(i), Napi::String::New(env, all[i]->level));
+  exports.Set("simdLevels", levels);
+  exports.Set("kernelDistance", Napi::Function::New<kernelDistance>(env, "kernelDistance"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace quiver
+
+static Napi::Object initModule(Napi::Env env, Napi::Object exports) { return quiver::init(env, exports); }
+
+NODE_API_MODULE(quiver_hnsw, initModule)

@@ -1,0 +1,85 @@
+// One HNSW index over rows 0..count-1: hnswlib's HierarchicalNSW with our metric space, plus an
+// exact scan over the same stored vectors. No N-API here; errors are C++ exceptions that the
+// binding (hnsw-index.cc) turns into JavaScript errors.
+//
+// Invariant: rows are added in order by one thread, so hnswlib's internal id of row r is r and its
+// label is r. Loading checks it; the exact scan relies on it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "allowed-rows-filter.h"
+#include "hnswlib.h"
+#include "metric-space.h"
+
+namespace quiver {
+
+using Hnsw = hnswlib::HierarchicalNSW<float>;
+
+// Keeps the k smallest (distance, row); ties go to the smaller row, as TopKHeap does.
+class NearestK {
+ public:
+  explicit NearestK(size_t k) : k_(k) {}
+  void offer(float distance, uint32_t row) {
+    if (heap_.size() < k_) {
+      heap_.emplace(distance, row);
+    } else if (std::make_pair(distance, row) < heap_.top()) {
+      heap_.pop();
+      heap_.emplace(distance, row);
+    }
+  }
+  std::priority_queue<std::pair<float, uint32_t>>& heap() { return heap_; }
+
+ private:
+  size_t k_;
+  std::priority_queue<std::pair<float, uint32_t>> heap_;
+};
+
+struct BuildParams {
+  size_t maxElements;
+  size_t M;
+  size_t efConstruction;
+  size_t seed;
+};
+
+class HnswCore {
+ public:
+  HnswCore(Metric metric, size_t dim, const BuildParams& params);
+  // Adopts a graph decoded by index-codec (its space must be `space`).
+  HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> graph);
+
+  // Appends rows firstRow..firstRow+n-1 (firstRow must equal count()).
+  void addRows(const float* vectors, size_t n, size_t firstRow);
+
+  // Approximate k nearest rows (allowed only, when `allowed` is set), best first, into
+  // scores[0..k) / rows[0..k). Returns how many were found (≤ k).
+  size_t searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, float* scores, int32_t* rows);
+
+  // Exact k nearest among the allowed rows (all rows when `allowed` is null), best first.
+  size_t searchExact(const float* query, size_t k, const AllowedRows* allowed, float* scores, int32_t* rows);
+
+  size_t count() const { return graph_->cur_element_count; }
+  size_t maxElements() const { return graph_->max_elements_; }
+  size_t dim() const { return space_->dim(); }
+  Metric metric() const { return space_->metric(); }
+  const Hnsw& graph() const { return *graph_; }
+  // Bytes of native memory held (for V8's external memory accounting).
+  size_t memoryBytes() const;
+
+ private:
+  void scoreRows(const float* q, const uint32_t* batch, size_t count, NearestK& nearest) const;
+  const float* vectorOf(size_t row) const {
+    return reinterpret_cast<const float*>(graph_->getDataByInternalId(static_cast<hnswlib::tableint>(row)));
+  }
+
+  std::unique_ptr<MetricSpace> space_;
+  std::unique_ptr<Hnsw> graph_;
+  std::vector<float> scratch_;  // dim floats: the normalised vector for COSINE
+};
+
+}  // namespace quiver

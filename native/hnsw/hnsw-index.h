@@ -1,0 +1,47 @@
+// The JavaScript class `HnswIndex` (node-addon-api ObjectWrap) around HnswCore. Arguments are
+// checked here; every C++ exception is caught and rethrown as a JavaScript Error with a `code`:
+// QUIVER_HNSW_ARG (bad argument), QUIVER_HNSW_CORRUPT (bytes that do not decode),
+// QUIVER_HNSW_NO_MEMORY (allocation failed), QUIVER_HNSW_RELEASED (used after release()),
+// QUIVER_HNSW_FAILED (anything else).
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "hnsw-core.h"
+
+namespace quiver {
+
+class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
+ public:
+  // Defines the class and keeps its constructor in the addon's instance data (for loadIndex).
+  static Napi::Function define(Napi::Env env);
+
+  explicit HnswIndex(const Napi::CallbackInfo& info);
+  void Finalize(Napi::BasicEnv env) override;
+
+ private:
+  static Napi::Value loadIndex(const Napi::CallbackInfo& info);
+  Napi::Value addPoints(const Napi::CallbackInfo& info);
+  Napi::Value searchKnn(const Napi::CallbackInfo& info);
+  Napi::Value searchKnnBatch(const Napi::CallbackInfo& info);
+  Napi::Value searchExact(const Napi::CallbackInfo& info);
+  Napi::Value saveIndex(const Napi::CallbackInfo& info);
+  Napi::Value getCurrentCount(const Napi::CallbackInfo& info);
+  Napi::Value getMaxElements(const Napi::CallbackInfo& info);
+  Napi::Value getM(const Napi::CallbackInfo& info);
+  Napi::Value setEf(const Napi::CallbackInfo& info);
+  Napi::Value release(const Napi::CallbackInfo& info);
+
+  Napi::Value searchOne(const Napi::CallbackInfo& info, bool exact);
+  HnswCore& core();  // throws when released
+  void trackMemory(Napi::Env env);
+
+  std::unique_ptr<HnswCore> core_;
+  size_t ef_ = 10;
+  int64_t externalBytes_ = 0;
+};
+
+}  // namespace quiver

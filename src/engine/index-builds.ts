@@ -1,0 +1,103 @@
+import type { IndexMeta } from '../catalog/index-meta.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import { buildIndexInWorker } from '../index/index-builder.ts'
+import { decodeIndex } from '../index/vector-index.ts'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import type { Segment } from '../segment/segment.ts'
+import type { DbState } from './db-state.ts'
+import { specOf } from './index-ops.ts'
+import { indexVectors } from './index-vectors.ts'
+
+interface BuildJob {
+  readonly collectionId: number
+  readonly segment: Segment
+  readonly meta: IndexMeta
+  readonly field: FieldSchema
+}
+
+/**
+ * Builds the missing vector index of every sealed segment, one at a time, in a worker thread, so
+ * writes and searches never wait for it. A finished build is attached only if its segment and its
+ * index definition still exist; until then the segment is searched exactly.
+ */
+export class IndexBuilds {
+  private readonly state: DbState
+  private readonly log: (m: string) => void
+  private readonly onBuilt: () => void
+  private running: Promise<void> | null = null
+  private stopped = false
+  /** Builds that failed, by `${segmentId}/${indexId}`, so they are not retried in a loop. */
+  readonly failures = new Map<string, string>()
+  builtCount = 0
+
+  constructor(state: DbState, log: (m: string) => void, onBuilt: () => void) {
+    this.state = state
+    this.log = log
+    this.onBuilt = onBuilt
+  }
+
+  /** Starts building whatever is missing (no-op when a pass is already running). */
+  schedule(): void {
+    if (this.stopped || this.running !== null) return
+    this.running = this.pump().finally(() => {
+      this.running = null
+    })
+  }
+
+  /** Resolves once nothing is left to build. */
+  async idle(): Promise<void> {
+    while (this.running !== null) await this.running
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.idle()
+  }
+
+  private async pump(): Promise<void> {
+    for (let job = this.nextJob(); job !== undefined && !this.stopped; job = this.nextJob()) {
+      const key = `${job.segment.id}/${job.meta.id}`
+      try {
+        await this.build(job)
+      } catch (e) {
+        this.failures.set(key, String(e))
+        this.log(`index build failed for segment ${job.segment.id} field ${job.field.name}: ${String(e)}`)
+      }
+    }
+  }
+
+  private nextJob(): BuildJob | undefined {
+    for (const data of this.state.data.values()) {
+      for (const meta of data.meta.indexes) {
+        const field = data.schema.fields.find((f) => f.name === meta.fieldName)!
+        for (const segment of data.segmentsOf()) {
+          if (segment.state !== 'sealed' || segment.rowCount === 0) continue
+          if (segment.vectorIndexes.get(meta.fieldName)?.indexId === meta.id) continue
+          if (this.failures.has(`${segment.id}/${meta.id}`)) continue
+          return { collectionId: data.meta.id, segment, meta, field }
+        }
+      }
+    }
+    return undefined
+  }
+
+  private async build(job: BuildJob): Promise<void> {
+    const spec = specOf(job.meta, job.field)
+    const vectors = indexVectors(job.segment, job.field)
+    const bytes = await buildIndexInWorker(spec, vectors, job.segment.rowCount)
+    if (!this.stillWanted(job)) return
+    const index = decodeIndex(bytes, vectors, job.segment.rowCount)
+    job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index })
+    this.builtCount++
+    this.onBuilt()
+  }
+
+  private stillWanted(job: BuildJob): boolean {
+    const data: CollectionData | undefined = this.state.data.get(job.collectionId)
+    return (
+      data !== undefined &&
+      data.segments.get(job.segment.id) === job.segment &&
+      data.meta.indexes.some((i) => i.id === job.meta.id)
+    )
+  }
+}

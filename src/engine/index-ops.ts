@@ -1,0 +1,119 @@
+import type { IndexMeta } from '../catalog/index-meta.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import { errors } from '../errors/errors.ts'
+import { type IndexSpec, validateIndexSpec } from '../index/vector-index.ts'
+import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType, isVectorType } from '../schema/data-type.ts'
+import type { Database } from './database.ts'
+
+export interface CreateIndexRequest {
+  readonly fieldName: string
+  readonly indexName?: string
+  /** Default AUTOINDEX. */
+  readonly indexType?: string
+  readonly metricType?: string
+  readonly params?: Readonly<Record<string, unknown>>
+}
+
+/** What `describeIndex` reports for one index: its definition and its build progress. */
+export interface IndexDescription {
+  readonly meta: IndexMeta
+  /** Rows of sealed segments that have the index built. */
+  readonly indexedRows: number
+  /** Rows of all sealed segments. */
+  readonly totalRows: number
+  readonly pendingIndexRows: number
+  readonly state: 'Finished' | 'InProgress'
+}
+
+/** AUTOINDEX means HNSW for float vectors and BIN_FLAT for binary ones. */
+export function resolveIndexType(indexType: string, field: FieldSchema): string {
+  const t = indexType.toUpperCase()
+  if (t !== 'AUTOINDEX') return t
+  return field.dataType === DataType.BinaryVector ? 'BIN_FLAT' : 'HNSW'
+}
+
+function fieldKindOf(field: FieldSchema): 'float' | 'binary' | 'float16' | 'bfloat16' | 'sparse' {
+  switch (field.dataType) {
+    case DataType.BinaryVector:
+      return 'binary'
+    case DataType.Float16Vector:
+      return 'float16'
+    case DataType.BFloat16Vector:
+      return 'bfloat16'
+    case DataType.SparseFloatVector:
+      return 'sparse'
+    default:
+      return 'float'
+  }
+}
+
+function defaultMetric(field: FieldSchema): string {
+  return field.dataType === DataType.BinaryVector ? 'HAMMING' : field.dataType === DataType.SparseFloatVector ? 'IP' : 'COSINE'
+}
+
+/** The build spec of an index on a field (validated: 1100 naming the parameter on bad input). */
+export function specOf(meta: Pick<IndexMeta, 'indexType' | 'metricType' | 'params'>, field: FieldSchema): IndexSpec {
+  return validateIndexSpec({
+    indexType: resolveIndexType(meta.indexType, field),
+    metric: meta.metricType ?? defaultMetric(field),
+    params: meta.params,
+    dim: field.dim ?? 0,
+    fieldKind: fieldKindOf(field),
+  })
+}
+
+export async function createIndex(db: Database, collection: string, req: CreateIndexRequest): Promise<void> {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  const field = d.schema.fields.find((f) => f.name === req.fieldName)
+  if (field === undefined) throw errors.invalid(`cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
+  if (!isVectorType(field.dataType)) {
+    throw errors.notSupported(`scalar index on field ${field.name}: Quiver indexes vector fields only for now; filters on scalar fields run as vectorised scans`)
+  }
+  const params: Record<string, string> = {}
+  for (const [k, v] of Object.entries(req.params ?? {})) if (v !== undefined && v !== null) params[k] = String(v)
+  const index = {
+    name: req.indexName === undefined || req.indexName === '' ? field.name : req.indexName,
+    fieldName: field.name,
+    indexType: (req.indexType ?? 'AUTOINDEX').toUpperCase(),
+    metricType: (req.metricType ?? defaultMetric(field)).toUpperCase(),
+    params,
+  }
+  specOf(index, field)
+  await db.submit({ type: 'createIndex', collectionId: d.meta.id, index })
+  db.indexBuilds.schedule()
+}
+
+export async function dropIndex(db: Database, collection: string, target: { indexName?: string; fieldName?: string }): Promise<void> {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  const meta = findIndex(d, target)
+  await db.submit({ type: 'dropIndex', collectionId: d.meta.id, indexName: meta.name })
+}
+
+export function findIndex(d: CollectionData, target: { indexName?: string; fieldName?: string }): IndexMeta {
+  const byName = target.indexName !== undefined && target.indexName !== ''
+  const meta = d.meta.indexes.find((i) => (byName ? i.name === target.indexName : target.fieldName === undefined || target.fieldName === '' || i.fieldName === target.fieldName))
+  if (meta === undefined) throw errors.indexNotFound(target.indexName ?? target.fieldName ?? '')
+  return meta
+}
+
+/** Definitions and progress of a collection's indexes (optionally one, by name or field). */
+export function describeIndexes(db: Database, collection: string, target: { indexName?: string; fieldName?: string } = {}): IndexDescription[] {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  const wanted = target.indexName !== undefined || target.fieldName !== undefined ? [findIndex(d, target)] : d.meta.indexes
+  if (wanted.length === 0) throw errors.indexNotFound('')
+  return wanted.map((meta) => {
+    let totalRows = 0
+    let indexedRows = 0
+    for (const s of d.segments.values()) {
+      if (s.state !== 'sealed') continue
+      totalRows += s.rowCount
+      if (s.vectorIndexes.get(meta.fieldName)?.indexId === meta.id) indexedRows += s.rowCount
+    }
+    const pendingIndexRows = totalRows - indexedRows
+    return { meta, indexedRows, totalRows, pendingIndexRows, state: pendingIndexRows === 0 ? 'Finished' : 'InProgress' }
+  })
+}

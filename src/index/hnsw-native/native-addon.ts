@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ErrorCode, MilvusError } from '../../errors/errors.ts'
+
+/** The addon's spelling of the float metrics. */
+export type NativeSpace = 'l2' | 'ip' | 'cosine'
+
+/** One query's results, best first: Milvus scores and row numbers (labels). */
+export interface NativeSearchResult {
+  readonly scores: Float32Array
+  readonly labels: Int32Array
+}
+
+/** nq queries' results: query q's are at [q*k, q*k + counts[q]); unused slots hold label -1, score NaN. */
+export interface NativeBatchResult extends NativeSearchResult {
+  readonly counts: Int32Array
+}
+
+/** `HnswIndex` of `native/hnsw/hnsw-index.cc` (the addon's README documents every method). */
+export interface NativeHnswIndex {
+  addPoints(vectors: Float32Array, firstRow: number): void
+  searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null): NativeSearchResult
+  searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null): NativeBatchResult
+  searchExact(query: Float32Array, k: number, allowedWords: Uint32Array | null): NativeSearchResult
+  saveIndex(): Uint8Array
+  getCurrentCount(): number
+  getMaxElements(): number
+  getM(): number
+  setEf(ef: number): void
+  release(): void
+}
+
+export interface NativeHnswIndexClass {
+  new (space: NativeSpace, dim: number, maxElements: number, M: number, efConstruction: number, seed: number): NativeHnswIndex
+  loadIndex(bytes: Uint8Array, space: NativeSpace, dim: number): NativeHnswIndex
+}
+
+export interface NativeHnswAddon {
+  readonly apiVersion: number
+  readonly HnswIndex: NativeHnswIndexClass
+  /** The SIMD kernels in use: 'avx512' | 'avx2' | 'sse' | 'neon' | 'scalar'. */
+  readonly simdLevel: string
+  /** Every kernel level this CPU runs, fastest first. */
+  readonly simdLevels: readonly string[]
+  /** One raw kernel call (tests): squared L2 or the negated dot product. */
+  kernelDistance(level: string, kind: 'l2' | 'negativeDot', a: Float32Array, b: Float32Array): number
+}
+
+/** The addon's JS API version this wrapper speaks (`kApiVersion` in native/hnsw/addon.cc). */
+const apiVersion = 1
+const addonPath = join('build', 'Release', 'quiver_hnsw.node')
+/** The package root is 3 folders above this file under src/ (tsx) and 4 above it under dist/src/. */
+const packageRootDepths = [3, 4]
+const rebuildHint =
+  'the native HNSW addon is missing or stale; rebuild it with `npm rebuild quiverdb` (in a clone: `npm install`), which needs a C++17 compiler, make and Python 3'
+
+let loaded: NativeHnswAddon | MilvusError | undefined
+
+/** The addon, loaded once; a MilvusError (OperationNotSupported) naming the fix when it cannot load. */
+export function loadNativeHnsw(): NativeHnswAddon {
+  loaded ??= tryLoad()
+  if (loaded instanceof MilvusError) throw loaded
+  return loaded
+}
+
+/** True when the addon loads (the index layer may pick another HNSW core otherwise). */
+export function nativeHnswAvailable(): boolean {
+  loaded ??= tryLoad()
+  return !(loaded instanceof MilvusError)
+}
+
+function tryLoad(): NativeHnswAddon | MilvusError {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const candidates = packageRootDepths.map((depth) => join(here, ...Array<string>(depth).fill('..'), addonPath))
+  const file = candidates.find((p) => existsSync(p))
+  if (file === undefined) return notAvailable(`not found at ${candidates.join(' or ')}`)
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeHnswAddon
+    if (addon.apiVersion !== apiVersion) return notAvailable(`${file} has API version ${addon.apiVersion}, expected ${apiVersion}`)
+    return addon
+  } catch (cause) {
+    return notAvailable(`${file} failed to load`, cause)
+  }
+}
+
+function notAvailable(what: string, cause?: unknown): MilvusError {
+  return new MilvusError(ErrorCode.OperationNotSupported, `${rebuildHint} (${what})`, {}, { cause })
+}

@@ -1,0 +1,159 @@
+import { assert } from '../../common/assert.ts'
+import type { Bitset } from '../../common/bitset.ts'
+import { ErrorCode, MilvusError } from '../../errors/errors.ts'
+import { type FloatMetric, Metric } from '../../vector/metric.ts'
+import { countAllowedRows, exactScanBelowRows } from './exact-scan-threshold.ts'
+import { loadNativeHnsw, type NativeHnswIndex, type NativeSearchResult, type NativeSpace } from './native-addon.ts'
+
+/** Build parameters (Milvus's names). The index layer validates their ranges; here a bad value is a bug. */
+export interface NativeHnswParams {
+  readonly metric: FloatMetric
+  readonly dim: number
+  readonly M: number
+  readonly efConstruction: number
+  readonly seed: number
+}
+
+/** The best rows of one search, best first: Milvus scores (L2 squared distance, IP dot, COSINE similarity). */
+export interface NativeHnswResult {
+  readonly scores: Float32Array
+  readonly rows: Int32Array
+}
+
+/** Largest dimension the addon takes (Milvus allows 32,768 for float vectors). */
+export const nativeDimMax = 65_536
+const mMin = 2
+const mMax = 2048
+
+const spaceOf: Readonly<Record<FloatMetric, NativeSpace>> = {
+  [Metric.L2]: 'l2',
+  [Metric.IP]: 'ip',
+  [Metric.COSINE]: 'cosine',
+}
+
+/**
+ * An HNSW graph over rows 0..rowCount-1 of one segment, held in native memory by the addon
+ * (hnswlib with SIMD kernels; it keeps its own copy of the vectors, normalised for COSINE).
+ * Filters and deletes arrive as an allowed-rows bitset checked in native code; when so few rows are
+ * allowed that scanning them is cheaper than the filtered graph walk (`exactScanBelowRows`), the
+ * allowed rows are scanned exactly instead, and the result is exact.
+ * Synchronous; one search at a time per instance.
+ */
+export class NativeHnsw {
+  readonly metric: FloatMetric
+  readonly dim: number
+  readonly rowCount: number
+  /** The graph's M (read back from the graph, also after decode). */
+  readonly M: number
+  private readonly index: NativeHnswIndex
+
+  private constructor(metric: FloatMetric, dim: number, index: NativeHnswIndex) {
+    this.metric = metric
+    this.dim = dim
+    this.index = index
+    this.rowCount = index.getCurrentCount()
+    this.M = index.getM()
+  }
+
+  /** Internal: use `createNativeHnsw` / `decodeNativeHnsw`. */
+  static adopt(metric: FloatMetric, dim: number, index: NativeHnswIndex): NativeHnsw {
+    return new NativeHnsw(metric, dim, index)
+  }
+
+  /**
+   * The best `k` rows whose `allowedBits` bit is 1 (all rows when null); fewer when fewer are allowed
+   * or found. `ef` is the search list size (hnswlib uses max(ef, k)).
+   */
+  search(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
+    this.checkQuery(query, k)
+    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw.search: bad ef ${ef}`)
+    if (allowedBits === null) return rowsOf(this.index.searchKnn(query, k, ef, null))
+    this.checkAllowed(allowedBits)
+    const allowedCount = countAllowedRows(allowedBits.words, this.rowCount)
+    if (allowedCount <= exactScanBelowRows(k, this.rowCount, ef, this.M)) return rowsOf(this.index.searchExact(query, k, allowedBits.words))
+    return rowsOf(this.index.searchKnn(query, k, ef, allowedBits.words))
+  }
+
+  /** The graph search whatever the filter's size (no exact-scan fallback; benchmarks and tests). */
+  searchGraph(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
+    this.checkQuery(query, k)
+    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw.searchGraph: bad ef ${ef}`)
+    if (allowedBits !== null) this.checkAllowed(allowedBits)
+    return rowsOf(this.index.searchKnn(query, k, ef, allowedBits === null ? null : allowedBits.words))
+  }
+
+  /** The exact best `k` allowed rows (a scan of the stored vectors), whatever the filter's size. */
+  searchExact(query: Float32Array, k: number, allowedBits: Bitset | null): NativeHnswResult {
+    this.checkQuery(query, k)
+    if (allowedBits !== null) this.checkAllowed(allowedBits)
+    return rowsOf(this.index.searchExact(query, k, allowedBits === null ? null : allowedBits.words))
+  }
+
+  /** The graph and vectors in hnswlib's file layout (native/hnsw/index-codec.h); `decodeNativeHnsw` reads it. */
+  encode(): Uint8Array {
+    return callNative('encode', () => this.index.saveIndex())
+  }
+
+  /** Frees the native memory now (otherwise the garbage collector does). Not searchable afterwards. */
+  release(): void {
+    this.index.release()
+  }
+
+  private checkQuery(query: Float32Array, k: number): void {
+    assert(query instanceof Float32Array && query.length === this.dim, `NativeHnsw: query must be a Float32Array of ${this.dim} values`)
+    assert(Number.isInteger(k) && k >= 0, `NativeHnsw: bad k ${k}`)
+  }
+
+  private checkAllowed(allowedBits: Bitset): void {
+    assert(allowedBits.capacity >= this.rowCount, `NativeHnsw: allowedBits holds ${allowedBits.capacity} bits, the index ${this.rowCount} rows`)
+  }
+}
+
+/** Builds the graph over rows 0..rowCount-1 of `vectors` (row i at `vectors[i * dim]`). CPU-heavy: run it in a worker. */
+export function createNativeHnsw(params: NativeHnswParams, vectors: Float32Array, rowCount: number): NativeHnsw {
+  checkParams(params)
+  assert(Number.isInteger(rowCount) && rowCount >= 0, `createNativeHnsw: bad row count ${rowCount}`)
+  assert(vectors.length >= rowCount * params.dim, `createNativeHnsw: ${vectors.length} values cannot hold ${rowCount} rows of dim ${params.dim}`)
+  const { HnswIndex } = loadNativeHnsw()
+  const space = spaceOf[params.metric]
+  const index = callNative('build', () => new HnswIndex(space, params.dim, Math.max(rowCount, 1), params.M, params.efConstruction, params.seed))
+  callNative('build', () => index.addPoints(vectors.subarray(0, rowCount * params.dim), 0))
+  return NativeHnsw.adopt(params.metric, params.dim, index)
+}
+
+/** The index `encode` wrote, for vectors of `metric` and `dim`. Bytes that do not decode are a MilvusError 2100. */
+export function decodeNativeHnsw(bytes: Uint8Array, metric: FloatMetric, dim: number): NativeHnsw {
+  assert(Number.isInteger(dim) && dim >= 1 && dim <= nativeDimMax, `decodeNativeHnsw: bad dim ${dim}`)
+  const { HnswIndex } = loadNativeHnsw()
+  const index = callNative('decode', () => HnswIndex.loadIndex(bytes, spaceOf[metric], dim))
+  return NativeHnsw.adopt(metric, dim, index)
+}
+
+/** The SIMD kernels the addon uses on this CPU. */
+export function nativeSimdLevel(): string {
+  return loadNativeHnsw().simdLevel
+}
+
+function checkParams(p: NativeHnswParams): void {
+  assert(p.metric in spaceOf, `NativeHnsw: metric ${String(p.metric)} is not a float metric`)
+  assert(Number.isInteger(p.dim) && p.dim >= 1 && p.dim <= nativeDimMax, `NativeHnsw: bad dim ${p.dim}`)
+  assert(Number.isInteger(p.M) && p.M >= mMin && p.M <= mMax, `NativeHnsw: M ${p.M} outside [${mMin}, ${mMax}]`)
+  assert(Number.isInteger(p.efConstruction) && p.efConstruction >= 1, `NativeHnsw: bad efConstruction ${p.efConstruction}`)
+  assert(Number.isInteger(p.seed) && p.seed >= 0 && p.seed <= 0xffffffff, `NativeHnsw: bad seed ${p.seed}`)
+}
+
+function rowsOf(r: NativeSearchResult): NativeHnswResult {
+  return { scores: r.scores, rows: r.labels }
+}
+
+/** Runs an addon call, turning its data failures into MilvusErrors; argument errors (bugs) pass through. */
+function callNative<T>(what: string, call: () => T): T {
+  try {
+    return call()
+  } catch (e) {
+    const code = (e as { code?: unknown }).code
+    if (code === 'QUIVER_HNSW_CORRUPT') throw new MilvusError(ErrorCode.IoFailed, `HNSW index ${what}: ${(e as Error).message}`, {}, { cause: e })
+    if (code === 'QUIVER_HNSW_NO_MEMORY') throw new MilvusError(ErrorCode.MemoryQuotaExhausted, `HNSW index ${what}`, {}, { cause: e })
+    throw e
+  }
+}

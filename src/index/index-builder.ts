@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads'
+import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
+import type { IndexSpec } from './index-spec.ts'
+
+/** What the main thread sends a build worker: the spec and the rows, shared (SharedArrayBuffer) or transferred. */
+export interface BuildRequest {
+  readonly spec: IndexSpec
+  readonly kind: 'float' | 'binary'
+  readonly buffer: ArrayBuffer | SharedArrayBuffer
+  readonly byteOffset: number
+  /** Elements (floats or bytes) of the rows. */
+  readonly length: number
+  readonly rowCount: number
+}
+
+/** What a build worker answers: the encoded index, or the error that stopped it. */
+export type BuildReply =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly code: number; readonly message: string; readonly stack: string }
+
+export interface BuildOptions {
+  /** Aborting terminates the worker and rejects with a MilvusError 1 (not ready). */
+  readonly signal?: AbortSignal
+}
+
+/** The worker script next to this module: `.ts` under tsx (loaded with `--import tsx`), `.js` from dist/. */
+function workerScript(): { url: URL; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts')
+  return { url: new URL(ts ? './index-worker.ts' : './index-worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] }
+}
+
+/**
+ * Builds the index of `spec` over rows 0..rowCount-1 of `vectors` in a new worker thread and resolves
+ * to its encoded bytes (`decodeIndex` them here). Rows on a SharedArrayBuffer — the vector arena is one —
+ * are shared, not copied: the caller must not change or free them until the promise settles. Other
+ * rows are copied once and the copy transferred. The main thread never blocks on the build.
+ */
+export function buildIndexInWorker(
+  spec: IndexSpec,
+  vectors: Float32Array | Uint8Array,
+  rowCount: number,
+  options: BuildOptions = {},
+): Promise<Uint8Array> {
+  const request = requestOf(spec, vectors, rowCount)
+  const { url, execArgv } = workerScript()
+  return new Promise<Uint8Array>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(aborted())
+      return
+    }
+    const worker = new Worker(url, { execArgv, workerData: null })
+    let settled = false
+    const finish = (fn: () => void): void => {
+      if (settled) return
+      settled = true
+      options.signal?.removeEventListener('abort', onAbort)
+      fn()
+    }
+    const onAbort = (): void => {
+      finish(() => reject(aborted()))
+      void worker.terminate()
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    worker.once('message', (reply: BuildReply) => {
+      finish(() => (reply.ok ? resolve(reply.bytes) : reject(errorOf(reply))))
+      void worker.terminate()
+    })
+    worker.once('error', (e) => finish(() => reject(errors.io('index build worker failed', e))))
+    worker.once('exit', (code) => finish(() => reject(errors.io(`index build worker exited with code ${code}`, undefined))))
+    const transfer = request.buffer instanceof SharedArrayBuffer ? [] : [request.buffer]
+    worker.postMessage(request, transfer)
+  })
+}
+
+function requestOf(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): BuildRequest {
+  const kind = vectors instanceof Float32Array ? 'float' : 'binary'
+  const length = kind === 'float' ? rowCount * spec.dim : (rowCount * spec.dim) / 8
+  if (vectors.buffer instanceof SharedArrayBuffer) {
+    return { spec, kind, buffer: vectors.buffer, byteOffset: vectors.byteOffset, length, rowCount }
+  }
+  const copy = vectors.slice(0, length)
+  return { spec, kind, buffer: copy.buffer, byteOffset: 0, length, rowCount }
+}
+
+function aborted(): MilvusError {
+  return new MilvusError(ErrorCode.NotReady, 'index build aborted')
+}
+
+function errorOf(reply: Extract<BuildReply, { ok: false }>): MilvusError {
+  const code = (Object.values(ErrorCode) as number[]).includes(reply.code) ? (reply.code as ErrorCode) : ErrorCode.Unexpected
+  const cause = new Error(reply.message)
+  cause.stack = reply.stack
+  return new MilvusError(code, `index build failed: ${reply.message}`, {}, { cause })
+}
