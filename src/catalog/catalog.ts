@@ -15,6 +15,7 @@ export interface PartitionMeta {
 export interface CollectionMeta {
   readonly id: number
   name: string
+  database: string
   readonly schema: CollectionSchema
   readonly createdTs: Timestamp
   readonly partitions: PartitionMeta[]
@@ -23,53 +24,143 @@ export interface CollectionMeta {
   loaded: boolean
 }
 
+export const DEFAULT_DATABASE = 'default'
+
+export interface DatabaseMeta {
+  readonly id: number
+  readonly name: string
+  readonly createdTs: Timestamp
+}
+
 /**
- * Names and ids of the collections and partitions of one database. Mutations are deterministic
- * (ids come from counters kept here), so replaying the WAL rebuilds the same catalog.
+ * The key of a collection or alias: its name in the default database, `db.name` elsewhere (names
+ * cannot contain a dot, so keys never collide).
+ */
+export function qualify(database: string | undefined, name: string): string {
+  return database === undefined || database === '' || database === DEFAULT_DATABASE ? name : `${database}.${name}`
+}
+
+export function splitKey(key: string): { database: string; name: string } {
+  const dot = key.indexOf('.')
+  return dot < 0 ? { database: DEFAULT_DATABASE, name: key } : { database: key.slice(0, dot), name: key.slice(dot + 1) }
+}
+
+/**
+ * Databases, collections (by key, see `qualify`), aliases and partitions. Mutations are
+ * deterministic (ids come from counters kept here), so replaying the WAL rebuilds the same catalog.
  */
 export class Catalog {
   readonly collections = new Map<string, CollectionMeta>()
+  readonly databases = new Map<string, DatabaseMeta>([[DEFAULT_DATABASE, { id: 0, name: DEFAULT_DATABASE, createdTs: 0n }]])
+  /** alias key → collection id. */
+  readonly aliases = new Map<string, number>()
   nextId = 1
 
-  get(name: string): CollectionMeta {
-    const c = this.collections.get(name)
-    if (c === undefined) throw errors.collectionNotFound(name)
+  /** The collection with this key or alias key. */
+  get(key: string): CollectionMeta {
+    const c = this.collections.get(key) ?? this.byAlias(key)
+    if (c === undefined) {
+      const { database, name } = splitKey(key)
+      if (!this.databases.has(database)) throw errors.databaseNotFound(database)
+      throw errors.collectionNotFound(name, database)
+    }
     return c
   }
 
-  has(name: string): boolean {
-    return this.collections.has(name)
+  has(key: string): boolean {
+    return this.collections.has(key) || this.byAlias(key) !== undefined
+  }
+
+  private byAlias(key: string): CollectionMeta | undefined {
+    const id = this.aliases.get(key)
+    if (id === undefined) return undefined
+    for (const c of this.collections.values()) if (c.id === id) return c
+    return undefined
+  }
+
+  keyOf(meta: CollectionMeta): string {
+    return qualify(meta.database, meta.name)
+  }
+
+  aliasesOf(meta: CollectionMeta): string[] {
+    return [...this.aliases].filter(([, id]) => id === meta.id).map(([k]) => splitKey(k).name)
   }
 
   allocateId(): number {
     return this.nextId++
   }
 
-  addCollection(schema: CollectionSchema, ts: Timestamp): CollectionMeta {
-    if (this.collections.has(schema.name)) throw errors.collectionExists(schema.name)
-    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, schema, createdTs: ts, partitions: [], indexes: [], loaded: true }
+  addCollection(schema: CollectionSchema, ts: Timestamp, database = DEFAULT_DATABASE): CollectionMeta {
+    if (!this.databases.has(database)) throw errors.databaseNotFound(database)
+    const key = qualify(database, schema.name)
+    if (this.collections.has(key)) throw errors.collectionExists(schema.name)
+    if (this.aliases.has(key)) throw errors.invalid(`collection name [${schema.name}] conflicts with an existing alias`)
+    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, database, schema, createdTs: ts, partitions: [], indexes: [], loaded: true }
     if (schema.numPartitions > 0) {
       for (let i = 0; i < schema.numPartitions; i++) meta.partitions.push(this.newPartition(`${DEFAULT_PARTITION}_${i}`, ts))
     } else {
       meta.partitions.push(this.newPartition(DEFAULT_PARTITION, ts))
     }
-    this.collections.set(schema.name, meta)
+    this.collections.set(key, meta)
     return meta
   }
 
-  dropCollection(name: string): CollectionMeta {
-    const meta = this.get(name)
-    this.collections.delete(name)
+  dropCollection(key: string): CollectionMeta {
+    const meta = this.get(key)
+    const aliases = this.aliasesOf(meta)
+    if (aliases.length > 0) {
+      throw errors.invalid(`unable to drop the collection [${meta.name}] because it has associated aliases [${aliases.join(', ')}], please remove all aliases before dropping the collection`)
+    }
+    this.collections.delete(this.keyOf(meta))
     return meta
   }
 
-  renameCollection(from: string, to: string): void {
-    const meta = this.get(from)
-    if (this.collections.has(to)) throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
-    this.collections.delete(from)
+  renameCollection(fromKey: string, to: string, toDatabase?: string): void {
+    const meta = this.get(fromKey)
+    const database = toDatabase === undefined || toDatabase === '' ? meta.database : toDatabase
+    if (!this.databases.has(database)) throw errors.databaseNotFound(database)
+    const toKey = qualify(database, to)
+    if (this.collections.has(toKey) || this.aliases.has(toKey)) {
+      throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
+    }
+    this.collections.delete(this.keyOf(meta))
     meta.name = to
+    meta.database = database
     ;(meta as { schema: CollectionSchema }).schema = Object.freeze({ ...meta.schema, name: to })
-    this.collections.set(to, meta)
+    this.collections.set(toKey, meta)
+  }
+
+  addDatabase(name: string, ts: Timestamp): void {
+    if (this.databases.has(name)) throw errors.invalid(`database already exist: ${name}`)
+    if (this.databases.size >= limits.databaseCountMax) throw errors.invalid(`database number (${this.databases.size}) exceeds max configuration (${limits.databaseCountMax})`)
+    this.databases.set(name, { id: this.allocateId(), name, createdTs: ts })
+  }
+
+  dropDatabase(name: string): void {
+    if (name === DEFAULT_DATABASE) throw errors.invalid('can not drop default database')
+    if (!this.databases.has(name)) throw errors.databaseNotFound(name)
+    if ([...this.collections.values()].some((c) => c.database === name)) {
+      throw errors.invalid(`database:${name} not empty, must drop all collections before drop database`)
+    }
+    this.databases.delete(name)
+  }
+
+  /** Points an alias (in the collection's database) at a collection; `alter` moves an existing one. */
+  setAlias(aliasKey: string, collectionKey: string, alter: boolean): void {
+    const meta = this.get(collectionKey)
+    const { database, name } = splitKey(aliasKey)
+    if (database !== meta.database) throw errors.invalid(`alias and collection must be in the same database`)
+    if (this.collections.has(aliasKey)) throw errors.invalid(`alias [${name}] conflicts with an existing collection name`)
+    const existing = this.aliases.get(aliasKey)
+    if (alter && existing === undefined) throw errors.invalid(`alias does not exist[alias=${name}]`)
+    if (!alter && existing !== undefined && existing !== meta.id) {
+      throw errors.invalid(`alias exists and already aliased to another collection, alias: ${name}`)
+    }
+    this.aliases.set(aliasKey, meta.id)
+  }
+
+  dropAlias(aliasKey: string): void {
+    if (!this.aliases.delete(aliasKey)) throw errors.invalid(`alias does not exist[alias=${splitKey(aliasKey).name}]`)
   }
 
   addPartition(collection: string, name: string, ts: Timestamp): PartitionMeta {

@@ -39,6 +39,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
     collections.push({
       id: meta.id,
       name: meta.name,
+      database: meta.database,
       schema: meta.schema,
       createdTs: meta.createdTs,
       loaded: meta.loaded,
@@ -47,7 +48,15 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
       segments,
     })
   }
-  const manifest: Manifest = { formatVersion: 1, checkpointLsn: lsn, lastTs, nextId: state.catalog.nextId, collections }
+  const manifest: Manifest = {
+    formatVersion: 1,
+    checkpointLsn: lsn,
+    lastTs,
+    nextId: state.catalog.nextId,
+    databases: [...state.catalog.databases.values()].filter((d) => d.id !== 0),
+    aliases: [...state.catalog.aliases],
+    collections,
+  }
   return { manifest, files, commit: () => marks.forEach((m) => m()) }
 }
 

@@ -1,5 +1,5 @@
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
-import type { CollectionMeta } from '../catalog/catalog.ts'
+import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
@@ -120,6 +120,8 @@ export class Database {
     this.appliedTs = BigInt(m.lastTs)
     const catalog = this.state.catalog
     catalog.nextId = m.nextId
+    for (const d of m.databases ?? []) catalog.databases.set(d.name, { id: d.id, name: d.name, createdTs: BigInt(d.createdTs) })
+    for (const [alias, id] of m.aliases ?? []) catalog.aliases.set(alias, id)
     for (const c of m.collections) {
       const schema = createCollectionSchema({
         name: c.schema.name,
@@ -131,13 +133,14 @@ export class Database {
       const meta: CollectionMeta = {
         id: c.id,
         name: c.name,
+        database: c.database ?? DEFAULT_DATABASE,
         schema,
         createdTs: BigInt(c.createdTs),
         partitions: c.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: BigInt(p.createdTs) })),
         indexes: (c.indexes ?? []).map((i) => ({ ...i, createdTs: BigInt(i.createdTs) })),
         loaded: c.loaded,
       }
-      catalog.collections.set(c.name, meta)
+      catalog.collections.set(catalog.keyOf(meta), meta)
       const data = this.state.addCollectionData(meta)
       for (const s of c.segments) {
         const seg = decodeSegment(await this.store.readFile(s.dataFile), schema, this.state.allocator, s.dataFile)
@@ -260,11 +263,56 @@ export class Database {
 
   // ---- DDL -------------------------------------------------------------------------------------
 
-  async createCollection(spec: SchemaSpec): Promise<CollectionMeta> {
+  /** Creates a collection (in `database`, default `default`); returns its catalog entry. */
+  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE): Promise<CollectionMeta> {
     const schema = createCollectionSchema(spec)
-    if (this.state.catalog.has(schema.name)) throw errors.collectionExists(schema.name)
-    await this.submit({ type: 'createCollection', schema })
-    return this.state.catalog.get(schema.name)
+    const key = qualify(database, schema.name)
+    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
+    if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
+    await this.submit({ type: 'createCollection', schema, ...(database === DEFAULT_DATABASE ? {} : { database }) })
+    return this.state.catalog.get(key)
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    validateName(name, 'database')
+    if (this.state.catalog.databases.has(name)) throw errors.invalid(`database already exist: ${name}`)
+    await this.submit({ type: 'createDatabase', name })
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    if (!this.state.catalog.databases.has(name)) throw errors.databaseNotFound(name)
+    await this.submit({ type: 'dropDatabase', name })
+  }
+
+  listDatabases(): string[] {
+    return [...this.state.catalog.databases.keys()]
+  }
+
+  /** Creates (or, with `alter`, moves) an alias in the collection's database. */
+  async setAlias(collection: string, alias: string, alter: boolean): Promise<void> {
+    validateName(alias, 'alias')
+    const meta = this.state.catalog.get(collection)
+    const aliasKey = qualify(meta.database, alias)
+    if (alter && !this.state.catalog.aliases.has(aliasKey)) throw errors.invalid(`alias does not exist[alias=${alias}]`)
+    await this.submit({ type: alter ? 'alterAlias' : 'createAlias', alias: aliasKey, collection: this.state.catalog.keyOf(meta) })
+  }
+
+  async dropAlias(database: string, alias: string): Promise<void> {
+    const key = qualify(database, alias)
+    if (!this.state.catalog.aliases.has(key)) throw errors.invalid(`alias does not exist[alias=${alias}]`)
+    await this.submit({ type: 'dropAlias', alias: key })
+  }
+
+  /** Aliases of a database (all when undefined), with the collection each points at. */
+  listAliases(database?: string): { alias: string; collection: string; database: string }[] {
+    const out: { alias: string; collection: string; database: string }[] = []
+    for (const [key, id] of this.state.catalog.aliases) {
+      const { database: db, name } = splitKey(key)
+      if (database !== undefined && db !== database) continue
+      const meta = [...this.state.catalog.collections.values()].find((c) => c.id === id)
+      if (meta !== undefined) out.push({ alias: name, collection: meta.name, database: db })
+    }
+    return out
   }
 
   async dropCollection(name: string): Promise<void> {
@@ -272,11 +320,13 @@ export class Database {
     await this.submit({ type: 'dropCollection', collectionId: meta.id })
   }
 
-  async renameCollection(from: string, to: string): Promise<void> {
+  async renameCollection(from: string, to: string, toDatabase?: string): Promise<void> {
     validateName(to, 'collection')
     const meta = this.state.catalog.get(from)
-    if (this.state.catalog.has(to)) throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
-    await this.submit({ type: 'renameCollection', collectionId: meta.id, newName: to })
+    const database = toDatabase === undefined || toDatabase === '' ? meta.database : toDatabase
+    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
+    if (this.state.catalog.has(qualify(database, to))) throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
+    await this.submit({ type: 'renameCollection', collectionId: meta.id, newName: to, ...(database === meta.database ? {} : { newDatabase: database }) })
   }
 
   async createPartition(collection: string, partition: string): Promise<void> {

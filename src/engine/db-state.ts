@@ -55,24 +55,37 @@ export class DbState {
   apply(cmd: WalCommand): ApplyResult {
     switch (cmd.type) {
       case 'createCollection':
-        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts))
+        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts, cmd.database))
+        return done
+      case 'createDatabase':
+        this.catalog.addDatabase(cmd.name, cmd.ts)
+        return done
+      case 'dropDatabase':
+        this.catalog.dropDatabase(cmd.name)
+        return done
+      case 'createAlias':
+      case 'alterAlias':
+        this.catalog.setAlias(cmd.alias, cmd.collection, cmd.type === 'alterAlias')
+        return done
+      case 'dropAlias':
+        this.catalog.dropAlias(cmd.alias)
         return done
       case 'dropCollection': {
         const d = this.collectionById(cmd.collectionId)
-        this.catalog.dropCollection(d.meta.name)
+        this.catalog.dropCollection(this.catalog.keyOf(d.meta))
         d.release()
         this.data.delete(cmd.collectionId)
         return done
       }
       case 'renameCollection':
-        this.catalog.renameCollection(this.collectionById(cmd.collectionId).meta.name, cmd.newName)
+        this.catalog.renameCollection(this.catalog.keyOf(this.collectionById(cmd.collectionId).meta), cmd.newName, cmd.newDatabase)
         return done
       case 'createPartition':
-        this.catalog.addPartition(this.collectionById(cmd.collectionId).meta.name, cmd.partition, cmd.ts)
+        this.catalog.addPartition(this.catalog.keyOf(this.collectionById(cmd.collectionId).meta), cmd.partition, cmd.ts)
         return done
       case 'dropPartition': {
         const d = this.collectionById(cmd.collectionId)
-        const p = this.catalog.dropPartition(d.meta.name, cmd.partition)
+        const p = this.catalog.dropPartition(this.catalog.keyOf(d.meta), cmd.partition)
         d.dropPartitionData(p.id)
         return done
       }
@@ -86,13 +99,13 @@ export class DbState {
         return done
       case 'createIndex': {
         const d = this.collectionById(cmd.collectionId)
-        const created = this.catalog.addIndex(d.meta.name, { ...cmd.index, createdTs: cmd.ts })
+        const created = this.catalog.addIndex(this.catalog.keyOf(d.meta), { ...cmd.index, createdTs: cmd.ts })
         if (created !== undefined) this.indexesChanged++
         return done
       }
       case 'dropIndex': {
         const d = this.collectionById(cmd.collectionId)
-        const dropped = this.catalog.dropIndex(d.meta.name, cmd.indexName)
+        const dropped = this.catalog.dropIndex(this.catalog.keyOf(d.meta), cmd.indexName)
         d.dropIndexData(dropped.fieldName)
         return done
       }

@@ -10,12 +10,16 @@ export interface Manifest {
   /** Newest timestamp handed out before the checkpoint (the oracle restarts above it). */
   readonly lastTs: bigint
   readonly nextId: number
+  readonly databases?: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint }[]
+  /** [alias key, collection id]. */
+  readonly aliases?: readonly (readonly [string, number])[]
   readonly collections: readonly ManifestCollection[]
 }
 
 export interface ManifestCollection {
   readonly id: number
   readonly name: string
+  readonly database?: string
   readonly schema: CollectionSchema
   readonly createdTs: bigint
   readonly loaded: boolean

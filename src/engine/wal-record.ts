@@ -10,9 +10,13 @@ import type { CollectionSchema } from '../schema/collection-schema.ts'
  * Replaying the records after the last checkpoint therefore rebuilds exactly the acknowledged state.
  */
 export type WalCommand =
-  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema }
+  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema; readonly database?: string }
+  | { readonly type: 'createDatabase' | 'dropDatabase'; readonly ts: Timestamp; readonly name: string }
+  /** Alias and collection as catalog keys (`qualify`). */
+  | { readonly type: 'createAlias' | 'alterAlias'; readonly ts: Timestamp; readonly alias: string; readonly collection: string }
+  | { readonly type: 'dropAlias'; readonly ts: Timestamp; readonly alias: string }
   | { readonly type: 'dropCollection'; readonly ts: Timestamp; readonly collectionId: number }
-  | { readonly type: 'renameCollection'; readonly ts: Timestamp; readonly collectionId: number; readonly newName: string }
+  | { readonly type: 'renameCollection'; readonly ts: Timestamp; readonly collectionId: number; readonly newName: string; readonly newDatabase?: string }
   | { readonly type: 'createPartition'; readonly ts: Timestamp; readonly collectionId: number; readonly partition: string }
   | { readonly type: 'dropPartition'; readonly ts: Timestamp; readonly collectionId: number; readonly partition: string }
   | {

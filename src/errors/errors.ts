@@ -13,6 +13,7 @@ export const errors = {
     new MilvusError(ErrorCode.ParameterInvalid, `collection already exists: ${collection}`),
   partitionNotFound: (partition: string) =>
     new MilvusError(ErrorCode.PartitionNotFound, undefined, { partition }),
+  databaseNotFound: (database: string) => new MilvusError(ErrorCode.DatabaseNotFound, undefined, { database }),
   indexNotFound: (index: string) => new MilvusError(ErrorCode.IndexNotFound, undefined, { indexName: index }),
   fieldNotFound: (field: string) => new MilvusError(ErrorCode.FieldNotFound, undefined, { field }),
   timeout: (detail: string) => new MilvusError(ErrorCode.Timeout, detail),

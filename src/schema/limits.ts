@@ -11,6 +11,8 @@ export const limits = {
   varcharLengthMax: 65535,
   arrayCapacityMax: 4096,
   partitionCountMax: 1024,
+  /** Milvus `rootCoord.maxDatabaseNum`. */
+  databaseCountMax: 64,
   partitionKeyPartitionsDefault: 16,
   partitionKeyPartitionsMax: 1024,
   /** Milvus `proxy.maxInsertSize`-style request limit (bytes of data in one write). */

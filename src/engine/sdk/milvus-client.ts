@@ -1,4 +1,4 @@
-import { DEFAULT_PARTITION } from '../../catalog/catalog.ts'
+import { DEFAULT_DATABASE, DEFAULT_PARTITION, qualify } from '../../catalog/catalog.ts'
 import type { WriteOutcome } from '../../collection/apply-write.ts'
 import { errors } from '../../errors/errors.ts'
 import type { Database } from '../database.ts'
@@ -69,9 +69,111 @@ const timeoutOpt = (req: Req) => (typeof req.timeout === 'number' ? { timeoutMs:
  */
 export class MilvusClientApi {
   protected readonly db: Database
+  /** The database requests without `db_name` use (`useDatabase`). */
+  protected currentDb = DEFAULT_DATABASE
 
   constructor(db: Database) {
     this.db = db
+  }
+
+  /** Catalog key of the request's collection (`db_name` or the current database). */
+  protected key(req: Req, name: string = req.collection_name): string {
+    return qualify(this.dbOf(req), name)
+  }
+
+  protected dbOf(req: Req): string {
+    return typeof req.db_name === 'string' && req.db_name !== '' ? req.db_name : this.currentDb
+  }
+
+  // ---- databases and aliases -------------------------------------------------------------------
+
+  useDatabase(req: Req): Promise<ResStatus> {
+    return asStatus(() => {
+      const name = (req.db_name ?? DEFAULT_DATABASE) as string
+      if (!this.db.state.catalog.databases.has(name)) throw errors.databaseNotFound(name)
+      this.currentDb = name
+      return okStatus()
+    }, (s) => s)
+  }
+
+  createDatabase(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.createDatabase(req.db_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  dropDatabase(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.dropDatabase(req.db_name)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  listDatabases(_req: Req = {}): Promise<{ status: ResStatus; db_names: string[]; db_ids: string[]; created_timestamp: string[] }> {
+    return asStatus(
+      () => {
+        const dbs = [...this.db.state.catalog.databases.values()]
+        return { status: okStatus(), db_names: dbs.map((d) => d.name), db_ids: dbs.map((d) => String(d.id)), created_timestamp: dbs.map((d) => String(d.createdTs)) }
+      },
+      (status) => ({ status, db_names: [], db_ids: [], created_timestamp: [] }),
+    )
+  }
+
+  describeDatabase(req: Req): Promise<{ status: ResStatus; db_name: string; dbID: string; created_timestamp: string; properties: { key: string; value: string }[] }> {
+    return asStatus(
+      () => {
+        const d = this.db.state.catalog.databases.get(req.db_name)
+        if (d === undefined) throw errors.databaseNotFound(String(req.db_name))
+        return { status: okStatus(), db_name: d.name, dbID: String(d.id), created_timestamp: String(d.createdTs), properties: [] }
+      },
+      (status) => ({ status, db_name: String(req.db_name), dbID: '0', created_timestamp: '0', properties: [] }),
+    )
+  }
+
+  createAlias(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.setAlias(this.key(req), req.alias, false)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  alterAlias(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.setAlias(this.key(req), req.alias, true)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  dropAlias(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.dropAlias(this.dbOf(req), req.alias)
+      return okStatus()
+    }, (s) => s)
+  }
+
+  describeAlias(req: Req): Promise<{ status: ResStatus; db_name: string; alias: string; collection: string }> {
+    return asStatus(
+      () => {
+        const found = this.db.listAliases(this.dbOf(req)).find((a) => a.alias === req.alias)
+        if (found === undefined) throw errors.invalid(`alias does not exist[alias=${req.alias}]`)
+        return { status: okStatus(), db_name: found.database, alias: found.alias, collection: found.collection }
+      },
+      (status) => ({ status, db_name: this.dbOf(req), alias: String(req.alias), collection: '' }),
+    )
+  }
+
+  listAliases(req: Req = {}): Promise<{ status: ResStatus; db_name: string; collection_name: string; aliases: string[] }> {
+    return asStatus(
+      () => {
+        const all = this.db.listAliases(this.dbOf(req))
+        const name = req.collection_name as string | undefined
+        const meta = name === undefined || name === '' ? undefined : this.db.state.catalog.get(this.key(req))
+        const aliases = all.filter((a) => meta === undefined || a.collection === meta.name).map((a) => a.alias)
+        return { status: okStatus(), db_name: this.dbOf(req), collection_name: name ?? '', aliases }
+      },
+      (status) => ({ status, db_name: this.dbOf(req), collection_name: String(req.collection_name ?? ''), aliases: [] }),
+    )
   }
 
   private idsKind(collection: string): 'int_id' | 'str_id' {
@@ -83,11 +185,11 @@ export class MilvusClientApi {
   createCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
       const spec = schemaSpecOf(req)
-      await this.db.createCollection(spec)
+      await this.db.createCollection(spec, this.dbOf(req))
       if (req.dimension !== undefined && req.fields === undefined && req.schema === undefined) {
         // Quick setup, as the SDK does it: an AUTOINDEX on the vector field with the given metric.
         const ip = (req.index_params ?? {}) as Req
-        await createIndex(this.db, spec.name, {
+        await createIndex(this.db, this.key(req), {
           fieldName: String(spec.fields[1]!.name),
           indexType: ip.index_type ?? 'AUTOINDEX',
           metricType: req.metric_type ?? ip.metric_type ?? 'COSINE',
@@ -99,15 +201,17 @@ export class MilvusClientApi {
   }
 
   hasCollection(req: Req): Promise<{ status: ResStatus; value: boolean }> {
-    return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(req.collection_name) }), (status) => ({ status, value: false }))
+    return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(this.key(req)) }), (status) => ({ status, value: false }))
   }
 
   showCollections(req: Req = {}): Promise<{ status: ResStatus; data: ListedItem[]; created_timestamps: string[]; created_utc_timestamps: string[] }> {
     return asStatus(
       () => {
         const names = req.collection_names as string[] | undefined
+        const db = this.dbOf(req)
+        if (!this.db.state.catalog.databases.has(db)) throw errors.databaseNotFound(db)
         const data = [...this.db.state.catalog.collections.values()]
-          .filter((c) => names === undefined || names.length === 0 || names.includes(c.name))
+          .filter((c) => c.database === db && (names === undefined || names.length === 0 || names.includes(c.name)))
           .map((c) => ({ name: c.name, id: String(c.id), timestamp: String(c.createdTs), loadedPercentage: c.loaded ? '100' : '0' }))
         return { status: okStatus(), data, ...timestampsOf(data) }
       },
@@ -122,7 +226,7 @@ export class MilvusClientApi {
   describeCollection(req: Req): Promise<Record<string, unknown> & { status: ResStatus }> {
     return asStatus(
       () => {
-        const meta = this.db.state.catalog.get(req.collection_name)
+        const meta = this.db.state.catalog.get(this.key(req))
         const fields = describeFields(meta)
         return {
           status: okStatus(),
@@ -138,7 +242,7 @@ export class MilvusClientApi {
           collectionID: String(meta.id),
           collection_name: meta.name,
           consistency_level: 'Strong',
-          aliases: [],
+          aliases: this.db.state.catalog.aliasesOf(meta),
           virtual_channel_names: [],
           physical_channel_names: [],
           start_positions: [],
@@ -147,7 +251,7 @@ export class MilvusClientApi {
           created_utc_timestamp: String(meta.createdTs >> 18n),
           shards_num: 1,
           num_partitions: String(meta.partitions.length),
-          db_name: 'default',
+          db_name: meta.database,
           functions: [],
           anns_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) >= 100).map((f) => [f.name, f])),
           scalar_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) < 100).map((f) => [f.name, f])),
@@ -160,14 +264,14 @@ export class MilvusClientApi {
 
   dropCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropCollection(req.collection_name)
+      await this.db.dropCollection(this.key(req))
       return okStatus()
     }, (s) => s)
   }
 
   renameCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.renameCollection(req.collection_name, req.new_collection_name)
+      await this.db.renameCollection(this.key(req), req.new_collection_name, req.new_db_name)
       return okStatus()
     }, (s) => s)
   }
@@ -175,7 +279,7 @@ export class MilvusClientApi {
   getCollectionStatistics(req: Req): Promise<{ status: ResStatus; stats: { key: string; value: string }[]; data: Record<string, string> }> {
     return asStatus(
       () => {
-        const d = this.db.state.collection(req.collection_name)
+        const d = this.db.state.collection(this.key(req))
         let rows = 0
         for (const s of d.segments.values()) rows += s.liveCount()
         return { status: okStatus(), stats: [{ key: 'row_count', value: String(rows) }], data: { row_count: String(rows) } as Record<string, string> }
@@ -186,7 +290,7 @@ export class MilvusClientApi {
 
   loadCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setLoaded(req.collection_name, true)
+      await this.db.setLoaded(this.key(req), true)
       return okStatus()
     }, (s) => s)
   }
@@ -201,7 +305,7 @@ export class MilvusClientApi {
 
   releaseCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setLoaded(req.collection_name, false)
+      await this.db.setLoaded(this.key(req), false)
       return okStatus()
     }, (s) => s)
   }
@@ -209,8 +313,8 @@ export class MilvusClientApi {
   getLoadState(req: Req): Promise<{ status: ResStatus; state: string }> {
     return asStatus(
       () => {
-        if (!this.db.state.catalog.has(req.collection_name)) return { status: okStatus(), state: 'LoadStateNotExist' }
-        const loaded = this.db.state.catalog.get(req.collection_name).loaded
+        if (!this.db.state.catalog.has(this.key(req))) return { status: okStatus(), state: 'LoadStateNotExist' }
+        const loaded = this.db.state.catalog.get(this.key(req)).loaded
         return { status: okStatus(), state: loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' }
       },
       (status) => ({ status, state: 'LoadStateNotExist' }),
@@ -221,21 +325,21 @@ export class MilvusClientApi {
 
   createPartition(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.createPartition(req.collection_name, req.partition_name)
+      await this.db.createPartition(this.key(req), req.partition_name)
       return okStatus()
     }, (s) => s)
   }
 
   dropPartition(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropPartition(req.collection_name, req.partition_name)
+      await this.db.dropPartition(this.key(req), req.partition_name)
       return okStatus()
     }, (s) => s)
   }
 
   hasPartition(req: Req): Promise<{ status: ResStatus; value: boolean }> {
     return asStatus(
-      () => ({ status: okStatus(), value: this.db.state.catalog.get(req.collection_name).partitions.some((p) => p.name === req.partition_name) }),
+      () => ({ status: okStatus(), value: this.db.state.catalog.get(this.key(req)).partitions.some((p) => p.name === req.partition_name) }),
       (status) => ({ status, value: false }),
     )
   }
@@ -243,7 +347,7 @@ export class MilvusClientApi {
   showPartitions(req: Req): Promise<{ status: ResStatus; partition_names: string[]; partitionIDs: number[]; data: ListedItem[]; created_timestamps: string[]; created_utc_timestamps: string[] }> {
     return asStatus(
       () => {
-        const meta = this.db.state.catalog.get(req.collection_name)
+        const meta = this.db.state.catalog.get(this.key(req))
         const data = meta.partitions.map((p) => ({ name: p.name, id: String(p.id), timestamp: String(p.createdTs), loadedPercentage: meta.loaded ? '100' : '0' }))
         return {
           status: okStatus(),
@@ -264,7 +368,7 @@ export class MilvusClientApi {
   getPartitionStatistics(req: Req): Promise<{ status: ResStatus; stats: { key: string; value: string }[]; data: Record<string, string> }> {
     return asStatus(
       () => {
-        const d = this.db.state.collection(req.collection_name)
+        const d = this.db.state.collection(this.key(req))
         const p = this.db.state.catalog.partition(d.meta, req.partition_name ?? DEFAULT_PARTITION)
         let rows = 0
         for (const s of d.segmentsOf(new Set([p.id]))) rows += s.liveCount()
@@ -296,21 +400,21 @@ export class MilvusClientApi {
 
   describeIndex(req: Req): Promise<{ status: ResStatus; index_descriptions: Record<string, unknown>[] }> {
     return asStatus(
-      () => ({ status: okStatus(), index_descriptions: describeIndexes(this.db, req.collection_name, indexTarget(req)).map(describeOne) }),
+      () => ({ status: okStatus(), index_descriptions: describeIndexes(this.db, this.key(req), indexTarget(req)).map(describeOne) }),
       (status) => ({ status, index_descriptions: [] }),
     )
   }
 
   listIndexes(req: Req): Promise<{ status: ResStatus; indexes: string[] }> {
     return asStatus(
-      () => ({ status: okStatus(), indexes: this.db.state.collection(req.collection_name).meta.indexes.map((i) => i.name) }),
+      () => ({ status: okStatus(), indexes: this.db.state.collection(this.key(req)).meta.indexes.map((i) => i.name) }),
       (status) => ({ status, indexes: [] }),
     )
   }
 
   getIndexState(req: Req): Promise<{ status: ResStatus; state: string }> {
     return asStatus(
-      () => ({ status: okStatus(), state: describeIndexes(this.db, req.collection_name, indexTarget(req))[0]!.state }),
+      () => ({ status: okStatus(), state: describeIndexes(this.db, this.key(req), indexTarget(req))[0]!.state }),
       (status) => ({ status, state: 'IndexStateNone' }),
     )
   }
@@ -318,7 +422,7 @@ export class MilvusClientApi {
   getIndexBuildProgress(req: Req): Promise<{ status: ResStatus; indexed_rows: number; total_rows: number }> {
     return asStatus(
       () => {
-        const d = describeIndexes(this.db, req.collection_name, indexTarget(req))[0]!
+        const d = describeIndexes(this.db, this.key(req), indexTarget(req))[0]!
         return { status: okStatus(), indexed_rows: d.indexedRows, total_rows: d.totalRows }
       },
       (status) => ({ status, indexed_rows: 0, total_rows: 0 }),
@@ -327,7 +431,7 @@ export class MilvusClientApi {
 
   dropIndex(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await dropIndex(this.db, req.collection_name, indexTarget(req))
+      await dropIndex(this.db, this.key(req), indexTarget(req))
       return okStatus()
     }, (s) => s)
   }
@@ -337,20 +441,20 @@ export class MilvusClientApi {
   insert(req: Req): Promise<MutationResult> {
     const data = req.data ?? req.fields_data
     return asStatus(async () => {
-      const o = await writeData(this.db, req.collection_name, data, 'insert', { ...partitionOpt(req), ...timeoutOpt(req) })
-      return mutationOk(o, this.idsKind(req.collection_name))
+      const o = await writeData(this.db, this.key(req), data, 'insert', { ...partitionOpt(req), ...timeoutOpt(req) })
+      return mutationOk(o, this.idsKind(this.key(req)))
     }, (s) => mutationError(s, rowCountOf(data)))
   }
 
   upsert(req: Req): Promise<MutationResult> {
     const data = req.data ?? req.fields_data
     return asStatus(async () => {
-      const o = await writeData(this.db, req.collection_name, data, 'upsert', {
+      const o = await writeData(this.db, this.key(req), data, 'upsert', {
         ...partitionOpt(req),
         ...timeoutOpt(req),
         ...(req.partial_update === true ? { partial: true } : {}),
       })
-      return mutationOk(o, this.idsKind(req.collection_name))
+      return mutationOk(o, this.idsKind(this.key(req)))
     }, (s) => mutationError(s, rowCountOf(data)))
   }
 
@@ -359,8 +463,8 @@ export class MilvusClientApi {
       const target = Array.isArray(req.ids)
         ? { ids: req.ids as unknown[] }
         : { filter: (req.filter ?? req.expr) as string, ...(req.exprValues === undefined ? {} : { params: req.exprValues }) }
-      const o = await deleteData(this.db, req.collection_name, target, { ...partitionOpt(req), ...timeoutOpt(req) })
-      return mutationOk(o, this.idsKind(req.collection_name))
+      const o = await deleteData(this.db, this.key(req), target, { ...partitionOpt(req), ...timeoutOpt(req) })
+      return mutationOk(o, this.idsKind(this.key(req)))
     }, (s) => mutationError(s, 0))
   }
 
@@ -371,7 +475,7 @@ export class MilvusClientApi {
   flush(req: Req): Promise<{ status: ResStatus; coll_segIDs: Record<string, unknown> }> {
     return asStatus(async () => {
       const names = (req.collection_names ?? []) as string[]
-      const ids = names.map((n) => this.db.state.catalog.get(n).id)
+      const ids = names.map((n) => this.db.state.catalog.get(this.key(req, n)).id)
       await this.db.flush(ids)
       return { status: okStatus(), coll_segIDs: {} }
     }, (status) => ({ status, coll_segIDs: {} }))
@@ -393,8 +497,8 @@ export class MilvusClientApi {
           ...(req.offset === undefined ? {} : { offset: Number(req.offset) }),
         }
         const rows = Array.isArray(req.ids)
-          ? getRows(this.db, req.collection_name, req.ids, common)
-          : queryRows(this.db, req.collection_name, {
+          ? getRows(this.db, this.key(req), req.ids, common)
+          : queryRows(this.db, this.key(req), {
               ...common,
               ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
               ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
@@ -414,7 +518,7 @@ export class MilvusClientApi {
     return asStatus(
       () => ({
         status: okStatus(),
-        data: countRows(this.db, req.collection_name, {
+        data: countRows(this.db, this.key(req), {
           ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
           ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
           ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
@@ -430,7 +534,7 @@ export class MilvusClientApi {
         const sp = (req.search_params ?? {}) as Req
         const params = (typeof req.params === 'string' ? JSON.parse(req.params) : (req.params ?? (typeof sp.params === 'string' ? JSON.parse(sp.params) : sp.params) ?? {})) as Req
         const vectors = req.data ?? req.vector ?? req.vectors
-        const hits = searchRows(this.db, req.collection_name, {
+        const hits = searchRows(this.db, this.key(req), {
           vectors,
           ...optional('annsField', req.anns_field ?? sp.anns_field),
           ...optional('metric', req.metric_type ?? params.metric_type ?? sp.metric_type),
@@ -447,9 +551,9 @@ export class MilvusClientApi {
           ...optional('nprobe', num(params.nprobe)),
         })
         const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
-        return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name }
+        return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name as string }
       },
-      (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name }),
+      (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name as string }),
     )
   }
 }
