@@ -3,7 +3,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
 import { compileFilter } from '../expr/compile-filter.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
-import { runSearch } from '../query/run-search.ts'
+import { runSearch, type SearchHits } from '../query/run-search.ts'
 import type { RowScope } from '../query/select-rows.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
@@ -35,7 +35,7 @@ export interface SearchHit {
   readonly row: Row
 }
 
-function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
+export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
   const latest = db.latestTs()
   if (s.asOf !== undefined && s.asOf > latest) throw errors.invalid(`asOf ${s.asOf} is in the future (latest ${latest})`)
   const ts = s.asOf ?? latest
@@ -59,7 +59,7 @@ function checkPaging(limit: number | undefined, offset: number | undefined): { l
   return { limit: l, offset: o }
 }
 
-function requireLoaded(d: CollectionData): void {
+export function requireLoaded(d: CollectionData): void {
   if (!d.meta.loaded) throw errors.invalid(`collection not loaded[collection=${d.meta.name}]`)
 }
 
@@ -132,31 +132,34 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
   const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
   const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
   const hits = runSearch(d, { ...scope, ...resolved })
-  return hits.map((h) => {
-    const bySeg = new Map<number, number[]>()
-    h.locations.forEach((loc, i) => {
-      const list = bySeg.get(locationSegment(loc)) ?? []
-      list.push(i)
-      bySeg.set(locationSegment(loc), list)
-    })
-    const rowsAt = new Array<Row>(h.locations.length)
-    for (const [segId, idxs] of bySeg) {
-      const seg = d.segments.get(segId as SegmentId)!
-      const rowIdx = Int32Array.from(idxs.map((i) => locationRow(h.locations[i]!)))
-      const got = slicesToRows([gather(seg, rowIdx, out.fields)], out)
-      idxs.forEach((i, j) => {
-        rowsAt[i] = got[j]!
-      })
-    }
-    return rowsAt.map((row, i) => ({
-      id: row[d.pkField.name] as bigint | string,
-      score: roundScore(h.scores[i]!, resolved.roundDecimal),
-      row,
-    }))
-  })
+  return hits.map((h) => hitsToRows(d, h, out, resolved.roundDecimal))
 }
 
-function roundScore(s: number, decimals: number): number {
+/** Turns hit locations (best first) into search hits with their output fields. */
+export function hitsToRows(d: CollectionData, h: SearchHits, out: OutputPlan, roundDecimal: number): SearchHit[] {
+  const bySeg = new Map<number, number[]>()
+  h.locations.forEach((loc, i) => {
+    const list = bySeg.get(locationSegment(loc)) ?? []
+    list.push(i)
+    bySeg.set(locationSegment(loc), list)
+  })
+  const rowsAt = new Array<Row>(h.locations.length)
+  for (const [segId, idxs] of bySeg) {
+    const seg = d.segments.get(segId as SegmentId)!
+    const rowIdx = Int32Array.from(idxs.map((i) => locationRow(h.locations[i]!)))
+    const got = slicesToRows([gather(seg, rowIdx, out.fields)], out)
+    idxs.forEach((i, j) => {
+      rowsAt[i] = got[j]!
+    })
+  }
+  return rowsAt.map((row, i) => ({
+    id: row[d.pkField.name] as bigint | string,
+    score: roundScore(h.scores[i]!, roundDecimal),
+    row,
+  }))
+}
+
+export function roundScore(s: number, decimals: number): number {
   if (decimals < 0) return s
   const p = 10 ** decimals
   return Math.round(s * p) / p

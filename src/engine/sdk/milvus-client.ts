@@ -3,6 +3,7 @@ import type { WriteOutcome } from '../../collection/apply-write.ts'
 import { errors } from '../../errors/errors.ts'
 import type { Database } from '../database.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
+import { hybridSearchRows, parseReranker } from '../hybrid-search.ts'
 import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '../index-ops.ts'
 import { deleteData, writeData } from '../write-ops.ts'
 import { describeFields, schemaSpecOf } from './schema-request.ts'
@@ -528,7 +529,43 @@ export class MilvusClientApi {
     )
   }
 
+  /** Multi-vector search with RRFRanker / WeightedRanker (also reached through `search` with `data: [{ data, anns_field }, …]`). */
+  hybridSearch(req: Req): Promise<{ status: ResStatus; results: unknown[]; recalls: number[]; session_ts: number; collection_name: string }> {
+    return asStatus(
+      () => {
+        const requests = (req.data as Req[]).map((r) => {
+          const params = (typeof r.params === 'string' ? JSON.parse(r.params) : (r.params ?? {})) as Req
+          return {
+            vectors: r.data,
+            ...optional('annsField', r.anns_field),
+            ...optional('metric', params.metric_type),
+            ...optional('limit', num(r.limit ?? params.limit)),
+            ...optional('filter', r.expr ?? r.filter),
+            ...optional('params', r.exprValues),
+            ...optional('ef', num(params.ef)),
+            ...optional('nprobe', num(params.nprobe)),
+          }
+        })
+        const hits = hybridSearchRows(this.db, this.key(req), {
+          requests,
+          rerank: parseReranker(req.rerank),
+          ...optional('limit', num(req.limit ?? req.topk)),
+          ...optional('offset', num(req.offset)),
+          ...optional('outputFields', req.output_fields),
+          ...optional('partitions', req.partition_names),
+          ...optional('roundDecimal', num(req.round_decimal)),
+        })
+        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
+        return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name as string }
+      },
+      (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name as string }),
+    )
+  }
+
   search(req: Req): Promise<{ status: ResStatus; results: unknown[]; recalls: number[]; session_ts: number; collection_name: string }> {
+    if (Array.isArray(req.data) && req.data.length > 0 && typeof req.data[0] === 'object' && req.data[0] !== null && 'anns_field' in req.data[0]) {
+      return this.hybridSearch(req)
+    }
     return asStatus(
       () => {
         const sp = (req.search_params ?? {}) as Req

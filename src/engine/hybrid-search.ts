@@ -1,0 +1,105 @@
+import { errors } from '../errors/errors.ts'
+import { runSearch } from '../query/run-search.ts'
+import type { Metric } from '../vector/metric.ts'
+import type { Database } from './database.ts'
+import { planOutput } from './output-fields.ts'
+import { hitsToRows, type ReadScope, requireLoaded, type SearchHit, scopeOf } from './read-ops.ts'
+import { resolveSearch, SEARCH_LIMIT_MAX, type SearchSpec } from './search-spec.ts'
+
+/** One ANN request of a hybrid search: its own vectors, field, filter and limit. */
+export type HybridRequest = Omit<SearchSpec, 'partitions' | 'asOf' | 'outputFields' | 'offset' | 'roundDecimal'>
+
+export type Reranker = { readonly strategy: 'rrf'; readonly k: number } | { readonly strategy: 'weighted'; readonly weights: readonly number[] }
+
+export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf'> {
+  readonly requests: readonly HybridRequest[]
+  readonly rerank: Reranker
+  readonly limit?: number
+  readonly offset?: number
+  readonly outputFields?: readonly string[]
+  readonly roundDecimal?: number
+}
+
+/** Milvus's RRF k range. */
+const RRF_K_MAX = 16384
+
+/**
+ * Multi-vector search: each request is an ordinary search (its own field, metric, filter, limit) at
+ * one snapshot; the hits are fused per primary key by the reranker — RRF: Σ 1/(k + rank);
+ * Weighted: Σ wᵢ · normalised score (Milvus's normalisation: L2 → 1 − 2·atan(d)/π,
+ * IP → 0.5 + atan(s)/π, COSINE → (1 + s)/2) — and the best `limit` after `offset` returned.
+ */
+export function hybridSearchRows(db: Database, collection: string, spec: HybridSpec): SearchHit[][] {
+  db.assertOpen()
+  const d = db.state.collection(collection)
+  requireLoaded(d)
+  if (spec.requests.length === 0) throw errors.invalid('hybrid search needs at least one search request')
+  checkReranker(spec.rerank, spec.requests.length)
+  const limit = spec.limit ?? 10
+  const offset = spec.offset ?? 0
+  if (!Number.isInteger(limit) || limit < 1 || offset < 0 || offset + limit > SEARCH_LIMIT_MAX) {
+    throw errors.invalid(`limit ${limit} and offset ${offset} should satisfy 1 ≤ limit, 0 ≤ offset, offset + limit ≤ ${SEARCH_LIMIT_MAX}`)
+  }
+  const metricOf = (field: string) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType
+  const shared = { ...(spec.partitions === undefined ? {} : { partitions: spec.partitions }), ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }) }
+  const results = spec.requests.map((r) => {
+    const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
+    return { metric: resolved.metric, hits: runSearch(d, { ...scopeOf(db, d, { ...shared, ...r }), ...resolved }) }
+  })
+  const nq = results[0]!.hits.length
+  if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')
+  const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
+  const fusedAll = []
+  for (let q = 0; q < nq; q++) {
+    const fused = new Map<number, number>()
+    results.forEach((r, i) => {
+      const h = r.hits[q]!
+      for (let rank = 0; rank < h.locations.length; rank++) {
+        const add = spec.rerank.strategy === 'rrf' ? 1 / (spec.rerank.k + rank + 1) : spec.rerank.weights[i]! * normalise(r.metric, h.scores[rank]!)
+        const loc = h.locations[rank]!
+        fused.set(loc, (fused.get(loc) ?? 0) + add)
+      }
+    })
+    const ranked = [...fused].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(offset, offset + limit)
+    const hits = { scores: Float32Array.from(ranked.map((x) => x[1])), locations: Float64Array.from(ranked.map((x) => x[0])) }
+    fusedAll.push(hitsToRows(d, hits, out, spec.roundDecimal ?? -1))
+  }
+  return fusedAll
+}
+
+function checkReranker(r: Reranker, n: number): void {
+  if (r.strategy === 'rrf') {
+    if (!(r.k > 0 && r.k < RRF_K_MAX)) throw errors.invalid(`The rank params k should be in range (0, ${RRF_K_MAX}), got ${r.k}`)
+    return
+  }
+  if (r.weights.length !== n) throw errors.invalid(`the length of weights param mismatch with ann search requests: invalid parameter[expected=${n}][actual=${r.weights.length}]`)
+  for (const w of r.weights) if (!(w >= 0 && w <= 1)) throw errors.invalid(`rank param weight should be in range [0, 1], got ${w}`)
+}
+
+function normalise(metric: Metric, s: number): number {
+  switch (metric) {
+    case 'L2':
+    case 'HAMMING':
+    case 'JACCARD':
+      return 1 - (2 * Math.atan(s)) / Math.PI
+    case 'IP':
+      return 0.5 + Math.atan(s) / Math.PI
+    case 'COSINE':
+      return (1 + s) / 2
+  }
+}
+
+/** Reads the SDK's `rerank` object (`RRFRanker(k)` / `WeightedRanker(weights)`). */
+export function parseReranker(raw: unknown): Reranker {
+  if (raw === undefined || raw === null) return { strategy: 'rrf', k: 60 }
+  const r = raw as { strategy?: string; params?: Record<string, unknown> }
+  const params = r.params ?? {}
+  switch (String(r.strategy ?? '').toLowerCase()) {
+    case 'rrf':
+      return { strategy: 'rrf', k: Number(params.k ?? 60) }
+    case 'weighted':
+      return { strategy: 'weighted', weights: (params.weights as unknown[] | undefined)?.map(Number) ?? [] }
+    default:
+      throw errors.invalid(`unsupported rerank strategy ${String(r.strategy)}; use RRFRanker(k) or WeightedRanker(weights)`)
+  }
+}
