@@ -2,7 +2,7 @@ import { assert } from '../common/assert.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import type { Column } from './column.ts'
-import { f32ToBf16Bits, f32ToF16Bits, isBf16NonFinite, isF16NonFinite } from './half-float.ts'
+import { f32ToBf16, f32ToF16, isBf16NonFinite, isF16NonFinite } from '../common/half-float.ts'
 import { missingValueError } from './missing-value.ts'
 import type { BuildContext, RawColumn } from './raw-column.ts'
 import { fieldRowError, typeProblem } from './value-problem.ts'
@@ -125,7 +125,7 @@ function copyHalves(
     for (let k = 0; k < src.length; k++) {
       const x = src[k]
       if (typeof x !== 'number') throw elementError(field, start + k, dim, typeProblem('number', x))
-      out[start + k] = brain ? f32ToBf16Bits(x) : f32ToF16Bits(x)
+      out[start + k] = brain ? f32ToBf16(x) : f32ToF16(x)
     }
   }
   const end = start + (src instanceof Uint8Array ? src.length >>> 1 : src.length)

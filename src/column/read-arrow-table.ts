@@ -2,7 +2,7 @@ import { Table, Type } from 'apache-arrow'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isDenseVectorType, isVectorType } from '../schema/data-type.ts'
 import { addDynamicValue, checkDynamicKey } from './dynamic-field.ts'
-import { f16BitsToF32 } from './half-float.ts'
+import { f16ToF32 } from '../common/half-float.ts'
 import type { FlatVectorData, RawBatch, RawColumn } from './raw-column.ts'
 import { fieldRowError } from './value-problem.ts'
 import { dimMismatchError, impliedDim, rowWidth } from './vector-shape.ts'
@@ -107,7 +107,7 @@ function flatVectorData(field: FieldSchema, vector: ArrowVectorLike): FlatVector
   const chunks = vector.data.map((d) => (d.children[0]!.values as Float32Array).subarray(0, d.length * listSize))
   let flat: FlatVectorData = chunks.length === 1 ? chunks[0]! : concatChunks(chunks)
   if (child.typeId === Type.Float && child.precision === halfPrecision && field.dataType !== DataType.Float16Vector) {
-    flat = Float32Array.from(flat as Uint16Array, f16BitsToF32) // IEEE half → float, re-encoded by the builder
+    flat = Float32Array.from(flat as Uint16Array, f16ToF32) // IEEE half → float, re-encoded by the builder
   }
   const width = rowWidth(field, flat)
   if (width === undefined) return undefined

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { INT64_MAX, INT64_MIN } from '../schema/data-type.ts'
 import type { ColumnBatch } from './column.ts'
-import { f16BitsToF32, isF16NonFinite } from './half-float.ts'
+import { f16ToF32, isF16NonFinite } from '../common/half-float.ts'
 import { normalizeData } from './normalize-data.ts'
 import { batchToRows } from './rows.ts'
 import { basicSchema, pkField, schemaOf } from './test-fixtures.ts'
@@ -108,7 +108,7 @@ describe('round trip (property)', () => {
     fc.constantFrom<unknown>(v, v.toString(), Number.isSafeInteger(Number(v)) ? Number(v) : v).map((input) => [input, v] as const),
   )
   const utf8 = (bytes: number) => fc.string({ unit: 'binary', maxLength: bytes }).filter((s) => Buffer.byteLength(s) <= bytes)
-  const half = fc.integer({ min: 0, max: 0xffff }).filter((h) => !isF16NonFinite(h)).map(f16BitsToF32)
+  const half = fc.integer({ min: 0, max: 0xffff }).filter((h) => !isF16NonFinite(h)).map(f16ToF32)
   /** [input or undefined (omitted) or null, expected output]. */
   const nullable = <T>(arb: fc.Arbitrary<readonly [unknown, T]>) =>
     fc.oneof(arb, fc.constant([null, null] as const), fc.constant([undefined, null] as const))

@@ -2,7 +2,7 @@ import { assertNever } from '../common/assert.ts'
 import type { Bitset } from '../common/bitset.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
 import type { Column, ColumnBatch } from './column.ts'
-import { bf16BitsToF32, f16BitsToF32 } from './half-float.ts'
+import { bf16ToF32, f16ToF32 } from '../common/half-float.ts'
 import { copyJsonValue, setOwnKey } from './json-value.ts'
 
 /**
@@ -157,8 +157,8 @@ function halfRows(values: Uint16Array, dim: number, n: number, brain: boolean): 
   for (let i = 0; i < n; i++) {
     const row = new Array<number>(dim)
     const start = i * dim
-    if (brain) for (let j = 0; j < dim; j++) row[j] = bf16BitsToF32(values[start + j]!)
-    else for (let j = 0; j < dim; j++) row[j] = f16BitsToF32(values[start + j]!)
+    if (brain) for (let j = 0; j < dim; j++) row[j] = bf16ToF32(values[start + j]!)
+    else for (let j = 0; j < dim; j++) row[j] = f16ToF32(values[start + j]!)
     out[i] = row
   }
   return out

@@ -1,7 +1,7 @@
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
-import { bf16ToF32Array, f16ToF32Array } from '../vector/half-float.ts'
+import { bf16ToF32Array, f16ToF32Array } from '../common/half-float.ts'
 
 /**
  * The vectors an index of `field` is built on and re-ranks with: a view of the sealed segment's

@@ -3,7 +3,7 @@ import { errors } from '../errors/errors.ts'
 import type { QueryVector } from '../query/vector-scan.ts'
 import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
-import { f16ToF32Array, bf16ToF32Array } from '../vector/half-float.ts'
+import { f16ToF32Array, bf16ToF32Array } from '../common/half-float.ts'
 import { isBinaryMetric, type Metric, parseMetric } from '../vector/metric.ts'
 import type { ReadScope } from './read-ops.ts'
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import { scanFloat } from './float-scan.ts'
-import { bf16ToF32Array, f16ToF32Array, f32ToBf16Array, f32ToF16Array } from './half-float.ts'
+import { bf16ToF32Array, f16ToF32Array, f32ToBf16Array, f32ToF16Array } from '../common/half-float.ts'
 import { scanHalfFloat } from './half-float-scan.ts'
 import { type FloatMetric, Metric } from './metric.ts'
 import { randomFloats, seededRandom } from './seeded-random.ts'

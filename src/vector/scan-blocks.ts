@@ -1,5 +1,5 @@
 import { assertNever } from '../common/assert.ts'
-import { bf16ToF32Array, f16ToF32Array } from './half-float.ts'
+import { bf16ToF32Array, f16ToF32Array } from '../common/half-float.ts'
 import { type FloatMetric, Metric } from './metric.ts'
 import type { KernelFn, VectorArena, VectorKernels } from './vector-arena.ts'
 

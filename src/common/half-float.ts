@@ -119,3 +119,13 @@ function f16BitsToF32Bits(h: number): number {
   }
   return (sign | (e << 23) | ((m & 0x3ff) << 13)) >>> 0
 }
+
+/** True for float16 patterns of ±Infinity and NaN (exponent all ones). */
+export function isF16NonFinite(h: number): boolean {
+  return (h & 0x7c00) === 0x7c00
+}
+
+/** True for bfloat16 patterns of ±Infinity and NaN (exponent all ones). */
+export function isBf16NonFinite(h: number): boolean {
+  return (h & 0x7f80) === 0x7f80
+}

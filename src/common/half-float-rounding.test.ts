@@ -3,11 +3,11 @@
 // either side rounds to the nearer one), plus overflow and subnormal edges.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, isBf16NonFinite, isF16NonFinite } from './half-float.ts'
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, isBf16NonFinite, isF16NonFinite } from './half-float.ts'
 
 const formats = [
-  { name: 'float16', encode: f32ToF16Bits, decode: f16BitsToF32, nonFinite: isF16NonFinite, mantissaBits: 10 },
-  { name: 'bfloat16', encode: f32ToBf16Bits, decode: bf16BitsToF32, nonFinite: isBf16NonFinite, mantissaBits: 7 },
+  { name: 'float16', encode: f32ToF16, decode: f16ToF32, nonFinite: isF16NonFinite, mantissaBits: 10 },
+  { name: 'bfloat16', encode: f32ToBf16, decode: bf16ToF32, nonFinite: isBf16NonFinite, mantissaBits: 7 },
 ] as const
 
 for (const f of formats) {
@@ -45,19 +45,19 @@ for (const f of formats) {
 
 describe('edges', () => {
   it('float16 overflow: 65504 is the largest finite, 65520 ties to Infinity', () => {
-    assert.equal(f32ToF16Bits(65504), 0x7bff)
-    assert.equal(f32ToF16Bits(65519), 0x7bff)
-    assert.equal(f32ToF16Bits(65520), 0x7c00)
-    assert.equal(f32ToF16Bits(-1e10), 0xfc00)
+    assert.equal(f32ToF16(65504), 0x7bff)
+    assert.equal(f32ToF16(65519), 0x7bff)
+    assert.equal(f32ToF16(65520), 0x7c00)
+    assert.equal(f32ToF16(-1e10), 0xfc00)
   })
   it('float16 subnormals: 2^-24 is the smallest, 2^-25 ties to zero', () => {
-    assert.equal(f32ToF16Bits(2 ** -24), 1)
-    assert.equal(f32ToF16Bits(2 ** -25), 0)
-    assert.equal(f32ToF16Bits(1.5 * 2 ** -25), 1)
-    assert.equal(f32ToF16Bits(-(2 ** -30)), 0x8000)
+    assert.equal(f32ToF16(2 ** -24), 1)
+    assert.equal(f32ToF16(2 ** -25), 0)
+    assert.equal(f32ToF16(1.5 * 2 ** -25), 1)
+    assert.equal(f32ToF16(-(2 ** -30)), 0x8000)
   })
   it('bfloat16 overflow near the float32 maximum', () => {
-    assert.equal(f32ToBf16Bits(3.3895313892515355e38), 0x7f7f)
-    assert.equal(f32ToBf16Bits(3.4e38), 0x7f80)
+    assert.equal(f32ToBf16(3.3895313892515355e38), 0x7f7f)
+    assert.equal(f32ToBf16(3.4e38), 0x7f80)
   })
 })
