@@ -29,7 +29,7 @@ type CommandBody = WalCommand extends infer C ? (C extends WalCommand ? Omit<C, 
  */
 export class Database {
   readonly state: DbState
-  readonly options: Required<OpenOptions>
+  readonly options: Required<Omit<OpenOptions, 'fileStore'>>
   private readonly store: FileStore
   private readonly meta: FileMetaStore
   private wal!: Wal
@@ -70,7 +70,7 @@ export class Database {
   static async open(options: OpenOptions): Promise<Database> {
     if (typeof options.path !== 'string' || options.path === '') throw errors.invalid('path of the data directory is required')
     await VectorArena.init()
-    const store = new LocalFileStore(options.path)
+    const store = options.fileStore ?? new LocalFileStore(options.path)
     await store.mkdirp('.')
     const db = new Database(options, store)
     await db.recover()

@@ -1,5 +1,9 @@
+import type { FileStore } from '../storage/file-store.ts'
+
 /** Options of `Quiver.open` / `Database.open`. Every limit is named with its unit. */
 export interface OpenOptions {
+  /** Where files go; default a `LocalFileStore` on `path` (tests inject faults here). */
+  readonly fileStore?: FileStore
   /** Data directory (created if missing). */
   readonly path: string
   /** fdatasync the WAL before acknowledging writes (default true). Off only for throwaway data. */
