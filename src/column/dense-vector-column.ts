@@ -87,9 +87,11 @@ function copyFloats(field: FieldSchema, src: ArrayLike<unknown>, out: Float32Arr
       out[start + k] = x
     }
   }
-  for (let k = start; k < start + len; k++) {
-    if (!Number.isFinite(out[k]!)) {
-      throw elementError(field, k, field.dim ?? 1, `${String(src[k - start])} is not a finite float32 value`)
+  // Non-finite float32 ⇔ exponent bits all ones: one integer test per value on the copied bits.
+  const bits = new Uint32Array(out.buffer, out.byteOffset + start * 4, len)
+  for (let k = 0; k < len; k++) {
+    if ((bits[k]! & 0x7f800000) === 0x7f800000) {
+      throw elementError(field, start + k, field.dim ?? 1, `${String(src[k])} is not a finite float32 value`)
     }
   }
 }

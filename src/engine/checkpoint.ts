@@ -10,7 +10,8 @@ export const SEGMENTS_DIR = 'segments'
 
 interface PendingFile {
   readonly path: string
-  readonly bytes: Uint8Array
+  /** The bytes, or a drain of chunks that reference live memory (kept unchanged until written). */
+  readonly bytes: Uint8Array | (() => Promise<Uint8Array[]>)
 }
 
 /** What a checkpoint will write: captured synchronously, so it is the state as of one LSN. */
@@ -132,7 +133,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan): Promise<void> {
   for (const f of plan.files) {
     await store.mkdirp(f.path.slice(0, f.path.lastIndexOf('/')))
-    await store.writeFile(f.path, f.bytes)
+    await store.writeFile(f.path, typeof f.bytes === 'function' ? await f.bytes() : f.bytes)
   }
   const dirs = new Set(plan.files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))
   for (const d of dirs) await store.syncDir(d)

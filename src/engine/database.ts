@@ -44,6 +44,9 @@ export class Database {
   private backgroundError: unknown = undefined
   /** Builds vector indexes of sealed segments in a worker thread. */
   readonly indexBuilds: IndexBuilds
+  /** True while a checkpoint writes files that reference live vector memory. */
+  private checkpointWriting = false
+  private readonly deferredFrees: Float32Array[] = []
   /** Commands appended and not yet settled; close() waits for them. */
   private readonly inflight = new Set<Promise<unknown>>()
 
@@ -61,7 +64,11 @@ export class Database {
     this.meta = new FileMetaStore(store)
     const arena = VectorArena.shared()
     this.state = new DbState(
-      { allocFloat32: (n) => arena.allocFloat32(n), free: (v) => arena.free(v) },
+      {
+        allocFloat32: (n, zeroed) => arena.allocFloat32(n, zeroed),
+        // A checkpoint being written may still read vectors it captured: frees wait for it.
+        free: (v) => (this.checkpointWriting ? this.deferredFrees.push(v) : arena.free(v)),
+      },
       (meta) => this.sealPolicyFor(meta.schema),
     )
     this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => this.requestCheckpoint())
@@ -235,7 +242,14 @@ export class Database {
       const walBytes = this.wal.stats.bytesWritten
       this.state.sealedSinceCheckpoint = 0
       const plan = planCheckpoint(this.state, lsn, this.oracle.current())
-      await writeCheckpoint(this.store, this.meta, plan)
+      this.checkpointWriting = true
+      try {
+        await writeCheckpoint(this.store, this.meta, plan)
+      } finally {
+        this.checkpointWriting = false
+        const arena = VectorArena.shared()
+        for (const v of this.deferredFrees.splice(0)) arena.free(v)
+      }
       await this.wal.checkpoint(lsn)
       this.walBytesAtCheckpoint = walBytes
     })

@@ -11,7 +11,8 @@ type VectorArray = Float32Array | Uint8Array | Uint16Array
 
 /** Allocates zeroed vector storage; the default is the JS heap, the engine passes the vector arena. */
 export interface VectorAllocator {
-  allocFloat32(length: number): Float32Array
+  /** `zeroed: false` skips clearing when every element will be written before it is read. */
+  allocFloat32(length: number, zeroed?: boolean): Float32Array
   free(view: Float32Array): void
 }
 
@@ -119,7 +120,7 @@ export class ColumnStore {
   private newChunk(length: number): VectorArray {
     switch (this.kind) {
       case 'floatVector':
-        return this.allocator.allocFloat32(length)
+        return this.allocator.allocFloat32(length, false)
       case 'binaryVector':
         return new Uint8Array(length)
       default:

@@ -15,7 +15,7 @@ import {
   Schema,
   Table,
   tableFromIPC,
-  tableToIPC,
+  RecordBatchFileWriter,
   Uint16,
   Utf8,
   type DataType as ArrowType,
@@ -46,7 +46,7 @@ interface SegmentFileMeta {
  * Encodes rows [0, rowCount) of a segment as one Arrow IPC file (one record batch, one column per
  * field, `$meta` included). Deletes are not in it: they live in the segment's delete file.
  */
-export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, state: SegmentState): Uint8Array {
+export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, state: SegmentState): () => Promise<Uint8Array[]> {
   const fields: Field[] = []
   const vectors: Record<string, Vector> = {}
   for (const [name, store] of seg.fields) {
@@ -64,7 +64,15 @@ export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, 
   }
   const schema = new Schema(fields, new Map([['quiver.segment', JSON.stringify(meta)]]))
   const table = new Table(schema, vectors)
-  return tableToIPC(table, 'file')
+  // The writer lays out the file now and keeps the column buffers by reference: draining it later
+  // yields them as separate chunks (written with writev, never concatenated). The caller keeps the
+  // referenced memory unchanged until the drain completes.
+  const writer = RecordBatchFileWriter.writeAll(table)
+  return async () => {
+    const chunks: Uint8Array[] = []
+    for await (const c of writer) chunks.push(c)
+    return chunks
+  }
 }
 
 /** Decodes a segment file into a Segment (vectors copied into `allocator` memory). */
@@ -89,7 +97,7 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
     const data = n === 0 ? undefined : child.data[0]
     if (store.kind === 'floatVector' && data !== undefined) {
       const src = (data.children[0]!.values as Float32Array).subarray(0, n * store.dim)
-      const block = allocator.allocFloat32(n * store.dim)
+      const block = allocator.allocFloat32(n * store.dim, false)
       block.set(src)
       store.adoptVectors(block, n)
     } else if (data !== undefined) {
@@ -148,16 +156,14 @@ function fixedList(item: ArrowType, values: Float32Array | Uint16Array, n: numbe
 }
 
 function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefined): Data {
-  const enc = new TextEncoder()
-  const parts = values.map((s) => enc.encode(s ?? ''))
   const offsets = new Int32Array(n + 1)
   let total = 0
   for (let i = 0; i < n; i++) {
-    total += parts[i]!.length
+    total += Buffer.byteLength(values[i] ?? '', 'utf8')
     offsets[i + 1] = total
   }
-  const bytes = new Uint8Array(total)
-  for (let i = 0; i < n; i++) bytes.set(parts[i]!, offsets[i]!)
+  const list = values.length === n ? values : values.slice(0, n)
+  const bytes: Uint8Array = Buffer.from(list.join(''), 'utf8')
   return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }
 

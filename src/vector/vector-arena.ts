@@ -123,13 +123,13 @@ export class VectorArena {
     return this.memory.buffer.byteLength
   }
 
-  /** A zeroed view of `length` floats inside the arena, 64-byte aligned. `length` 0 gives an empty view. */
-  allocFloat32(length: number): Float32Array {
+  /** A view of `length` floats inside the arena (zeroed unless `zeroed` is false), 64-byte aligned. `length` 0 gives an empty view. */
+  allocFloat32(length: number, zeroed = true): Float32Array {
     assert(Number.isSafeInteger(length) && length >= 0, `allocFloat32: bad length ${length}`)
     if (length === 0) return new Float32Array(this.buffer, 0, 0)
     const offset = this.allocBytes(length * 4) // first: it may grow the memory and replace this.buffer
     const view = new Float32Array(this.buffer, offset, length)
-    view.fill(0)
+    if (zeroed) view.fill(0)
     return view
   }
 
