@@ -1,7 +1,7 @@
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
 import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
-import { errors, MilvusError } from '../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
 import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
@@ -15,6 +15,7 @@ import { planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
 import type { Manifest } from './manifest.ts'
 import { defaults, type OpenOptions } from './open-options.ts'
+import { Compactions } from './compactions.ts'
 import { IndexBuilds } from './index-builds.ts'
 import { loadSegmentIndexes } from './index-files.ts'
 import { estimateRowBytes } from './row-bytes.ts'
@@ -44,6 +45,8 @@ export class Database {
   private backgroundError: unknown = undefined
   /** Builds vector indexes of sealed segments in a worker thread. */
   readonly indexBuilds: IndexBuilds
+  /** Merges small segments and purges deleted rows. */
+  readonly compactions: Compactions
   /** True while a checkpoint writes files that reference live vector memory. */
   private checkpointWriting = false
   private readonly deferredFrees: Float32Array[] = []
@@ -58,6 +61,9 @@ export class Database {
       segmentRowsMax: options.segmentRowsMax ?? defaults.segmentRowsMax,
       walCheckpointBytes: options.walCheckpointBytes ?? defaults.walCheckpointBytes,
       walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
+      timeTravelRetentionMs: options.timeTravelRetentionMs ?? defaults.timeTravelRetentionMs,
+      autoCompaction: options.autoCompaction ?? true,
+      flushRateMax: options.flushRateMax ?? 0,
       log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
     }
     this.store = store
@@ -72,6 +78,14 @@ export class Database {
       (meta) => this.sealPolicyFor(meta.schema),
     )
     this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => this.requestCheckpoint())
+    this.compactions = new Compactions(
+      this.state,
+      { retentionMs: this.options.timeTravelRetentionMs, enabled: this.options.autoCompaction },
+      () => {
+        this.indexBuilds.schedule()
+        this.requestCheckpoint()
+      },
+    )
   }
 
   static async open(options: OpenOptions): Promise<Database> {
@@ -252,6 +266,7 @@ export class Database {
       }
       await this.wal.checkpoint(lsn)
       this.walBytesAtCheckpoint = walBytes
+      if (!this.closed) this.compactions.schedule(() => this.latestTs())
     })
     this.checkpointChain = run.catch(() => {})
     return run
@@ -259,8 +274,25 @@ export class Database {
 
   /** Seals the growing segments of the collections and makes everything durable in segment files. */
   async flush(collectionIds: readonly number[]): Promise<void> {
+    this.checkFlushRate(collectionIds)
     for (const id of collectionIds) await this.submit({ type: 'seal', collectionId: id })
     await this.checkpoint()
+  }
+
+  private readonly lastFlushMs = new Map<number, number>()
+
+  /** Milvus's flush rate limit (`quotaAndLimits.flushRate.collection.max`): code 8 when exceeded. */
+  private checkFlushRate(collectionIds: readonly number[]): void {
+    const rate = this.options.flushRateMax
+    if (rate <= 0) return
+    const now = Date.now()
+    for (const id of collectionIds) {
+      const last = this.lastFlushMs.get(id)
+      if (last !== undefined && now - last < 1000 / rate) {
+        throw new MilvusError(ErrorCode.RateLimit, `request is rejected by grpc RateLimiter middleware, please retry later: flush of collection ${id} exceeds ${rate} per second`)
+      }
+    }
+    for (const id of collectionIds) this.lastFlushMs.set(id, now)
   }
 
   async close(): Promise<void> {

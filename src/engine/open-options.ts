@@ -16,6 +16,12 @@ export interface OpenOptions {
   readonly walCheckpointBytes?: number
   /** WAL file size before rotating (default 64 MiB). */
   readonly walFileBytesMax?: number
+  /** Deleted rows stay readable by `asOf` reads this long before compaction may purge them (default 60 s). */
+  readonly timeTravelRetentionMs?: number
+  /** Compact in the background after checkpoints (default true). */
+  readonly autoCompaction?: boolean
+  /** Flushes per second per collection; more are refused with code 8 (default 0 = unlimited). */
+  readonly flushRateMax?: number
   /** Receives operational messages (torn WAL tail cut, replay, background checkpoint failures); default console.warn. */
   readonly log?: (message: string) => void
 }
@@ -25,4 +31,5 @@ export const defaults = {
   segmentRowsMax: 1 << 20,
   walCheckpointBytes: 256 * 1024 * 1024,
   walFileBytesMax: 64 * 1024 * 1024,
+  timeTravelRetentionMs: 60_000,
 } as const

@@ -38,6 +38,9 @@ export interface SearchHit {
 export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
   const latest = db.latestTs()
   if (s.asOf !== undefined && s.asOf > latest) throw errors.invalid(`asOf ${s.asOf} is in the future (latest ${latest})`)
+  if (s.asOf !== undefined && s.asOf < db.compactions.minReadableTs) {
+    throw errors.invalid(`asOf ${s.asOf} is older than the compaction horizon ${db.compactions.minReadableTs}: deleted rows before it were purged (timeTravelRetentionMs)`)
+  }
   const ts = s.asOf ?? latest
   const partitionIds = s.partitions === undefined || s.partitions.length === 0
     ? undefined

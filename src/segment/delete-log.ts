@@ -34,6 +34,20 @@ export class DeleteLog {
     return true
   }
 
+  /** Timestamp of the delete of `row`, or undefined when it is not deleted. */
+  tsOf(row: number): Timestamp | undefined {
+    if (!this.deletedBits.get(row)) return undefined
+    for (let i = 0; i < this.count; i++) if (this.rows[i] === row) return this.stamps[i]!
+    return undefined
+  }
+
+  /** Delete timestamp per row (0n = not deleted), for bulk rewrites. */
+  stampsByRow(rowCount: number): BigInt64Array {
+    const out = new BigInt64Array(rowCount)
+    for (let i = 0; i < this.count; i++) out[this.rows[i]!] = this.stamps[i]!
+    return out
+  }
+
   lastTs(): Timestamp {
     return this.count === 0 ? 0n : this.stamps[this.count - 1]!
   }

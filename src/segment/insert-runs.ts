@@ -50,6 +50,15 @@ export class InsertRuns {
     return this.timestamps[lo]!
   }
 
+  /** Runs as (first row, row count, ts), in timestamp order. */
+  runs(): { rowStart: number; rowCount: number; ts: Timestamp }[] {
+    return this.starts.map((rowStart, i) => ({
+      rowStart,
+      rowCount: (this.starts[i + 1] ?? this.rowCount) - rowStart,
+      ts: this.timestamps[i]!,
+    }))
+  }
+
   maxTs(): Timestamp {
     return this.timestamps[this.timestamps.length - 1] ?? 0n
   }

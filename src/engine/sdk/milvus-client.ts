@@ -437,6 +437,41 @@ export class MilvusClientApi {
     }, (s) => s)
   }
 
+  // ---- compaction -----------------------------------------------------------------------------
+
+  compact(req: Req): Promise<{ status: ResStatus; compactionID: string; compactionPlanCount: number }> {
+    return asStatus(
+      () => {
+        const d = this.db.state.collection(this.key(req))
+        const record = this.db.compactions.compactNow(d, this.db.latestTs())
+        return { status: okStatus(), compactionID: String(record.id), compactionPlanCount: record.merges.length }
+      },
+      (status) => ({ status, compactionID: '0', compactionPlanCount: 0 }),
+    )
+  }
+
+  getCompactionState(req: Req): Promise<{ status: ResStatus; state: string; executingPlanNo: string; timeoutPlanNo: string; completedPlanNo: string; failedPlanNo: string }> {
+    return asStatus(
+      () => {
+        const r = this.db.compactions.records.get(Number(req.compactionID))
+        if (r === undefined) throw errors.invalid(`compaction ${String(req.compactionID)} not found`)
+        return { status: okStatus(), state: 'Completed', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: String(r.merges.length), failedPlanNo: '0' }
+      },
+      (status) => ({ status, state: 'UndefiedState', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: '0', failedPlanNo: '0' }),
+    )
+  }
+
+  getCompactionStateWithPlans(req: Req): Promise<{ status: ResStatus; state: string; mergeInfos: { sources: string[]; target: string }[] }> {
+    return asStatus(
+      () => {
+        const r = this.db.compactions.records.get(Number(req.compactionID))
+        if (r === undefined) throw errors.invalid(`compaction ${String(req.compactionID)} not found`)
+        return { status: okStatus(), state: 'Completed', mergeInfos: r.merges.map((m) => ({ sources: m.sources.map(String), target: String(m.target ?? 0) })) }
+      },
+      (status) => ({ status, state: 'UndefiedState', mergeInfos: [] }),
+    )
+  }
+
   // ---- writes ----------------------------------------------------------------------------------
 
   insert(req: Req): Promise<MutationResult> {

@@ -1,0 +1,20 @@
+/**
+ * When compaction runs and how far it goes. Milvus's equivalents in brackets
+ * (`dataCoord.compaction.*`, `reference/milvus-semantics.md` §2.5).
+ */
+export interface CompactionPolicy {
+  /** Rows a merged segment aims for (the seal budget). */
+  readonly segmentRowsTarget: number
+  /** A sealed segment with fewer live rows than this fraction of the target is "small" [smallProportion 0.5]. */
+  readonly smallRatio: number
+  /** A segment whose purgeable deleted rows reach this fraction is rewritten alone [single.ratio.threshold 0.2]. */
+  readonly deletedRatioMax: number
+  /** Segments merged at most in one plan [compaction.max.segment 30]. */
+  readonly inputsMax: number
+}
+
+export const compactionDefaults = {
+  smallRatio: 0.5,
+  deletedRatioMax: 0.2,
+  inputsMax: 30,
+} as const

@@ -1,0 +1,71 @@
+// Compaction through the public API: frequent flushes leave small segments that merge; a segment
+// whose rows were mostly deleted is rewritten without them; reads before and after are identical
+// (query, count, search), deletes never come back (also after reopen), and time-travel reads older
+// than the purge horizon are refused rather than answered wrongly.
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { DataType, MilvusError } from '../../src/index.ts'
+import { openTemp, randomVector, rng } from '../support/temp-db.ts'
+
+describe('compaction', () => {
+  let env: Awaited<ReturnType<typeof openTemp>>
+  const next = rng(5)
+  before(async () => {
+    env = await openTemp({ segmentRowsMax: 400, timeTravelRetentionMs: 0, autoCompaction: false })
+    await env.client.createCollection({
+      collection_name: 'c',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'tag', data_type: DataType.VarChar, max_length: 8, nullable: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: 4 },
+      ],
+    })
+  })
+  after(() => env.cleanup())
+
+  const snapshot = async () => {
+    const c = env.client.collection('c')
+    const rows = await c.query({ filter: 'id >= 0', outputFields: ['*'] })
+    const hits = await c.search([0.1, 0.2, 0.3, 0.4], { limit: 20, metric: 'L2' })
+    return { rows: rows.sort((a, b) => Number(a.id) - Number(b.id)), count: await c.count(), hits: hits[0]!.map((h) => h.id) }
+  }
+  const segments = () => env.client.database.state.collection('c').segmentsOf()
+
+  test('small flushed segments merge and deleted rows are purged; results unchanged', async () => {
+    const c = env.client.collection('c')
+    for (let b = 0; b < 6; b++) {
+      await c.upsert(Array.from({ length: 30 }, (_, i) => ({ id: b * 30 + i, tag: i % 3 === 0 ? null : `t${i}`, v: randomVector(next, 4) })))
+      await c.flush()
+    }
+    await c.upsert(Array.from({ length: 40 }, (_, i) => ({ id: i * 4, tag: 'new', v: randomVector(next, 4) })))
+    await c.delete('id >= 150')
+    await c.flush()
+    const before = await snapshot()
+    const segsBefore = segments().length
+    assert.ok(segsBefore >= 6, `segments before: ${segsBefore}`)
+    const res = await env.client.compact({ collection_name: 'c' })
+    assert.equal(res.status.code, 0)
+    assert.ok(res.compactionPlanCount >= 1, `plans: ${res.compactionPlanCount}`)
+    const plans = await env.client.getCompactionStateWithPlans({ compactionID: res.compactionID })
+    assert.equal(plans.state, 'Completed')
+    assert.ok(plans.mergeInfos.some((m) => m.sources.length >= 2), JSON.stringify(plans.mergeInfos))
+    assert.ok(segments().length < segsBefore, `${segments().length} segments after, ${segsBefore} before`)
+    const deletedLeft = segments().reduce((n, s) => n + s.deletes.count, 0)
+    assert.equal(deletedLeft, 0, 'every deleted row was purged')
+    assert.deepEqual(await snapshot(), before)
+    await c.flush()
+    await env.reopen()
+    assert.deepEqual(await snapshot(), before)
+    const again = env.client.collection('c')
+    assert.deepEqual(await again.get([155, 4]), [{ id: 4n }], 'deleted stays deleted, upserted version stays')
+  })
+
+  test('reads as of a time before the purge horizon are refused', async () => {
+    const c = env.client.collection('c')
+    const r = await c.upsert({ id: 9999, tag: 'x', v: [1, 1, 1, 1] })
+    await c.delete([9999])
+    await c.flush()
+    await env.client.compact({ collection_name: 'c' })
+    await assert.rejects(c.query({ filter: 'id == 9999', asOf: r.timestamp }), (e) => e instanceof MilvusError && e.code === 1100 && /horizon/.test(e.message))
+  })
+})
