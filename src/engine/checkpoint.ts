@@ -4,7 +4,7 @@ import type { Segment } from '../segment/segment.ts'
 import { encodeSegment } from '../segment/segment-file.ts'
 import { encodeDeletes } from '../segment/delete-file.ts'
 import type { DbState } from './db-state.ts'
-import type { Manifest, ManifestCollection, ManifestSegment } from './manifest.ts'
+import type { Manifest, ManifestCollection, ManifestIndexFile, ManifestSegment } from './manifest.ts'
 
 export const SEGMENTS_DIR = 'segments'
 
@@ -33,9 +33,10 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
   for (const meta of state.catalog.collections.values()) {
     const data = state.collectionById(meta.id)
     const segments: ManifestSegment[] = []
+    const liveIndexIds = new Set(meta.indexes.map((i) => i.id))
     for (const seg of data.segmentsOf()) {
       if (seg.rowCount === 0) continue
-      segments.push(planSegment(seg, meta.id, files, marks))
+      segments.push(planSegment(seg, meta.id, files, marks, liveIndexIds))
     }
     collections.push({
       id: meta.id,
@@ -61,7 +62,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
   return { manifest, files, commit: () => marks.forEach((m) => m()) }
 }
 
-function planSegment(seg: Segment, collectionId: number, files: PendingFile[], marks: (() => void)[]): ManifestSegment {
+function planSegment(seg: Segment, collectionId: number, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>): ManifestSegment {
   const p = seg.persisted
   const rowCount = seg.rowCount
   const deleteCount = seg.deletes.count
@@ -82,7 +83,7 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
   marks.push(() => {
     seg.persisted = { rowCount, state, deleteCount, dataFile: df, ...(del === undefined ? {} : { deleteFile: del }) }
   })
-  const indexFiles = planIndexFiles(seg, dir, files, marks)
+  const indexFiles = planIndexFiles(seg, dir, files, marks, liveIndexIds)
   return {
     id: seg.id,
     partitionId: seg.partitionId,
@@ -95,21 +96,26 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
   }
 }
 
-/** Index files of a segment: built indexes not yet written are encoded now. */
-function planIndexFiles(seg: Segment, dir: string, files: PendingFile[], marks: (() => void)[]) {
-  const out: { indexId: number; fieldName: string; file: string }[] = []
-  for (const [fieldName, si] of seg.vectorIndexes) {
+/**
+ * Index files of a segment: built indexes not yet written are encoded now. Scalar indexes whose
+ * definition was dropped are left out (vector ones are forgotten when the drop is applied).
+ */
+function planIndexFiles(seg: Segment, dir: string, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>) {
+  const out: ManifestIndexFile[] = []
+  const plan = (fieldName: string, si: { indexId: number; file?: string; index: { encode(): Uint8Array[] } }, kind: 'vector' | 'scalar') => {
     let file = si.file
     if (file === undefined) {
-      const path = `${dir}/${seg.id}-idx${si.indexId}.bin`
+      const path = `${dir}/${seg.id}-${kind === 'scalar' ? 'sidx' : 'idx'}${si.indexId}.bin`
       files.push({ path, bytes: concat(si.index.encode()) })
       marks.push(() => {
         si.file = path
       })
       file = path
     }
-    out.push({ indexId: si.indexId, fieldName, file })
+    out.push({ indexId: si.indexId, fieldName, file, ...(kind === 'scalar' ? { kind } : {}) })
   }
+  for (const [fieldName, si] of seg.vectorIndexes) plan(fieldName, si, 'vector')
+  for (const [fieldName, si] of seg.scalarIndexes) if (liveIndexIds.has(si.indexId)) plan(fieldName, si, 'scalar')
   return out
 }
 

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os'
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
 import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
@@ -64,6 +65,7 @@ export class Database {
       timeTravelRetentionMs: options.timeTravelRetentionMs ?? defaults.timeTravelRetentionMs,
       autoCompaction: options.autoCompaction ?? true,
       flushRateMax: options.flushRateMax ?? 0,
+      memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
       log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
     }
     this.store = store

@@ -1,18 +1,22 @@
 import type { CollectionMeta } from '../catalog/catalog.ts'
+import { decodeScalarIndex } from '../expr/scalar-index/scalar-index.ts'
 import { decodeIndex } from '../index/vector-index.ts'
+import { isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { FileStore } from '../storage/file-store.ts'
 import { indexVectors } from './index-vectors.ts'
+import type { ManifestIndexFile } from './manifest.ts'
 
 /**
- * Loads a segment's persisted vector indexes. An index file that no longer matches an index
- * definition, or cannot be decoded, is skipped (logged) and the index is rebuilt in the background.
+ * Loads a segment's persisted vector and scalar indexes. An index file that no longer matches an
+ * index definition, or cannot be decoded (corrupt, another format version, another row count), is
+ * skipped (logged) and the index is rebuilt in the background.
  */
 export async function loadSegmentIndexes(
   store: FileStore,
   seg: Segment,
   meta: CollectionMeta,
-  files: readonly { indexId: number; fieldName: string; file: string }[],
+  files: readonly ManifestIndexFile[],
   log: (m: string) => void,
 ): Promise<void> {
   for (const f of files) {
@@ -20,8 +24,13 @@ export async function loadSegmentIndexes(
     const field = meta.schema.fields.find((x) => x.name === f.fieldName)
     if (def === undefined || field === undefined) continue
     try {
-      const index = decodeIndex(await store.readFile(f.file), indexVectors(seg, field), seg.rowCount)
-      seg.vectorIndexes.set(f.fieldName, { indexId: f.indexId, index, file: f.file })
+      const bytes = await store.readFile(f.file)
+      if (isVectorType(field.dataType)) {
+        const index = decodeIndex(bytes, indexVectors(seg, field), seg.rowCount)
+        seg.vectorIndexes.set(f.fieldName, { indexId: f.indexId, index, file: f.file })
+      } else {
+        seg.scalarIndexes.set(f.fieldName, { indexId: f.indexId, index: decodeScalarIndex(bytes, seg.rowCount), file: f.file })
+      }
     } catch (e) {
       log(`index file ${f.file} could not be loaded (${String(e)}); it will be rebuilt`)
     }

@@ -38,6 +38,15 @@ export interface ManifestSegment {
   /** Delete file, absent when nothing in the segment was deleted. */
   readonly deleteFile?: string
   readonly deleteCount: number
-  /** Built vector indexes of this segment. */
-  readonly indexFiles?: readonly { readonly indexId: number; readonly fieldName: string; readonly file: string }[]
+  /** Built indexes of this segment. */
+  readonly indexFiles?: readonly ManifestIndexFile[]
+}
+
+/** One persisted index of a segment. */
+export interface ManifestIndexFile {
+  readonly indexId: number
+  readonly fieldName: string
+  readonly file: string
+  /** `scalar` for scalar indexes; absent (older manifests) or `vector` for vector indexes. */
+  readonly kind?: 'vector' | 'scalar'
 }

@@ -22,6 +22,8 @@ export interface OpenOptions {
   readonly autoCompaction?: boolean
   /** Flushes per second per collection; more are refused with code 8 (default 0 = unlimited). */
   readonly flushRateMax?: number
+  /** Memory budget of the engine's data (rows, PK index, deletes); writes past it fail with code 9 (default 80 % of RAM; 0 = none). */
+  readonly memoryBytesMax?: number
   /** Receives operational messages (torn WAL tail cut, replay, background checkpoint failures); default console.warn. */
   readonly log?: (message: string) => void
 }

@@ -6,6 +6,8 @@ import { errors } from '../errors/errors.ts'
 import { compileFilter } from '../expr/compile-filter.ts'
 import { DataType } from '../schema/data-type.ts'
 import type { Database } from './database.ts'
+import { checkMemory } from './memory-guard.ts'
+import { estimateRowBytes } from './row-bytes.ts'
 
 export interface WriteOptions {
   /** Target partition (default `_default`; not allowed in partition-key mode). */
@@ -47,6 +49,7 @@ export async function writeData(db: Database, collection: string, data: unknown,
   })
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))
+  checkMemory(db.state, batch.rowCount * estimateRowBytes(d.schema), db.options.memoryBytesMax)
   return db.write(
     {
       type: kind,

@@ -69,3 +69,24 @@ describe('compaction', () => {
     await assert.rejects(c.query({ filter: 'id == 9999', asOf: r.timestamp }), (e) => e instanceof MilvusError && e.code === 1100 && /horizon/.test(e.message))
   })
 })
+
+describe('memory protection', () => {
+  test('a write past memoryBytesMax fails with code 9 and changes nothing; deleting and compacting frees room', async () => {
+    const env = await openTemp({ memoryBytesMax: 200_000, timeTravelRetentionMs: 0, autoCompaction: false })
+    try {
+      await env.client.createCollection({ collection_name: 'm', dimension: 64 })
+      const m = env.client.collection('m')
+      const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: from + i, vector: Array(64).fill(0.5) }))
+      await m.insert(rows(0, 500))
+      await assert.rejects(m.insert(rows(500, 500)), (e) => e instanceof MilvusError && e.code === 9 && /memory quota exceeded/.test(e.message))
+      assert.equal(await m.count(), 500)
+      await m.delete('id >= 0')
+      await m.flush()
+      await env.client.compact({ collection_name: 'm' })
+      await m.insert(rows(500, 500))
+      assert.equal(await m.count(), 500)
+    } finally {
+      await env.cleanup()
+    }
+  })
+})
