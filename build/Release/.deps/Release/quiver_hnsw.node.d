@@ -1,1 +1,0 @@
-cmd_Release/quiver_hnsw.node := ln -f "Release/obj.target/quiver_hnsw.node" "Release/quiver_hnsw.node" 2>/dev/null || (rm -rf "Release/quiver_hnsw.node" && cp -af "Release/obj.target/quiver_hnsw.node" "Release/quiver_hnsw.node")
