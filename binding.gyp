@@ -13,11 +13,13 @@
       "target_name": "quiver_hnsw",
       "sources": [
         "native/hnsw/addon.cc",
+        "native/hnsw/allowed-rows-filter.cc",
         "native/hnsw/distance-kernels.cc",
         "native/hnsw/hnsw-core.cc",
         "native/hnsw/hnsw-index.cc",
         "native/hnsw/index-codec.cc",
-        "native/hnsw/metric-space.cc"
+        "native/hnsw/metric-space.cc",
+        "native/hnsw/two-hop-search.cc"
       ],
       "include_dirs": ["<(addon_api_dir)"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

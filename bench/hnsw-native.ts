@@ -1,11 +1,14 @@
 /**
  * Quiver's native HNSW core (native/hnsw, via src/index/hnsw-native) against raw `hnswlib-node` on the
  * same seeded clustered data, same M / efConstruction / seed, one thread:
- *   build seconds; QPS and recall@10 at several ef; filtered search at one selectivity (our bitset in
- *   C++ vs hnswlib-node's JS filter callback); the exact-scan vs graph crossover by selectivity (what
- *   `exactScanBelowRows` is set from); encode / decode of the index.
+ *   build time; QPS and recall@10 at several ef; filtered search at one selectivity (our bitset in C++
+ *   vs hnswlib-node's JS filter callback); each filter strategy (exact scan, two-hop walk, hnswlib's
+ *   filtered walk) by selectivity, which `pickFilterStrategy` is set from; encode / decode.
  * Recall is against the exact top-k (the addon's exact scan, which the tests check against plain JS).
- * QPS = queries / wall time of one pass, best of `--passes` passes (the machine's 2 cores are shared).
+ * Timing: the configurations of a table run round-robin, `--passes` times, and each keeps its best
+ * pass, so a noisy neighbour on the shared cores hits them alike. QPS is given by wall time and by this
+ * process's CPU time (user + system; on an idle machine they agree, under load the CPU figure is the
+ * steadier one). The load average is printed before and after.
  * Run: `npx tsx bench/hnsw-native.ts [--rows 100000] [--queries 1000] [--passes 3] [--selectivity 0.1]`
  * (`QUIVER_HNSW_SIMD=sse` caps our kernels, to see what the SIMD level is worth).
  */
@@ -15,7 +18,7 @@ import hnswlib from 'hnswlib-node'
 import { Bitset } from '../src/common/bitset.ts'
 import { clusteredVectors } from '../src/index/hnsw-native/clustered-vectors.ts'
 import { recallOf } from '../src/index/hnsw-native/exact-top-k.ts'
-import { exactScanBelowRows } from '../src/index/hnsw-native/exact-scan-threshold.ts'
+import { type FilterStrategy, pickFilterStrategy } from '../src/index/hnsw-native/filter-strategy.ts'
 import { createNativeHnsw, decodeNativeHnsw, type NativeHnsw, nativeSimdLevel } from '../src/index/hnsw-native/native-hnsw.ts'
 import { Metric } from '../src/vector/metric.ts'
 import { seededRandom } from '../src/vector/seeded-random.ts'
@@ -41,34 +44,49 @@ const M = 16
 const efConstruction = 200
 const clusterCount = 100
 const spread = 0.3
-/** Selectivities of the crossover table, and the queries it uses (a subset, to keep the run short). */
-const crossoverFractions = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3]
-const crossoverQueries = 200
+/** Selectivities of the strategy table, and the queries it uses (a subset, to keep the run short). */
+const strategyFractions = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
+const strategyQueries = 100
+const strategies: readonly FilterStrategy[] = ['exact', 'twoHop', 'hnswlib']
 
-interface Row {
+interface Config {
   readonly engine: string
-  readonly ef: number | string
-  readonly qps: number
-  readonly recall: number
+  readonly ef: number
+  readonly search: (q: number) => Int32Array
 }
 
-type Searcher = (q: number) => Int32Array
+interface Measured {
+  readonly config: Config
+  readonly wallQps: number
+  readonly cpuQps: number
+  readonly recall: number
+}
 
 const data = clusteredVectors({ seed, dim, rowCount, queryCount, clusterCount, spread })
 const queryAt = (q: number) => data.queries.subarray(q * dim, (q + 1) * dim)
 
-/** QPS (best of `passes` passes over `count` queries) and mean recall against `truth`. */
-function measure(search: Searcher, truth: Int32Array[], count = queryCount): { qps: number; recall: number } {
-  let bestMs = Number.POSITIVE_INFINITY
-  let recall = 0
+function cpuMs(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/** Runs the configs round-robin `passes` times over `count` queries; best pass each; recall of pass 1. */
+function measureAll(configs: readonly Config[], truth: Int32Array[], count = queryCount): Measured[] {
+  const wallMs = configs.map(() => Number.POSITIVE_INFINITY)
+  const usedCpuMs = configs.map(() => Number.POSITIVE_INFINITY)
+  const recall = configs.map(() => 0)
   for (let p = 0; p < passes; p++) {
-    const start = performance.now()
-    const found: Int32Array[] = []
-    for (let q = 0; q < count; q++) found.push(search(q))
-    bestMs = Math.min(bestMs, performance.now() - start)
-    if (p === 0) recall = found.reduce((sum, rows, q) => sum + recallOf(rows, truth[q]!), 0) / count
+    for (const [i, config] of configs.entries()) {
+      const found: Int32Array[] = []
+      const cpuStart = cpuMs()
+      const start = performance.now()
+      for (let q = 0; q < count; q++) found.push(config.search(q))
+      wallMs[i] = Math.min(wallMs[i]!, performance.now() - start)
+      usedCpuMs[i] = Math.min(usedCpuMs[i]!, cpuMs() - cpuStart)
+      if (p === 0) recall[i] = found.reduce((sum, rows, q) => sum + recallOf(rows, truth[q]!), 0) / count
+    }
   }
-  return { qps: (count * 1000) / bestMs, recall }
+  return configs.map((config, i) => ({ config, wallQps: (count * 1000) / wallMs[i]!, cpuQps: (count * 1000) / usedCpuMs[i]!, recall: recall[i]! }))
 }
 
 function randomFilter(fraction: number, filterSeed: number): Bitset {
@@ -78,10 +96,11 @@ function randomFilter(fraction: number, filterSeed: number): Bitset {
   return bits
 }
 
-function timeSeconds<T>(run: () => T): { value: T; seconds: number } {
+function timed<T>(run: () => T): { value: T; wallS: number; cpuS: number } {
+  const cpuStart = cpuMs()
   const start = performance.now()
   const value = run()
-  return { value, seconds: (performance.now() - start) / 1000 }
+  return { value, wallS: (performance.now() - start) / 1000, cpuS: (cpuMs() - cpuStart) / 1000 }
 }
 
 function buildRawHnswlib(): hnswlib.HierarchicalNSW {
@@ -95,57 +114,71 @@ function truthOf(index: NativeHnsw, allowed: Bitset | null, count = queryCount):
   return Array.from({ length: count }, (_, q) => index.searchExact(queryAt(q), k, allowed).rows)
 }
 
-function unfilteredRows(ours: NativeHnsw, raw: hnswlib.HierarchicalNSW, queryArrays: number[][], truth: Int32Array[]): Row[] {
-  const rows: Row[] = []
-  for (const ef of efs) rows.push({ engine: 'Quiver native', ef, ...measure((q) => ours.search(queryAt(q), k, null, ef).rows, truth) })
-  for (const ef of efs) {
+/** hnswlib-node keeps one ef per index: set it before every call (a cheap native call). */
+function rawSearch(raw: hnswlib.HierarchicalNSW, queryArrays: number[][], ef: number, filter?: (label: number) => boolean) {
+  return (q: number) => {
     raw.setEf(ef)
-    rows.push({ engine: 'hnswlib-node (raw)', ef, ...measure((q) => Int32Array.from(raw.searchKnn(queryArrays[q]!, k).neighbors), truth) })
+    return Int32Array.from(raw.searchKnn(queryArrays[q]!, k, filter).neighbors)
   }
-  return rows
 }
 
-function filteredRows(ours: NativeHnsw, raw: hnswlib.HierarchicalNSW, queryArrays: number[][], allowed: Bitset): Row[] {
-  const truth = truthOf(ours, allowed)
+function unfilteredConfigs(ours: NativeHnsw, raw: hnswlib.HierarchicalNSW, queryArrays: number[][]): Config[] {
+  return efs.flatMap((ef) => [
+    { engine: 'Quiver native', ef, search: (q: number) => ours.search(queryAt(q), k, null, ef).rows },
+    { engine: "Quiver native, hnswlib's searchKnn", ef, search: (q: number) => ours.searchWith('hnswlib', queryAt(q), k, null, ef).rows },
+    { engine: 'hnswlib-node (raw)', ef, search: rawSearch(raw, queryArrays, ef) },
+  ])
+}
+
+function filteredConfigs(ours: NativeHnsw, raw: hnswlib.HierarchicalNSW, queryArrays: number[][], allowed: Bitset): Config[] {
   const words = allowed.words
   const jsFilter = (label: number) => ((words[label >>> 5]! >>> (label & 31)) & 1) === 1
-  const rows: Row[] = []
-  for (const ef of efs) rows.push({ engine: 'Quiver native, bitset in C++', ef, ...measure((q) => ours.search(queryAt(q), k, allowed, ef).rows, truth) })
-  for (const ef of efs) {
-    raw.setEf(ef)
-    const search = (q: number) => Int32Array.from(raw.searchKnn(queryArrays[q]!, k, jsFilter).neighbors)
-    rows.push({ engine: 'hnswlib-node, JS filter callback', ef, ...measure(search, truth) })
-  }
-  return rows
+  return efs.flatMap((ef) => [
+    {
+      engine: `Quiver native, bitset in C++ (${pickFilterStrategy(allowed.count(), rowCount, k, ef, M)})`,
+      ef,
+      search: (q: number) => ours.search(queryAt(q), k, allowed, ef).rows,
+    },
+    { engine: 'hnswlib-node, JS filter callback', ef, search: rawSearch(raw, queryArrays, ef, jsFilter) },
+  ])
 }
 
-/**
- * Per selectivity: the exact scan of the allowed rows vs the graph walk with the bitset at each ef
- * (`searchGraph`, no fallback), and which one `search` picks at each ef.
- */
-function crossoverRows(ours: NativeHnsw): string[] {
-  const efHeads = efs.map((ef) => `graph QPS (recall) ef ${ef}`)
-  const lines = [`| allowed | rows | exact-scan QPS | ${efHeads.join(' | ')} | search picks (ef ${efs.join('/')}) |`]
-  lines.push(`|${'---|'.repeat(4 + efs.length)}`)
-  for (const [i, fraction] of crossoverFractions.entries()) {
+function table(measured: readonly Measured[]): string[] {
+  const lines = ['| engine | ef | QPS (CPU) | QPS (wall) | recall@10 |', '|---|---|---|---|---|']
+  for (const m of measured) {
+    lines.push(`| ${m.config.engine} | ${m.config.ef} | ${m.cpuQps.toFixed(0)} | ${m.wallQps.toFixed(0)} | ${m.recall.toFixed(3)} |`)
+  }
+  return lines
+}
+
+/** Per selectivity and strategy (`searchWith`, no fallback): CPU QPS and recall at each ef; what `search` picks. */
+function strategyTable(ours: NativeHnsw): string[] {
+  const lines = [`| allowed | strategy | ${efs.map((ef) => `ef ${ef}: QPS (recall)`).join(' | ')} |`, `|${'---|'.repeat(2 + efs.length)}`]
+  for (const [i, fraction] of strategyFractions.entries()) {
     const allowed = randomFilter(fraction, seed + 100 + i)
-    const truth = truthOf(ours, allowed, crossoverQueries)
-    const exact = measure((q) => ours.searchExact(queryAt(q), k, allowed).rows, truth, crossoverQueries)
-    const cells = efs.map((ef) => {
-      const graph = measure((q) => ours.searchGraph(queryAt(q), k, allowed, ef).rows, truth, crossoverQueries)
-      return `${graph.qps.toFixed(0)} (${graph.recall.toFixed(3)})`
-    })
     const count = allowed.count()
-    const picks = efs.map((ef) => (count <= exactScanBelowRows(k, rowCount, ef, M) ? 'exact' : 'graph'))
-    lines.push(`| ${(fraction * 100).toFixed(1)} % | ${count} | ${exact.qps.toFixed(0)} | ${cells.join(' | ')} | ${picks.join('/')} |`)
+    const configs = strategies.flatMap((strategy) =>
+      efs.map((ef) => ({ engine: strategy, ef, search: (q: number) => ours.searchWith(strategy, queryAt(q), k, allowed, ef).rows })),
+    )
+    const measured = measureAll(configs, truthOf(ours, allowed, strategyQueries), strategyQueries)
+    for (const strategy of strategies) {
+      const cells = measured
+        .filter((m) => m.config.engine === strategy)
+        .map((m) => {
+          const picked = pickFilterStrategy(count, rowCount, k, m.config.ef, M) === strategy ? ' **picked**' : ''
+          return `${m.cpuQps.toFixed(0)} (${m.recall.toFixed(3)})${picked}`
+        })
+      lines.push(`| ${(fraction * 100).toFixed(1)} % (${count}) | ${strategy} | ${cells.join(' | ')} |`)
+    }
   }
   return lines
 }
 
-function table(rows: Row[]): string[] {
-  const lines = ['| engine | ef | QPS | recall@10 |', '|---|---|---|---|']
-  for (const r of rows) lines.push(`| ${r.engine} | ${r.ef} | ${r.qps.toFixed(0)} | ${r.recall.toFixed(3)} |`)
-  return lines
+function loadLine(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 }
 
 function main(): void {
@@ -153,24 +186,28 @@ function main(): void {
   const lines = [
     `Native HNSW, ${rowCount} × ${dim} float32 (${clusterCount} Gaussian clusters, σ ${spread}), ${queryCount} queries, k ${k}, L2, ` +
       `M ${M}, efConstruction ${efConstruction}, one thread — ${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}, ` +
-      `Node ${process.version}, our kernels ${nativeSimdLevel()}, ${new Date().toISOString().slice(0, 10)}`,
+      `Node ${process.version}, our kernels ${nativeSimdLevel()}, ${new Date().toISOString().slice(0, 16)}Z, load average at start ${loadLine()}`,
     `Command: npx tsx bench/hnsw-native.ts --rows ${rowCount} --queries ${queryCount} --passes ${passes} --selectivity ${selectivity}`,
     '',
   ]
-  const ours = timeSeconds(() => createNativeHnsw({ metric: Metric.L2, dim, M, efConstruction, seed }, data.vectors, rowCount))
-  const raw = timeSeconds(buildRawHnswlib)
-  lines.push('| engine | build s |', '|---|---|', `| Quiver native | ${ours.seconds.toFixed(1)} |`, `| hnswlib-node (raw, addPoint per row) | ${raw.seconds.toFixed(1)} |`, '')
+  const ours = timed(() => createNativeHnsw({ metric: Metric.L2, dim, M, efConstruction, seed }, data.vectors, rowCount))
+  const raw = timed(buildRawHnswlib)
+  lines.push('| engine | build s (CPU) | build s (wall) |', '|---|---|---|')
+  lines.push(`| Quiver native | ${ours.cpuS.toFixed(1)} | ${ours.wallS.toFixed(1)} |`)
+  lines.push(`| hnswlib-node (raw, addPoint per row) | ${raw.cpuS.toFixed(1)} | ${raw.wallS.toFixed(1)} |`, '')
   const queryArrays = Array.from({ length: queryCount }, (_, q) => Array.from(queryAt(q)))
-  lines.push('Unfiltered:', '', ...table(unfilteredRows(ours.value, raw.value, queryArrays, truthOf(ours.value, null))), '')
+  lines.push('Unfiltered:', '', ...table(measureAll(unfilteredConfigs(ours.value, raw.value, queryArrays), truthOf(ours.value, null))), '')
   const allowed = randomFilter(selectivity, seed + 1)
   lines.push(`Filtered, ${(selectivity * 100).toFixed(0)} % of rows allowed (${allowed.count()}):`, '')
-  lines.push(...table(filteredRows(ours.value, raw.value, queryArrays, allowed)), '')
-  const thresholds = efs.map((ef) => exactScanBelowRows(k, rowCount, ef, M)).join('/')
-  lines.push(`Exact scan vs graph walk by selectivity (${crossoverQueries} queries; exact-scan threshold at ef ${efs.join('/')}: ${thresholds} rows):`, '')
-  lines.push(...crossoverRows(ours.value), '')
-  const encoded = timeSeconds(() => ours.value.encode())
-  const decoded = timeSeconds(() => decodeNativeHnsw(encoded.value, Metric.L2, dim))
-  lines.push(`Encode ${(encoded.seconds * 1000).toFixed(0)} ms, decode ${(decoded.seconds * 1000).toFixed(0)} ms, ${(encoded.value.length / 2 ** 20).toFixed(1)} MiB`)
+  lines.push(...table(measureAll(filteredConfigs(ours.value, raw.value, queryArrays, allowed), truthOf(ours.value, allowed))), '')
+  lines.push(`Filter strategies by selectivity (${strategyQueries} queries; QPS by CPU time; **picked** = what \`search\` uses):`, '')
+  lines.push(...strategyTable(ours.value), '')
+  const encoded = timed(() => ours.value.encode())
+  const decoded = timed(() => decodeNativeHnsw(encoded.value, Metric.L2, dim))
+  lines.push(
+    `Encode ${(encoded.wallS * 1000).toFixed(0)} ms, decode ${(decoded.wallS * 1000).toFixed(0)} ms, ` +
+      `${(encoded.value.length / 2 ** 20).toFixed(1)} MiB. Load average at end ${loadLine()}.`,
+  )
   console.log(lines.join('\n'))
 }
 

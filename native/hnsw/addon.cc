@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "distance-kernels.h"
+#include "allowed-rows-filter.h"
 #include "errors.h"
 #include "hnsw-index.h"
 #include "napi-args.h"
@@ -36,6 +37,19 @@ Napi::Value kernelDistance(const Napi::CallbackInfo& info) {
   }
 }
 
+// countAllowed(words: Uint32Array, rowCount: number) -> rows in [0, rowCount) whose bit is set
+Napi::Value countAllowed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    const ArrayView<uint32_t> words = readTyped<uint32_t>(argAt(info, 0), napi_uint32_array, "words", "Uint32Array");
+    const size_t rowCount = readCount(argAt(info, 1), "rowCount", 0, 4294967296.0 * 32);
+    return Napi::Number::New(env, static_cast<double>(countAllowedRows(words.data, words.length, rowCount)));
+  } catch (const std::exception& e) {
+    Napi::TypeError::New(env, e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("apiVersion", Napi::Number::New(env, kApiVersion));
   exports.Set("HnswIndex", HnswIndex::define(env));
@@ -45,6 +59,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   for (size_t i = 0; i < all.size(); i++) levels.Set(static_cast<uint32_t>(i), Napi::String::New(env, all[i]->level));
   exports.Set("simdLevels", levels);
   exports.Set("kernelDistance", Napi::Function::New<kernelDistance>(env, "kernelDistance"));
+  exports.Set("countAllowed", Napi::Function::New<countAllowed>(env, "countAllowed"));
   return exports;
 }
 

@@ -9,6 +9,9 @@
 
 namespace quiver {
 
+// How many of rows [0, rowCount) are set in `words` (hardware popcount when the CPU has it).
+size_t countAllowedRows(const uint32_t* words, size_t wordCount, size_t rowCount);
+
 struct AllowedRows {
   const uint32_t* words;
   size_t wordCount;

@@ -1,6 +1,7 @@
 #include "hnsw-core.h"
 
 #include "errors.h"
+#include "two-hop-search.h"
 
 #include <algorithm>
 #include <queue>
@@ -30,11 +31,16 @@ void HnswCore::addRows(const float* vectors, size_t n, size_t firstRow) {
   }
 }
 
-size_t HnswCore::searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, float* scores,
-                        int32_t* rows) {
+size_t HnswCore::searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, FilterWalk walk,
+                           float* scores, int32_t* rows) {
   if (k == 0 || count() == 0) return 0;
-  graph_->setEf(ef);
   const float* q = space_->prepare(query, scratch_.data());
+  if (walk == FilterWalk::TwoHop) {
+    std::priority_queue<std::pair<float, hnswlib::tableint>> found = searchTwoHop(*graph_, q, std::max(ef, k), allowed);
+    while (found.size() > k) found.pop();
+    return drain(found, scores, rows);  // internal id = row
+  }
+  graph_->setEf(ef);
   std::priority_queue<std::pair<float, hnswlib::labeltype>> found;
   if (allowed == nullptr) {
     found = graph_->searchKnn(q, k);
@@ -42,6 +48,11 @@ size_t HnswCore::searchKnn(const float* query, size_t k, size_t ef, const Allowe
     AllowedRowsFilter filter(*allowed);
     found = graph_->searchKnn(q, k, &filter);
   }
+  return drain(found, scores, rows);
+}
+
+template <typename Id>
+size_t HnswCore::drain(std::priority_queue<std::pair<float, Id>>& found, float* scores, int32_t* rows) const {
   const size_t n = found.size();
   for (size_t i = n; i-- > 0;) {  // the queue pops the farthest first
     scores[i] = space_->toScore(found.top().first);
@@ -115,14 +126,7 @@ size_t HnswCore::searchExact(const float* query, size_t k, const AllowedRows* al
     }
     scoreRows(q, batch, filled, nearest);
   }
-  auto& heap = nearest.heap();
-  const size_t found = heap.size();
-  for (size_t i = found; i-- > 0;) {
-    scores[i] = space_->toScore(heap.top().first);
-    rows[i] = static_cast<int32_t>(heap.top().second);
-    heap.pop();
-  }
-  return found;
+  return drain(nearest.heap(), scores, rows);
 }
 
 size_t HnswCore::memoryBytes() const {

@@ -40,6 +40,10 @@ class NearestK {
   std::priority_queue<std::pair<float, uint32_t>> heap_;
 };
 
+// Which graph search runs: hnswlib's searchKnn (filtered: walks every node, keeps allowed ones) or
+// two-hop-search.h's walk (filtered: walks allowed rows only; unfiltered: plain HNSW with more prefetching).
+enum class FilterWalk { Hnswlib, TwoHop };
+
 struct BuildParams {
   size_t maxElements;
   size_t M;
@@ -57,8 +61,9 @@ class HnswCore {
   void addRows(const float* vectors, size_t n, size_t firstRow);
 
   // Approximate k nearest rows (allowed only, when `allowed` is set), best first, into
-  // scores[0..k) / rows[0..k). Returns how many were found (≤ k).
-  size_t searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, float* scores, int32_t* rows);
+  // scores[0..k) / rows[0..k). Returns how many were found (≤ k). `walk` picks the filtered search.
+  size_t searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, FilterWalk walk, float* scores,
+                   int32_t* rows);
 
   // Exact k nearest among the allowed rows (all rows when `allowed` is null), best first.
   size_t searchExact(const float* query, size_t k, const AllowedRows* allowed, float* scores, int32_t* rows);
@@ -73,6 +78,9 @@ class HnswCore {
 
  private:
   void scoreRows(const float* q, const uint32_t* batch, size_t count, NearestK& nearest) const;
+  // Moves a farthest-on-top queue into best-first scores / rows; returns the count.
+  template <typename Id>
+  size_t drain(std::priority_queue<std::pair<float, Id>>& found, float* scores, int32_t* rows) const;
   const float* vectorOf(size_t row) const {
     return reinterpret_cast<const float*>(graph_->getDataByInternalId(static_cast<hnswlib::tableint>(row)));
   }

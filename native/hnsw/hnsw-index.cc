@@ -156,7 +156,9 @@ Napi::Value HnswIndex::addPoints(const Napi::CallbackInfo& info) {
   });
 }
 
-// searchKnn(query, k, ef, allowedWords | null) -> { scores, labels }, best first
+// searchKnn(query, k, ef, allowedWords | null, twoHop = false) -> { scores, labels }, best first.
+// twoHop: our walk (two-hop-search.h: allowed rows only; plain HNSW without a filter) instead of
+// hnswlib's searchKnn.
 Napi::Value HnswIndex::searchKnn(const Napi::CallbackInfo& info) { return searchOne(info, false); }
 
 // searchExact(query, k, allowedWords | null) -> { scores, labels }: a scan of the allowed rows
@@ -175,13 +177,14 @@ Napi::Value HnswIndex::searchOne(const Napi::CallbackInfo& info, bool exact) {
     std::vector<float> scores(cap);
     std::vector<int32_t> rows(cap);
     const AllowedRows* filter = filtered ? &allowed : nullptr;
+    const FilterWalk walk = !exact && readTwoHop(argAt(info, 4)) ? FilterWalk::TwoHop : FilterWalk::Hnswlib;
     const size_t n = exact ? c.searchExact(query, cap, filter, scores.data(), rows.data())
-                           : c.searchKnn(query, cap, ef, filter, scores.data(), rows.data());
+                           : c.searchKnn(query, cap, ef, filter, walk, scores.data(), rows.data());
     return resultObject(env, scores.data(), rows.data(), n);
   });
 }
 
-// searchKnnBatch(queries (nq*dim), k, ef, allowedWords | null)
+// searchKnnBatch(queries (nq*dim), k, ef, allowedWords | null, twoHop = false)
 //   -> { scores: Float32Array(nq*k), labels: Int32Array(nq*k), counts: Int32Array(nq) }
 // Query q's results are at [q*k, q*k + counts[q]); the rest of its slots hold label -1, score NaN.
 Napi::Value HnswIndex::searchKnnBatch(const Napi::CallbackInfo& info) {
@@ -195,6 +198,7 @@ Napi::Value HnswIndex::searchKnnBatch(const Napi::CallbackInfo& info) {
     const size_t ef = argAt(info, 2).IsUndefined() ? ef_ : readCount(argAt(info, 2), "ef", 1, kEfMax);
     AllowedRows allowed{};
     const AllowedRows* filter = readAllowed(argAt(info, 3), &allowed) ? &allowed : nullptr;
+    const FilterWalk walk = readTwoHop(argAt(info, 4)) ? FilterWalk::TwoHop : FilterWalk::Hnswlib;
     if (k > 0 && nq > static_cast<size_t>(kRowsMax) / k) throw ArgError("nq * k is too large");
     Napi::Float32Array scores = Napi::Float32Array::New(env, nq * k);
     Napi::Int32Array labels = Napi::Int32Array::New(env, nq * k);
@@ -204,7 +208,7 @@ Napi::Value HnswIndex::searchKnnBatch(const Napi::CallbackInfo& info) {
     for (size_t q = 0; q < nq; q++) {
       float* s = scores.Data() + q * k;
       int32_t* r = labels.Data() + q * k;
-      const size_t n = c.searchKnn(queries.data + q * c.dim(), cap, ef, filter, s, r);
+      const size_t n = c.searchKnn(queries.data + q * c.dim(), cap, ef, filter, walk, s, r);
       for (size_t i = n; i < k; i++) {
         s[i] = std::numeric_limits<float>::quiet_NaN();
         r[i] = -1;

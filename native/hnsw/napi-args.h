@@ -74,4 +74,11 @@ inline bool readAllowed(const Napi::Value& v, AllowedRows* out) {
   return true;
 }
 
+// undefined: false; otherwise a boolean.
+inline bool readTwoHop(const Napi::Value& v) {
+  if (v.IsUndefined()) return false;
+  if (!v.IsBoolean()) throw ArgError("twoHop must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
 }  // namespace quiver

@@ -268,6 +268,8 @@ export class Database {
       }
       await this.wal.checkpoint(lsn)
       this.walBytesAtCheckpoint = walBytes
+      // Everything a failed background checkpoint would have persisted is persisted now.
+      this.backgroundError = undefined
       if (!this.closed) this.compactions.schedule(() => this.latestTs())
     })
     this.checkpointChain = run.catch(() => {})
@@ -303,10 +305,14 @@ export class Database {
     await Promise.allSettled([...this.inflight])
     await this.indexBuilds.stop()
     await this.checkpointChain
-    await this.checkpoint()
-    await this.wal.close()
-    for (const d of this.state.data.values()) d.release()
-    this.state.data.clear()
+    try {
+      // If this fails (disk full), the WAL still holds every acknowledged write: the next open replays it.
+      await this.checkpoint()
+    } finally {
+      await this.wal.close()
+      for (const d of this.state.data.values()) d.release()
+      this.state.data.clear()
+    }
   }
 
   // ---- DDL -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { CollectionMeta } from '../catalog/catalog.ts'
 import { decodeScalarIndex } from '../expr/scalar-index/scalar-index.ts'
+import { scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { decodeIndex } from '../index/vector-index.ts'
 import { isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
@@ -29,7 +30,13 @@ export async function loadSegmentIndexes(
         const index = decodeIndex(bytes, indexVectors(seg, field), seg.rowCount)
         seg.vectorIndexes.set(f.fieldName, { indexId: f.indexId, index, file: f.file })
       } else {
-        seg.scalarIndexes.set(f.fieldName, { indexId: f.indexId, index: decodeScalarIndex(bytes, seg.rowCount), file: f.file })
+        const index = decodeScalarIndex(bytes, seg.rowCount)
+        const want = scalarIndexSpecOf(def.indexType, field)
+        const got = index.spec
+        if (got.indexType !== want.indexType || got.valueKind !== want.valueKind || got.multiValued !== want.multiValued) {
+          throw new Error(`the file holds ${JSON.stringify(got)}, the definition wants ${JSON.stringify(want)}`)
+        }
+        seg.scalarIndexes.set(f.fieldName, { indexId: f.indexId, index, file: f.file })
       }
     } catch (e) {
       log(`index file ${f.file} could not be loaded (${String(e)}); it will be rebuilt`)

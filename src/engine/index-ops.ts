@@ -1,6 +1,7 @@
 import type { IndexMeta } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
+import { scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { type IndexSpec, validateIndexSpec } from '../index/vector-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isVectorType } from '../schema/data-type.ts'
@@ -26,7 +27,7 @@ export interface IndexDescription {
   readonly state: 'Finished' | 'InProgress'
 }
 
-/** AUTOINDEX means HNSW for float vectors and BIN_FLAT for binary ones. */
+/** AUTOINDEX means HNSW for float vectors and BIN_FLAT for binary ones (INVERTED for scalar fields: `scalarIndexSpecOf`). */
 export function resolveIndexType(indexType: string, field: FieldSchema): string {
   const t = indexType.toUpperCase()
   if (t !== 'AUTOINDEX') return t
@@ -68,19 +69,15 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   const d = db.state.collection(collection)
   const field = d.schema.fields.find((f) => f.name === req.fieldName)
   if (field === undefined) throw errors.invalid(`cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
-  if (!isVectorType(field.dataType)) {
-    throw errors.notSupported(`scalar index on field ${field.name}: Quiver indexes vector fields only for now; filters on scalar fields run as vectorised scans`)
-  }
   const params: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.params ?? {})) if (v !== undefined && v !== null) params[k] = String(v)
-  const index = {
-    name: req.indexName === undefined || req.indexName === '' ? field.name : req.indexName,
-    fieldName: field.name,
-    indexType: (req.indexType ?? 'AUTOINDEX').toUpperCase(),
-    metricType: (req.metricType ?? defaultMetric(field)).toUpperCase(),
-    params,
-  }
-  specOf(index, field)
+  const name = req.indexName === undefined || req.indexName === '' ? field.name : req.indexName
+  const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
+  const scalar = !isVectorType(field.dataType)
+  // Scalar indexes have no metric; their type is checked against the field (1100 naming both).
+  const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params }
+  if (scalar) scalarIndexSpecOf(indexType, field)
+  else specOf(index, field)
   await db.submit({ type: 'createIndex', collectionId: d.meta.id, index })
   db.indexBuilds.schedule()
 }
@@ -90,6 +87,7 @@ export async function dropIndex(db: Database, collection: string, target: { inde
   const d = db.state.collection(collection)
   const meta = findIndex(d, target)
   await db.submit({ type: 'dropIndex', collectionId: d.meta.id, indexName: meta.name })
+  db.indexBuilds.forgetDropped()
 }
 
 export function findIndex(d: CollectionData, target: { indexName?: string; fieldName?: string }): IndexMeta {
@@ -111,7 +109,8 @@ export function describeIndexes(db: Database, collection: string, target: { inde
     for (const s of d.segments.values()) {
       if (s.state !== 'sealed') continue
       totalRows += s.rowCount
-      if (s.vectorIndexes.get(meta.fieldName)?.indexId === meta.id) indexedRows += s.rowCount
+      const built = s.vectorIndexes.get(meta.fieldName)?.indexId === meta.id || s.scalarIndexes.get(meta.fieldName)?.indexId === meta.id
+      if (built) indexedRows += s.rowCount
     }
     const pendingIndexRows = totalRows - indexedRows
     return { meta, indexedRows, totalRows, pendingIndexRows, state: pendingIndexRows === 0 ? 'Finished' : 'InProgress' }

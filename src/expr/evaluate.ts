@@ -2,6 +2,7 @@ import type { Bitset } from '../common/bitset.ts'
 import type { ExprPlan, PredicateKind, PredicatePlan } from './expr-plan.ts'
 import type { ColumnSource } from './kernels/column-access.ts'
 import { evalCompare, evalCompareColumns, evalIn, evalLike } from './kernels/eval-leaf.ts'
+import { evalIndexed } from './kernels/eval-indexed.ts'
 import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
 
@@ -11,7 +12,8 @@ export type { ColumnSource } from './kernels/column-access.ts'
  * Evaluates a plan over every row of `source` and returns `matchBits` (1 = the row matches).
  * Vectorised: each node runs one tight loop over its column's typed array and yields bitsets;
  * `and`/`or`/`not` combine them word-wise. Int64 columns are read as 32-bit halves, never as
- * BigInts per row. Null rows are unknown (three-valued logic); see `expr-plan.ts`.
+ * BigInts per row. Null rows are unknown (three-valued logic); see `expr-plan.ts`. Leaves on a
+ * field with a scalar index (`source.index`) are answered by the index, with the same rows.
  */
 export function evaluate(plan: ExprPlan, source: ColumnSource): Bitset {
   return evalPredicate(plan.root, source, false).t
@@ -32,13 +34,13 @@ const handlers: { readonly [K in PredicateKind]: Handler<K> } = {
     return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
   },
   not: (p, src, wantFalse) => notTruth(evalPredicate(p.operand, src, true), wantFalse),
-  compare: evalCompare,
+  compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
   compareColumns: evalCompareColumns,
-  in: evalIn,
-  like: evalLike,
+  in: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalIn(p, src, wantFalse),
+  like: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalLike(p, src, wantFalse),
   isNull: (p, src) => evalIsNull(p, src),
   exists: evalExists,
-  contains: evalContains,
+  contains: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalContains(p, src, wantFalse),
 }
 
 /** An `and` with an operand true nowhere, or an `or` with one true everywhere, needs no more operands. */

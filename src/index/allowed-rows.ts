@@ -22,9 +22,23 @@ export function countAllowed(allowedBits: Bitset | null, rowCount: number): numb
   return count
 }
 
-/** True when scanning the allowed rows exactly is cheaper (and exact) compared with searching the index. */
+/** IVF: true when scanning the allowed rows exactly is as cheap as probing lists (and exact). */
 export function preferExactScan(allowedCount: number, rowCount: number, k: number): boolean {
   return allowedCount <= k * exactScanRowsPerResult || allowedCount <= rowCount * exactScanAllowedFraction
+}
+
+/** The constant of the HNSW rule below, measured at 100k × 128, M = 16 (design doc 0005). */
+export const hnswExactScanCost = 0.8
+
+/**
+ * HNSW: true when scanning the allowed rows exactly is cheaper than a filtered graph walk. A walk that
+ * keeps only a share s of the rows it meets computes about 0.53 · 2M · ef / s distances (measured for
+ * s from 2 % to 50 %), each ~1.5× the cost of a distance in the exact scan of the s · n allowed rows;
+ * so the scan wins below s · n = sqrt(c · 2M · ef · n) allowed rows, c = 0.53 × 1.5 ≈ 0.8.
+ */
+export function preferExactScanHnsw(allowedCount: number, rowCount: number, k: number, ef: number, M: number): boolean {
+  const walkRows = Math.sqrt(hnswExactScanCost * 2 * M * Math.max(ef, k) * rowCount)
+  return allowedCount <= Math.max(k * exactScanRowsPerResult, walkRows)
 }
 
 /** Bit `row` of `words` (no bounds check: callers pass rows below the bitset's capacity). */

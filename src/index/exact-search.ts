@@ -5,8 +5,11 @@ import type { IndexSearchResult } from './vector-index.ts'
 import { resultsOf } from './search-result.ts'
 import { distanceBlockRows, type VectorRows } from './vector-rows.ts'
 
-/** Below this share of allowed rows, allowed rows are scored one by one instead of whole blocks. */
-const sparseAllowedFraction = 1 / 16
+/**
+ * Below this share of allowed rows, allowed rows are scored one by one instead of whole blocks: a row
+ * alone costs ~160 ns (a cache miss), a row in a block ~29 ns (measured at 100k × 128).
+ */
+const sparseAllowedFraction = 0.15
 
 const blockScratch = new Float32Array(distanceBlockRows)
 

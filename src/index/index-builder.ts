@@ -23,10 +23,18 @@ export interface BuildOptions {
   readonly signal?: AbortSignal
 }
 
-/** The worker script next to this module: `.ts` under tsx (loaded with `--import tsx`), `.js` from dist/. */
-function workerScript(): { url: URL; execArgv: string[] } {
+/**
+ * A worker running index-worker next to this module: the `.js` file from dist/, or under tsx the `.ts`
+ * file behind a bootstrap that registers tsx in the worker first (Node 20 does not pass the parent's
+ * `--import tsx` hooks on to workers).
+ */
+function startWorker(): Worker {
   const ts = import.meta.url.endsWith('.ts')
-  return { url: new URL(ts ? './index-worker.ts' : './index-worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] }
+  const script = new URL(ts ? './index-worker.ts' : './index-worker.js', import.meta.url)
+  if (!ts) return new Worker(script)
+  const tsxApi = import.meta.resolve('tsx/esm/api')
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`
+  return new Worker(boot, { eval: true })
 }
 
 /**
@@ -42,13 +50,12 @@ export function buildIndexInWorker(
   options: BuildOptions = {},
 ): Promise<Uint8Array> {
   const request = requestOf(spec, vectors, rowCount)
-  const { url, execArgv } = workerScript()
   return new Promise<Uint8Array>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(aborted())
       return
     }
-    const worker = new Worker(url, { execArgv, workerData: null })
+    const worker = startWorker()
     let settled = false
     const finish = (fn: () => void): void => {
       if (settled) return
@@ -65,7 +72,7 @@ export function buildIndexInWorker(
       finish(() => (reply.ok ? resolve(reply.bytes) : reject(errorOf(reply))))
       void worker.terminate()
     })
-    worker.once('error', (e) => finish(() => reject(errors.io('index build worker failed', e))))
+    worker.once('error', (e) => finish(() => reject(errors.io(`index build worker failed: ${e.message}`, e))))
     worker.once('exit', (code) => finish(() => reject(errors.io(`index build worker exited with code ${code}`, undefined))))
     const transfer = request.buffer instanceof SharedArrayBuffer ? [] : [request.buffer]
     worker.postMessage(request, transfer)

@@ -19,6 +19,28 @@ export function clusteredVectors(seed: number, rowCount: number, dim: number, cl
   return out
 }
 
+/**
+ * Seeded clustered binary vectors (dim bits = dim/8 bytes per row): `clusterCount` random centres, each
+ * row its centre (round-robin) with every bit flipped with probability `flip`.
+ */
+export function clusteredBits(seed: number, rowCount: number, dim: number, clusterCount = 64, flip = 0.2, stream = 0): Uint8Array {
+  const rowBytes = dim >>> 3
+  const centreRandom = seededRandom(seed)
+  const centres = new Uint8Array(clusterCount * rowBytes)
+  for (let i = 0; i < centres.length; i++) centres[i] = Math.floor(centreRandom() * 256)
+  const random = seededRandom(seed * 7919 + stream + 1)
+  const out = new Uint8Array(rowCount * rowBytes)
+  for (let row = 0; row < rowCount; row++) {
+    const c = ((row * 2654435761) >>> 0) % clusterCount
+    for (let b = 0; b < rowBytes; b++) {
+      let byte = centres[c * rowBytes + b]!
+      for (let bit = 0; bit < 8; bit++) if (random() < flip) byte ^= 1 << bit
+      out[row * rowBytes + b] = byte
+    }
+  }
+  return out
+}
+
 /** A standard normal draw (Box–Muller). */
 function gaussian(random: () => number): number {
   const u = 1 - random()

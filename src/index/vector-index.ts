@@ -3,7 +3,7 @@ import type { Bitset } from '../common/bitset.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
 import { FlatIndex } from './flat-index.ts'
 import { HnswIndex } from './hnsw/hnsw-index.ts'
-import { decodeIndexPayload, type IndexPayload } from './index-codec.ts'
+import { corrupt, decodeIndexPayload, type IndexPayload } from './index-codec.ts'
 import type { IndexSpec, SearchParams } from './index-spec.ts'
 import { type IndexType, isBinaryIndexType } from './index-type.ts'
 import { BinIvfFlatIndex } from './ivf/bin-ivf-flat-index.ts'
@@ -48,7 +48,7 @@ interface IndexFactory {
   decode(payload: IndexPayload, vectors: Float32Array | Uint8Array, arena: VectorArena): VectorIndex
 }
 
-const factories: Readonly<Record<IndexType, IndexFactory>> = {
+const factories: Readonly<Record<IndexType, IndexFactory | undefined>> = {
   FLAT: FlatIndex,
   BIN_FLAT: FlatIndex,
   HNSW: HnswIndex,
@@ -64,8 +64,10 @@ const factories: Readonly<Record<IndexType, IndexFactory>> = {
  * (`buildIndexInWorker`). `await VectorArena.init()` must have completed in this thread.
  */
 export function buildIndex(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): VectorIndex {
+  const factory = factories[spec.indexType]
+  assert(factory !== undefined, `buildIndex: unknown index type ${String(spec.indexType)}`)
   checkVectors(spec, vectors, rowCount)
-  return factories[spec.indexType].build(spec, vectors, rowCount, VectorArena.shared())
+  return factory.build(spec, vectors, rowCount, VectorArena.shared())
 }
 
 /**
@@ -74,9 +76,11 @@ export function buildIndex(spec: IndexSpec, vectors: Float32Array | Uint8Array, 
  */
 export function decodeIndex(bytes: Uint8Array, vectors: Float32Array | Uint8Array, rowCount: number): VectorIndex {
   const payload = decodeIndexPayload(bytes)
+  const factory = factories[payload.spec.indexType]
+  if (factory === undefined) throw corrupt(`unknown index type ${String(payload.spec.indexType)}`)
   assert(payload.rowCount === rowCount, `decodeIndex: the index has ${payload.rowCount} rows, the column ${rowCount}`)
   checkVectors(payload.spec, vectors, rowCount)
-  return factories[payload.spec.indexType].decode(payload, vectors, VectorArena.shared())
+  return factory.decode(payload, vectors, VectorArena.shared())
 }
 
 function checkVectors(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): void {

@@ -2,6 +2,7 @@ import { Bitset } from '../common/bitset.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { columnKindOf } from '../column/column-kind.ts'
+import type { ScalarIndex } from '../expr/scalar-index/scalar-index.ts'
 import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
 import { ColumnStore, type VectorAllocator } from './column-store.ts'
 import { DeleteLog } from './delete-log.ts'
@@ -10,6 +11,14 @@ import type { SegmentIndex } from './segment-index.ts'
 
 export type SegmentId = number & { readonly __brand: 'SegmentId' }
 export type SegmentState = 'growing' | 'sealed'
+
+/** A scalar index built for one sealed segment's field. */
+export interface SegmentScalarIndex {
+  readonly indexId: number
+  readonly index: ScalarIndex
+  /** The file holding it, once a checkpoint wrote it. */
+  file?: string
+}
 
 export interface PersistedSegment {
   readonly rowCount: number
@@ -33,6 +42,8 @@ export class Segment {
   readonly deletes: DeleteLog
   /** Vector indexes by field name (sealed segments only; derived state, rebuilt when missing). */
   readonly vectorIndexes = new Map<string, SegmentIndex>()
+  /** Scalar indexes by field name (sealed segments only; derived state, rebuilt when missing). */
+  readonly scalarIndexes = new Map<string, SegmentScalarIndex>()
   /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
   persisted: PersistedSegment = { rowCount: -1, state: 'growing', deleteCount: 0 }
 

@@ -2,11 +2,17 @@ import { assert } from '../../common/assert.ts'
 import { Bitset } from '../../common/bitset.ts'
 import type { Column, ColumnKind } from '../../column/column.ts'
 import { META_FIELD } from '../../schema/collection-schema.ts'
+import type { ScalarIndex } from '../scalar-index/scalar-index-spec.ts'
 
 /** Where an evaluator reads columns: a segment, a batch. `$meta` holds the dynamic keys. */
 export interface ColumnSource {
   readonly rowCount: number
   column(name: string): Column | undefined
+  /**
+   * The scalar index of field `name` over these `rowCount` rows, if there is one (sealed segments).
+   * The evaluator asks it for the leaves it can answer and scans the column for the rest.
+   */
+  index?(name: string): ScalarIndex | undefined
 }
 
 /**

@@ -21,8 +21,9 @@ export interface NativeBatchResult extends NativeSearchResult {
 /** `HnswIndex` of `native/hnsw/hnsw-index.cc` (the addon's README documents every method). */
 export interface NativeHnswIndex {
   addPoints(vectors: Float32Array, firstRow: number): void
-  searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null): NativeSearchResult
-  searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null): NativeBatchResult
+  /** `twoHop`: walk only allowed rows (native/hnsw/two-hop-search.h) instead of hnswlib's filtered search. */
+  searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeSearchResult
+  searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeBatchResult
   searchExact(query: Float32Array, k: number, allowedWords: Uint32Array | null): NativeSearchResult
   saveIndex(): Uint8Array
   getCurrentCount(): number
@@ -44,6 +45,8 @@ export interface NativeHnswAddon {
   readonly simdLevel: string
   /** Every kernel level this CPU runs, fastest first. */
   readonly simdLevels: readonly string[]
+  /** How many of rows [0, rowCount) have their bit set in `words` (missing words count as 0). */
+  countAllowed(words: Uint32Array, rowCount: number): number
   /** One raw kernel call (tests): squared L2 or the negated dot product. */
   kernelDistance(level: string, kind: 'l2' | 'negativeDot', a: Float32Array, b: Float32Array): number
 }
@@ -73,7 +76,11 @@ export function nativeHnswAvailable(): boolean {
 
 function tryLoad(): NativeHnswAddon | MilvusError {
   const here = dirname(fileURLToPath(import.meta.url))
-  const candidates = packageRootDepths.map((depth) => join(here, ...Array<string>(depth).fill('..'), addonPath))
+  return loadAddonFrom(packageRootDepths.map((depth) => join(here, ...Array<string>(depth).fill('..'), addonPath)))
+}
+
+/** The addon at the first existing path of `candidates`, or the MilvusError saying how to rebuild it. Exported for tests. */
+export function loadAddonFrom(candidates: readonly string[]): NativeHnswAddon | MilvusError {
   const file = candidates.find((p) => existsSync(p))
   if (file === undefined) return notAvailable(`not found at ${candidates.join(' or ')}`)
   try {

@@ -8,7 +8,7 @@ import { type FloatMetric, Metric } from '../../vector/metric.ts'
 import { seededRandom } from '../../vector/seeded-random.ts'
 import { clusteredVectors } from './clustered-vectors.ts'
 import { exactTopK, recallOf } from './exact-top-k.ts'
-import { exactScanBelowRows } from './exact-scan-threshold.ts'
+import { type FilterStrategy, pickFilterStrategy } from './filter-strategy.ts'
 import { createNativeHnsw, decodeNativeHnsw, type NativeHnsw, type NativeHnswResult, nativeSimdLevel } from './native-hnsw.ts'
 
 const dim = 64
@@ -71,7 +71,7 @@ describe(`native HNSW (${nativeSimdLevel()} kernels)`, () => {
 
   test('a 1% filter is served by the exact scan: the exact top-k, same rows and scores', () => {
     const allowed = randomFilter(0.01, 5)
-    assert.ok(allowed.count() <= exactScanBelowRows(k, rowCount, ef, params.M))
+    assert.equal(pickFilterStrategy(allowed.count(), rowCount, k, ef, params.M), 'exact')
     for (const metric of [Metric.L2, Metric.IP, Metric.COSINE] as const) {
       for (let q = 0; q < 10; q++) {
         const found = indexFor(metric).search(queryAt(q), k, allowed, ef)
@@ -82,25 +82,46 @@ describe(`native HNSW (${nativeSimdLevel()} kernels)`, () => {
     }
   })
 
-  for (const fraction of [0.01, 0.1, 0.5]) {
-    test(`the graph walk with a ${fraction * 100}% bitset returns only allowed rows, recall ≥ ${recallMin}`, () => {
+  const walks: ReadonlyArray<readonly [FilterStrategy, number]> = [
+    ['twoHop', 0.05],
+    ['twoHop', 0.1],
+    ['twoHop', 0.5],
+    ['hnswlib', 0.01],
+    ['hnswlib', 0.1],
+    ['hnswlib', 0.5],
+  ]
+  for (const [strategy, fraction] of walks) {
+    test(`the ${strategy} walk with a ${fraction * 100}% bitset returns only allowed rows, recall ≥ ${recallMin}`, () => {
       const allowed = randomFilter(fraction, 6)
       for (const metric of [Metric.L2, Metric.COSINE] as const) {
-        const graph = (q: number) => indexFor(metric).searchGraph(queryAt(q), k, allowed, ef)
-        assert.ok(meanRecall(graph, metric, allowed) >= recallMin)
+        const walk = (q: number) => indexFor(metric).searchWith(strategy, queryAt(q), k, allowed, ef)
+        assert.ok(meanRecall(walk, metric, allowed) >= recallMin)
       }
     })
   }
 
-  test('search takes the graph above the threshold and the exact scan at or below it', () => {
+  test('the two-hop walk with every row allowed is the unfiltered search', () => {
+    const index = indexFor(Metric.IP)
+    for (let q = 0; q < 10; q++) assert.deepEqual(index.searchWith('twoHop', queryAt(q), k, Bitset.full(rowCount), ef), index.search(queryAt(q), k, null, ef))
+  })
+
+  test('search follows pickFilterStrategy in each band (ef 16)', () => {
     const index = indexFor(Metric.L2)
-    const threshold = exactScanBelowRows(k, rowCount, ef, params.M)
-    const above = randomFilter(Math.min(1, (threshold * 2) / rowCount), 8)
-    assert.ok(above.count() > threshold)
-    for (let q = 0; q < 5; q++) assert.deepEqual(index.search(queryAt(q), k, above, ef), index.searchGraph(queryAt(q), k, above, ef))
-    const below = randomFilter((threshold * 0.5) / rowCount, 9)
-    assert.ok(below.count() <= threshold)
-    for (let q = 0; q < 5; q++) assert.deepEqual(index.search(queryAt(q), k, below, ef), index.searchExact(queryAt(q), k, below))
+    for (const [fraction, strategy] of [[0.05, 'exact'], [0.2, 'twoHop'], [0.7, 'hnswlib']] as const) {
+      const allowed = randomFilter(fraction, 8)
+      assert.equal(pickFilterStrategy(allowed.count(), rowCount, k, 16, params.M), strategy)
+      for (let q = 0; q < 5; q++) assert.deepEqual(index.search(queryAt(q), k, allowed, 16), index.searchWith(strategy, queryAt(q), k, allowed, 16))
+    }
+  })
+
+  test('a two-hop walk that cannot reach the allowed rows falls back to the exact scan', () => {
+    const index = indexFor(Metric.L2)
+    const farthest = exactTopK(Metric.L2, queryAt(0), data.vectors, rowCount, rowCount, null).rows.subarray(rowCount - 2_000)
+    const allowed = new Bitset(rowCount)
+    for (const r of farthest) allowed.set(r)
+    assert.equal(pickFilterStrategy(allowed.count(), rowCount, k, 16, params.M), 'twoHop')
+    assert.ok(index.searchWith('twoHop', queryAt(0), k, allowed, 16).rows.length < k, 'precondition: the walk comes up short')
+    assert.deepEqual(index.search(queryAt(0), k, allowed, 16), index.searchExact(queryAt(0), k, allowed))
   })
 
   test('a filter allowing fewer rows than k returns exactly those rows; none allowed returns none', () => {

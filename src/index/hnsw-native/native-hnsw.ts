@@ -1,9 +1,11 @@
-import { assert } from '../../common/assert.ts'
+import { assert, assertNever } from '../../common/assert.ts'
 import type { Bitset } from '../../common/bitset.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import { type FloatMetric, Metric } from '../../vector/metric.ts'
-import { countAllowedRows, exactScanBelowRows } from './exact-scan-threshold.ts'
+import { type FilterStrategy, pickFilterStrategy } from './filter-strategy.ts'
 import { loadNativeHnsw, type NativeHnswIndex, type NativeSearchResult, type NativeSpace } from './native-addon.ts'
+
+export { nativeHnswAvailable } from './native-addon.ts'
 
 /** Build parameters (Milvus's names). The index layer validates their ranges; here a bad value is a bug. */
 export interface NativeHnswParams {
@@ -34,9 +36,9 @@ const spaceOf: Readonly<Record<FloatMetric, NativeSpace>> = {
 /**
  * An HNSW graph over rows 0..rowCount-1 of one segment, held in native memory by the addon
  * (hnswlib with SIMD kernels; it keeps its own copy of the vectors, normalised for COSINE).
- * Filters and deletes arrive as an allowed-rows bitset checked in native code; when so few rows are
- * allowed that scanning them is cheaper than the filtered graph walk (`exactScanBelowRows`), the
- * allowed rows are scanned exactly instead, and the result is exact.
+ * Filters and deletes arrive as an allowed-rows bitset checked in native code. By how many rows it
+ * allows, the search scans them exactly, walks only allowed rows (two hops), or uses hnswlib's own
+ * filtered walk (`pickFilterStrategy`); small filters therefore get exact results.
  * Synchronous; one search at a time per instance.
  */
 export class NativeHnsw {
@@ -62,31 +64,30 @@ export class NativeHnsw {
 
   /**
    * The best `k` rows whose `allowedBits` bit is 1 (all rows when null); fewer when fewer are allowed
-   * or found. `ef` is the search list size (hnswlib uses max(ef, k)).
+   * or found. `ef` is the search list size (at least k is used). Unfiltered, it is our walk
+   * (native/hnsw/two-hop-search.h, plain HNSW with more prefetching). A filtered search picks its strategy
+   * by the allowed count (`pickFilterStrategy`); a graph walk that finds fewer than k rows while more
+   * are allowed is redone as an exact scan.
    */
   search(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
-    this.checkQuery(query, k)
-    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw.search: bad ef ${ef}`)
-    if (allowedBits === null) return rowsOf(this.index.searchKnn(query, k, ef, null))
-    this.checkAllowed(allowedBits)
-    const allowedCount = countAllowedRows(allowedBits.words, this.rowCount)
-    if (allowedCount <= exactScanBelowRows(k, this.rowCount, ef, this.M)) return rowsOf(this.index.searchExact(query, k, allowedBits.words))
-    return rowsOf(this.index.searchKnn(query, k, ef, allowedBits.words))
+    this.checkSearch(query, k, allowedBits, ef)
+    if (allowedBits === null) return this.run('twoHop', query, k, null, ef)
+    const allowedCount = loadNativeHnsw().countAllowed(allowedBits.words, this.rowCount)
+    const strategy = pickFilterStrategy(allowedCount, this.rowCount, k, ef, this.M)
+    const found = this.run(strategy, query, k, allowedBits.words, ef)
+    if (strategy === 'exact' || found.rows.length >= Math.min(k, allowedCount)) return found
+    return this.run('exact', query, k, allowedBits.words, ef)
   }
 
-  /** The graph search whatever the filter's size (no exact-scan fallback; benchmarks and tests). */
-  searchGraph(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
-    this.checkQuery(query, k)
-    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw.searchGraph: bad ef ${ef}`)
-    if (allowedBits !== null) this.checkAllowed(allowedBits)
-    return rowsOf(this.index.searchKnn(query, k, ef, allowedBits === null ? null : allowedBits.words))
+  /** The search with a given filter strategy, whatever the filter's size (tests and benchmarks). */
+  searchWith(strategy: FilterStrategy, query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
+    this.checkSearch(query, k, allowedBits, ef)
+    return this.run(strategy, query, k, allowedBits === null ? null : allowedBits.words, ef)
   }
 
   /** The exact best `k` allowed rows (a scan of the stored vectors), whatever the filter's size. */
   searchExact(query: Float32Array, k: number, allowedBits: Bitset | null): NativeHnswResult {
-    this.checkQuery(query, k)
-    if (allowedBits !== null) this.checkAllowed(allowedBits)
-    return rowsOf(this.index.searchExact(query, k, allowedBits === null ? null : allowedBits.words))
+    return this.searchWith('exact', query, k, allowedBits, 1)
   }
 
   /** The graph and vectors in hnswlib's file layout (native/hnsw/index-codec.h); `decodeNativeHnsw` reads it. */
@@ -99,12 +100,24 @@ export class NativeHnsw {
     this.index.release()
   }
 
-  private checkQuery(query: Float32Array, k: number): void {
-    assert(query instanceof Float32Array && query.length === this.dim, `NativeHnsw: query must be a Float32Array of ${this.dim} values`)
-    assert(Number.isInteger(k) && k >= 0, `NativeHnsw: bad k ${k}`)
+  private run(strategy: FilterStrategy, query: Float32Array, k: number, words: Uint32Array | null, ef: number): NativeHnswResult {
+    switch (strategy) {
+      case 'exact':
+        return rowsOf(this.index.searchExact(query, k, words))
+      case 'twoHop':
+        return rowsOf(this.index.searchKnn(query, k, ef, words, true))
+      case 'hnswlib':
+        return rowsOf(this.index.searchKnn(query, k, ef, words, false))
+      default:
+        return assertNever(strategy, 'filter strategy')
+    }
   }
 
-  private checkAllowed(allowedBits: Bitset): void {
+  private checkSearch(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): void {
+    assert(query instanceof Float32Array && query.length === this.dim, `NativeHnsw: query must be a Float32Array of ${this.dim} values`)
+    assert(Number.isInteger(k) && k >= 0, `NativeHnsw: bad k ${k}`)
+    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw: bad ef ${ef}`)
+    if (allowedBits === null) return
     assert(allowedBits.capacity >= this.rowCount, `NativeHnsw: allowedBits holds ${allowedBits.capacity} bits, the index ${this.rowCount} rows`)
   }
 }

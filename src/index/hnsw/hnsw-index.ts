@@ -1,7 +1,7 @@
 import type { Bitset } from '../../common/bitset.ts'
 import { largerIsBetter } from '../../vector/metric.ts'
 import type { VectorArena } from '../../vector/vector-arena.ts'
-import { countAllowed, preferExactScan } from '../allowed-rows.ts'
+import { countAllowed, preferExactScanHnsw } from '../allowed-rows.ts'
 import { withBuildRows } from '../build-rows.ts'
 import { checkQuery } from '../check-query.ts'
 import { exactSearch } from '../exact-search.ts'
@@ -18,8 +18,9 @@ import { HnswSearcher } from './hnsw-searcher.ts'
  * HNSW over float rows: our own graph on typed arrays (hnsw-graph.ts), distances by the WASM kernel one
  * pair at a time. The file holds the graph only; raw vectors are read from the segment's column.
  * Search: greedy descent to level 0, then a beam of width ef (default max(k, 16)) that walks through
- * disallowed rows without keeping them. Small allowed sets are scanned exactly instead, and so is any
- * search that found fewer than k allowed rows (knowhere's brute-force fallback), so results are never short.
+ * disallowed rows without keeping them. Allowed sets below the cost rule of `preferExactScanHnsw` are
+ * scanned exactly instead, and so is any search that found fewer than k allowed rows (knowhere's
+ * brute-force fallback), so results are never short.
  */
 export class HnswIndex implements VectorIndex {
   readonly spec: IndexSpec
@@ -64,10 +65,10 @@ export class HnswIndex implements VectorIndex {
     const allowedCount = countAllowed(allowedBits, this.rowCount)
     if (k === 0 || allowedCount === 0) return emptyResult
     this.rows.setQuery(query)
-    if (allowedBits !== null && preferExactScan(allowedCount, this.rowCount, k)) {
+    const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
+    if (allowedBits !== null && preferExactScanHnsw(allowedCount, this.rowCount, k, ef, this.graph.M)) {
       return exactSearch(this.rows, k, allowedBits, allowedCount, this.larger)
     }
-    const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
     const g = this.graph
     const searcher = this.searcher
     searcher.descend(g.entryPoint, this.rows.distance(g.entryPoint), g.maxLevel, 0)

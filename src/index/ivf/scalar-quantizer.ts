@@ -43,63 +43,97 @@ export function encodeScalar(sq: ScalarQuantizer, vectors: Float32Array, order: 
 }
 
 /**
- * Approximate distances from one query to coded rows, by table lookup on the codes (no decoding pass):
- * per query a table T[j·256 + c] of each dimension's contribution for each code — L2: (a_j − c·step_j)²
- * with a_j = q_j − min_j; IP/COSINE: q_j·(min_j + c·step_j) — then per row the sum of dim entries;
- * COSINE divides by the decoded row's norm. Similarities are negated (smaller is better), like VectorRows.
+ * Approximate distances from one query to coded rows as one dot product of per-query float weights with
+ * the row's bytes (measured fastest in JS: 4 codes per 32-bit load, no table and no decoding pass).
+ * With x̂_j = min_j + c_j·step_j and w_j = step_j·(q_j − min_j) (L2) or step_j·q_j (IP, COSINE):
+ * L2 = Σ (q_j − min_j)² − 2 Σ w_j c_j + Σ (step_j c_j)², the last term precomputed per row;
+ * IP = Σ q_j·min_j + Σ w_j c_j; COSINE = IP / ‖x̂‖. Similarities are negated, like VectorRows.
  */
 export class ScalarDistances {
   private readonly sq: ScalarQuantizer
   private readonly metric: FloatMetric
   private readonly dim: number
   private readonly codes: Uint8Array
-  /** 1 / ‖decoded row‖ per coded row (COSINE only; 0 for a zero row). */
-  private readonly inverseNorms: Float32Array
-  private readonly table: Float32Array
+  /** The codes as words (4 per load) when dim is a multiple of 4 and they are aligned; else empty. */
+  private readonly words: Uint32Array
+  /** Per coded row: Σ (step_j c_j)² (L2), 1 / ‖x̂‖ (COSINE; 0 for a zero row), unused (IP). */
+  private readonly rowTerms: Float32Array
+  private readonly weights: Float64Array
+  private constant = 0
 
   constructor(sq: ScalarQuantizer, metric: FloatMetric, codes: Uint8Array, dim: number) {
     this.sq = sq
     this.metric = metric
     this.dim = dim
     this.codes = codes
-    this.table = new Float32Array(dim * 256)
-    this.inverseNorms = metric === Metric.COSINE ? inverseDecodedNorms(sq, codes, dim) : new Float32Array(0)
+    const aligned = dim % 4 === 0 && codes.byteOffset % 4 === 0
+    this.words = aligned ? new Uint32Array(codes.buffer, codes.byteOffset, codes.length >>> 2) : new Uint32Array(0)
+    this.weights = new Float64Array(dim)
+    this.rowTerms = metric === Metric.IP ? new Float32Array(0) : rowTermsOf(sq, codes, dim, metric)
   }
 
   setQuery(query: Float32Array): void {
     const { vmin, step } = this.sq
-    const table = this.table
     const l2 = this.metric === Metric.L2
+    let constant = 0
     for (let j = 0; j < this.dim; j++) {
       const q = query[j]!
-      for (let c = 0; c < 256; c++) {
-        const x = vmin[j]! + c * step[j]!
-        table[j * 256 + c] = l2 ? (q - x) * (q - x) : q * x
+      if (l2) {
+        const a = q - vmin[j]!
+        constant += a * a
+        this.weights[j] = step[j]! * a
+      } else {
+        constant += q * vmin[j]!
+        this.weights[j] = step[j]! * q
       }
     }
+    this.constant = constant
   }
 
   /** Distances of coded rows [from, from + count) into `out`. */
   score(from: number, count: number, out: Float32Array): void {
-    const { codes, table, dim } = this
     const metric = this.metric
+    const constant = this.constant
     for (let i = 0; i < count; i++) {
-      let sum = 0
-      for (let j = 0, at = (from + i) * dim; j < dim; j++, at++) sum += table[(j << 8) | codes[at]!]!
-      if (metric === Metric.L2) out[i] = sum
-      else if (metric === Metric.IP) out[i] = -sum
-      else out[i] = -sum * this.inverseNorms[from + i]!
+      const row = from + i
+      const dot = this.words.length > 0 ? this.dotWords(row) : this.dotBytes(row)
+      if (metric === Metric.L2) out[i] = constant - 2 * dot + this.rowTerms[row]!
+      else if (metric === Metric.IP) out[i] = -(constant + dot)
+      else out[i] = -(constant + dot) * this.rowTerms[row]!
     }
+  }
+
+  private dotWords(row: number): number {
+    const { words, weights, dim } = this
+    let s0 = 0
+    let s1 = 0
+    for (let j = 0, at = (row * dim) >>> 2; j < dim; j += 4, at++) {
+      const x = words[at]!
+      s0 += weights[j]! * (x & 255) + weights[j + 1]! * ((x >>> 8) & 255)
+      s1 += weights[j + 2]! * ((x >>> 16) & 255) + weights[j + 3]! * (x >>> 24)
+    }
+    return s0 + s1
+  }
+
+  private dotBytes(row: number): number {
+    const { codes, weights, dim } = this
+    let sum = 0
+    for (let j = 0, at = row * dim; j < dim; j++, at++) sum += weights[j]! * codes[at]!
+    return sum
   }
 }
 
-function inverseDecodedNorms(sq: ScalarQuantizer, codes: Uint8Array, dim: number): Float32Array {
+/** Σ (step_j c_j)² per row (L2), or 1 / ‖decoded row‖ (COSINE). */
+function rowTermsOf(sq: ScalarQuantizer, codes: Uint8Array, dim: number, metric: FloatMetric): Float32Array {
   const n = codes.length / dim
   const out = new Float32Array(n)
   for (let i = 0; i < n; i++) {
     let sum = 0
-    for (let j = 0; j < dim; j++) sum += (sq.vmin[j]! + codes[i * dim + j]! * sq.step[j]!) ** 2
-    out[i] = sum > 0 ? 1 / Math.sqrt(sum) : 0
+    for (let j = 0; j < dim; j++) {
+      const c = codes[i * dim + j]!
+      sum += metric === Metric.L2 ? (sq.step[j]! * c) ** 2 : (sq.vmin[j]! + c * sq.step[j]!) ** 2
+    }
+    out[i] = metric === Metric.L2 ? sum : sum > 0 ? 1 / Math.sqrt(sum) : 0
   }
   return out
 }

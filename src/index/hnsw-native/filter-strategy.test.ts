@@ -1,0 +1,27 @@
+// pickFilterStrategy chooses exact / two-hop / hnswlib at the named limits' boundaries.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  exactScanBelowRows,
+  exactScanRowsPerLinkEf,
+  exactScanRowsPerResult,
+  hnswlibFractionMin,
+  pickFilterStrategy,
+  twoHopFractionMin,
+} from './filter-strategy.ts'
+
+test('the exact-scan threshold is the largest of its three limits', () => {
+  assert.equal(exactScanBelowRows(100, 1_000, 8, 2), 100 * exactScanRowsPerResult)
+  assert.equal(exactScanBelowRows(10, 10_000_000, 16, 16), 10_000_000 * twoHopFractionMin - 1)
+  assert.equal(exactScanBelowRows(10, 100_000, 512, 16), exactScanRowsPerLinkEf * 16 * 512)
+})
+
+test('pickFilterStrategy: exact up to the threshold, then two-hop, then hnswlib from half the rows', () => {
+  const rows = 1_000_000
+  const threshold = exactScanBelowRows(10, rows, 64, 16)
+  assert.equal(pickFilterStrategy(threshold, rows, 10, 64, 16), 'exact')
+  assert.equal(pickFilterStrategy(threshold + 1, rows, 10, 64, 16), 'twoHop')
+  assert.equal(pickFilterStrategy(rows * hnswlibFractionMin - 1, rows, 10, 64, 16), 'twoHop')
+  assert.equal(pickFilterStrategy(rows * hnswlibFractionMin, rows, 10, 64, 16), 'hnswlib')
+  assert.equal(pickFilterStrategy(rows, rows, 10, 64, 16), 'hnswlib')
+})

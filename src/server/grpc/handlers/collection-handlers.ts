@@ -1,0 +1,87 @@
+import { ErrorCode, MilvusError } from '../../../errors/errors.ts'
+import { collectionKey } from '../call-context.ts'
+import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
+import { createCollectionRequestOf, wireFieldSchema } from '../wire/schema-wire.ts'
+
+/** Collections: create, describe, has, show, drop, rename, statistics, load/release and load state. */
+export const collectionHandlers: HandlerTable = {
+  CreateCollection: (req, ctx, { client }) => client.createCollection(sdkRequest(ctx, createCollectionRequestOf(req))),
+
+  DescribeCollection: async (req, ctx, { client }) => {
+    const name = req.collection_name !== '' ? req.collection_name : collectionNameById(client.database.state.catalog.collections.values(), req.collectionID)
+    const d = ok(await client.describeCollection(sdkRequest(ctx, { collection_name: name })))
+    const schema = d.schema as Wire
+    return {
+      ...d,
+      schema: {
+        name: schema.name,
+        description: schema.description,
+        autoID: schema.autoID,
+        fields: (schema.fields as Wire[]).map(wireFieldSchema),
+        enable_dynamic_field: schema.enable_dynamic_field,
+        properties: [],
+        functions: [],
+        dbName: d.db_name,
+        struct_array_fields: [],
+      },
+      virtual_channel_names: [`quiver-dml_0_${d.collectionID}v0`],
+      physical_channel_names: ['quiver-dml_0'],
+      update_timestamp: d.created_timestamp,
+      update_timestamp_str: d.created_timestamp,
+      db_id: '0',
+    }
+  },
+
+  HasCollection: (req, ctx, { client }) => client.hasCollection(sdkRequest(ctx, { collection_name: req.collection_name })),
+
+  ShowCollections: async (req, ctx, { client }) => {
+    const r = ok(await client.showCollections(sdkRequest(ctx, { collection_names: req.collection_names })))
+    const inMemoryOnly = req.type === 'InMemory'
+    const items = r.data.filter((c) => !inMemoryOnly || c.loadedPercentage === '100')
+    return {
+      status: r.status,
+      collection_names: items.map((c) => c.name),
+      collection_ids: items.map((c) => c.id),
+      created_timestamps: items.map((c) => c.timestamp),
+      created_utc_timestamps: items.map((c) => String(BigInt(c.timestamp) >> 18n)),
+      inMemory_percentages: items.map((c) => c.loadedPercentage),
+      query_service_available: items.map((c) => c.loadedPercentage === '100'),
+      shards_num: items.map(() => 1),
+    }
+  },
+
+  DropCollection: (req, ctx, { client }) => client.dropCollection(sdkRequest(ctx, { collection_name: req.collection_name })),
+
+  RenameCollection: (req, ctx, { client }) =>
+    client.renameCollection(
+      sdkRequest(ctx, {
+        collection_name: req.oldName,
+        new_collection_name: req.newName,
+        ...(req.newDBName !== '' ? { new_db_name: req.newDBName } : {}),
+      }),
+    ),
+
+  GetCollectionStatistics: async (req, ctx, { client }) => {
+    const r = await client.getCollectionStatistics(sdkRequest(ctx, { collection_name: req.collection_name }))
+    return { status: r.status, stats: r.stats }
+  },
+
+  LoadCollection: (req, ctx, { client }) => client.loadCollection(sdkRequest(ctx, { collection_name: req.collection_name })),
+
+  ReleaseCollection: (req, ctx, { client }) => client.releaseCollection(sdkRequest(ctx, { collection_name: req.collection_name })),
+
+  GetLoadState: (req, ctx, { client }) => client.getLoadState(sdkRequest(ctx, { collection_name: req.collection_name })),
+
+  /** Loading is immediate: 100 once loaded; a released collection answers 101 as Milvus does. */
+  GetLoadingProgress: (req, ctx, { client }) => {
+    const meta = client.database.state.catalog.get(collectionKey(ctx, req.collection_name))
+    if (!meta.loaded) throw new MilvusError(ErrorCode.CollectionNotLoaded, undefined, { collection: meta.name })
+    for (const p of req.partition_names ?? []) client.database.state.catalog.partition(meta, p)
+    return { progress: '100', refresh_progress: '100' }
+  },
+}
+
+function collectionNameById(all: Iterable<{ id: number; name: string }>, id: unknown): string {
+  for (const c of all) if (String(c.id) === String(id)) return c.name
+  return ''
+}

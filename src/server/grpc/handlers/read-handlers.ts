@@ -1,0 +1,69 @@
+import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
+import { countRows, queryRows, searchRows } from '../../../engine/read-ops.ts'
+import { errors } from '../../../errors/errors.ts'
+import { collectionKey } from '../call-context.ts'
+import { countFieldData } from '../wire/field-data-encode.ts'
+import type { HandlerTable, Wire } from '../handler.ts'
+import { kvObject, numberParam } from '../wire/key-values.ts'
+import { columnsOfRows, outputColumnsOf } from '../wire/output-columns.ts'
+import { hybridSpecOf, searchSpecOf } from '../wire/search-request.ts'
+import { searchResultData } from '../wire/search-results.ts'
+import { templateValuesOf } from '../wire/template-values.ts'
+import { okStatus } from '../wire-status.ts'
+
+/** Reads: Search, HybridSearch, Query (incl. `count(*)` and filter templates). */
+export const readHandlers: HandlerTable = {
+  Search: (req, ctx, { client }) => {
+    const db = client.database
+    const key = collectionKey(ctx, req.collection_name)
+    const d = db.state.collection(key)
+    const spec = searchSpecOf(req)
+    const hits = searchRows(db, key, spec)
+    const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
+    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+  },
+
+  HybridSearch: (req, ctx, { client }) => {
+    const db = client.database
+    const key = collectionKey(ctx, req.collection_name)
+    const d = db.state.collection(key)
+    const spec = hybridSpecOf(req)
+    const hits = hybridSearchRows(db, key, spec)
+    const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
+    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+  },
+
+  Query: (req, ctx, { client }) => {
+    const db = client.database
+    const key = collectionKey(ctx, req.collection_name)
+    const d = db.state.collection(key)
+    const kv = kvObject(req.query_params)
+    for (const k of ['group_by_fields', 'order_by_fields']) if (kv[k] !== undefined && kv[k] !== '') throw errors.notSupported(`query with ${k} is not supported by Quiver`)
+    const templates = templateValuesOf(req.expr_template_values)
+    const scope = {
+      ...(typeof req.expr === 'string' && req.expr.trim() !== '' ? { filter: req.expr as string } : {}),
+      ...(templates === undefined ? {} : { params: templates }),
+      ...(Array.isArray(req.partition_names) && req.partition_names.length > 0 ? { partitions: req.partition_names as string[] } : {}),
+    }
+    const requested = ((req.output_fields ?? []) as string[]).map((f) => f.trim()).filter((f) => f !== '')
+    const base = { status: okStatus(), collection_name: d.meta.name, primary_field_name: d.pkField.name, session_ts: String(db.latestTs()) }
+    if (requested.some(isCount)) {
+      if (requested.length > 1) throw errors.invalid('count(*) cannot be combined with other output fields')
+      return { ...base, fields_data: [countFieldData(countRows(db, key, scope))], output_fields: ['count(*)'] }
+    }
+    const limit = numberParam(kv, 'limit')
+    const offset = numberParam(kv, 'offset')
+    const rows = queryRows(db, key, {
+      ...scope,
+      outputFields: requested,
+      ...(limit === undefined ? {} : { limit }),
+      ...(offset === undefined ? {} : { offset }),
+    })
+    const out = outputColumnsOf(d.schema, requested, d.pkField.name)
+    return { ...base, fields_data: columnsOfRows(rows, out), output_fields: out.names } satisfies Wire
+  },
+}
+
+function isCount(field: string): boolean {
+  return field.replace(/\s+/g, '').toLowerCase() === 'count(*)'
+}

@@ -1,0 +1,151 @@
+import { errors } from '../../../errors/errors.ts'
+import { META_FIELD } from '../../../schema/collection-schema.ts'
+import { decodeSparseRow } from './sparse-bytes.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
+type Wire = Record<string, any>
+
+/**
+ * The `fields_data` of an Insert/Upsert → a columnar object `{ field: values }` for the engine's
+ * `normalizeData` (which validates everything). Decoding follows the wire, not the schema:
+ * - scalars: one value per row; int64 stay decimal strings; JSON bytes are parsed (empty → null);
+ *   with `valid_data`, null rows are restored whether the values are row-dense or compacted;
+ * - dense vectors: flat typed arrays (float32, binary bytes, float16/bfloat16 raw bytes); a batch of
+ *   one row is wrapped as `[row]` so it cannot be read as a single row object;
+ * - sparse vectors: `{ indices, values }` per row from Milvus's binary rows;
+ * - the dynamic field (`is_dynamic`, any name — pymilvus 2.3 sends it unnamed): its JSON objects are
+ *   spread into one column per key, `undefined` where a row lacks the key;
+ * - a column with no values and no `valid_data` counts as not given.
+ */
+export function columnarDataOf(fieldsData: readonly Wire[], numRows: number): Record<string, unknown> {
+  const rowCount = numRows > 0 ? numRows : inferRowCount(fieldsData)
+  const out: Record<string, unknown> = Object.create(null)
+  let dynamic: Wire | undefined
+  for (const fd of fieldsData) {
+    if (fd.is_dynamic === true || fd.field_name === META_FIELD) {
+      dynamic = fd
+      continue
+    }
+    const name = String(fd.field_name ?? '')
+    if (name === '') throw errors.invalid('a field of the request has no name (only the dynamic field may be unnamed)')
+    if (Object.hasOwn(out, name)) throw errors.invalid(`field ${name} is given twice in the request`, { field: name })
+    const values = columnOf(fd, name, rowCount)
+    if (values !== undefined) out[name] = values
+  }
+  if (dynamic !== undefined) spreadDynamic(dynamic, rowCount, out)
+  return out
+}
+
+function inferRowCount(fieldsData: readonly Wire[]): number {
+  for (const fd of fieldsData) {
+    if (Array.isArray(fd.valid_data) && fd.valid_data.length > 0) return fd.valid_data.length
+    if (fd.scalars) return (fd.scalars[fd.scalars.data]?.data ?? []).length
+    if (fd.vectors?.data === 'float_vector') return Math.floor(fd.vectors.float_vector.data.length / Math.max(1, Number(fd.vectors.dim)))
+    if (fd.vectors?.data === 'sparse_float_vector') return fd.vectors.sparse_float_vector.contents.length
+  }
+  return 0
+}
+
+function columnOf(fd: Wire, name: string, rowCount: number): unknown {
+  if (fd.scalars) return scalarColumn(fd, name, rowCount)
+  if (fd.vectors) return vectorColumn(fd, name, rowCount)
+  throw errors.notSupported(`field ${name}: ${fd.field ?? 'this'} data is not supported by Quiver`)
+}
+
+function scalarColumn(fd: Wire, name: string, rowCount: number): unknown[] | undefined {
+  const member = fd.scalars.data as string | undefined
+  let values: unknown[]
+  switch (member) {
+    case 'bool_data':
+    case 'int_data':
+    case 'long_data':
+    case 'float_data':
+    case 'double_data':
+    case 'string_data':
+    case 'bytes_data':
+      values = fd.scalars[member].data
+      break
+    case 'json_data':
+      values = (fd.scalars.json_data.data as Uint8Array[]).map((b, i) => parseJsonBytes(b, name, i))
+      break
+    case 'array_data':
+      values = (fd.scalars.array_data.data as Wire[]).map((e) => (e?.data ? e[e.data].data : []))
+      break
+    default:
+      throw errors.notSupported(`field ${name}: ${member ?? 'empty'} values are not supported by Quiver`)
+  }
+  const valid = fd.valid_data as boolean[] | undefined
+  if (valid === undefined || valid.length === 0) return values.length === 0 && rowCount > 0 ? undefined : values
+  return withNulls(values, valid, name)
+}
+
+/** Puts nulls back: values are row-dense (one per row) or compacted (one per valid row). */
+function withNulls(values: readonly unknown[], valid: readonly boolean[], name: string): unknown[] {
+  if (values.length === valid.length) return valid.map((ok, i) => (ok ? values[i] : null))
+  const present = valid.reduce((n, ok) => n + (ok ? 1 : 0), 0)
+  if (present !== values.length) {
+    throw errors.invalid(`field ${name}: ${values.length} values for ${valid.length} rows of which ${present} are valid`, { field: name })
+  }
+  let k = 0
+  return valid.map((ok) => (ok ? values[k++] : null))
+}
+
+function parseJsonBytes(bytes: Uint8Array, name: string, row: number): unknown {
+  if (bytes.length === 0) return null
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw errors.invalid(`field ${name} at row ${row}: invalid JSON: ${(e as Error).message}`, { field: name })
+  }
+}
+
+function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
+  const v = fd.vectors as Wire
+  if (Array.isArray(fd.valid_data) && fd.valid_data.some((ok: boolean) => !ok)) {
+    throw errors.invalid(`vector field ${name} does not support null`, { field: name })
+  }
+  let flat: Float32Array | Uint8Array
+  switch (v.data) {
+    case 'float_vector':
+      flat = v.float_vector.data instanceof Float32Array ? v.float_vector.data : Float32Array.from(v.float_vector.data as number[])
+      break
+    case 'binary_vector':
+    case 'float16_vector':
+    case 'bfloat16_vector': {
+      const b = v[v.data] as Uint8Array
+      flat = new Uint8Array(b.buffer, b.byteOffset, b.length)
+      break
+    }
+    case 'sparse_float_vector': {
+      const rows = (v.sparse_float_vector.contents as Uint8Array[]).map((b, i) => decodeSparseRow(b, i))
+      return rows.length === 0 && rowCount > 0 ? undefined : rows
+    }
+    default:
+      throw errors.notSupported(`field ${name}: ${v.data ?? 'empty'} vectors are not supported by Quiver`)
+  }
+  if (flat.length === 0 && rowCount > 0) return undefined
+  return rowCount === 1 ? [flat] : flat
+}
+
+function spreadDynamic(fd: Wire, rowCount: number, out: Record<string, unknown>): void {
+  const rows = scalarColumn(fd, META_FIELD, rowCount)
+  if (rows === undefined) return
+  if (rows.length !== rowCount) throw errors.invalid(`the dynamic field has ${rows.length} rows, expected ${rowCount}`)
+  const columns = new Map<string, unknown[]>()
+  for (let i = 0; i < rows.length; i++) {
+    const obj = rows[i]
+    if (obj === null || obj === undefined) continue
+    if (typeof obj !== 'object' || Array.isArray(obj)) throw errors.invalid(`the dynamic field at row ${i} is not a JSON object`)
+    for (const [key, value] of Object.entries(obj)) {
+      let col = columns.get(key)
+      if (col === undefined) {
+        if (Object.hasOwn(out, key)) throw errors.invalid(`the dynamic field at row ${i} holds key ${key}, which is also given as a field`)
+        col = new Array<unknown>(rowCount).fill(undefined)
+        columns.set(key, col)
+      }
+      col[i] = value
+    }
+  }
+  for (const [key, col] of columns) out[key] = col
+}

@@ -1,0 +1,30 @@
+import { planOutput } from '../../../engine/output-fields.ts'
+import type { Row } from '../../../engine/read-ops.ts'
+import { type CollectionSchema, type FieldSchema, META_FIELD } from '../../../schema/collection-schema.ts'
+import { fieldDataOfRows } from './field-data-encode.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
+type Wire = Record<string, any>
+
+/** The columns a read answers with, by the engine's output-field rules (`planOutput`). */
+export interface OutputColumns {
+  readonly fields: readonly FieldSchema[]
+  /** A `$meta` column follows the fields. */
+  readonly withDynamic: boolean
+  /**
+   * `output_fields` of the response: the fields, then `$meta` when every dynamic key was asked
+   * for (`*`) or the dynamic keys asked for by name (clients look those up inside `$meta`).
+   */
+  readonly names: readonly string[]
+}
+
+export function outputColumnsOf(schema: CollectionSchema, requested: readonly string[] | undefined, pkName: string): OutputColumns {
+  const plan = planOutput(schema, requested, pkName)
+  const fields = plan.fields.filter((n) => n !== META_FIELD).map((n) => schema.fields.find((f) => f.name === n)!)
+  const dynamicNames = plan.dynamicKeys === 'all' ? [META_FIELD] : plan.dynamicKeys
+  return { fields, withDynamic: plan.fields.includes(META_FIELD), names: [...fields.map((f) => f.name), ...dynamicNames] }
+}
+
+export function columnsOfRows(rows: readonly Row[], out: OutputColumns): Wire[] {
+  return fieldDataOfRows(rows, out.fields, out.withDynamic)
+}

@@ -1,0 +1,103 @@
+import { errors } from '../../../errors/errors.ts'
+import { DataType, parseDataType } from '../../../schema/data-type.ts'
+import { decodeEmbedded } from '../milvus-proto.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
+type Wire = Record<string, any>
+
+/** `schema.ValueField` (a field's default value) → the plain value; undefined when none is set. */
+export function valueOfValueField(v: Wire | null | undefined): unknown {
+  if (v === null || v === undefined) return undefined
+  const member = typeof v.data === 'string' ? v.data : Object.keys(v).find((k) => k.endsWith('_data') && v[k] !== undefined && v[k] !== null)
+  return member === undefined ? undefined : v[member]
+}
+
+/** A default value → `schema.ValueField`, by the field's data type. */
+export function valueFieldOf(dataType: number, value: unknown): Wire | undefined {
+  if (value === undefined || value === null) return undefined
+  switch (dataType) {
+    case DataType.Bool:
+      return { bool_data: value }
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32:
+      return { int_data: value }
+    case DataType.Int64:
+      return { long_data: String(value) }
+    case DataType.Float:
+      return { float_data: value }
+    case DataType.Double:
+      return { double_data: value }
+    default:
+      return { string_data: String(value) }
+  }
+}
+
+/**
+ * `CreateCollectionRequest` → the facade's `createCollection` request (fields form). The schema
+ * travels as serialised `schema.CollectionSchema` bytes. Functions and struct fields have no engine
+ * counterpart and are refused (3000); the dynamic field, if listed, is dropped (the flag says it).
+ */
+export function createCollectionRequestOf(req: Wire): Wire {
+  const schema = decodeEmbedded('milvus.proto.schema.CollectionSchema', req.schema ?? new Uint8Array(0))
+  if (Array.isArray(schema.functions) && schema.functions.length > 0) throw errors.notSupported('collection functions (BM25, embedding) are not supported by Quiver')
+  if (Array.isArray(schema.struct_array_fields) && schema.struct_array_fields.length > 0) throw errors.notSupported('struct array fields are not supported by Quiver')
+  const name = String(req.collection_name ?? '')
+  if (typeof schema.name === 'string' && schema.name !== '' && schema.name !== name) {
+    throw errors.invalid(`collection name [${name}] does not match schema name [${schema.name}]`)
+  }
+  const wireFields = (Array.isArray(schema.fields) ? schema.fields : []) as Wire[]
+  const collectionAutoId = schema.autoID === true
+  const fields = wireFields.filter((f) => f.is_dynamic !== true).map((f) => fieldRequestOf(f, collectionAutoId))
+  const numPartitions = Number(req.num_partitions ?? 0)
+  return {
+    collection_name: name,
+    description: typeof schema.description === 'string' ? schema.description : '',
+    fields,
+    enable_dynamic_field: schema.enable_dynamic_field === true,
+    ...(numPartitions > 0 ? { num_partitions: numPartitions } : {}),
+  }
+}
+
+function fieldRequestOf(f: Wire, collectionAutoId: boolean): Wire {
+  const isPk = f.is_primary_key === true
+  const out: Wire = {
+    name: f.name,
+    data_type: f.data_type,
+    description: f.description ?? '',
+    is_primary_key: isPk,
+    autoID: f.autoID === true || (isPk && collectionAutoId),
+    type_params: f.type_params ?? [],
+    nullable: f.nullable === true,
+    is_partition_key: f.is_partition_key === true,
+  }
+  if (parseDataType(f.data_type) === DataType.Array) out.element_type = f.element_type
+  const dv = valueOfValueField(f.default_value)
+  if (dv !== undefined) out.default_value = dv
+  return out
+}
+
+/** A field as the facade's `describeCollection` lists it → `schema.FieldSchema` on the wire. */
+export function wireFieldSchema(f: Wire): Wire {
+  const dataType = Number(f.dataType)
+  const out: Wire = {
+    fieldID: f.fieldID,
+    name: f.name,
+    is_primary_key: f.is_primary_key,
+    description: f.description,
+    data_type: dataType,
+    type_params: f.type_params,
+    index_params: [],
+    autoID: f.autoID,
+    state: 'FieldCreated',
+    is_dynamic: false,
+    is_partition_key: f.is_partition_key,
+    is_clustering_key: false,
+    nullable: f.nullable,
+    is_function_output: false,
+  }
+  if (f.element_type !== undefined) out.element_type = f.element_type
+  const dv = valueFieldOf(dataType, f.default_value)
+  if (dv !== undefined) out.default_value = dv
+  return out
+}

@@ -1,0 +1,99 @@
+// Search requests as the SDKs send them are read into the engine's specs: placeholder groups of each
+// vector kind (encoded here with the same descriptor), both search_params forms, filter templates,
+// hybrid rank params; features the engine lacks answer 3000.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { assertMilvusError } from '../../../column/test-fixtures.ts'
+import { loadMilvusProto } from '../milvus-proto.ts'
+import { decodePlaceholderGroup } from './placeholder-group.ts'
+import { encodeSparseRow } from './sparse-bytes.ts'
+import { hybridSpecOf, searchSpecOf } from './search-request.ts'
+import { templateValuesOf } from './template-values.ts'
+
+function placeholders(type: number, values: Uint8Array[]): Uint8Array {
+  const t = loadMilvusProto().root.lookupType('milvus.proto.common.PlaceholderGroup')
+  return t.encode(t.create({ placeholders: [{ tag: '$0', type, values }] })).finish()
+}
+
+const f32 = (xs: number[]) => new Uint8Array(Float32Array.from(xs).buffer)
+const kv = (o: Record<string, string>) => Object.entries(o).map(([key, value]) => ({ key, value }))
+
+describe('placeholder groups', () => {
+  test('float, binary, float16 and sparse query vectors', () => {
+    assert.deepEqual(decodePlaceholderGroup(placeholders(101, [f32([1, 2]), f32([3, 4])])), [Float32Array.of(1, 2), Float32Array.of(3, 4)])
+    assert.deepEqual(decodePlaceholderGroup(placeholders(100, [Uint8Array.of(255, 1)])), [Uint8Array.of(255, 1)])
+    assert.deepEqual(decodePlaceholderGroup(placeholders(102, [Uint8Array.of(0x00, 0x3c)])), [Uint16Array.of(0x3c00)])
+    assert.deepEqual(decodePlaceholderGroup(placeholders(104, [encodeSparseRow({ 3: 0.5, 10: 2 })])), [{ indices: [3, 10], values: [0.5, 2] }])
+  })
+
+  test('malformed bytes are 1100; text and int8 placeholders are 3000', () => {
+    assertMilvusError(() => decodePlaceholderGroup(Uint8Array.of(0x0a, 0xff)), 1100, 'PlaceholderGroup')
+    assertMilvusError(() => decodePlaceholderGroup(placeholders(101, [Uint8Array.of(1, 2, 3)])), 1100, 'not a multiple of 4')
+    assertMilvusError(() => decodePlaceholderGroup(placeholders(21, [Uint8Array.of(65)])), 3000, 'VarChar')
+    assertMilvusError(() => decodePlaceholderGroup(placeholders(105, [Uint8Array.of(1)])), 3000, 'Int8Vector')
+  })
+})
+
+describe('search requests', () => {
+  const group = placeholders(101, [f32([1, 0])])
+
+  test('the new form: params JSON, flattened keys, topk, offset', () => {
+    const spec = searchSpecOf({
+      placeholder_group: group,
+      dsl: 'age > {a}',
+      output_fields: ['*'],
+      partition_names: [],
+      expr_template_values: { a: { int64_val: '9007199254740993', val: 'int64_val' } },
+      search_params: kv({ anns_field: 'vec', params: '{"ef":16,"radius":0.5,"range_filter":0.9}', topk: '2', offset: '1', metric_type: 'L2', ignore_growing: 'False', ef: '16' }),
+    })
+    assert.deepEqual(
+      { ...spec, vectors: undefined },
+      { vectors: undefined, annsField: 'vec', metric: 'L2', limit: 2, offset: 1, radius: 0.5, rangeFilter: 0.9, ef: 16, filter: 'age > {a}', params: { a: 9007199254740993n }, outputFields: ['*'] },
+    )
+  })
+
+  test('the old form: search_params passed through, nprobe and round_decimal; no metric means the index metric', () => {
+    const spec = searchSpecOf({ placeholder_group: group, dsl: '', search_params: kv({ anns_field: 'vec', topk: '3', params: '{"nprobe":8}', round_decimal: '2' }) })
+    assert.equal(spec.metric, undefined)
+    assert.equal(spec.nprobe, 8)
+    assert.equal(spec.roundDecimal, 2)
+    assert.equal(spec.limit, 3)
+    assert.equal(spec.filter, undefined)
+  })
+
+  test('ids, grouping, iterators and ignore_growing answer 3000; bad numbers 1100', () => {
+    assertMilvusError(() => searchSpecOf({ search_input: 'ids', ids: { int_id: { data: ['1'] } } }), 3000, 'primary keys')
+    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ group_by_field: 'x' }) }), 3000, 'group_by_field')
+    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ iterator: 'True' }) }), 3000, 'iterators')
+    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ ignore_growing: 'TRUE' }) }), 3000, 'ignore_growing')
+    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ topk: 'ten' }) }), 1100, 'topk')
+    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ params: '{bad' }) }), 1100, 'params')
+  })
+
+  test('hybrid: sub-requests and rank params (rrf default, weighted)', () => {
+    const sub = { placeholder_group: group, dsl: 'x > 1', search_params: kv({ anns_field: 'vec', topk: '5', params: '{}' }) }
+    const rrf = hybridSpecOf({ requests: [sub, sub], rank_params: kv({ strategy: 'rrf', params: '{"k":30}', limit: '2', offset: '0', round_decimal: '-1' }), output_fields: ['id'] })
+    assert.deepEqual(rrf.rerank, { strategy: 'rrf', k: 30 })
+    assert.equal(rrf.limit, 2)
+    assert.equal(rrf.requests[0]!.limit, 5)
+    assert.equal(rrf.requests[1]!.filter, 'x > 1')
+    const weighted = hybridSpecOf({ requests: [sub], rank_params: kv({ strategy: 'weighted', params: '{"weights":[0.7]}', limit: '1' }) })
+    assert.deepEqual(weighted.rerank, { strategy: 'weighted', weights: [0.7] })
+    assert.deepEqual(hybridSpecOf({ requests: [sub], rank_params: [] }).rerank, { strategy: 'rrf', k: 60 })
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: { functions: [{ name: 'f' }] } }), 3000, 'function_score')
+  })
+
+  test('template values: scalars, lists of each kind, nested lists', () => {
+    const values = templateValuesOf({
+      b: { val: 'bool_val', bool_val: true },
+      f: { val: 'float_val', float_val: 1.5 },
+      s: { val: 'string_val', string_val: 'x' },
+      l: { val: 'array_val', array_val: { data: 'long_data', long_data: { data: ['1', '-2'] } } },
+      n: { val: 'array_val', array_val: { data: 'array_data', array_data: { data: [{ data: 'string_data', string_data: { data: ['a'] } }] } } },
+      j: { val: 'array_val', array_val: { data: 'json_data', json_data: { data: [Buffer.from('{"k":1}')] } } },
+    })
+    assert.deepEqual(values, { b: true, f: 1.5, s: 'x', l: [1n, -2n], n: [['a']], j: [{ k: 1 }] })
+    assert.equal(templateValuesOf({}), undefined)
+    assertMilvusError(() => templateValuesOf({ x: { val: 'bytes_val', bytes_val: Buffer.from([1]) } }), 3000, '{x}')
+  })
+})

@@ -1,0 +1,79 @@
+import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts'
+import type { SearchSpec } from '../../../engine/search-spec.ts'
+import { errors } from '../../../errors/errors.ts'
+import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
+import { decodePlaceholderGroup } from './placeholder-group.ts'
+import { templateValuesOf } from './template-values.ts'
+
+// biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
+type Wire = Record<string, any>
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/**
+ * A `SearchRequest` → the engine's `SearchSpec`. Both forms the SDKs send are read: `search_params`
+ * holds `anns_field`, `topk`, `metric_type`, `offset`, `round_decimal` and `params` (JSON: ef, nprobe,
+ * radius, range_filter), whose keys may also appear flattened. Features the engine does not have
+ * (search by primary key, grouping, iterators, ignore_growing) are refused with 3000.
+ */
+export function searchSpecOf(req: Wire): SearchSpec {
+  if (req.search_input === 'ids') throw errors.notSupported('search by primary keys (ids) is not supported by Quiver; search with vectors')
+  const kv = kvObject(req.search_params)
+  const params = jsonParam(kv, 'params')
+  refuseUnsupported(kv, params)
+  const pick = (key: string) => numberParam(params, key) ?? numberParam(kv, key)
+  const spec: Mutable<SearchSpec> = { vectors: decodePlaceholderGroup(req.placeholder_group ?? new Uint8Array(0)) }
+  const metric = kv.metric_type ?? (typeof params.metric_type === 'string' ? params.metric_type : undefined)
+  if (kv.anns_field !== undefined && kv.anns_field !== '') spec.annsField = kv.anns_field
+  if (metric !== undefined && metric !== '') spec.metric = metric
+  setIf(spec, 'limit', numberParam(kv, 'topk') ?? numberParam(kv, 'limit'))
+  setIf(spec, 'offset', numberParam(kv, 'offset') ?? numberParam(params, 'offset'))
+  setIf(spec, 'roundDecimal', numberParam(kv, 'round_decimal'))
+  setIf(spec, 'radius', pick('radius'))
+  setIf(spec, 'rangeFilter', pick('range_filter'))
+  setIf(spec, 'ef', pick('ef'))
+  setIf(spec, 'nprobe', pick('nprobe'))
+  if (typeof req.dsl === 'string' && req.dsl.trim() !== '') spec.filter = req.dsl
+  const templates = templateValuesOf(req.expr_template_values)
+  if (templates !== undefined) spec.params = templates
+  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = req.output_fields
+  if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
+  return spec
+}
+
+function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
+  if (v !== undefined) spec[key] = v
+}
+
+function refuseUnsupported(kv: Record<string, string>, params: Record<string, unknown>): void {
+  const group = kv.group_by_field ?? params.group_by_field
+  if (typeof group === 'string' && group !== '') throw errors.notSupported('search with group_by_field is not supported by Quiver')
+  if (boolParam(kv, 'iterator') === true || kv.search_iter_v2 !== undefined) throw errors.notSupported('search iterators are not supported by Quiver')
+  if (boolParam(kv, 'ignore_growing') === true) throw errors.notSupported('ignore_growing is not supported by Quiver: every segment is searched')
+}
+
+/**
+ * A `HybridSearchRequest` → the engine's `HybridSpec`: each sub-request as a search, `rank_params`
+ * holding `strategy` (rrf | weighted), `params` (JSON `{k}` or `{weights}`), `limit`, `offset`,
+ * `round_decimal`. Rerank functions (`function_score`) are refused with 3000.
+ */
+export function hybridSpecOf(req: Wire): HybridSpec {
+  if (Array.isArray(req.function_score?.functions) && req.function_score.functions.length > 0) {
+    throw errors.notSupported('rerank functions (function_score) are not supported by Quiver; use RRFRanker or WeightedRanker')
+  }
+  const kv = kvObject(req.rank_params)
+  const requests = ((req.requests ?? []) as Wire[]).map((r) => {
+    const { partitions: _p, outputFields: _o, offset: _off, roundDecimal: _r, ...one } = searchSpecOf(r)
+    return one
+  })
+  const spec: Mutable<HybridSpec> = { requests, rerank: parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') }) }
+  const limit = numberParam(kv, 'limit')
+  const offset = numberParam(kv, 'offset')
+  const roundDecimal = numberParam(kv, 'round_decimal')
+  if (limit !== undefined) spec.limit = limit
+  if (offset !== undefined) spec.offset = offset
+  if (roundDecimal !== undefined) spec.roundDecimal = roundDecimal
+  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = req.output_fields
+  if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
+  return spec
+}
