@@ -93,6 +93,16 @@ export class Wal {
       files.push(file)
     } else {
       current = await store.openAppend(last.path)
+      if (options.sync ?? true) {
+        // Bytes a killed process wrote but never synced must be durable before new writes are acknowledged after them.
+        try {
+          await current.sync()
+          await store.syncDir(dir)
+        } catch (e) {
+          await current.close()
+          throw e
+        }
+      }
     }
     return { wal: new Wal(store, dir, options, files, current, recovery.nextLsn), records: recovery.records }
   }
