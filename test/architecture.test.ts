@@ -15,6 +15,7 @@ const layers: string[][] = [
   ['segment', 'wal', 'storage'],
   ['catalog', 'collection', 'query', 'compaction'],
   ['engine'],
+  ['auth', 'config', 'observability'],
   ['server', 'cli'],
 ]
 const layerOf = new Map<string, number>(layers.flatMap((names, i) => names.map((n) => [n, i] as [string, number])))
