@@ -136,7 +136,10 @@ export class CollectionData {
 
   /** Forgets the built indexes of a field (its index was dropped). */
   dropIndexData(fieldName: string): void {
-    for (const s of this.segments.values()) s.vectorIndexes.delete(fieldName)
+    for (const s of this.segments.values()) {
+      s.vectorIndexes.get(fieldName)?.index.release()
+      s.vectorIndexes.delete(fieldName)
+    }
   }
 
   /** Adds a segment loaded from a checkpoint and indexes its live keys. */

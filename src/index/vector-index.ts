@@ -3,6 +3,8 @@ import type { Bitset } from '../common/bitset.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
 import { FlatIndex } from './flat-index.ts'
 import { HnswIndex } from './hnsw/hnsw-index.ts'
+import { nativeHnswAvailable } from './hnsw-native/native-addon.ts'
+import { nativeCore, NativeHnswIndex } from './hnsw-native/native-hnsw-index.ts'
 import { corrupt, decodeIndexPayload, type IndexPayload } from './index-codec.ts'
 import type { IndexSpec, SearchParams } from './index-spec.ts'
 import { type IndexType, isBinaryIndexType } from './index-type.ts'
@@ -48,10 +50,26 @@ interface IndexFactory {
   decode(payload: IndexPayload, vectors: Float32Array | Uint8Array, arena: VectorArena): VectorIndex
 }
 
+/** Which HNSW core new builds use: `native` (the addon, when it loads) or `js` (our typed-array graph). */
+export type HnswCore = 'native' | 'js'
+
+/**
+ * The HNSW core of new builds: the native addon unless `QUIVER_HNSW_CORE=js` (worker threads inherit
+ * the environment) or the addon does not load. Files say which core wrote them, so either decodes.
+ */
+export function hnswCore(): HnswCore {
+  return process.env.QUIVER_HNSW_CORE !== 'js' && nativeHnswAvailable() ? 'native' : 'js'
+}
+
+const hnswFactory: IndexFactory = {
+  build: (spec, vectors, rowCount, arena) => (hnswCore() === 'native' ? NativeHnswIndex : HnswIndex).build(spec, vectors, rowCount, arena),
+  decode: (payload, vectors, arena) => (payload.meta.core === nativeCore ? NativeHnswIndex : HnswIndex).decode(payload, vectors, arena),
+}
+
 const factories: Readonly<Record<IndexType, IndexFactory | undefined>> = {
   FLAT: FlatIndex,
   BIN_FLAT: FlatIndex,
-  HNSW: HnswIndex,
+  HNSW: hnswFactory,
   IVF_FLAT: IvfFlatIndex,
   IVF_SQ8: IvfSq8Index,
   IVF_PQ: IvfPqIndex,

@@ -119,7 +119,10 @@ export class Segment {
     return this.fields.get(name)?.view()
   }
 
+  /** Frees the columns' and vector indexes' memory (arena blocks, native graphs); the segment is gone. */
   release(): void {
     for (const s of this.fields.values()) s.release()
+    for (const si of this.vectorIndexes.values()) si.index.release()
+    this.vectorIndexes.clear()
   }
 }

@@ -1,0 +1,89 @@
+import type { Bitset } from '../../common/bitset.ts'
+import { largerIsBetter, type FloatMetric } from '../../vector/metric.ts'
+import type { VectorArena } from '../../vector/vector-arena.ts'
+import { checkQuery } from '../check-query.ts'
+import { corrupt, encodeIndexPayload, type IndexPayload, SectionReader } from '../index-codec.ts'
+import { efDefaultMin, type IndexSpec, type SearchParams } from '../index-spec.ts'
+import { emptyResult } from '../search-result.ts'
+import type { IndexSearchResult, VectorIndex } from '../vector-index.ts'
+import { createVectorRows, scoreOf, type VectorRows } from '../vector-rows.ts'
+import { createNativeHnsw, decodeNativeHnsw, type NativeHnsw } from './native-hnsw.ts'
+
+/** `meta.core` of an HNSW index file whose graph is the native addon's (absent: the JS graph). */
+export const nativeCore = 1
+/** Graph construction seed: builds are deterministic, so a worker build equals an in-thread one. */
+const buildSeed = 100
+
+/**
+ * HNSW as a `VectorIndex` over the native core (`NativeHnsw`: hnswlib's graph with SIMD kernels and the
+ * allowed-rows bitset checked in C++). The graph finds the rows; their scores are then recomputed
+ * from the segment's own column by the WASM kernels, so scores equal FLAT's bit for bit (COSINE
+ * included: the native copy is normalised) and ties order by row, as every other index.
+ * The file holds hnswlib's bytes in one section (graph and its vector copy), so reopen never rebuilds.
+ */
+export class NativeHnswIndex implements VectorIndex {
+  readonly spec: IndexSpec
+  readonly rowCount: number
+  private readonly native: NativeHnsw
+  private readonly rows: VectorRows
+  private readonly larger: boolean
+
+  static build(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number, arena: VectorArena): NativeHnswIndex {
+    const params = { metric: spec.metric as FloatMetric, dim: spec.dim, M: spec.params.M!, efConstruction: spec.params.efConstruction!, seed: buildSeed }
+    return new NativeHnswIndex(spec, createNativeHnsw(params, vectors as Float32Array, rowCount), vectors, rowCount, arena)
+  }
+
+  static decode(payload: IndexPayload, vectors: Float32Array | Uint8Array, arena: VectorArena): NativeHnswIndex {
+    const reader = new SectionReader(payload)
+    const bytes = reader.uint8(-1)
+    reader.done()
+    const native = decodeNativeHnsw(bytes, payload.spec.metric as FloatMetric, payload.spec.dim)
+    if (native.rowCount !== payload.rowCount) {
+      native.release()
+      throw corrupt(`the HNSW graph holds ${native.rowCount} rows, the file header ${payload.rowCount}`)
+    }
+    return new NativeHnswIndex(payload.spec, native, vectors, payload.rowCount, arena)
+  }
+
+  private constructor(spec: IndexSpec, native: NativeHnsw, vectors: Float32Array | Uint8Array, rowCount: number, arena: VectorArena) {
+    this.spec = spec
+    this.rowCount = rowCount
+    this.native = native
+    this.rows = createVectorRows(arena, spec.metric, vectors, rowCount, spec.dim)
+    this.larger = largerIsBetter(spec.metric)
+  }
+
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
+    checkQuery(this.spec, query, k)
+    if (k === 0 || this.rowCount === 0) return emptyResult
+    const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
+    const found = this.native.search(query as Float32Array, k, allowedBits, ef)
+    return this.rescore(query, found.rows)
+  }
+
+  encode(): Uint8Array[] {
+    return encodeIndexPayload({ spec: this.spec, rowCount: this.rowCount, meta: { core: nativeCore }, sections: [this.native.encode()] })
+  }
+
+  release(): void {
+    this.native.release()
+    this.rows.release()
+  }
+
+  /** `found` ordered by exact distance from the query (ties by row), with Milvus scores. */
+  private rescore(query: Float32Array | Uint8Array, found: Int32Array): IndexSearchResult {
+    const n = found.length
+    const distances = new Float32Array(n)
+    this.rows.setQuery(query)
+    this.rows.distances(found, n, distances)
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => distances[a]! - distances[b]! || found[a]! - found[b]!)
+    const scores = new Float32Array(n)
+    const rows = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      const j = order[i]!
+      rows[i] = found[j]!
+      scores[i] = scoreOf(distances[j]!, this.larger)
+    }
+    return { scores, rows }
+  }
+}
