@@ -14,6 +14,10 @@ export interface AccessTarget {
   readonly dbName: string
   /** The collection named in the request, when there is one. */
   readonly collectionName?: string
+  /** The user named in the request (UpdateCredential, SelectUser): a user may always act on themself. */
+  readonly userName?: string
+  /** The role named in a SelectGrant request: a user may always read the grants of their own roles. */
+  readonly roleName?: string
 }
 
 export interface AccessControl {

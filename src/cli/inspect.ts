@@ -8,6 +8,9 @@ export interface InspectReport {
     readonly name: string
     readonly id: number
     readonly liveRows: number
+    readonly segmentCount: number
+    /** Deleted rows still stored in segments / all stored rows (compaction removes them). */
+    readonly deletedFraction: number
     readonly partitions: readonly string[]
     readonly segments: readonly { id: number; partitionId: number; state: string; rows: number; deleted: number }[]
   }[]
@@ -20,10 +23,14 @@ export async function inspectDataDir(path: string): Promise<InspectReport> {
     const collections = [...db.state.catalog.collections.values()].map((meta) => {
       const data = db.state.collectionById(meta.id)
       const segments = data.segmentsOf().map((s) => ({ id: s.id, partitionId: s.partitionId, state: s.state, rows: s.rowCount, deleted: s.deletes.count }))
+      const stored = segments.reduce((n, s) => n + s.rows, 0)
+      const deleted = segments.reduce((n, s) => n + s.deleted, 0)
       return {
         name: meta.name,
         id: meta.id,
-        liveRows: segments.reduce((n, s) => n + s.rows - s.deleted, 0),
+        liveRows: stored - deleted,
+        segmentCount: segments.length,
+        deletedFraction: stored === 0 ? 0 : deleted / stored,
         partitions: meta.partitions.map((p) => p.name),
         segments,
       }

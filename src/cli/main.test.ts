@@ -22,12 +22,27 @@ test('quiver --version and quiver inspect', async () => {
     await client.collection('c').upsert([{ id: 1, vector: [1, 2] }, { id: 2, vector: [3, 4] }])
     await client.collection('c').delete([2])
     await client.close()
-    const report = JSON.parse(run('inspect', '--data', dir)) as { collections: { name: string; liveRows: number; segments: { rows: number; deleted: number }[] }[] }
+    const report = JSON.parse(run('inspect', '--data', dir)) as {
+      collections: { name: string; liveRows: number; segmentCount: number; deletedFraction: number; segments: { rows: number; deleted: number }[] }[]
+    }
     assert.equal(report.collections.length, 1)
     assert.equal(report.collections[0]!.name, 'c')
     assert.equal(report.collections[0]!.liveRows, 1)
     assert.deepEqual(report.collections[0]!.segments.map((s) => [s.rows, s.deleted]), [[2, 1]])
+    assert.equal(report.collections[0]!.segmentCount, 1)
+    assert.equal(report.collections[0]!.deletedFraction, 0.5)
   } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('quiver inspect refuses a data directory another process has open', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-cli-'))
+  const client = await Quiver.open(dir)
+  try {
+    assert.throws(() => run('inspect', '--data', dir), (e: { stderr?: string }) => String(e.stderr).includes(`in use by process ${process.pid}`))
+  } finally {
+    await client.close()
     rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { inspectDataDir } from './inspect.ts'
-import { serveCommand } from './serve.ts'
+import { type ServeCommandOptions, serveCommand } from './serve.ts'
+import { MilvusError } from '../errors/errors.ts'
 
 /** package.json sits two levels up from src/cli/ and three from dist/src/cli/. */
 const pkgUrl = ['../../package.json', '../../../package.json'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u))
@@ -24,10 +25,20 @@ program
 
 program
   .command('serve')
-  .description('serve a data directory over the Milvus gRPC protocol (pymilvus, the Node/Go/Java SDKs connect unchanged)')
-  .option('--port <port>', 'port to listen on (0 = any free port)', '19530')
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--data <dir>', 'data directory (created if missing)', './quiver-data')
-  .action((opts: { port: string; host: string; data: string }) => serveCommand(opts, pkg.version))
+  .description('serve a data directory over the Milvus gRPC protocol (pymilvus, the Node/Go/Java SDKs connect unchanged), with /healthz and /metrics on the metrics port')
+  .option('--config <file>', 'YAML configuration in the shape of milvus.yaml (see docs/operations.md)')
+  .option('--port <port>', 'gRPC port, proxy.port (default 19530; 0 = any free port)')
+  .option('--host <host>', 'address to listen on, proxy.ip (default 127.0.0.1)')
+  .option('--data <dir>', 'data directory, localStorage.path (default ./quiver-data; created if missing)')
+  .option('--metrics-port <port>', 'port of /healthz and /metrics, metrics.port (default 9091; 0 = any free port)')
+  .option('--log-level <level>', 'log.level: debug, info, warn, error, fatal (default info)')
+  .action((opts: ServeCommandOptions) => serveCommand(opts, pkg.version))
 
-await program.parseAsync(process.argv)
+try {
+  await program.parseAsync(process.argv)
+} catch (e) {
+  // Bad configuration and other refused input: one line naming what is wrong, exit code 2.
+  if (!(e instanceof MilvusError)) throw e
+  process.stderr.write(`quiver: ${e.message}\n`)
+  process.exit(2)
+}

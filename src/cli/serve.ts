@@ -1,37 +1,83 @@
-import { startQuiverServer } from '../server/quiver-server.ts'
+import { readFile } from 'node:fs/promises'
+import { loadConfig } from '../config/load-config.ts'
+import { errors } from '../errors/errors.ts'
+import type { QuiverConfig } from '../config/quiver-config.ts'
+import { createLogger, type Logger } from '../observability/logger.ts'
+import { type QuiverServer, type ServeOptions, startQuiverServer } from '../server/quiver-server.ts'
 
+/** `quiver serve` flags as commander gives them (strings; undefined when not given). */
 export interface ServeCommandOptions {
-  readonly port: string
-  readonly host: string
-  readonly data: string
+  readonly config?: string
+  readonly port?: string
+  readonly host?: string
+  readonly data?: string
+  readonly metricsPort?: string
+  readonly logLevel?: string
 }
 
 /** Signals that stop the server cleanly. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 /**
- * `quiver serve`: opens the data directory, serves Milvus's gRPC protocol, prints where, and on
- * SIGINT/SIGTERM stops accepting calls, lets in-flight ones finish and closes the database.
+ * `quiver serve`: reads the configuration (defaults < `--config` YAML < QUIVER_* environment <
+ * flags), opens the data directory, serves Milvus's gRPC protocol and the ops endpoint, prints
+ * where, and on SIGINT/SIGTERM stops accepting calls, lets in-flight ones finish and closes the database.
  */
 export async function serveCommand(opts: ServeCommandOptions, quiverVersion: string): Promise<void> {
-  const port = Number(opts.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in [0, 65535], got ${opts.port}`)
-  const log = (m: string) => process.stderr.write(`[quiver] ${m}\n`)
-  const server = await startQuiverServer({ dataDir: opts.data, host: opts.host, port, quiverVersion, log })
-  process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC on ${server.grpc.host}:${server.grpc.port}\n`)
+  const { config, warnings } = await loadConfig({
+    ...(opts.config === undefined ? {} : { file: opts.config }),
+    env: process.env,
+    flags: { 'proxy.port': opts.port, 'proxy.ip': opts.host, 'localStorage.path': opts.data, 'metrics.port': opts.metricsPort, 'log.level': opts.logLevel },
+  })
+  const logger = createLogger({ level: config.log.level, format: config.log.format })
+  for (const w of warnings) logger.warn(w)
+  const server = await startQuiverServer(await serveOptions(config, quiverVersion, logger))
+  process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
+  if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
   process.stdout.write(`data directory: ${server.dataDir}\n`)
+  logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled }, 'serving')
+  stopOnSignals(server, logger)
+}
+
+/** The server options a configuration asks for (reads the TLS certificate and key when tlsMode is 1). */
+export async function serveOptions(config: QuiverConfig, quiverVersion: string, logger: Logger): Promise<ServeOptions> {
+  return {
+    dataDir: config.dataDir,
+    host: config.host,
+    port: config.port,
+    metricsPort: config.metricsPort,
+    quiverVersion,
+    logger,
+    slowRequestMs: config.log.slowRequestMs,
+    engine: config.engine,
+    authorizationEnabled: config.authorizationEnabled,
+    ...(config.tls === undefined
+      ? {}
+      : { tls: { cert: await readPem(config.tls.certPath, 'tls.serverPemPath'), key: await readPem(config.tls.keyPath, 'tls.serverKeyPath') } }),
+  }
+}
+
+async function readPem(path: string, key: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (e) {
+    throw errors.invalid(`cannot read ${key}: ${(e as Error).message}`, { key, value: path })
+  }
+}
+
+function stopOnSignals(server: QuiverServer, logger: Logger): void {
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    log(`${signal}: stopping (in-flight requests finish, then the database closes)`)
+    logger.info(`${signal}: stopping (in-flight requests finish, then the database closes)`)
     server.close().then(
       () => {
-        log('stopped cleanly')
+        logger.info('stopped cleanly')
         process.exit(0)
       },
       (e: unknown) => {
-        log(`stop failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+        logger.error({ err: e }, 'stop failed')
         process.exit(1)
       },
     )

@@ -19,13 +19,14 @@ export function purgeableCount(seg: Segment, horizon: Timestamp): number {
 /**
  * Plans for one collection: small sealed segments of a partition (by live rows) are merged up to
  * the target size, purging deleted rows on the way; a large segment, or a small one left alone,
- * whose purgeable deleted fraction passes the threshold is rewritten alone (clean).
+ * whose purgeable deleted fraction passes the threshold is rewritten alone (clean). Only segments
+ * `eligible` says yes to are considered (the engine: written by a checkpoint, not in a running job).
  */
-export function planCompaction(data: CollectionData, policy: CompactionPolicy, horizon: Timestamp): CompactionPlan[] {
+export function planCompaction(data: CollectionData, policy: CompactionPolicy, horizon: Timestamp, eligible: (seg: Segment) => boolean = () => true): CompactionPlan[] {
   const plans: CompactionPlan[] = []
   const byPartition = new Map<number, Segment[]>()
   for (const seg of data.segmentsOf()) {
-    if (seg.state !== 'sealed' || seg.rowCount === 0) continue
+    if (seg.state !== 'sealed' || seg.rowCount === 0 || !eligible(seg)) continue
     const purgeable = purgeableCount(seg, horizon)
     if (seg.rowCount - purgeable < policy.segmentRowsTarget * policy.smallRatio) {
       const list = byPartition.get(seg.partitionId) ?? []

@@ -8,6 +8,12 @@ import type { Manifest, ManifestCollection, ManifestIndexFile, ManifestSegment }
 
 export const SEGMENTS_DIR = 'segments'
 
+/**
+ * Segment files already encoded elsewhere (a compaction worker's output), by segment: the next
+ * checkpoint writes these bytes instead of encoding the segment again on this thread.
+ */
+export const preEncodedSegments = new WeakMap<Segment, { readonly rowCount: number; readonly bytes: Uint8Array }>()
+
 interface PendingFile {
   readonly path: string
   /** The bytes, or a drain of chunks that reference live memory (kept unchanged until written). */
@@ -70,7 +76,9 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
   let dataFile = p.dataFile
   if (dataFile === undefined || p.rowCount !== rowCount) {
     dataFile = `${dir}/${seg.id}-${rowCount}.arrow`
-    files.push({ path: dataFile, bytes: encodeSegment(seg, rowCount, seg.insertRuns.prefix(rowCount), seg.state) })
+    const encoded = preEncodedSegments.get(seg)
+    const bytes = encoded !== undefined && encoded.rowCount === rowCount && seg.state === 'sealed' ? encoded.bytes : encodeSegment(seg, rowCount, seg.insertRuns.prefix(rowCount), seg.state)
+    files.push({ path: dataFile, bytes })
   }
   let deleteFile = p.deleteFile
   if (deleteCount > 0 && (deleteFile === undefined || p.deleteCount !== deleteCount)) {
@@ -82,6 +90,7 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
   const del = deleteFile
   marks.push(() => {
     seg.persisted = { rowCount, state, deleteCount, dataFile: df, ...(del === undefined ? {} : { deleteFile: del }) }
+    preEncodedSegments.delete(seg)
   })
   const indexFiles = planIndexFiles(seg, dir, files, marks, liveIndexIds)
   return {

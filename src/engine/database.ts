@@ -7,6 +7,7 @@ import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '
 import { validateName } from '../schema/name-rules.ts'
 import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
 import { decodeSegment } from '../segment/segment-file.ts'
+import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { FileMetaStore } from '../storage/meta-store.ts'
 import type { FileStore } from '../storage/file-store.ts'
@@ -41,7 +42,10 @@ export class Database {
   appliedTs: Timestamp = 0n
   private closed = false
   private checkpointChain: Promise<void> = Promise.resolve()
-  private checkpointQueued = false
+  /** A checkpoint queued behind the running one and not started yet: later requests share it. */
+  private pendingCheckpoint: Promise<void> | undefined
+  /** The running checkpoint and the LSN it captured. */
+  private runningCheckpoint: { readonly lsn: number; readonly done: Promise<void> } | undefined
   private walBytesAtCheckpoint = 0
   private backgroundError: unknown = undefined
   /** Builds vector indexes of sealed segments in a worker thread. */
@@ -54,6 +58,9 @@ export class Database {
   /** Commands appended and not yet settled; close() waits for them. */
   private readonly inflight = new Set<Promise<unknown>>()
 
+  /** This process's hold on the data directory (none with an injected file store). */
+  private dirLock: DirLock | undefined
+
   private constructor(options: OpenOptions, store: FileStore) {
     this.options = {
       path: options.path,
@@ -64,6 +71,7 @@ export class Database {
       walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
       timeTravelRetentionMs: options.timeTravelRetentionMs ?? defaults.timeTravelRetentionMs,
       autoCompaction: options.autoCompaction ?? true,
+      compactionConcurrencyMax: options.compactionConcurrencyMax ?? defaults.compactionConcurrencyMax,
       flushRateMax: options.flushRateMax ?? 0,
       memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
       log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
@@ -82,7 +90,13 @@ export class Database {
     this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => this.requestCheckpoint())
     this.compactions = new Compactions(
       this.state,
-      { retentionMs: this.options.timeTravelRetentionMs, enabled: this.options.autoCompaction },
+      {
+        retentionMs: this.options.timeTravelRetentionMs,
+        enabled: this.options.autoCompaction,
+        concurrencyMax: this.options.compactionConcurrencyMax,
+        readFile: (p) => this.store.readFile(p),
+        log: (m) => this.log(m),
+      },
       () => {
         this.indexBuilds.schedule()
         this.requestCheckpoint()
@@ -95,8 +109,16 @@ export class Database {
     await VectorArena.init()
     const store = options.fileStore ?? new LocalFileStore(options.path)
     await store.mkdirp('.')
+    // One process per data directory (an injected store is the caller's business: tests, faults).
+    const lock = options.fileStore === undefined ? await acquireDirLock(options.path) : undefined
     const db = new Database(options, store)
-    await db.recover()
+    try {
+      await db.recover()
+    } catch (e) {
+      await lock?.release()
+      throw e
+    }
+    db.dirLock = lock
     db.indexBuilds.schedule()
     return db
   }
@@ -112,6 +134,7 @@ export class Database {
 
   /** Manifest + segment files, then WAL replay of everything after the checkpoint. */
   private async recover(): Promise<void> {
+    await this.meta.removeTemporaries((m) => this.log(m))
     const manifest = (await this.meta.load()) as Manifest | undefined
     if (manifest !== undefined) await this.loadManifest(manifest)
     const checkpointLsn = manifest?.checkpointLsn ?? 0
@@ -242,19 +265,24 @@ export class Database {
 
   /** Runs a checkpoint in the background (at most one queued). */
   private requestCheckpoint(): void {
-    if (this.checkpointQueued || this.closed) return
-    this.checkpointQueued = true
+    if (this.pendingCheckpoint !== undefined || this.closed) return
     this.checkpoint().catch((e) => {
       this.backgroundError = e
       this.log(`background checkpoint failed: ${String(e)}`)
     })
   }
 
-  /** Writes changed segments and a new manifest, then drops WAL files the manifest covers. */
+  /**
+   * Writes changed segments and a new manifest, then drops WAL files the manifest covers. A
+   * checkpoint captures the state when it starts, so a call while one is queued and not started
+   * shares that one (it covers everything applied before the call).
+   */
   checkpoint(): Promise<void> {
-    const run = this.checkpointChain.then(async () => {
-      this.checkpointQueued = false
+    if (this.pendingCheckpoint !== undefined) return this.pendingCheckpoint
+    const run: Promise<void> = this.checkpointChain.then(async () => {
+      this.pendingCheckpoint = undefined
       const lsn = this.appliedLsn
+      this.runningCheckpoint = { lsn, done: run }
       const walBytes = this.wal.stats.bytesWritten
       this.state.sealedSinceCheckpoint = 0
       const plan = planCheckpoint(this.state, lsn, this.oracle.current())
@@ -262,6 +290,7 @@ export class Database {
       try {
         await writeCheckpoint(this.store, this.meta, plan)
       } finally {
+        this.runningCheckpoint = undefined
         this.checkpointWriting = false
         const arena = VectorArena.shared()
         for (const v of this.deferredFrees.splice(0)) arena.free(v)
@@ -272,15 +301,27 @@ export class Database {
       this.backgroundError = undefined
       if (!this.closed) this.compactions.schedule(() => this.latestTs())
     })
+    this.pendingCheckpoint = run
     this.checkpointChain = run.catch(() => {})
     return run
   }
 
-  /** Seals the growing segments of the collections and makes everything durable in segment files. */
+  /**
+   * Seals the growing segments of the collections and makes everything durable in segment files:
+   * one checkpoint (the one the seal requested, if it has not started yet).
+   */
   async flush(collectionIds: readonly number[]): Promise<void> {
     this.checkFlushRate(collectionIds)
     for (const id of collectionIds) await this.submit({ type: 'seal', collectionId: id })
-    await this.checkpoint()
+    // The seal requested a checkpoint; if it already started, it captured the seal: wait for that one.
+    const running = this.runningCheckpoint
+    try {
+      await (running !== undefined && running.lsn >= this.appliedLsn ? running.done : this.checkpoint())
+    } catch (e) {
+      // Reported here: not again to the next write.
+      if (this.backgroundError === e) this.backgroundError = undefined
+      throw e
+    }
   }
 
   private readonly lastFlushMs = new Map<number, number>()
@@ -303,6 +344,7 @@ export class Database {
     if (this.closed) return
     this.closed = true
     await Promise.allSettled([...this.inflight])
+    await this.compactions.stop()
     await this.indexBuilds.stop()
     await this.checkpointChain
     try {
@@ -312,6 +354,7 @@ export class Database {
       await this.wal.close()
       for (const d of this.state.data.values()) d.release()
       this.state.data.clear()
+      await this.dirLock?.release()
     }
   }
 

@@ -5,6 +5,7 @@ import { scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { type IndexSpec, validateIndexSpec } from '../index/vector-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isVectorType } from '../schema/data-type.ts'
+import { validateName } from '../schema/name-rules.ts'
 import type { Database } from './database.ts'
 
 export interface CreateIndexRequest {
@@ -71,7 +72,7 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   if (field === undefined) throw errors.invalid(`cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
   const params: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.params ?? {})) if (v !== undefined && v !== null) params[k] = String(v)
-  const name = req.indexName === undefined || req.indexName === '' ? field.name : req.indexName
+  const name = req.indexName === undefined || req.indexName === '' ? field.name : validateName(req.indexName, 'index')
   const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
   const scalar = !isVectorType(field.dataType)
   // Scalar indexes have no metric; their type is checked against the field (1100 naming both).

@@ -14,12 +14,14 @@ export interface OpenOptions {
   readonly segmentRowsMax?: number
   /** Checkpoint once the WAL has grown this much since the last one (default 256 MiB). */
   readonly walCheckpointBytes?: number
-  /** WAL file size before rotating (default 64 MiB). */
+  /** WAL file size before rotating (default 16 MiB): the file being appended to is never removed, so this bounds checkpointed WAL bytes left on disk. */
   readonly walFileBytesMax?: number
   /** Deleted rows stay readable by `asOf` reads this long before compaction may purge them (default 60 s). */
   readonly timeTravelRetentionMs?: number
   /** Compact in the background after checkpoints (default true). */
   readonly autoCompaction?: boolean
+  /** Compaction jobs (each one worker thread) running at once (default 1). */
+  readonly compactionConcurrencyMax?: number
   /** Flushes per second per collection; more are refused with code 8 (default 0 = unlimited). */
   readonly flushRateMax?: number
   /** Memory budget of the engine's data (rows, PK index, deletes); writes past it fail with code 9 (default 80 % of RAM; 0 = none). */
@@ -32,6 +34,7 @@ export const defaults = {
   segmentBytesMax: 64 * 1024 * 1024,
   segmentRowsMax: 1 << 20,
   walCheckpointBytes: 256 * 1024 * 1024,
-  walFileBytesMax: 64 * 1024 * 1024,
+  walFileBytesMax: 16 * 1024 * 1024,
   timeTravelRetentionMs: 60_000,
+  compactionConcurrencyMax: 1,
 } as const

@@ -1,11 +1,11 @@
 import { batchToRows } from '../column/rows.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
-import { errors } from '../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { compileFilter } from '../expr/compile-filter.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
 import { runSearch, type SearchHits } from '../query/run-search.ts'
 import type { RowScope } from '../query/select-rows.ts'
-import { META_FIELD } from '../schema/collection-schema.ts'
+import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { SegmentId } from '../segment/segment.ts'
 import type { Database } from './database.ts'
@@ -62,8 +62,9 @@ function checkPaging(limit: number | undefined, offset: number | undefined): { l
   return { limit: l, offset: o }
 }
 
+/** Reads of a released collection fail with Milvus's 101 `collection not loaded[collection=x]`. */
 export function requireLoaded(d: CollectionData): void {
-  if (!d.meta.loaded) throw errors.invalid(`collection not loaded[collection=${d.meta.name}]`)
+  if (!d.meta.loaded) throw new MilvusError(ErrorCode.CollectionNotLoaded, undefined, { collection: d.meta.name })
 }
 
 /** query: rows matching the filter at the snapshot, with the requested fields. */
@@ -124,6 +125,23 @@ export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): 
     }
   }
   return rows
+}
+
+/**
+ * Search by primary keys (Milvus 2.6 `ids`): the stored vectors of `keys` in `annsField` (default: the only
+ * vector field), in the order asked. A key with no live row is 1100, naming up to 10 of them.
+ */
+export function vectorsOfKeys(db: Database, collection: string, keys: readonly unknown[], annsField: string | undefined): unknown[] {
+  const d = db.state.collection(collection)
+  const fields = vectorFields(d.schema)
+  const field = annsField ?? (fields.length === 1 ? fields[0]!.name : undefined)
+  if (field === undefined) throw errors.invalid(`search by ids needs anns_field (one of ${fields.map((f) => f.name).join(', ')})`)
+  if (!fields.some((f) => f.name === field)) throw errors.invalid(`field ${field} is not a vector field`, { field })
+  const rows = getRows(db, collection, keys, { outputFields: [field] })
+  const byKey = new Map(rows.map((r) => [String(r[d.pkField.name]), r[field]]))
+  const missing = keys.filter((k) => !byKey.has(String(k)))
+  if (missing.length > 0) throw errors.invalid(`search by ids: primary keys not found in collection ${d.meta.name}: ${missing.slice(0, 10).join(', ')}`)
+  return keys.map((k) => byKey.get(String(k)))
 }
 
 /** search: exact top-k per query vector, with output fields. */

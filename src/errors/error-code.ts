@@ -20,6 +20,16 @@ export const ErrorCode = {
   ParameterMissing: 1101,
   ParameterTooLarge: 1102,
   FieldNotFound: 1700,
+  /** merr ErrPrivilegeNotAuthenticated: missing or wrong credentials (gRPC UNAUTHENTICATED on the wire). */
+  Unauthenticated: 1400,
+  /** merr ErrPrivilegeNotPermitted: the user's roles lack the privilege (gRPC PERMISSION_DENIED on the wire). */
+  PermissionDenied: 1401,
+  /** REST only: no or wrong credentials (Milvus `ErrNeedAuthenticate`). */
+  NeedAuthenticate: 1800,
+  /** REST only: the body is not JSON or a parameter has the wrong type. */
+  IncorrectParameterFormat: 1801,
+  /** REST only: a required parameter is missing. */
+  MissingRequiredParameters: 1802,
   OperationNotSupported: 3000,
   IoFailed: 2100,
   MemoryQuotaExhausted: 9,
@@ -46,7 +56,12 @@ export const errorBase: Readonly<Record<ErrorCode, string>> = {
   1100: 'invalid parameter',
   1101: 'missing parameter',
   1102: 'parameter too large',
+  1400: 'not authenticated',
+  1401: 'privilege not permitted',
   1700: 'field not found',
+  1800: "user hasn't authenticated",
+  1801: 'can only accept json format request',
+  1802: 'missing required parameters',
   2100: 'io failed',
   3000: 'operation not supported',
   65535: 'unexpected error',

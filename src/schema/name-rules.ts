@@ -1,7 +1,7 @@
 import { errors } from '../errors/errors.ts'
 import { limits } from './limits.ts'
 
-export type NameKind = 'collection' | 'partition' | 'field' | 'alias' | 'database'
+export type NameKind = 'collection' | 'partition' | 'field' | 'alias' | 'database' | 'index'
 
 const capital: Record<NameKind, string> = {
   collection: 'collection',
@@ -9,6 +9,7 @@ const capital: Record<NameKind, string> = {
   field: 'field',
   alias: 'alias',
   database: 'database',
+  index: 'index',
 }
 
 /**

@@ -119,10 +119,13 @@ export class Segment {
     return this.fields.get(name)?.view()
   }
 
-  /** Frees the columns' and vector indexes' memory (arena blocks, native graphs); the segment is gone. */
+  /**
+   * Frees the vector indexes' and columns' memory (native graphs, arena blocks); the segment is gone.
+   * Indexes first: a native HNSW graph points into its column's arena block.
+   */
   release(): void {
-    for (const s of this.fields.values()) s.release()
     for (const si of this.vectorIndexes.values()) si.index.release()
     this.vectorIndexes.clear()
+    for (const s of this.fields.values()) s.release()
   }
 }

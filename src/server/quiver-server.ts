@@ -1,6 +1,15 @@
 import { resolve } from 'node:path'
+import { openAccessControl } from '../auth/open-access-control.ts'
 import { Quiver } from '../engine/quiver.ts'
+import { LocalFileStore } from '../storage/local-file-store.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/grpc-server.ts'
+import { type Listener, type ListenerTls, openListener } from './listener.ts'
+import { createRestServer, type RestServer } from './rest/rest-server.ts'
+import type { RestAccess } from './rest/rest-route.ts'
+import type { OpenOptions } from '../engine/open-options.ts'
+import { engineLog, type Logger } from '../observability/logger.ts'
+import type { QuiverMetrics } from '../observability/metrics.ts'
+import { type Operations, type OpsServer, startOperations } from './ops-server.ts'
 
 export interface ServeOptions {
   /** Data directory (created if missing). */
@@ -10,35 +19,81 @@ export interface ServeOptions {
   readonly port: number
   readonly quiverVersion: string
   readonly log?: (message: string) => void
+  /** Require credentials and enforce privileges (users and roles in `<dataDir>/rbac.json`; docs/security.md). */
+  readonly authorizationEnabled?: boolean
+  /** Port of `/healthz` and `/metrics` on `host` (Milvus: 9091; 0 = free port); omitted: not served. */
+  readonly metricsPort?: number
+  /** Structured logs (requests at debug, slow ones as warnings); also the engine's `log` when `log` is not given. */
+  readonly logger?: Logger
+  /** Requests slower than this are logged as warnings (default 5000). */
+  readonly slowRequestMs?: number
+  /** Engine tunables (from the configuration: segment size, flush rate, memory budget, compaction). */
+  readonly engine?: Omit<OpenOptions, 'path' | 'fileStore' | 'log'>
+  /** Serve TLS on the one port (gRPC and REST alike) with this PEM certificate and key. */
+  readonly tls?: ListenerTls
+  /** Access control to use (gRPC and REST); takes precedence over `authorizationEnabled`. */
+  readonly access?: RestAccess
 }
 
 export interface QuiverServer {
   readonly client: Quiver
   readonly grpc: GrpcServer
+  /** Milvus's RESTful API v2, on the same port as gRPC. */
+  readonly rest: RestServer
+  /** The one port gRPC and REST share (the bound one when 0 was asked). */
+  readonly port: number
   /** The data directory, absolute. */
   readonly dataDir: string
+  /** Request counters and engine gauges (Prometheus). */
+  readonly metrics: QuiverMetrics
+  /** The `/healthz` + `/metrics` server, when `metricsPort` was given. */
+  readonly ops?: OpsServer
   /** Stops the server (in-flight calls finish), then closes the database (WAL synced, checkpoint written). */
   close(): Promise<void>
 }
 
-/** Opens the data directory and serves it over Milvus's gRPC protocol. */
+/** Opens the data directory and serves it over Milvus's gRPC protocol and REST API v2, both on one port. */
 export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServer> {
   const dataDir = resolve(opts.dataDir)
-  const client = await Quiver.open({ path: dataDir, ...(opts.log === undefined ? {} : { log: opts.log }) })
-  let grpc: GrpcServer
+  if (opts.log === undefined && opts.logger !== undefined) opts = { ...opts, log: engineLog(opts.logger) }
+  const client = await Quiver.open({ ...opts.engine, path: dataDir, ...(opts.log === undefined ? {} : { log: opts.log }) })
+  let operations: Operations
   try {
-    grpc = await startGrpcServer({ client, host: opts.host, port: opts.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }) })
+    operations = await startOperations(client, opts)
   } catch (e) {
     await client.close()
     throw e
   }
+  let grpc: GrpcServer
+  let listener: Listener | undefined
+  let access: RestAccess | undefined
+  try {
+    listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
+    access = opts.access ?? (opts.authorizationEnabled === true ? await openAccessControl(await LocalFileStore.open(dataDir), { enabled: true }) : undefined)
+    grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
+  } catch (e) {
+    await listener?.close()
+    await operations.close()
+    await client.close()
+    throw e
+  }
+  const rest = createRestServer({ client, ...(access === undefined ? {} : { access }), ...(opts.log === undefined ? {} : { log: opts.log }) })
+  const bound = listener
+  bound.serve({ grpc: (socket) => grpc.injectConnection(socket), http: (socket) => rest.injectConnection(socket) })
   let closing: Promise<void> | undefined
   return {
     client,
     grpc,
+    rest,
+    port: bound.port,
     dataDir,
+    metrics: operations.metrics,
+    ...(operations.ops === undefined ? {} : { ops: operations.ops }),
     close: () => {
-      closing ??= grpc.close().then(() => client.close())
+      closing ??= bound
+        .close()
+        .then(() => Promise.all([grpc.close(), rest.close()]))
+        .then(() => client.close()).finally(() => operations.close())
       return closing
     },
   }

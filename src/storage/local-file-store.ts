@@ -7,6 +7,8 @@ import { fsCall, osErrorCode } from './fs-call.ts'
 import { LocalAppendFile, writeAll } from './local-append-file.ts'
 
 let tmpCounter = 0
+/** Temporary files of `writeFileAtomic` are named `<path>.tmp-<pid>-<n>` (and `.tmp-fault-<n>` by FaultFileStore). */
+export const atomicTempInfix = '.tmp-'
 
 /** `FileStore` on a local directory, with `node:fs/promises`. */
 export class LocalFileStore implements FileStore {
@@ -30,7 +32,7 @@ export class LocalFileStore implements FileStore {
   }
 
   async writeFileAtomic(p: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
-    const tmp = `${p}.tmp-${process.pid}-${++tmpCounter}`
+    const tmp = `${p}${atomicTempInfix}${process.pid}-${++tmpCounter}`
     try {
       await this.writeFile(tmp, data)
       await fsCall('rename', p, () => fs.rename(this.#abs(tmp), this.#abs(p)))

@@ -1,5 +1,6 @@
 // FileMetaStore: metadata with bigints round-trips through manifest.json; a flipped byte, a truncated
-// file or an unknown format version is a clear error on load, never a silent reset.
+// file or an unknown format version is a clear error on load, never a silent reset; temporary files of
+// atomic writes a crash left behind are removed (and nothing else).
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
@@ -24,6 +25,21 @@ describe('FileMetaStore', () => {
     store = await LocalFileStore.open(root)
   })
   after(() => fs.rm(root, { recursive: true, force: true }))
+
+  it('removes the temporary files of manifest writes that never completed, nothing else', async () => {
+    const m = new FileMetaStore(store)
+    await m.save(meta)
+    await fs.writeFile(path.join(root, 'manifest.json.tmp-123-4'), 'half a manifest')
+    await fs.writeFile(path.join(root, 'manifest.json.tmp-fault-2'), '')
+    await fs.writeFile(path.join(root, 'other.json.tmp-1-1'), 'not ours')
+    const logs: string[] = []
+    await m.removeTemporaries((line) => logs.push(line))
+    const names = await fs.readdir(root)
+    assert.ok(!names.some((n) => n.startsWith('manifest.json.tmp-')), names.join(','))
+    assert.ok(names.includes('other.json.tmp-1-1') && names.includes('manifest.json'))
+    assert.equal(logs.length, 2)
+    assert.deepEqual(await m.load(), meta)
+  })
 
   it('loads undefined before the first save', async () => {
     assert.equal(await new FileMetaStore(store, 'none.json').load(), undefined)

@@ -3,6 +3,7 @@ import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import { errors, type MilvusError } from '../errors/errors.ts'
 import type { FileStore } from './file-store.ts'
 import { osErrorCode } from './fs-call.ts'
+import { atomicTempInfix } from './local-file-store.ts'
 
 /** Where the database's metadata (catalog, segment list, checkpoint) is kept: a file now, etcd later. */
 export interface MetaStore {
@@ -50,6 +51,24 @@ export class FileMetaStore implements MetaStore {
 
   save(meta: unknown): Promise<void> {
     return this.#store.writeFileAtomic(this.#path, encodeManifest(meta))
+  }
+
+  /**
+   * Removes the temporary files an atomic replace left behind when the process died between its
+   * write and its rename (`<path>.tmp-…`): never referenced, only taking space. Call before `load`
+   * (nothing may be saving at the time).
+   */
+  async removeTemporaries(log: (m: string) => void): Promise<void> {
+    const slash = this.#path.lastIndexOf('/')
+    const dir = slash < 0 ? '.' : this.#path.slice(0, slash)
+    const prefix = `${this.#path.slice(slash + 1)}${atomicTempInfix}`
+    const stale = (await this.#store.list(dir)).filter((name) => name.startsWith(prefix))
+    for (const name of stale) {
+      const path = dir === '.' ? name : `${dir}/${name}`
+      log(`removed ${path}: the temporary file of a manifest write that never completed`)
+      await this.#store.remove(path)
+    }
+    if (stale.length > 0) await this.#store.syncDir(dir)
   }
 }
 

@@ -24,6 +24,10 @@ export interface WalRecovery {
  * removed, and both are logged. Files are also cut where their first LSN does not continue the
  * previous file. Records never acknowledged are the only ones that can be cut this way, unless the
  * storage itself corrupted acknowledged data (then the damage and everything after it is lost, loudly).
+ *
+ * A file that starts at an LSN its predecessor's intact records already reach (or that its
+ * predecessor's first bad frame carries) *supersedes* that tail: the WAL rolled to it after a failed
+ * write, whose records were never acknowledged. The predecessor is cut before the superseded records.
  */
 export async function recoverWal(store: FileStore, dir: string, fromLsn: number, log: (msg: string) => void): Promise<WalRecovery> {
   await store.mkdirp(dir)
@@ -38,7 +42,12 @@ export async function recoverWal(store: FileStore, dir: string, fromLsn: number,
       await removeFiles(store, dir, found.slice(i), log)
       break
     }
-    const scan = scanWalFile(await store.readFile(file.path), file.firstLsn, file.path)
+    const bytes = await store.readFile(file.path)
+    let scan = scanWalFile(bytes, file.firstLsn, file.path)
+    const successor = found[i + 1]
+    if (successor !== undefined && supersedes(successor, file, scan)) {
+      scan = await cutSuperseded(store, file, bytes, scan, successor, log)
+    }
     for (const r of scan.records) if (r.lsn > fromLsn) records.push(r)
     nextLsn = scan.nextLsn
     if (scan.problem === undefined) {
@@ -51,6 +60,35 @@ export async function recoverWal(store: FileStore, dir: string, fromLsn: number,
     break
   }
   return { files, records, nextLsn: nextLsn ?? 1 }
+}
+
+/** True if `successor` starts inside the tail of `file`: at or before the end of its intact records. */
+function supersedes(successor: WalFile, file: WalFile, scan: WalFileScan): boolean {
+  if (successor.firstLsn <= file.firstLsn || successor.firstLsn > scan.nextLsn) return false
+  return successor.firstLsn < scan.nextLsn || scan.problem !== undefined
+}
+
+/** Cuts `file` after the record before `successor`'s first LSN (synced) and returns the scan of what is kept. */
+async function cutSuperseded(
+  store: FileStore,
+  file: WalFile,
+  bytes: Uint8Array,
+  scan: WalFileScan,
+  successor: WalFile,
+  log: (msg: string) => void,
+): Promise<WalFileScan> {
+  const records = scan.records.filter((r) => r.lsn < successor.firstLsn)
+  const last = records.at(-1)!
+  const goodBytes = last.payload.byteOffset - bytes.byteOffset + last.payload.byteLength
+  log(`wal: cut ${bytes.length - goodBytes} bytes from ${file.path} after lsn ${last.lsn}: superseded by ${successor.path} (written after a failed write)`)
+  const handle = await store.openAppend(file.path)
+  try {
+    await handle.truncate(goodBytes)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  return { records, nextLsn: successor.firstLsn, goodBytes, problem: undefined }
 }
 
 async function listWalFiles(store: FileStore, dir: string, log: (msg: string) => void): Promise<WalFile[]> {

@@ -140,9 +140,9 @@ describe('Wal', () => {
     await third.wal.close()
   })
 
-  it('breaks after a failed fdatasync: that group and later appends reject, nothing is applied', async () => {
-    const failing = new SyncFailingStore(store, 3)
-    const { wal } = await Wal.open(failing, 'broken', quiet)
+  it('after a failed fdatasync: that group and the queue reject, nothing is applied, the next append rolls to a new file', async () => {
+    const failing = new SyncFailingStore(store, 3, 1)
+    const { wal } = await Wal.open(failing, 'rolled', quiet)
     const applied: number[] = []
     const apply = (lsn: number) => applied.push(lsn)
     await wal.append([testPayload(1, 8)], apply)
@@ -153,34 +153,110 @@ describe('Wal', () => {
       assert.ok(r.reason instanceof MilvusError && r.reason.code === ErrorCode.IoFailed, String(r.reason))
     }
     assert.deepEqual(applied, [1])
-    await assert.rejects(wal.append([testPayload(4, 8)], apply), /wal is broken after a failed write; reopen the database/)
-    assert.deepEqual(applied, [1])
+    // The failed LSNs are given out again, in a new file.
+    assert.equal(await wal.append([testPayload(4, 8)], (lsn) => lsn), 2)
+    assert.equal(wal.fileCount, 2)
     await wal.close()
     await assert.rejects(wal.append([], apply), /database is closed/)
+    const again = await Wal.open(store, 'rolled', quiet)
+    assert.deepEqual(
+      again.records.map((r) => [r.lsn, r.payload[0]]),
+      [
+        [1, testPayload(1, 8)[0]],
+        [2, testPayload(4, 8)[0]],
+      ],
+    )
+    await again.wal.close()
+  })
+
+  it('a failed record left intact in the old file (cut-back failed too) is superseded by the rolled file', async () => {
+    const failing = new SyncFailingStore(store, 3, 1, true)
+    const logs: string[] = []
+    const { wal } = await Wal.open(failing, 'superseded', { log: (m) => logs.push(m) })
+    await wal.append([testPayload(1, 8)], () => undefined)
+    await assert.rejects(wal.append([testPayload(2, 8)], () => undefined), /fdatasync/)
+    await wal.append([testPayload(3, 8)], () => undefined)
+    await wal.append([testPayload(4, 8)], () => undefined)
+    await wal.close()
+    const again = await Wal.open(store, 'superseded', { log: (m) => logs.push(m) })
+    assert.deepEqual(
+      again.records.map((r) => [r.lsn, r.payload[0]]),
+      [
+        [1, testPayload(1, 8)[0]],
+        [2, testPayload(3, 8)[0]],
+        [3, testPayload(4, 8)[0]],
+      ],
+    )
+    assert.ok(logs.some((m) => /superseded by/.test(m)), logs.join('\n'))
+    assert.equal(await again.wal.append([testPayload(5, 8)], (lsn) => lsn), 4)
+    await again.wal.close()
+    const third = await Wal.open(store, 'superseded', quiet)
+    assert.deepEqual(
+      third.records.map((r) => r.lsn),
+      [1, 2, 3, 4],
+    )
+    await third.wal.close()
+  })
+
+  it('while the roll itself fails, appends keep failing and change nothing; once it works they succeed', async () => {
+    const failing = new SyncFailingStore(store, 3, 3)
+    const { wal } = await Wal.open(failing, 'roll-fails', quiet)
+    const applied: number[] = []
+    const apply = (lsn: number) => {
+      applied.push(lsn)
+      return lsn
+    }
+    await wal.append([testPayload(1, 8)], apply)
+    await assert.rejects(wal.append([testPayload(2, 8)], apply), /fdatasync/) // the record's sync
+    await assert.rejects(wal.append([testPayload(3, 8)], apply), /fdatasync/) // the new file's header sync
+    await assert.rejects(wal.append([testPayload(4, 8)], apply), /fdatasync/) // again
+    assert.equal(await wal.append([testPayload(5, 8)], apply), 2)
+    assert.deepEqual(applied, [1, 2])
+    await wal.close()
+    const again = await Wal.open(store, 'roll-fails', quiet)
+    assert.deepEqual(
+      again.records.map((r) => [r.lsn, r.payload[0]]),
+      [
+        [1, testPayload(1, 8)[0]],
+        [2, testPayload(5, 8)[0]],
+      ],
+    )
+    await again.wal.close()
   })
 })
 
-/** A FileStore whose append files fail `sync` from the `failFrom`-th call on, counting across files (the first sync is the new file's header). */
+/**
+ * A FileStore whose append files fail `failCount` calls of `sync` from the `failFrom`-th on, counting
+ * across files (the first sync is the new file's header); with `failTruncate`, cutting back fails too.
+ */
 class SyncFailingStore implements FileStore {
   readonly #inner: FileStore
   readonly #failFrom: number
+  readonly #failCount: number
+  readonly #failTruncate: boolean
   #syncs = 0
 
-  constructor(inner: FileStore, failFrom: number) {
+  constructor(inner: FileStore, failFrom: number, failCount = Number.POSITIVE_INFINITY, failTruncate = false) {
     this.#inner = inner
     this.#failFrom = failFrom
+    this.#failCount = failCount
+    this.#failTruncate = failTruncate
   }
 
   async openAppend(p: string): Promise<AppendFile> {
     const file = await this.#inner.openAppend(p)
-    const onSync = () => ++this.#syncs >= this.#failFrom
+    const onSync = () => {
+      const n = ++this.#syncs
+      return n >= this.#failFrom && n < this.#failFrom + this.#failCount
+    }
+    const failTruncate = this.#failTruncate
     return {
       get size() {
         return file.size
       },
       append: (chunks) => file.append(chunks),
       sync: () => (onSync() ? Promise.reject(new MilvusError(ErrorCode.IoFailed, `fdatasync '${p}' failed (EIO)`)) : file.sync()),
-      truncate: (size) => file.truncate(size),
+      truncate: (size) => (failTruncate ? Promise.reject(new MilvusError(ErrorCode.IoFailed, `truncate '${p}' failed (EIO)`)) : file.truncate(size)),
       close: () => file.close(),
     }
   }

@@ -41,14 +41,17 @@ interface PendingRecord {
   readonly reject: (error: unknown) => void
 }
 
-const brokenMessage = 'wal is broken after a failed write; reopen the database'
-
 /**
  * The write-ahead log: numbered, checksummed records in files under `dir`, made durable in groups
  * (one write + fdatasync for everything queued while the previous group was in flight).
  *
  * Invariants: LSNs are given out in call order and are consecutive; a record's `apply` runs only
- * after the record is durable, in LSN order; after a failed write nothing more is written or applied.
+ * after the record is durable, in LSN order. After a failed write or fdatasync the tail of the
+ * current file is in an unknown state: the failed group and everything queued behind it are
+ * rejected and never applied, their LSNs are given out again, and the next group first *rolls* to
+ * a new file named for the first of those LSNs (created and fsynced with its directory before any
+ * record goes in). Recovery treats records of an older file at or past a newer file's first LSN as
+ * superseded, so a failed record never comes back once a later write was acknowledged.
  */
 export class Wal {
   readonly #store: FileStore
@@ -63,7 +66,8 @@ export class Wal {
   #queue: PendingRecord[] = []
   #draining: Promise<void> | undefined
   #checkpointing: Promise<void> = Promise.resolve()
-  #broken: MilvusError | undefined
+  /** Set after a failed write: the next group goes to a new file starting at this LSN. */
+  #rollFrom: number | undefined
   #closed = false
   #stats = { appendCount: 0, groupCount: 0, syncCount: 0, bytesWritten: 0 }
 
@@ -130,12 +134,12 @@ export class Wal {
    * Appends one record. Its LSN is taken now (so LSN order is call order); once the record is
    * durable, `apply(lsn)` runs (in LSN order, synchronously) and the promise resolves with its
    * result, or rejects with what it threw (the record stays in the log). If the write fails, the
-   * promise rejects with an io error, nothing of that group is applied and the WAL is broken.
+   * promise rejects with an io error, nothing of that group (or queued behind it) is applied, and the
+   * next append rolls to a new file (failing again, changing nothing, while the cause persists).
    * The payload chunks are written later, as they are: do not change them until the promise settles.
    */
   append<R>(payload: readonly Uint8Array[], apply: (lsn: number) => R): Promise<R> {
     if (this.#closed) return Promise.reject(errors.closed())
-    if (this.#broken !== undefined) return Promise.reject(this.#broken)
     let payloadBytes = 0
     for (const chunk of payload) payloadBytes += chunk.byteLength
     if (payloadBytes > walRecordBytesMax) {
@@ -175,7 +179,7 @@ export class Wal {
       try {
         await this.#writeGroup(group)
       } catch (e) {
-        this.#breakOn(group, e)
+        this.#failGroup(group, e)
         break
       }
       this.#durableLsn = group.at(-1)!.lsn
@@ -193,7 +197,8 @@ export class Wal {
         bytes += chunk.byteLength
       }
     }
-    await this.#rotateIfFull(group[0]!.lsn)
+    if (this.#rollFrom !== undefined) await this.#roll(group[0]!.lsn)
+    else await this.#rotateIfFull(group[0]!.lsn)
     const sizeBefore = this.#current.size
     try {
       await this.#current.append(chunks)
@@ -221,13 +226,40 @@ export class Wal {
     await previous.close()
   }
 
-  #breakOn(group: readonly PendingRecord[], cause: unknown): void {
-    this.#broken = errors.io(brokenMessage, cause)
+  /**
+   * A failed group: it and every record queued behind it are rejected (none was applied), their
+   * LSNs are given out again, and the next group rolls to a new file first.
+   */
+  #failGroup(group: readonly PendingRecord[], cause: unknown): void {
+    const firstLsn = group[0]!.lsn
     const groupError = cause instanceof MilvusError ? cause : errors.io('wal write failed', cause)
-    this.#log(`wal: write of lsn ${group[0]!.lsn}..${group.at(-1)!.lsn} failed (${(cause as Error).message}); ${brokenMessage}`)
-    for (const record of group) record.reject(groupError)
-    for (const record of this.#queue) record.reject(this.#broken)
+    const queued = this.#queue
     this.#queue = []
+    this.#nextLsn = firstLsn
+    this.#rollFrom = firstLsn
+    this.#log(`wal: write of lsn ${firstLsn}..${(queued.at(-1) ?? group.at(-1)!).lsn} failed (${(cause as Error).message}); the next write starts a new wal file`)
+    for (const record of group) record.reject(groupError)
+    const notWritten = errors.io(`wal write failed before this record was written; nothing was changed`, cause)
+    for (const record of queued) record.reject(notWritten)
+  }
+
+  /**
+   * Starts a new file at `firstLsn` after a failed write: the old file's tail (the failed group,
+   * cut back or not, synced or not) is never appended to again, and recovery ignores it because
+   * this file starts at the same LSN. The file and its directory entry are durable before use.
+   */
+  async #roll(firstLsn: number): Promise<void> {
+    assert.equal(firstLsn, this.#rollFrom, 'a roll starts at the first LSN of the failed group')
+    const file = { firstLsn, path: posix.join(this.#dir, walFileName(firstLsn)) }
+    const next = await createWalFile(this.#store, this.#dir, file, this.#sync)
+    const previous = this.#current
+    this.#current = next
+    // The failed group may have been the first of the current file (same name): that entry is replaced.
+    if (this.#files.at(-1)!.firstLsn === firstLsn) this.#files[this.#files.length - 1] = file
+    else this.#files.push(file)
+    this.#rollFrom = undefined
+    this.#log(`wal: rolled to ${file.path} after a failed write`)
+    await previous.close().catch(() => undefined)
   }
 
   async #removeFilesUpTo(lsn: number): Promise<void> {

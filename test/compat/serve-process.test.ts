@@ -36,7 +36,7 @@ interface Served {
 
 /** Starts `quiver serve` and resolves once it printed where it listens. */
 function serve(port: number, dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [...execArgv, main, 'serve', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...execArgv, main, 'serve', '--port', String(port), '--metrics-port', '0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stderr!.on('data', (b: Buffer) => {
@@ -49,7 +49,7 @@ function serve(port: number, dataDir: string): Promise<Served> {
     }, STARTUP_MS_MAX)
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString()
-      const m = /serving Milvus gRPC on (\S+)\n/.exec(out)
+      const m = /serving Milvus gRPC and REST v2 on (\S+)/.exec(out)
       if (m !== null && out.includes('data directory:')) {
         clearTimeout(timer)
         resolve({ child, address: m[1]!, stdout: () => out, stderr: () => err })

@@ -66,7 +66,7 @@ const indexedOptions = { ...engineOptions, segmentRowsMax: 64 } as const
 function assertIoError(e: unknown, context: string): void {
   assert.ok(e instanceof MilvusError, `${context}: not a MilvusError: ${String(e)}`)
   assert.equal(e.code, ErrorCode.IoFailed, `${context}: ${e.message}`)
-  assert.match(e.message, /'[^']+' failed \((EIO|ENOSPC)\)|wal is broken after a failed write; reopen the database/, context)
+  assert.match(e.message, /'[^']+' failed \((EIO|ENOSPC)\)|wal write failed before this record was written/, context)
 }
 
 const kinds: readonly [FaultKind, number][] = [
@@ -216,7 +216,10 @@ async function doWrite(sc: Scenario, op: WriteOp): Promise<void> {
   if (failure === undefined) {
     applyWrite(sc.memory, op)
     if (!sc.store.crashed) {
-      assert.equal(sc.doubt.length, 0, `a write was acknowledged after an earlier one failed without a reopen\n${sc.context()}`)
+      // After a failed write the WAL rolls to a new file starting at the failed LSN (synced with its
+      // directory before this write went in): the failed records are superseded, no longer in doubt.
+      if (sc.doubt.length > 0) sc.note(`in doubt resolved as absent: ${sc.doubt.map(describeWrite).join(' | ')}`)
+      sc.doubt = []
       applyWrite(sc.durable, op)
     } else if (reachedWal) sc.doubt.push(op)
     sc.note(`${describeWrite(op)}: ok${sc.store.crashed ? ' (store crashed)' : ''}`)
@@ -226,7 +229,6 @@ async function doWrite(sc: Scenario, op: WriteOp): Promise<void> {
     if (reachedWal) sc.doubt.push(op)
     sc.note(`${describeWrite(op)}: failed (${(failure as Error).message})${reachedWal ? ', in doubt' : ''}`)
   }
-  assert.ok(sc.doubt.length <= 1, `more than one write in doubt\n${sc.context()}`)
   const now = await readModel(sc.client)
   assert.ok(sameModel(now, sc.memory), `the running database differs from its acknowledged writes: ${diffModels(sc.memory, now)}\n${sc.context()}`)
 }
@@ -324,8 +326,7 @@ async function runScenario(seed: number): Promise<void> {
         sc.note('space freed')
       }
       const r = sc.next()
-      const walBroken = /wal is broken/.test(sc.history.at(-1) ?? '')
-      if (r < 0.1 || (walBroken && r < 0.5)) await doReopen(sc, randomPlan(sc.next))
+      if (r < 0.1) await doReopen(sc, randomPlan(sc.next))
       else if (r < 0.8) await doWrite(sc, randomWrite(sc))
       else if (r < 0.9) await doFlush(sc)
       else await doCompact(sc)

@@ -387,7 +387,7 @@ export class MilvusClientApi {
         const extra = (r.extra_params ?? {}) as Req
         const rawParams = r.params ?? extra.params
         const params = (typeof rawParams === 'string' ? JSON.parse(rawParams) : rawParams) ?? {}
-        await createIndex(this.db, r.collection_name, {
+        await createIndex(this.db, this.key(r), {
           fieldName: r.field_name,
           ...optional('indexName', r.index_name),
           ...optional('indexType', r.index_type ?? extra.index_type),
@@ -441,9 +441,9 @@ export class MilvusClientApi {
 
   compact(req: Req): Promise<{ status: ResStatus; compactionID: string; compactionPlanCount: number }> {
     return asStatus(
-      () => {
+      async () => {
         const d = this.db.state.collection(this.key(req))
-        const record = this.db.compactions.compactNow(d, this.db.latestTs())
+        const record = await this.db.compactions.compactNow(d, () => this.db.latestTs())
         return { status: okStatus(), compactionID: String(record.id), compactionPlanCount: record.merges.length }
       },
       (status) => ({ status, compactionID: '0', compactionPlanCount: 0 }),
@@ -455,7 +455,9 @@ export class MilvusClientApi {
       () => {
         const r = this.db.compactions.records.get(Number(req.compactionID))
         if (r === undefined) throw errors.invalid(`compaction ${String(req.compactionID)} not found`)
-        return { status: okStatus(), state: 'Completed', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: String(r.merges.length), failedPlanNo: '0' }
+        const executing = r.state === 'executing' ? r.merges.length : 0
+        const done = executing > 0 ? 0 : r.merges.length - r.failedCount
+        return { status: okStatus(), state: executing > 0 ? 'Executing' : 'Completed', executingPlanNo: String(executing), timeoutPlanNo: '0', completedPlanNo: String(done), failedPlanNo: String(r.failedCount) }
       },
       (status) => ({ status, state: 'UndefiedState', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: '0', failedPlanNo: '0' }),
     )

@@ -11,6 +11,8 @@ export interface CallContext {
   readonly dbName: string
   /** Milliseconds left before the client's deadline; undefined when the call has none. */
   readonly timeoutMs: number | undefined
+  /** The authenticated caller; undefined when access control is off. */
+  readonly user?: string
 }
 
 /** Milvus's database rule: body `db_name` (or `dbName` in a few requests), then the header. */

@@ -1,8 +1,13 @@
 import { type Metadata, type sendUnaryData, Server, type ServerUnaryCall, ServerCredentials, type ServiceDefinition, status as grpcStatus, type UntypedServiceImplementation } from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition as LoaderServiceDefinition } from '@grpc/proto-loader'
+import type { Duplex } from 'node:stream'
 import type { Quiver } from '../../engine/quiver.ts'
-import { errors, MilvusError } from '../../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../../errors/errors.ts'
+import { requestObserverOf } from '../../observability/request-event.ts'
 import { limits } from '../../schema/limits.ts'
+import type { AccessControl, UserAdmin } from '../../auth/access-control.ts'
+import { accessGrpcError, authorizeCall } from './call-access.ts'
+import { authHandlers } from './handlers/auth-handlers.ts'
 import { createCallContext } from './call-context.ts'
 import { catalogHandlers } from './handlers/catalog-handlers.ts'
 import { collectionHandlers } from './handlers/collection-handlers.ts'
@@ -23,23 +28,29 @@ import { okStatus, statusOf, unsupportedStatus } from './wire-status.ts'
 export const REQUEST_BYTES_MAX = limits.requestBytesMax
 /** Past this, grpc-js refuses the message itself (RESOURCE_EXHAUSTED) without reading it. */
 export const RECEIVE_BYTES_MAX = 4 * REQUEST_BYTES_MAX
+/** Calls one client connection may have in flight at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client. */
+export const CONCURRENT_STREAMS_MAX = 256
 /** How long `close()` waits for in-flight calls before cutting connections. */
 export const SHUTDOWN_GRACE_MS = 10_000
 
 export interface GrpcServerOptions {
   readonly client: Quiver
   readonly host: string
-  /** 0 picks a free port. */
+  /** The port of the listener that feeds this server its connections (`server/listener.ts`). */
   readonly port: number
   readonly dataDir: string
   readonly quiverVersion: string
   /** Operational messages (startup problems, unexpected errors); default console.error. */
   readonly log?: (message: string) => void
+  /** Authentication and privileges (`docs/security.md`); without it every call is allowed and the RBAC RPCs answer 3000. */
+  readonly access?: AccessControl & UserAdmin
 }
 
 export interface GrpcServer {
   readonly host: string
   readonly port: number
+  /** Serves gRPC on a connection the listener accepted (plain HTTP/2; TLS is terminated by the listener). */
+  injectConnection(socket: Duplex): void
   /** Stops accepting calls, lets in-flight calls finish (bounded), and closes connections. Does not close the client. */
   close(): Promise<void>
 }
@@ -56,6 +67,7 @@ const allHandlers: HandlerTable = {
   ...readHandlers,
   ...catalogHandlers,
   ...compactionHandlers,
+  ...authHandlers,
 }
 
 /**
@@ -67,7 +79,7 @@ const allHandlers: HandlerTable = {
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServer> {
   const log = opts.log ?? ((m: string) => console.error(`[quiver] ${m}`))
   const proto = loadMilvusProto()
-  const server = new Server({ 'grpc.max_receive_message_length': RECEIVE_BYTES_MAX, 'grpc.max_send_message_length': -1 })
+  const server = new Server({ 'grpc.max_receive_message_length': RECEIVE_BYTES_MAX, 'grpc.max_send_message_length': -1, 'grpc.max_concurrent_streams': CONCURRENT_STREAMS_MAX })
   let identifier = 1_000_000 + Math.floor(Math.random() * 1_000_000)
   const identity: ServerIdentity = {
     milvusVersion: MILVUS_VERSION,
@@ -76,18 +88,12 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     address: `${opts.host}:${opts.port}`,
     dataDir: opts.dataDir,
   }
-  const deps: ServiceDeps = { client: opts.client, identity, nextIdentifier: () => String(++identifier) }
+  const deps: ServiceDeps = { client: opts.client, identity, nextIdentifier: () => String(++identifier), ...(opts.access === undefined ? {} : { access: opts.access }) }
   server.addService(guardService(proto.services.milvus), implement(proto.services.milvus, allHandlers, deps, log))
   server.addService(guardService(proto.services.telemetry), implement(proto.services.telemetry, telemetryHandlers, deps, log))
-  const port = await bind(server, opts.host, opts.port)
-  ;(identity as { address: string }).address = `${opts.host}:${port}`
-  return { host: opts.host, port, close: () => shutdown(server) }
-}
-
-function bind(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err === null ? resolve(bound) : reject(err)))
-  })
+  // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
+  return { host: opts.host, port: opts.port, injectConnection: (socket) => injector.injectConnection(socket), close: () => shutdown(server) }
 }
 
 function shutdown(server: Server): Promise<void> {
@@ -160,7 +166,8 @@ function implement(service: LoaderServiceDefinition, handlers: HandlerTable, dep
 }
 
 function unary(name: string, handler: Handler, place: StatusPlace, deps: ServiceDeps, log: (m: string) => void): UnaryImpl {
-  return (call, callback) => {
+  return (call, answer) => {
+    const callback = observed(name, place, deps, answer)
     const req = call.request
     if (isTooLarge(req)) {
       const e = errors.tooLarge(`the request is ${req[TOO_LARGE]} bytes, more than ${REQUEST_BYTES_MAX}`)
@@ -171,6 +178,8 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
       (res) => callback(null, withOkStatus(place, res)),
       (e: unknown) => {
         if (e instanceof StatusResponse) return callback(null, responseWithStatus(place, e.status as ReturnType<typeof statusOf>))
+        const denied = accessGrpcError(e)
+        if (denied !== undefined) return callback(denied)
         if (!(e instanceof MilvusError)) log(`${name} failed unexpectedly: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
         callback(null, responseWithStatus(place, statusOf(e)))
       },
@@ -178,8 +187,26 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
   }
 }
 
+/** The callback, wrapped to report each answer (method, status code, duration, rows written) to the client's request observer. */
+function observed(name: string, place: StatusPlace, deps: ServiceDeps, callback: sendUnaryData<Wire>): sendUnaryData<Wire> {
+  const observe = requestObserverOf(deps.client)
+  if (observe === undefined) return callback
+  const startedNs = process.hrtime.bigint()
+  return (err, res, ...rest) => {
+    const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9
+    const status = err === null && res != null ? ((place.kind === 'self' ? res : res[place.field]) as { code?: unknown } | undefined) : undefined
+    const code = err !== null ? ErrorCode.Unexpected : Number(status?.code ?? 0)
+    const rowField = ({ Insert: 'insert_cnt', Upsert: 'upsert_cnt', Delete: 'delete_cnt' } as Record<string, string | undefined>)[name]
+    const rows = rowField === undefined || code !== 0 ? NaN : Number(String(res?.[rowField] ?? NaN))
+    observe({ method: name, protocol: 'grpc', code, seconds, ...(Number.isFinite(rows) ? { rows } : {}) })
+    callback(err, res, ...rest)
+  }
+}
+
 async function run(name: string, handler: Handler, req: Wire, metadata: Metadata, deadline: Date | number, deps: ServiceDeps): Promise<Wire> {
-  return handler(req, createCallContext(name, req, metadata, deadline), deps)
+  const ctx = createCallContext(name, req, metadata, deadline)
+  const principal = await authorizeCall(deps.access, ctx, req, metadata)
+  return handler(req, principal === undefined ? ctx : { ...ctx, user: principal.user }, deps)
 }
 
 /** Handlers may leave out a success status: the response gets one. */

@@ -1,3 +1,4 @@
+import type { AccessControl, UserAdmin } from '../../auth/access-control.ts'
 import type { Quiver } from '../../engine/quiver.ts'
 import type { CallContext } from './call-context.ts'
 
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   readonly identity: ServerIdentity
   /** A new non-zero client identifier (Connect). */
   readonly nextIdentifier: () => string
+  /** Users, roles and privilege checks; undefined when the server runs without access control. */
+  readonly access?: AccessControl & UserAdmin
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from '../../../engine/database.ts'
 import type { Segment } from '../../../segment/segment.ts'
-import { collectionKey } from '../call-context.ts'
+import { type CallContext, collectionKey } from '../call-context.ts'
 import { columnarDataOf } from '../wire/field-data-decode.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
@@ -40,11 +40,15 @@ export const dataHandlers: HandlerTable = {
     return { status: r.status, db_name: ctx.dbName, coll_segIDs: segIds, flush_coll_segIDs: segIds, coll_seal_times: sealTimes, coll_flush_ts: flushTs, channel_cps: {} }
   },
 
-  /** Flushed when every listed segment still present is sealed and written to its segment file. */
-  GetFlushState: (req, _ctx, { client }) => {
-    const ids = new Set(((req.segmentIDs ?? []) as string[]).map(String))
-    const flushed = segmentsById(client.database, ids).every((s) => s.state === 'sealed' && s.persisted.state === 'sealed' && s.persisted.rowCount === s.rowCount)
-    return { flushed }
+  /**
+   * Flushed when every listed segment of the collection is flushed as the engine knows it: sealed and
+   * written to its segment file with all its rows. A listed id the collection no longer has was merged
+   * by compaction into a flushed segment (or never held rows) and does not hold the answer back.
+   */
+  GetFlushState: (req, ctx, { client }) => {
+    const ids = new Set(((req.segmentIDs ?? []) as unknown[]).map(String))
+    const segments = segmentsOf(client.database, ctx, req.collection_name)
+    return { flushed: segments.filter((s) => ids.has(String(s.id))).every(isFlushed) }
   },
 }
 
@@ -64,8 +68,14 @@ async function write(req: Wire, timeoutMs: number | undefined, run: (r: Wire) =>
   return result
 }
 
-function segmentsById(db: Database, ids: ReadonlySet<string>): Segment[] {
+function isFlushed(s: Segment): boolean {
+  return s.state === 'sealed' && s.persisted.state === 'sealed' && s.persisted.rowCount === s.rowCount
+}
+
+/** The segments of the named collection (a missing one is 100), or of every collection when unnamed. */
+function segmentsOf(db: Database, ctx: CallContext, name: unknown): Segment[] {
+  if (typeof name === 'string' && name !== '') return [...db.state.collection(collectionKey(ctx, name)).segments.values()]
   const out: Segment[] = []
-  for (const d of db.state.data.values()) for (const s of d.segments.values()) if (ids.has(String(s.id))) out.push(s)
+  for (const d of db.state.data.values()) out.push(...d.segments.values())
   return out
 }

@@ -1,23 +1,25 @@
 import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
-import { countRows, queryRows, searchRows } from '../../../engine/read-ops.ts'
+import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
 import { errors } from '../../../errors/errors.ts'
 import { collectionKey } from '../call-context.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
 import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
 import { columnsOfRows, outputColumnsOf } from '../wire/output-columns.ts'
-import { hybridSpecOf, searchSpecOf } from '../wire/search-request.ts'
+import { hybridSpecOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
 import { searchResultData } from '../wire/search-results.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 import { okStatus } from '../wire-status.ts'
 
-/** Reads: Search, HybridSearch, Query (incl. `count(*)` and filter templates). */
+/** Reads: Search (incl. by primary keys), HybridSearch, Query (incl. `count(*)` and filter templates). */
 export const readHandlers: HandlerTable = {
   Search: (req, ctx, { client }) => {
     const db = client.database
     const key = collectionKey(ctx, req.collection_name)
     const d = db.state.collection(key)
-    const spec = searchSpecOf(req)
+    const keys = searchKeysOf(req)
+    const asked = searchSpecOf(req)
+    const spec = keys === undefined ? asked : { ...asked, vectors: vectorsOfKeys(db, key, keys, asked.annsField) }
     const hits = searchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
     return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }

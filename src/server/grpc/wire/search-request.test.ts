@@ -7,7 +7,7 @@ import { assertMilvusError } from '../../../column/test-fixtures.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
 import { decodePlaceholderGroup } from './placeholder-group.ts'
 import { encodeSparseRow } from './sparse-bytes.ts'
-import { hybridSpecOf, searchSpecOf } from './search-request.ts'
+import { hybridSpecOf, searchKeysOf, searchSpecOf } from './search-request.ts'
 import { templateValuesOf } from './template-values.ts'
 
 function placeholders(type: number, values: Uint8Array[]): Uint8Array {
@@ -61,13 +61,21 @@ describe('search requests', () => {
     assert.equal(spec.filter, undefined)
   })
 
-  test('ids, grouping, iterators and ignore_growing answer 3000; bad numbers 1100', () => {
-    assertMilvusError(() => searchSpecOf({ search_input: 'ids', ids: { int_id: { data: ['1'] } } }), 3000, 'primary keys')
+  test('grouping and iterators answer 3000; bad numbers 1100', () => {
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ group_by_field: 'x' }) }), 3000, 'group_by_field')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ iterator: 'True' }) }), 3000, 'iterators')
-    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ ignore_growing: 'TRUE' }) }), 3000, 'ignore_growing')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ topk: 'ten' }) }), 1100, 'topk')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ params: '{bad' }) }), 1100, 'params')
+  })
+
+  test('ignore_growing is accepted; search by ids yields the keys and no vectors', () => {
+    assert.equal(searchSpecOf({ placeholder_group: group, search_params: kv({ ignore_growing: 'True', topk: '3' }) }).limit, 3)
+    const byIds = { search_input: 'ids', ids: { int_id: { data: ['1', '9007199254740993'] } }, search_params: kv({ anns_field: 'vec' }) }
+    assert.deepEqual(searchKeysOf(byIds), ['1', '9007199254740993'])
+    assert.deepEqual(searchSpecOf(byIds).vectors, [])
+    assert.deepEqual(searchKeysOf({ search_input: 'ids', ids: { str_id: { data: ['a'] } } }), ['a'])
+    assert.equal(searchKeysOf({ placeholder_group: group }), undefined)
+    assertMilvusError(() => searchKeysOf({ search_input: 'ids', ids: { int_id: { data: [] } } }), 1100, 'ids')
   })
 
   test('hybrid: sub-requests and rank params (rrf default, weighted)', () => {

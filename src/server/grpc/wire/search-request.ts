@@ -13,16 +13,17 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /**
  * A `SearchRequest` → the engine's `SearchSpec`. Both forms the SDKs send are read: `search_params`
  * holds `anns_field`, `topk`, `metric_type`, `offset`, `round_decimal` and `params` (JSON: ef, nprobe,
- * radius, range_filter), whose keys may also appear flattened. Features the engine does not have
- * (search by primary key, grouping, iterators, ignore_growing) are refused with 3000.
+ * radius, range_filter), whose keys may also appear flattened. With `ids` (search by primary keys,
+ * Milvus 2.6) `vectors` is empty: the handler fills it from `searchKeysOf`. `ignore_growing` is accepted
+ * (every segment is searched). Grouping and iterators are refused with 3000.
  */
 export function searchSpecOf(req: Wire): SearchSpec {
-  if (req.search_input === 'ids') throw errors.notSupported('search by primary keys (ids) is not supported by Quiver; search with vectors')
+  const byKeys = req.search_input === 'ids'
   const kv = kvObject(req.search_params)
   const params = jsonParam(kv, 'params')
   refuseUnsupported(kv, params)
   const pick = (key: string) => numberParam(params, key) ?? numberParam(kv, key)
-  const spec: Mutable<SearchSpec> = { vectors: decodePlaceholderGroup(req.placeholder_group ?? new Uint8Array(0)) }
+  const spec: Mutable<SearchSpec> = { vectors: byKeys ? [] : decodePlaceholderGroup(req.placeholder_group ?? new Uint8Array(0)) }
   const metric = kv.metric_type ?? (typeof params.metric_type === 'string' ? params.metric_type : undefined)
   if (kv.anns_field !== undefined && kv.anns_field !== '') spec.annsField = kv.anns_field
   if (metric !== undefined && metric !== '') spec.metric = metric
@@ -41,6 +42,14 @@ export function searchSpecOf(req: Wire): SearchSpec {
   return spec
 }
 
+/** The primary keys of a search by ids (`search_input: 'ids'`), else undefined. */
+export function searchKeysOf(req: Wire): (string | number)[] | undefined {
+  if (req.search_input !== 'ids') return undefined
+  const keys: unknown = req.ids?.int_id?.data ?? req.ids?.str_id?.data
+  if (!Array.isArray(keys) || keys.length === 0) throw errors.invalid('search by ids needs at least one primary key in ids')
+  return keys as (string | number)[]
+}
+
 function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
   if (v !== undefined) spec[key] = v
 }
@@ -49,7 +58,6 @@ function refuseUnsupported(kv: Record<string, string>, params: Record<string, un
   const group = kv.group_by_field ?? params.group_by_field
   if (typeof group === 'string' && group !== '') throw errors.notSupported('search with group_by_field is not supported by Quiver')
   if (boolParam(kv, 'iterator') === true || kv.search_iter_v2 !== undefined) throw errors.notSupported('search iterators are not supported by Quiver')
-  if (boolParam(kv, 'ignore_growing') === true) throw errors.notSupported('ignore_growing is not supported by Quiver: every segment is searched')
 }
 
 /**

@@ -1,0 +1,64 @@
+import { qualify } from '../../catalog/catalog.ts'
+import { createIndex } from '../../engine/index-ops.ts'
+import { expectOk, expectOkStatus } from './rest-failure.ts'
+import { objectList, optionalObject, optionalString, requireArray, requireString, type RestBody } from './rest-params.ts'
+import { empty, type RestContext, type RestRouteTable, sdk } from './rest-route.ts'
+
+/** indexes/*: create, describe, list, drop. */
+export const indexRoutes: RestRouteTable = {
+  create: async (body, ctx) => {
+    await createIndexes(ctx, requireString(body, 'collectionName'), objectList(requireArray(body, 'indexParams'), 'indexParams'))
+    return empty
+  },
+
+  describe: async (body, ctx) => {
+    const req = sdk(ctx, { collection_name: requireString(body, 'collectionName'), index_name: requireString(body, 'indexName') })
+    return { data: expectOk(await ctx.client.describeIndex(req)).index_descriptions.map(restIndexOf) }
+  },
+
+  list: async (body, ctx) => ({ data: expectOk(await ctx.client.listIndexes(sdk(ctx, { collection_name: requireString(body, 'collectionName') }))).indexes }),
+
+  drop: async (body, ctx) => {
+    const req = sdk(ctx, { collection_name: requireString(body, 'collectionName'), index_name: requireString(body, 'indexName') })
+    expectOkStatus(await ctx.client.dropIndex(req))
+    return empty
+  },
+}
+
+/**
+ * Creates each `{ fieldName, indexName?, metricType?, indexType?, params? }` on the collection, as the
+ * gRPC CreateIndex handler does (engine `createIndex` under the request's database).
+ */
+export async function createIndexes(ctx: RestContext, collection: string, list: readonly RestBody[]): Promise<void> {
+  const specs = list.map((p) => {
+    const indexName = optionalString(p, 'indexName')
+    const indexType = optionalString(p, 'indexType')
+    const metricType = optionalString(p, 'metricType') ?? optionalString(p, 'metric_type')
+    const params = optionalObject(p, 'params') ?? {}
+    return {
+      fieldName: requireString(p, 'fieldName'),
+      ...(indexName === undefined ? {} : { indexName }),
+      ...(indexType === undefined ? {} : { indexType }),
+      ...(metricType === undefined ? {} : { metricType }),
+      params: { ...params },
+    }
+  })
+  for (const spec of specs) await createIndex(ctx.client.database, qualify(ctx.dbName, collection), spec)
+}
+
+/** A facade index description in REST shape. */
+function restIndexOf(d: Record<string, unknown>): Record<string, unknown> {
+  const kv = Object.fromEntries(((d.params ?? []) as { key: string; value: string }[]).map((p) => [p.key, p.value]))
+  return {
+    indexName: d.index_name,
+    fieldName: d.field_name,
+    indexType: kv.index_type ?? '',
+    metricType: kv.metric_type ?? '',
+    params: kv.params === undefined ? {} : JSON.parse(kv.params),
+    indexState: d.state,
+    totalRows: Number(d.total_rows ?? 0),
+    indexedRows: Number(d.indexed_rows ?? 0),
+    pendingRows: Number(d.pending_index_rows ?? 0),
+    failReason: d.index_state_fail_reason ?? '',
+  }
+}

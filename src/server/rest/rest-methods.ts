@@ -1,0 +1,70 @@
+/**
+ * Every REST v2 endpoint (`<category>/<action>`) and the gRPC method it stands for: the name
+ * authorisation checks (`AccessControl.authorize`), the same a gRPC client's call would be checked by.
+ */
+export const restMethods: Readonly<Record<string, string>> = {
+  'collections/create': 'CreateCollection',
+  'collections/describe': 'DescribeCollection',
+  'collections/list': 'ShowCollections',
+  'collections/has': 'HasCollection',
+  'collections/drop': 'DropCollection',
+  'collections/rename': 'RenameCollection',
+  'collections/load': 'LoadCollection',
+  'collections/release': 'ReleaseCollection',
+  'collections/get_load_state': 'GetLoadState',
+  'collections/get_stats': 'GetCollectionStatistics',
+  'collections/flush': 'Flush',
+  'collections/alter_properties': 'AlterCollection',
+  'collections/drop_properties': 'AlterCollection',
+  'collections/compact': 'ManualCompaction',
+  'collections/get_compaction_state': 'GetCompactionState',
+
+  'entities/insert': 'Insert',
+  'entities/upsert': 'Upsert',
+  'entities/delete': 'Delete',
+  'entities/get': 'Query',
+  'entities/query': 'Query',
+  'entities/search': 'Search',
+  'entities/hybrid_search': 'HybridSearch',
+  'entities/advanced_search': 'HybridSearch',
+
+  'partitions/create': 'CreatePartition',
+  'partitions/drop': 'DropPartition',
+  'partitions/has': 'HasPartition',
+  'partitions/list': 'ShowPartitions',
+  'partitions/load': 'LoadPartitions',
+  'partitions/release': 'ReleasePartitions',
+  'partitions/get_stats': 'GetPartitionStatistics',
+
+  'indexes/create': 'CreateIndex',
+  'indexes/describe': 'DescribeIndex',
+  'indexes/list': 'DescribeIndex',
+  'indexes/drop': 'DropIndex',
+
+  'aliases/create': 'CreateAlias',
+  'aliases/drop': 'DropAlias',
+  'aliases/alter': 'AlterAlias',
+  'aliases/describe': 'DescribeAlias',
+  'aliases/list': 'ListAliases',
+
+  'databases/create': 'CreateDatabase',
+  'databases/drop': 'DropDatabase',
+  'databases/list': 'ListDatabases',
+  'databases/describe': 'DescribeDatabase',
+  'databases/alter': 'AlterDatabase',
+
+  'users/list': 'ListCredUsers',
+  'users/describe': 'SelectUser',
+  'users/create': 'CreateCredential',
+  'users/drop': 'DeleteCredential',
+  'users/update_password': 'UpdateCredential',
+  'users/grant_role': 'OperateUserRole',
+  'users/revoke_role': 'OperateUserRole',
+
+  'roles/list': 'SelectRole',
+  'roles/describe': 'SelectGrant',
+  'roles/create': 'CreateRole',
+  'roles/drop': 'DropRole',
+  'roles/grant_privilege': 'OperatePrivilege',
+  'roles/revoke_privilege': 'OperatePrivilege',
+}

@@ -1,0 +1,56 @@
+// REST request parsing: bodies are JSON whatever the Content-Type (1801 otherwise), the database and
+// credential headers follow Milvus's rules, and a body over the limit is refused (1102) unread.
+import assert from 'node:assert/strict'
+import type { IncomingMessage } from 'node:http'
+import { PassThrough } from 'node:stream'
+import { test } from 'node:test'
+import { ErrorCode, MilvusError } from '../../errors/errors.ts'
+import { allowsInt64, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBody } from './rest-request.ts'
+
+const withHeaders = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage
+
+function codeOf(fn: () => unknown): number {
+  try {
+    fn()
+  } catch (e) {
+    assert.ok(e instanceof MilvusError)
+    return e.code
+  }
+  return 0
+}
+
+test('bodies: JSON objects parse, empty is {}, bad JSON and non-objects are 1801', () => {
+  assert.deepEqual(parseBody(Buffer.from('{"collectionName":"a"}')), { collectionName: 'a' })
+  assert.deepEqual(parseBody(Buffer.from('  ')), {})
+  assert.equal(codeOf(() => parseBody(Buffer.from('{bad'))), ErrorCode.IncorrectParameterFormat)
+  assert.equal(codeOf(() => parseBody(Buffer.from('[1,2]'))), 1801)
+  assert.equal(codeOf(() => parseBody(Buffer.from('"x"'))), 1801)
+})
+
+test('database: body dbName, else the DB-Name header, else default', () => {
+  assert.equal(databaseOf({ dbName: 'a' }, withHeaders({ 'db-name': 'b' })), 'a')
+  assert.equal(databaseOf({ dbName: '' }, withHeaders({ 'db-name': 'b' })), 'b')
+  assert.equal(databaseOf({}, withHeaders({})), 'default')
+})
+
+test('headers: Bearer credentials (empty = none) and the int64 switch', () => {
+  assert.equal(credentialsOf(withHeaders({ authorization: 'Bearer root:Milvus' })), 'root:Milvus')
+  assert.equal(credentialsOf(withHeaders({ authorization: 'Bearer ' })), undefined)
+  assert.equal(credentialsOf(withHeaders({})), undefined)
+  assert.equal(allowsInt64(withHeaders({ 'accept-type-allow-int64': 'true' })), true)
+  assert.equal(allowsInt64(withHeaders({ 'accept-type-allow-int64': 'false' })), false)
+  assert.equal(allowsInt64(withHeaders({})), false)
+})
+
+test('a body over the limit is refused with 1102, one byte under is read', async () => {
+  const feed = (bytes: number) => {
+    const s = new PassThrough()
+    Object.assign(s, { headers: {} })
+    s.end(Buffer.alloc(bytes, 32))
+    return s as unknown as IncomingMessage
+  }
+  assert.equal((await readBody(feed(99), 100)).length, 99)
+  assert.equal((await readBody(feed(100), 100)).length, 100)
+  await assert.rejects(readBody(feed(101), 100), (e: unknown) => e instanceof BodyTooLarge && e.code === ErrorCode.ParameterTooLarge)
+  await assert.rejects(readBody(withHeaders({ 'content-length': '101' }), 100), BodyTooLarge)
+})
