@@ -11,6 +11,9 @@
  * steadier one). The load average is printed before and after.
  * Run: `npx tsx bench/hnsw-native.ts [--rows 100000] [--queries 1000] [--passes 3] [--selectivity 0.1]`
  * (`QUIVER_HNSW_SIMD=sse` caps our kernels, to see what the SIMD level is worth).
+ * Memory: `node --expose-gc --import tsx bench/hnsw-native.ts --memory raw|quiver [--rows 200000]` builds one
+ * engine in a fresh process and prints its resident set after a GC: raw hnswlib-node (the vectors only
+ * inside hnswlib; the source array is dropped) or our addon plus the Float32Array column it reads.
  */
 import os from 'node:os'
 import { parseArgs } from 'node:util'
@@ -30,6 +33,7 @@ const { values: flags } = parseArgs({
     passes: { type: 'string', default: '3' },
     selectivity: { type: 'string', default: '0.1' },
     seed: { type: 'string', default: '42' },
+    memory: { type: 'string' },
   },
 })
 const rowCount = Number(flags.rows)
@@ -62,7 +66,8 @@ interface Measured {
   readonly recall: number
 }
 
-const data = clusteredVectors({ seed, dim, rowCount, queryCount, clusterCount, spread })
+const memoryMode = flags.memory
+const data = clusteredVectors({ seed, dim, rowCount: memoryMode === undefined ? rowCount : 0, queryCount, clusterCount, spread })
 const queryAt = (q: number) => data.queries.subarray(q * dim, (q + 1) * dim)
 
 function cpuMs(): number {
@@ -181,7 +186,52 @@ function loadLine(): string {
     .join(' ')
 }
 
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0)
+
+/** One engine's resident set after building `rowCount` rows (a fresh process per engine: see the header). */
+/** What the memory run built, held until the end (the measurement is of it alive). */
+const retained: unknown[] = []
+
+async function memoryMain(mode: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('run with node --expose-gc --import tsx')
+  gc()
+  const before = process.memoryUsage().rss
+  let column: Float32Array | undefined = clusteredVectors({ seed, dim, rowCount, queryCount: 0, clusterCount, spread }).vectors
+  let count: number
+  if (mode === 'raw') {
+    const index = new hnswlib.HierarchicalNSW('l2', dim)
+    index.initIndex(rowCount, M, efConstruction, seed)
+    for (let r = 0; r < rowCount; r++) index.addPoint(Array.from(column.subarray(r * dim, (r + 1) * dim)), r)
+    column = undefined
+    retained.push(index)
+    count = index.getCurrentCount()
+  } else if (mode === 'quiver') {
+    const index = createNativeHnsw({ metric: Metric.L2, dim, M, efConstruction, seed }, column, rowCount)
+    retained.push(index)
+    count = index.rowCount
+  } else {
+    throw new Error(`--memory must be raw or quiver, got ${mode}`)
+  }
+  // Freed ArrayBuffers are swept after the GC, off the main thread: collect until the RSS settles.
+  for (let i = 0; i < 5; i++) {
+    gc()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  const { rss, heapTotal } = process.memoryUsage()
+  const peak = process.resourceUsage().maxRSS * 1024
+  console.log(
+    `${mode}: ${count} × ${dim}, M ${M}: RSS after build ${mib(rss)} MiB (${mib(rss - before)} MiB over the start; ` +
+      `outside the JS heap ${mib(rss - heapTotal)} MiB), peak ${mib(peak)} MiB; raw vectors ${mib(rowCount * dim * 4)} MiB` +
+      `${column === undefined ? '' : ' (the column, kept)'}; ${retained.length} index alive`,
+  )
+}
+
 function main(): void {
+  if (memoryMode !== undefined) {
+    void memoryMain(memoryMode)
+    return
+  }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   const lines = [
     `Native HNSW, ${rowCount} × ${dim} float32 (${clusterCount} Gaussian clusters, σ ${spread}), ${queryCount} queries, k ${k}, L2, ` +
@@ -203,7 +253,7 @@ function main(): void {
   lines.push(`Filter strategies by selectivity (${strategyQueries} queries; QPS by CPU time; **picked** = what \`search\` uses):`, '')
   lines.push(...strategyTable(ours.value), '')
   const encoded = timed(() => ours.value.encode())
-  const decoded = timed(() => decodeNativeHnsw(encoded.value, Metric.L2, dim))
+  const decoded = timed(() => decodeNativeHnsw(encoded.value, Metric.L2, dim, data.vectors))
   lines.push(
     `Encode ${(encoded.wallS * 1000).toFixed(0)} ms, decode ${(decoded.wallS * 1000).toFixed(0)} ms, ` +
       `${(encoded.value.length / 2 ** 20).toFixed(1)} MiB. Load average at end ${loadLine()}.`,

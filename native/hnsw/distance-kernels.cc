@@ -3,6 +3,8 @@
 // x86-64 CPU. AArch64: NEON (always present). Elsewhere: a portable loop.
 #include "distance-kernels.h"
 
+#include "vector-slot.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -217,14 +219,30 @@ float negDotNeon(const void* a, const void* b, const void* dimPtr) {
 }
 #endif  // QUIVER_NEON
 
-const KernelSet kScalar{"scalar", l2Scalar, negDotScalar};
+// Kernel K on the vectors two slots point at (a direct call: K is a template argument).
+template <DistanceFn K>
+float onSlots(const void* a, const void* b, const void* dimPtr) {
+  return K(slotVector(a), slotVector(b), dimPtr);
+}
+
+template <DistanceFn NegDot>
+float cosineOnSlots(const void* a, const void* b, const void* dimPtr) {
+  return NegDot(slotVector(a), slotVector(b), dimPtr) * slotInverseNorm(a) * slotInverseNorm(b);
+}
+
+template <DistanceFn L2, DistanceFn NegDot>
+constexpr KernelSet kernelSet(const char* level) {
+  return KernelSet{level, L2, NegDot, onSlots<L2>, onSlots<NegDot>, cosineOnSlots<NegDot>};
+}
+
+const KernelSet kScalar = kernelSet<l2Scalar, negDotScalar>("scalar");
 #if QUIVER_X86
-const KernelSet kSse{"sse", l2Sse, negDotSse};
-const KernelSet kAvx2{"avx2", l2Avx2, negDotAvx2};
-const KernelSet kAvx512{"avx512", l2Avx512, negDotAvx512};
+const KernelSet kSse = kernelSet<l2Sse, negDotSse>("sse");
+const KernelSet kAvx2 = kernelSet<l2Avx2, negDotAvx2>("avx2");
+const KernelSet kAvx512 = kernelSet<l2Avx512, negDotAvx512>("avx512");
 #endif
 #if QUIVER_NEON
-const KernelSet kNeon{"neon", l2Neon, negDotNeon};
+const KernelSet kNeon = kernelSet<l2Neon, negDotNeon>("neon");
 #endif
 
 std::vector<const KernelSet*> detectKernels() {

@@ -15,6 +15,11 @@ struct KernelSet {
   const char* level;         // "avx512", "avx2", "sse", "neon" or "scalar"
   DistanceFn l2Squared;      // sum of (a_i - b_i)^2
   DistanceFn negativeDot;    // -(sum of a_i * b_i)
+  // The same on two vector slots (vector-slot.h: a and b point at slots holding vector pointers);
+  // slotCosine is negativeDot × both slots' inverse norms, i.e. the negated cosine similarity.
+  DistanceFn slotL2Squared;
+  DistanceFn slotNegativeDot;
+  DistanceFn slotCosine;
 };
 
 // The fastest kernel set this CPU runs. QUIVER_HNSW_SIMD=<level> caps it (for benchmarks).

@@ -17,9 +17,9 @@ struct CorruptError : std::runtime_error {
   explicit CorruptError(const std::string& what) : std::runtime_error(what) {}
 };
 
-// A call on an index after release() (code QUIVER_HNSW_RELEASED).
+// A call on an index after release(), or after its vectors' buffer was detached (code QUIVER_HNSW_RELEASED).
 struct ReleasedError : std::runtime_error {
-  ReleasedError() : std::runtime_error("the index was released") {}
+  explicit ReleasedError(const std::string& what = "the index was released") : std::runtime_error(what) {}
 };
 
 }  // namespace quiver

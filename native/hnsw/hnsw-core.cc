@@ -14,32 +14,48 @@
 
 namespace quiver {
 
-HnswCore::HnswCore(Metric metric, size_t dim, const BuildParams& params)
-    : space_(new MetricSpace(metric, dim, bestKernels())), scratch_(dim) {
+HnswCore::HnswCore(Metric metric, size_t dim, const BuildParams& params, const float* vectors, size_t vectorRows)
+    : space_(new MetricSpace(metric, dim, bestKernels())), vectors_(vectors), vectorRows_(vectorRows) {
   graph_.reset(new Hnsw(space_.get(), params.maxElements, params.M, params.efConstruction, params.seed));
 }
 
-HnswCore::HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> graph)
-    : space_(std::move(space)), graph_(std::move(graph)), scratch_(space_->dim()) {}
+HnswCore::HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> graph, const float* vectors,
+                   size_t vectorRows, std::vector<float> inverseNorms)
+    : space_(std::move(space)),
+      graph_(std::move(graph)),
+      vectors_(vectors),
+      vectorRows_(vectorRows),
+      inverseNorms_(std::move(inverseNorms)) {}
 
-void HnswCore::addRows(const float* vectors, size_t n, size_t firstRow) {
+void HnswCore::addRows(size_t firstRow, size_t n) {
   if (firstRow != count()) throw ArgError("rows must be appended in order: firstRow must equal the count");
   if (n > maxElements() - count()) throw ArgError("the index is full: count + n exceeds maxElements");
-  const size_t dim = space_->dim();
+  if (firstRow + n > vectorRows_) throw ArgError("rows past the end of the vectors: firstRow + count exceeds their rows");
+  unsigned char slot[kCosineSlotBytes];
+  if (space_->hasNorms()) inverseNorms_.reserve(firstRow + n);
   for (size_t i = 0; i < n; i++) {
-    graph_->addPoint(space_->prepare(vectors + i * dim, scratch_.data()), firstRow + i);
+    const float* v = rowVector(firstRow + i);
+    space_->fillSlot(slot, v);  // hnswlib copies the slot into the row's element
+    if (space_->hasNorms()) inverseNorms_.push_back(slotInverseNorm(slot));
+    graph_->addPoint(slot, firstRow + i);
   }
+}
+
+const void* HnswCore::querySlot(const float* query) {
+  space_->fillSlot(querySlot_, query);
+  return querySlot_;
 }
 
 size_t HnswCore::searchKnn(const float* query, size_t k, size_t ef, const AllowedRows* allowed, FilterWalk walk,
                            float* scores, int32_t* rows) {
   if (k == 0 || count() == 0) return 0;
-  const float* q = space_->prepare(query, scratch_.data());
   if (walk == FilterWalk::TwoHop) {
-    std::priority_queue<std::pair<float, hnswlib::tableint>> found = searchTwoHop(*graph_, q, std::max(ef, k), allowed);
+    const RowDistance distance = space_->rowDistance(query, vectors_, inverseNorms_.data());
+    std::priority_queue<std::pair<float, hnswlib::tableint>> found = searchTwoHop(*graph_, distance, std::max(ef, k), allowed);
     while (found.size() > k) found.pop();
     return drain(found, scores, rows);  // internal id = row
   }
+  const void* q = querySlot(query);
   graph_->setEf(ef);
   std::priority_queue<std::pair<float, hnswlib::labeltype>> found;
   if (allowed == nullptr) {
@@ -88,25 +104,26 @@ constexpr size_t kPrefetchLinesMax = 16;  // 1 KiB of a vector
 
 }  // namespace
 
-void HnswCore::scoreRows(const float* q, const uint32_t* batch, size_t count, NearestK& nearest) const {
+// Rows are read by number (row r at vectors + r·dim), their vectors prefetched a few rows ahead.
+void HnswCore::scoreRows(const RowDistance& distance, const uint32_t* batch, size_t count, NearestK& nearest) const {
   const size_t lines = std::min(kPrefetchLinesMax, (space_->dim() * sizeof(float) + 63) / 64);
   for (size_t i = 0; i < count; i++) {
     if (i + kPrefetchRowsAhead < count) {
-      const char* ahead = reinterpret_cast<const char*>(vectorOf(batch[i + kPrefetchRowsAhead]));
-      for (size_t l = 0; l < lines; l++) prefetchLine(ahead + l * 64);
+      const char* v = reinterpret_cast<const char*>(rowVector(batch[i + kPrefetchRowsAhead]));
+      for (size_t l = 0; l < lines; l++) prefetchLine(v + l * 64);
     }
-    nearest.offer(space_->distance(q, vectorOf(batch[i])), batch[i]);
+    nearest.offer(distance(batch[i]), batch[i]);
   }
 }
 
 size_t HnswCore::searchExact(const float* query, size_t k, const AllowedRows* allowed, float* scores,
                              int32_t* rows) {
   if (k == 0 || count() == 0) return 0;
-  const float* q = space_->prepare(query, scratch_.data());
+  const RowDistance distance = space_->rowDistance(query, vectors_, inverseNorms_.data());
   const size_t n = count();
   NearestK nearest(k);
   if (allowed == nullptr) {
-    for (size_t r = 0; r < n; r++) nearest.offer(space_->distance(q, vectorOf(r)), static_cast<uint32_t>(r));
+    for (size_t r = 0; r < n; r++) nearest.offer(distance(r), static_cast<uint32_t>(r));
   } else {
     // Allowed rows are gathered a batch at a time, then scored with the vectors a few rows ahead
     // prefetched: sparse rows defeat the hardware prefetcher (measured 2-3x slower without).
@@ -119,12 +136,12 @@ size_t HnswCore::searchExact(const float* query, size_t k, const AllowedRows* al
         if (r >= n) break;
         batch[filled++] = static_cast<uint32_t>(r);
         if (filled == kScanBatchRows) {
-          scoreRows(q, batch, filled, nearest);
+          scoreRows(distance, batch, filled, nearest);
           filled = 0;
         }
       }
     }
-    scoreRows(q, batch, filled, nearest);
+    scoreRows(distance, batch, filled, nearest);
   }
   return drain(nearest.heap(), scores, rows);
 }
@@ -132,6 +149,7 @@ size_t HnswCore::searchExact(const float* query, size_t k, const AllowedRows* al
 size_t HnswCore::memoryBytes() const {
   const Hnsw& g = *graph_;
   size_t bytes = g.max_elements_ * (g.size_data_per_element_ + sizeof(void*) + sizeof(int) + sizeof(std::mutex));
+  bytes += inverseNorms_.capacity() * sizeof(float);
   for (size_t i = 0; i < g.cur_element_count; i++) {
     if (g.element_levels_[i] > 0) bytes += g.size_links_per_element_ * static_cast<size_t>(g.element_levels_[i]);
   }

@@ -1,9 +1,11 @@
-// One HNSW index over rows 0..count-1: hnswlib's HierarchicalNSW with our metric space, plus an
-// exact scan over the same stored vectors. No N-API here; errors are C++ exceptions that the
-// binding (hnsw-index.cc) turns into JavaScript errors.
+// One HNSW index over rows 0..count-1 of external vectors (the segment's Float32 column, row r at
+// vectors + r·dim): hnswlib's HierarchicalNSW with our metric space, whose per-row data is a slot
+// pointing at the row's vector (vector-slot.h), plus an exact scan over the same vectors. No N-API
+// here; errors are C++ exceptions that the binding (hnsw-index.cc) turns into JavaScript errors.
 //
-// Invariant: rows are added in order by one thread, so hnswlib's internal id of row r is r and its
-// label is r. Loading checks it; the exact scan relies on it.
+// Invariants: rows are added in order by one thread, so hnswlib's internal id of row r is r and its
+// label is r (loading checks it; the exact scan and the prefetches rely on it). The external vectors
+// outlive the core and never move (the binding holds a reference to their typed array).
 #pragma once
 
 #include <cstddef>
@@ -53,12 +55,14 @@ struct BuildParams {
 
 class HnswCore {
  public:
-  HnswCore(Metric metric, size_t dim, const BuildParams& params);
-  // Adopts a graph decoded by index-codec (its space must be `space`).
-  HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> graph);
+  // `vectors` holds `vectorRows` rows of dim floats (the rows that may be added).
+  HnswCore(Metric metric, size_t dim, const BuildParams& params, const float* vectors, size_t vectorRows);
+  // Adopts a graph decoded by index-codec over the same `vectors` (its space must be `space`).
+  HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> graph, const float* vectors, size_t vectorRows,
+           std::vector<float> inverseNorms);
 
-  // Appends rows firstRow..firstRow+n-1 (firstRow must equal count()).
-  void addRows(const float* vectors, size_t n, size_t firstRow);
+  // Appends rows firstRow..firstRow+n-1 of the external vectors (firstRow must equal count()).
+  void addRows(size_t firstRow, size_t n);
 
   // Approximate k nearest rows (allowed only, when `allowed` is set), best first, into
   // scores[0..k) / rows[0..k). Returns how many were found (≤ k). `walk` picks the filtered search.
@@ -73,21 +77,28 @@ class HnswCore {
   size_t dim() const { return space_->dim(); }
   Metric metric() const { return space_->metric(); }
   const Hnsw& graph() const { return *graph_; }
+  const MetricSpace& space() const { return *space_; }
+  const float* vectors() const { return vectors_; }
+  // COSINE: 1/|row| per row (also in the slots; kept here for the walks by row number). Else empty.
+  const std::vector<float>& inverseNorms() const { return inverseNorms_; }
   // Bytes of native memory held (for V8's external memory accounting).
   size_t memoryBytes() const;
 
  private:
-  void scoreRows(const float* q, const uint32_t* batch, size_t count, NearestK& nearest) const;
+  void scoreRows(const RowDistance& distance, const uint32_t* batch, size_t count, NearestK& nearest) const;
+  // The query's slot (query_slot_): hnswlib's distance takes slots on both sides.
+  const void* querySlot(const float* query);
   // Moves a farthest-on-top queue into best-first scores / rows; returns the count.
   template <typename Id>
   size_t drain(std::priority_queue<std::pair<float, Id>>& found, float* scores, int32_t* rows) const;
-  const float* vectorOf(size_t row) const {
-    return reinterpret_cast<const float*>(graph_->getDataByInternalId(static_cast<hnswlib::tableint>(row)));
-  }
+  const float* rowVector(size_t row) const { return vectors_ + row * space_->dim(); }
 
   std::unique_ptr<MetricSpace> space_;
   std::unique_ptr<Hnsw> graph_;
-  std::vector<float> scratch_;  // dim floats: the normalised vector for COSINE
+  const float* vectors_;
+  size_t vectorRows_;
+  std::vector<float> inverseNorms_;
+  unsigned char querySlot_[kCosineSlotBytes];
 };
 
 }  // namespace quiver

@@ -87,12 +87,14 @@ Napi::Function HnswIndex::define(Napi::Env env) {
   return ctor;
 }
 
-// new HnswIndex(space, dim, maxElements, M, efConstruction, seed)
-// (loadIndex passes one External holding a decoded HnswCore instead.)
+// new HnswIndex(space, dim, maxElements, M, efConstruction, seed, vectors: Float32Array)
+// The rows added later are rows of `vectors` (row r at vectors[r*dim]); the index keeps a reference.
+// (loadIndex passes an External holding a decoded HnswCore, and the vectors, instead.)
 HnswIndex::HnswIndex(const Napi::CallbackInfo& info) : Napi::ObjectWrap<HnswIndex>(info) {
   Napi::Env env = info.Env();
-  if (info.Length() == 1 && info[0].IsExternal()) {
+  if (info.Length() == 2 && info[0].IsExternal()) {
     core_.reset(info[0].As<Napi::External<HnswCore>>().Data());
+    holdVectors(info[1]);
     trackMemory(env);
     return;
   }
@@ -104,7 +106,9 @@ HnswIndex::HnswIndex(const Napi::CallbackInfo& info) : Napi::ObjectWrap<HnswInde
     p.M = readCount(argAt(info, 3), "M", 2, kMMax);
     p.efConstruction = readCount(argAt(info, 4), "efConstruction", 1, kEfMax);
     p.seed = readCount(argAt(info, 5), "seed", 0, 4294967295.0);
-    core_.reset(new HnswCore(metric, dim, p));
+    const ArrayView<float> vectors = readFloats(argAt(info, 6), "vectors");
+    core_.reset(new HnswCore(metric, dim, p, vectors.data, vectors.length / dim));
+    holdVectors(argAt(info, 6));
     trackMemory(env);
     return env.Undefined();
   });
@@ -115,8 +119,16 @@ void HnswIndex::Finalize(Napi::BasicEnv env) {
   externalBytes_ = 0;
 }
 
+void HnswIndex::holdVectors(const Napi::Value& vectors) {
+  Napi::Float32Array array = vectors.As<Napi::Float32Array>();
+  vectorsData_ = array.Data();
+  vectors_ = Napi::Persistent(array);
+}
+
 HnswCore& HnswIndex::core() {
   if (!core_) throw ReleasedError();
+  // The slots point into the vectors' buffer: a detached buffer (transferred away) has moved.
+  if (vectors_.Value().Data() != vectorsData_) throw ReleasedError("the index's vectors buffer was detached");
   return *core_;
 }
 
@@ -126,31 +138,32 @@ void HnswIndex::trackMemory(Napi::Env env) {
   externalBytes_ = bytes;
 }
 
-// HnswIndex.loadIndex(bytes: Uint8Array, space, dim) -> HnswIndex
+// HnswIndex.loadIndex(bytes: Uint8Array, space, dim, vectors: Float32Array) -> HnswIndex over `vectors`
 Napi::Value HnswIndex::loadIndex(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     const ArrayView<uint8_t> bytes = readBytes(argAt(info, 0), "bytes");
     const Metric metric = readMetric(argAt(info, 1));
     const size_t dim = readCount(argAt(info, 2), "dim", 1, kDimMax);
-    std::unique_ptr<HnswCore> core = decodeGraph(bytes.data, bytes.length, metric, dim);
+    const ArrayView<float> vectors = readFloats(argAt(info, 3), "vectors");
+    std::unique_ptr<HnswCore> core = decodeGraph(bytes.data, bytes.length, metric, dim, vectors.data, vectors.length / dim);
     Napi::FunctionReference* ctor = env.GetInstanceData<Napi::FunctionReference>();
-    Napi::Object obj = ctor->New({Napi::External<HnswCore>::New(env, core.get())});
+    Napi::Object obj = ctor->New({Napi::External<HnswCore>::New(env, core.get()), argAt(info, 3)});
     if (env.IsExceptionPending()) return env.Undefined();
     core.release();  // owned by the new object
     return obj;
   });
 }
 
-// addPoints(vectors: Float32Array (n*dim), firstRow: number): labels are firstRow..firstRow+n-1
+// addPoints(firstRow: number, count: number): adds rows firstRow..firstRow+count-1 of the vectors
+// given at construction (labels are the row numbers); firstRow must equal the current count.
 Napi::Value HnswIndex::addPoints(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     HnswCore& c = core();
-    const ArrayView<float> vectors = readFloats(argAt(info, 0), "vectors");
-    const size_t firstRow = readCount(argAt(info, 1), "firstRow", 0, kRowsMax);
-    if (vectors.length % c.dim() != 0) throw ArgError("vectors length is not a multiple of dim");
-    c.addRows(vectors.data, vectors.length / c.dim(), firstRow);
+    const size_t firstRow = readCount(argAt(info, 0), "firstRow", 0, kRowsMax);
+    const size_t count = readCount(argAt(info, 1), "count", 0, kRowsMax);
+    c.addRows(firstRow, count);
     trackMemory(env);
     return env.Undefined();
   });
@@ -223,15 +236,15 @@ Napi::Value HnswIndex::searchKnnBatch(const Napi::CallbackInfo& info) {
   });
 }
 
-// saveIndex() -> Uint8Array in hnswlib's file layout (index-codec.h)
+// saveIndex() -> Uint8Array: the graph without vectors (index-codec.h)
 Napi::Value HnswIndex::saveIndex(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     const HnswCore& c = core();
-    const size_t size = encodedSize(c.graph());
+    const size_t size = encodedSize(c);
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, size);
     if (env.IsExceptionPending()) throw std::bad_alloc();
-    encodeGraph(c.graph(), static_cast<uint8_t*>(buffer.Data()));
+    encodeGraph(c, static_cast<uint8_t*>(buffer.Data()));
     return Napi::Uint8Array::New(env, size, buffer, 0);
   });
 }
@@ -269,6 +282,8 @@ Napi::Value HnswIndex::release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     core_.reset();
+    vectors_.Reset();
+    vectorsData_ = nullptr;
     trackMemory(env);
     return env.Undefined();
   });

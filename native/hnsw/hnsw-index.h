@@ -3,6 +3,13 @@
 // QUIVER_HNSW_ARG (bad argument), QUIVER_HNSW_CORRUPT (bytes that do not decode),
 // QUIVER_HNSW_NO_MEMORY (allocation failed), QUIVER_HNSW_RELEASED (used after release()),
 // QUIVER_HNSW_FAILED (anything else).
+//
+// The index reads its vectors from a Float32Array given at construction / load (the segment's
+// column) and holds a strong reference to it, so the JS memory is not collected while the index
+// lives. Its data pointer must not change: typed arrays over a SharedArrayBuffer or a shared
+// WebAssembly.Memory (the VectorArena) never move, nor do ordinary ArrayBuffers; a detached buffer
+// (transferred away) is caught before each use (QUIVER_HNSW_RELEASED). Explicitly freed memory (an
+// arena block given back) is not: release the index before freeing its column.
 #pragma once
 
 #include <napi.h>
@@ -36,10 +43,13 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   Napi::Value release(const Napi::CallbackInfo& info);
 
   Napi::Value searchOne(const Napi::CallbackInfo& info, bool exact);
-  HnswCore& core();  // throws when released
+  HnswCore& core();  // throws when released or when the vectors' buffer was detached
   void trackMemory(Napi::Env env);
+  void holdVectors(const Napi::Value& vectors);
 
   std::unique_ptr<HnswCore> core_;
+  Napi::Reference<Napi::Float32Array> vectors_;  // the external vectors the core points into
+  const float* vectorsData_ = nullptr;
   size_t ef_ = 10;
   int64_t externalBytes_ = 0;
 };

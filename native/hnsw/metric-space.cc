@@ -12,16 +12,29 @@ bool parseMetric(const std::string& name, Metric* out) {
   return true;
 }
 
-MetricSpace::MetricSpace(Metric metric, size_t dim, const KernelSet& kernels)
-    : metric_(metric), dim_(dim), distance_(metric == Metric::L2 ? kernels.l2Squared : kernels.negativeDot) {}
+namespace {
 
-const float* MetricSpace::prepare(const float* v, float* scratch) const {
-  if (metric_ != Metric::Cosine) return v;
+DistanceFn slotKernel(Metric metric, const KernelSet& kernels) {
+  switch (metric) {
+    case Metric::L2: return kernels.slotL2Squared;
+    case Metric::IP: return kernels.slotNegativeDot;
+    case Metric::Cosine: return kernels.slotCosine;
+  }
+  return kernels.slotL2Squared;
+}
+
+}  // namespace
+
+MetricSpace::MetricSpace(Metric metric, size_t dim, const KernelSet& kernels)
+    : metric_(metric),
+      dim_(dim),
+      distance_(slotKernel(metric, kernels)),
+      rowKernel_(metric == Metric::L2 ? kernels.l2Squared : kernels.negativeDot) {}
+
+float MetricSpace::inverseNorm(const float* v) const {
   double sum = 0;
   for (size_t i = 0; i < dim_; i++) sum += static_cast<double>(v[i]) * v[i];
-  const double scale = sum > 0 ? 1.0 / std::sqrt(sum) : 0.0;
-  for (size_t i = 0; i < dim_; i++) scratch[i] = static_cast<float>(v[i] * scale);
-  return scratch;
+  return sum > 0 ? static_cast<float>(1.0 / std::sqrt(sum)) : 0.0f;
 }
 
 }  // namespace quiver

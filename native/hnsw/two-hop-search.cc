@@ -29,9 +29,9 @@ inline const tableint* neighbours(const Hnsw& g, tableint id, size_t* count) {
 }
 
 // Greedy descent through the upper levels to the node nearest the query (as hnswlib's searchKnn).
-tableint descend(const Hnsw& g, const float* query) {
+tableint descend(const Hnsw& g, const RowDistance& distance) {
   tableint current = g.enterpoint_node_;
-  float best = g.fstdistfunc_(query, g.getDataByInternalId(current), g.dist_func_param_);
+  float best = distance(current);
   for (int level = g.maxlevel_; level > 0; level--) {
     for (bool changed = true; changed;) {
       changed = false;
@@ -39,7 +39,7 @@ tableint descend(const Hnsw& g, const float* query) {
       const size_t n = g.getListCount(const_cast<linklistsizeint*>(list));
       const tableint* ids = reinterpret_cast<const tableint*>(list + 1);
       for (size_t i = 0; i < n; i++) {
-        const float d = g.fstdistfunc_(query, g.getDataByInternalId(ids[i]), g.dist_func_param_);
+        const float d = distance(ids[i]);
         if (d < best) {
           best = d;
           current = ids[i];
@@ -53,13 +53,13 @@ tableint descend(const Hnsw& g, const float* query) {
 
 class Walk {
  public:
-  Walk(const Hnsw& g, const float* query, size_t ef, const AllowedRows* allowed)
-      : g_(g), query_(query), ef_(ef), allowed_(allowed), checkDeleted_(g.num_deleted_ > 0) {
+  Walk(const Hnsw& g, const RowDistance& distance, size_t ef, const AllowedRows* allowed)
+      : g_(g), distance_(distance), ef_(ef), allowed_(allowed), checkDeleted_(g.num_deleted_ > 0) {
     list_ = g.visited_list_pool_->getFreeVisitedList();
     gathered_.reserve(g.maxM0_ * 2);
     through_.reserve(g.maxM0_);
     linkLines_ = std::min(kLinesMax, (g.size_links_level0_ + 63) / 64);
-    vectorLines_ = std::min(kLinesMax, (g.data_size_ + 63) / 64);
+    vectorLines_ = std::min(kLinesMax, (distance.dim * sizeof(float) + 63) / 64);
   }
   ~Walk() { g_.visited_list_pool_->releaseVisitedList(list_); }
 
@@ -127,8 +127,9 @@ class Walk {
     for (size_t line = 0; line < linkLines_; line++) prefetch(list + line * 64);
   }
 
+  // The row's vector in the external column (row id at vectors + id·dim).
   void prefetchVector(tableint id) const {
-    const char* v = g_.getDataByInternalId(id);
+    const char* v = reinterpret_cast<const char*>(distance_.rowVector(id));
     for (size_t line = 0; line < vectorLines_; line++) prefetch(v + line * 64);
   }
 
@@ -143,7 +144,7 @@ class Walk {
   }
 
   void consider(tableint id) {
-    const float d = g_.fstdistfunc_(query_, g_.getDataByInternalId(id), g_.dist_func_param_);
+    const float d = distance_(id);
     if (top_.size() >= ef_ && d >= bound()) return;
     candidates_.emplace(-d, id);
     top_.emplace(d, id);
@@ -151,7 +152,7 @@ class Walk {
   }
 
   const Hnsw& g_;
-  const float* query_;
+  const RowDistance& distance_;
   size_t ef_;
   const AllowedRows* allowed_;  // null: every row
   bool checkDeleted_;
@@ -166,10 +167,10 @@ class Walk {
 
 }  // namespace
 
-Heap searchTwoHop(const Hnsw& graph, const float* query, size_t ef, const AllowedRows* allowed) {
+Heap searchTwoHop(const Hnsw& graph, const RowDistance& distance, size_t ef, const AllowedRows* allowed) {
   if (graph.cur_element_count == 0) return Heap();
-  Walk walk(graph, query, ef, allowed);
-  return walk.run(descend(graph, query));
+  Walk walk(graph, distance, ef, allowed);
+  return walk.run(descend(graph, distance));
 }
 
 }  // namespace quiver

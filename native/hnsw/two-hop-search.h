@@ -15,8 +15,10 @@
 namespace quiver {
 
 // The nearest allowed rows (every row when `allowed` is null) found with list size `ef`: a max-heap
-// on distance, farthest on top, at most `ef` entries; the caller trims to k.
-std::priority_queue<std::pair<float, hnswlib::tableint>> searchTwoHop(const Hnsw& graph, const float* query, size_t ef,
-                                                                      const AllowedRows* allowed);
+// on distance, farthest on top, at most `ef` entries; the caller trims to k. Distances come from
+// `distance` by row number (the row's vector at vectors + r·dim, prefetched a few rows ahead), not
+// through hnswlib's slots, so scoring a row costs one memory access, not two dependent ones.
+std::priority_queue<std::pair<float, hnswlib::tableint>> searchTwoHop(const Hnsw& graph, const RowDistance& distance,
+                                                                      size_t ef, const AllowedRows* allowed);
 
 }  // namespace quiver

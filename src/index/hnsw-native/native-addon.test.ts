@@ -1,6 +1,7 @@
 // The addon's own API below the wrapper: batch search equals one-by-one search (with -1 / NaN padding),
-// countAllowed, setEf as the default ef, bad calls throw JS errors with a code instead of crashing, and a
-// missing addon is a MilvusError 3000 that says how to rebuild it.
+// countAllowed, setEf as the default ef, the index reads its vectors in place (external column, also in
+// shared memory), bad calls throw JS errors with a code instead of crashing, and a missing addon is a
+// MilvusError 3000 that says how to rebuild it.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clusteredVectors } from './clustered-vectors.ts'
@@ -11,9 +12,9 @@ const dim = 16
 const rows = 500
 const data = clusteredVectors({ seed: 2, dim, rowCount: rows, queryCount: 6, clusterCount: 5, spread: 0.2 })
 
-function build(space: 'l2' | 'ip' | 'cosine' = 'l2', count = rows) {
-  const index = new (loadNativeHnsw().HnswIndex)(space, dim, count, 8, 40, 1)
-  index.addPoints(data.vectors.subarray(0, count * dim), 0)
+function build(space: 'l2' | 'ip' | 'cosine' = 'l2', count = rows, vectors = data.vectors) {
+  const index = new (loadNativeHnsw().HnswIndex)(space, dim, count, 8, 40, 1, vectors)
+  index.addPoints(0, count)
   return index
 }
 
@@ -59,21 +60,45 @@ test('setEf is the ef of searches that pass none; getM and counts report the bui
 test('bad calls throw errors with a code: arguments, order, capacity, corrupt bytes, release', () => {
   const { HnswIndex } = loadNativeHnsw()
   const arg = { code: 'QUIVER_HNSW_ARG' }
-  assert.throws(() => new HnswIndex('hamming' as 'l2', dim, 10, 8, 40, 1), arg)
-  assert.throws(() => new HnswIndex('l2', 0, 10, 8, 40, 1), arg)
-  assert.throws(() => new HnswIndex('l2', dim, 10, 1, 40, 1), arg)
-  const index = new HnswIndex('l2', dim, 4, 8, 40, 1)
-  assert.throws(() => index.addPoints(new Float32Array(dim), 1), arg)
-  assert.throws(() => index.addPoints(new Float32Array(dim * 5), 0), arg)
-  assert.throws(() => index.addPoints(new Float32Array(dim + 1), 0), arg)
-  index.addPoints(new Float32Array(dim * 2), 0)
+  assert.throws(() => new HnswIndex('hamming' as 'l2', dim, 10, 8, 40, 1, new Float32Array(0)), arg)
+  assert.throws(() => new HnswIndex('l2', 0, 10, 8, 40, 1, new Float32Array(0)), arg)
+  assert.throws(() => new HnswIndex('l2', dim, 10, 1, 40, 1, new Float32Array(0)), arg)
+  assert.throws(() => new HnswIndex('l2', dim, 10, 8, 40, 1, new Float64Array(dim) as unknown as Float32Array), arg)
+  const index = new HnswIndex('l2', dim, 4, 8, 40, 1, new Float32Array(dim * 5 + 1))
+  assert.throws(() => index.addPoints(1, 1), arg)
+  assert.throws(() => index.addPoints(0, 5), arg)
+  const short = new HnswIndex('l2', dim, 4, 8, 40, 1, new Float32Array(dim * 2 - 1))
+  assert.throws(() => short.addPoints(0, 2), arg)
+  index.addPoints(0, 2)
   assert.throws(() => index.searchKnn(new Float32Array(dim - 1), 1, 10, null), arg)
   assert.throws(() => index.searchKnn(new Float32Array(dim), 1, 10, new Int32Array(1) as unknown as Uint32Array), arg)
   assert.throws(() => index.searchKnn(new Float32Array(dim), 1, 10, null, 1 as unknown as boolean), arg)
-  assert.throws(() => HnswIndex.loadIndex(new Uint8Array(7), 'l2', dim), { code: 'QUIVER_HNSW_CORRUPT' })
+  assert.throws(() => HnswIndex.loadIndex(new Uint8Array(7), 'l2', dim, new Float32Array(0)), { code: 'QUIVER_HNSW_CORRUPT' })
   index.release()
   index.release()
   assert.throws(() => index.getCurrentCount(), { code: 'QUIVER_HNSW_RELEASED' })
+})
+
+test('the index reads its column in place: the graph follows edits to the rows, also in shared memory', () => {
+  for (const shared of [false, true]) {
+    const vectors = new Float32Array(shared ? new SharedArrayBuffer(rows * dim * 4) : new ArrayBuffer(rows * dim * 4))
+    vectors.set(data.vectors.subarray(0, rows * dim))
+    const index = build('l2', rows, vectors)
+    const query = data.queries.subarray(0, dim)
+    const far = index.searchKnn(query, rows, 200, null).labels[rows - 1]!
+    vectors.set(query, far * dim) // the farthest row now equals the query
+    assert.equal(index.searchExact(query, 1, null).labels[0], far)
+    assert.equal(index.searchExact(query, 1, null).scores[0], 0)
+    index.release()
+  }
+})
+
+test('a detached vectors buffer is refused before any read', () => {
+  const vectors = data.vectors.slice(0, rows * dim)
+  const index = build('ip', rows, vectors)
+  structuredClone(vectors.buffer, { transfer: [vectors.buffer] })
+  assert.throws(() => index.searchKnn(data.queries.subarray(0, dim), 5, 20, null), { code: 'QUIVER_HNSW_RELEASED' })
+  index.release()
 })
 
 test('a missing addon file is a MilvusError 3000 naming the rebuild command', () => {

@@ -18,9 +18,14 @@ export interface NativeBatchResult extends NativeSearchResult {
   readonly counts: Int32Array
 }
 
-/** `HnswIndex` of `native/hnsw/hnsw-index.cc` (the addon's README documents every method). */
+/**
+ * `HnswIndex` of `native/hnsw/hnsw-index.cc` (the addon's README documents every method). It reads
+ * row r's vector at `vectors[r * dim]` of the array given at construction / load and keeps a
+ * reference to it: that memory must stay where it is (not freed, not transferred) while the index lives.
+ */
 export interface NativeHnswIndex {
-  addPoints(vectors: Float32Array, firstRow: number): void
+  /** Adds rows firstRow..firstRow+count-1 of the index's vectors; firstRow must equal the count. */
+  addPoints(firstRow: number, count: number): void
   /** `twoHop`: walk only allowed rows (native/hnsw/two-hop-search.h) instead of hnswlib's filtered search. */
   searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeSearchResult
   searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeBatchResult
@@ -34,8 +39,8 @@ export interface NativeHnswIndex {
 }
 
 export interface NativeHnswIndexClass {
-  new (space: NativeSpace, dim: number, maxElements: number, M: number, efConstruction: number, seed: number): NativeHnswIndex
-  loadIndex(bytes: Uint8Array, space: NativeSpace, dim: number): NativeHnswIndex
+  new (space: NativeSpace, dim: number, maxElements: number, M: number, efConstruction: number, seed: number, vectors: Float32Array): NativeHnswIndex
+  loadIndex(bytes: Uint8Array, space: NativeSpace, dim: number, vectors: Float32Array): NativeHnswIndex
 }
 
 export interface NativeHnswAddon {
@@ -52,7 +57,7 @@ export interface NativeHnswAddon {
 }
 
 /** The addon's JS API version this wrapper speaks (`kApiVersion` in native/hnsw/addon.cc). */
-const apiVersion = 1
+const apiVersion = 2
 const addonPath = join('build', 'Release', 'quiver_hnsw.node')
 /** The package root is 3 folders above this file under src/ (tsx) and 4 above it under dist/src/. */
 const packageRootDepths = [3, 4]

@@ -16,10 +16,11 @@ const buildSeed = 100
 
 /**
  * HNSW as a `VectorIndex` over the native core (`NativeHnsw`: hnswlib's graph with SIMD kernels and the
- * allowed-rows bitset checked in C++). The graph finds the rows; their scores are then recomputed
- * from the segment's own column by the WASM kernels, so scores equal FLAT's bit for bit (COSINE
- * included: the native copy is normalised) and ties order by row, as every other index.
- * The file holds hnswlib's bytes in one section (graph and its vector copy), so reopen never rebuilds.
+ * allowed-rows bitset checked in C++). The graph reads the segment's own column in place (no copy of
+ * the vectors), so the column must outlive the index (`Segment.release()` releases indexes first).
+ * The graph finds the rows; their scores are then recomputed from the column by the WASM kernels, so
+ * scores equal FLAT's bit for bit and ties order by row, as every other index.
+ * The file holds the graph only (one section, no vectors); reopen decodes it over the reloaded column.
  */
 export class NativeHnswIndex implements VectorIndex {
   readonly spec: IndexSpec
@@ -37,7 +38,7 @@ export class NativeHnswIndex implements VectorIndex {
     const reader = new SectionReader(payload)
     const bytes = reader.uint8(-1)
     reader.done()
-    const native = decodeNativeHnsw(bytes, payload.spec.metric as FloatMetric, payload.spec.dim)
+    const native = decodeNativeHnsw(bytes, payload.spec.metric as FloatMetric, payload.spec.dim, vectors as Float32Array)
     if (native.rowCount !== payload.rowCount) {
       native.release()
       throw corrupt(`the HNSW graph holds ${native.rowCount} rows, the file header ${payload.rowCount}`)

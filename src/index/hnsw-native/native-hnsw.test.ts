@@ -145,7 +145,7 @@ describe(`native HNSW (${nativeSimdLevel()} kernels)`, () => {
     assert.equal(empty.search(queryAt(0), k, null, ef).rows.length, 0)
     assert.equal(empty.search(queryAt(0), k, new Bitset(0), ef).rows.length, 0)
     assert.equal(empty.searchExact(queryAt(0), k, null).rows.length, 0)
-    const decoded = decodeNativeHnsw(empty.encode(), Metric.COSINE, dim)
+    const decoded = decodeNativeHnsw(empty.encode(), Metric.COSINE, dim, new Float32Array(0))
     assert.equal(decoded.rowCount, 0)
     assert.equal(decoded.search(queryAt(0), k, null, ef).rows.length, 0)
   })

@@ -35,7 +35,10 @@ const spaceOf: Readonly<Record<FloatMetric, NativeSpace>> = {
 
 /**
  * An HNSW graph over rows 0..rowCount-1 of one segment, held in native memory by the addon
- * (hnswlib with SIMD kernels; it keeps its own copy of the vectors, normalised for COSINE).
+ * (hnswlib with SIMD kernels). It holds no copy of the vectors: each row's entry points at the row in
+ * the `vectors` array it was built or decoded over (the segment's column), which the addon keeps a
+ * reference to. That memory must not be freed (arena block given back) or transferred before
+ * `release()` — release the index first.
  * Filters and deletes arrive as an allowed-rows bitset checked in native code. By how many rows it
  * allows, the search scans them exactly, walks only allowed rows (two hops), or uses hnswlib's own
  * filtered walk (`pickFilterStrategy`); small filters therefore get exact results.
@@ -85,12 +88,12 @@ export class NativeHnsw {
     return this.run(strategy, query, k, allowedBits === null ? null : allowedBits.words, ef)
   }
 
-  /** The exact best `k` allowed rows (a scan of the stored vectors), whatever the filter's size. */
+  /** The exact best `k` allowed rows (a scan of the column's vectors), whatever the filter's size. */
   searchExact(query: Float32Array, k: number, allowedBits: Bitset | null): NativeHnswResult {
     return this.searchWith('exact', query, k, allowedBits, 1)
   }
 
-  /** The graph and vectors in hnswlib's file layout (native/hnsw/index-codec.h); `decodeNativeHnsw` reads it. */
+  /** The graph without its vectors (native/hnsw/index-codec.h, format 2); `decodeNativeHnsw` reads it over a column. */
   encode(): Uint8Array {
     return callNative('encode', () => this.index.saveIndex())
   }
@@ -122,23 +125,32 @@ export class NativeHnsw {
   }
 }
 
-/** Builds the graph over rows 0..rowCount-1 of `vectors` (row i at `vectors[i * dim]`). CPU-heavy: run it in a worker. */
+/**
+ * Builds the graph over rows 0..rowCount-1 of `vectors` (row i at `vectors[i * dim]`), which the index
+ * then reads in place (no copy): keep that memory alive and in place until `release()`. CPU-heavy: run it in a worker.
+ */
 export function createNativeHnsw(params: NativeHnswParams, vectors: Float32Array, rowCount: number): NativeHnsw {
   checkParams(params)
   assert(Number.isInteger(rowCount) && rowCount >= 0, `createNativeHnsw: bad row count ${rowCount}`)
   assert(vectors.length >= rowCount * params.dim, `createNativeHnsw: ${vectors.length} values cannot hold ${rowCount} rows of dim ${params.dim}`)
   const { HnswIndex } = loadNativeHnsw()
   const space = spaceOf[params.metric]
-  const index = callNative('build', () => new HnswIndex(space, params.dim, Math.max(rowCount, 1), params.M, params.efConstruction, params.seed))
-  callNative('build', () => index.addPoints(vectors.subarray(0, rowCount * params.dim), 0))
+  const column = vectors.subarray(0, rowCount * params.dim)
+  const index = callNative('build', () => new HnswIndex(space, params.dim, Math.max(rowCount, 1), params.M, params.efConstruction, params.seed, column))
+  callNative('build', () => index.addPoints(0, rowCount))
   return NativeHnsw.adopt(params.metric, params.dim, index)
 }
 
-/** The index `encode` wrote, for vectors of `metric` and `dim`. Bytes that do not decode are a MilvusError 2100. */
-export function decodeNativeHnsw(bytes: Uint8Array, metric: FloatMetric, dim: number): NativeHnsw {
+/**
+ * The index `encode` wrote, for vectors of `metric` and `dim`, over `vectors` (the same rows it was
+ * built on, e.g. the segment's column after a reopen; the index points into them, as `createNativeHnsw`).
+ * Bytes that do not decode, or a graph with more rows than `vectors` holds, are a MilvusError 2100.
+ */
+export function decodeNativeHnsw(bytes: Uint8Array, metric: FloatMetric, dim: number, vectors: Float32Array): NativeHnsw {
   assert(Number.isInteger(dim) && dim >= 1 && dim <= nativeDimMax, `decodeNativeHnsw: bad dim ${dim}`)
+  assert(vectors instanceof Float32Array, 'decodeNativeHnsw: vectors must be a Float32Array')
   const { HnswIndex } = loadNativeHnsw()
-  const index = callNative('decode', () => HnswIndex.loadIndex(bytes, spaceOf[metric], dim))
+  const index = callNative('decode', () => HnswIndex.loadIndex(bytes, spaceOf[metric], dim, vectors))
   return NativeHnsw.adopt(metric, dim, index)
 }
 

@@ -1,5 +1,6 @@
 // The addon is context-aware: it loads in a worker thread (where index builds run) and builds,
-// searches and encodes there; the bytes decode on the main thread to the same results.
+// searches and encodes there; the bytes (no vectors inside) decode on the main thread over the main
+// thread's own copy of the column to the same results.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -20,8 +21,8 @@ const addon = require(workerData.candidates.find((p) => existsSync(p)))
 const { dim, rows } = workerData
 const vectors = new Float32Array(rows * dim)
 for (let i = 0; i < vectors.length; i++) vectors[i] = Math.sin(i * 0.37)
-const index = new addon.HnswIndex('l2', dim, rows, 8, 32, 1)
-index.addPoints(vectors, 0)
+const index = new addon.HnswIndex('l2', dim, rows, 8, 32, 1, vectors)
+index.addPoints(0, rows)
 const found = index.searchKnn(vectors.subarray(0, dim), 5, 32, null)
 parentPort.postMessage({ labels: Array.from(found.labels), bytes: index.saveIndex(), vectors })
 `
@@ -37,7 +38,7 @@ test('the addon builds, searches and encodes in a worker thread', async () => {
       worker.once('error', reject)
     })
     assert.equal(message.labels[0], 0)
-    const decoded = decodeNativeHnsw(message.bytes, Metric.L2, dim)
+    const decoded = decodeNativeHnsw(message.bytes, Metric.L2, dim, message.vectors)
     const query = message.vectors.subarray(0, dim)
     assert.deepEqual([...decoded.search(query, 5, null, 32).rows], message.labels)
     const local = createNativeHnsw({ metric: Metric.L2, dim, M: 8, efConstruction: 32, seed: 1 }, message.vectors, rows)
