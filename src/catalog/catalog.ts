@@ -3,6 +3,7 @@ import { errors } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
 import type { IndexMeta } from './index-meta.ts'
+import { alteredProperties, initialProperties, type Properties, PropertyKey, propertyCount } from './properties.ts'
 
 export const DEFAULT_PARTITION = '_default'
 
@@ -22,6 +23,8 @@ export interface CollectionMeta {
   /** At most one per field. */
   readonly indexes: IndexMeta[]
   loaded: boolean
+  /** Replaced as a whole by an alter (see `properties.ts`). */
+  properties: Properties
 }
 
 export const DEFAULT_DATABASE = 'default'
@@ -30,6 +33,7 @@ export interface DatabaseMeta {
   readonly id: number
   readonly name: string
   readonly createdTs: Timestamp
+  properties: Properties
 }
 
 /**
@@ -51,7 +55,7 @@ export function splitKey(key: string): { database: string; name: string } {
  */
 export class Catalog {
   readonly collections = new Map<string, CollectionMeta>()
-  readonly databases = new Map<string, DatabaseMeta>([[DEFAULT_DATABASE, { id: 0, name: DEFAULT_DATABASE, createdTs: 0n }]])
+  readonly databases = new Map<string, DatabaseMeta>([[DEFAULT_DATABASE, { id: 0, name: DEFAULT_DATABASE, createdTs: 0n, properties: {} }]])
   /** alias key → collection id. */
   readonly aliases = new Map<string, number>()
   nextId = 1
@@ -90,12 +94,13 @@ export class Catalog {
     return this.nextId++
   }
 
-  addCollection(schema: CollectionSchema, ts: Timestamp, database = DEFAULT_DATABASE): CollectionMeta {
-    if (!this.databases.has(database)) throw errors.databaseNotFound(database)
+  addCollection(schema: CollectionSchema, ts: Timestamp, database = DEFAULT_DATABASE, properties: Properties = {}): CollectionMeta {
     const key = qualify(database, schema.name)
     if (this.collections.has(key)) throw errors.collectionExists(schema.name)
     if (this.aliases.has(key)) throw errors.invalid(`collection name [${schema.name}] conflicts with an existing alias`)
-    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, database, schema, createdTs: ts, partitions: [], indexes: [], loaded: true }
+    this.checkCollectionRoom(database)
+    const props = initialProperties(properties, 'collection')
+    const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, database, schema, createdTs: ts, partitions: [], indexes: [], loaded: true, properties: props }
     if (schema.numPartitions > 0) {
       for (let i = 0; i < schema.numPartitions; i++) meta.partitions.push(this.newPartition(`${DEFAULT_PARTITION}_${i}`, ts))
     } else {
@@ -103,6 +108,29 @@ export class Catalog {
     }
     this.collections.set(key, meta)
     return meta
+  }
+
+  /** 800 for an unknown database; Milvus's "exceeded the limit number of collections" at `database.max.collections`. */
+  checkCollectionRoom(database: string): void {
+    const db = this.databases.get(database)
+    if (db === undefined) throw errors.databaseNotFound(database)
+    const max = propertyCount(db.properties, PropertyKey.databaseMaxCollections)
+    if (max === undefined) return
+    let n = 0
+    for (const c of this.collections.values()) if (c.database === database) n++
+    if (n >= max) throw errors.collectionLimit(database, max)
+  }
+
+  /** Sets or deletes collection properties (one or the other); a rejected alter changes nothing. */
+  alterCollectionProperties(key: string, set: Properties, deleteKeys: readonly string[]): void {
+    const meta = this.get(key)
+    meta.properties = alteredProperties(meta.properties, set, deleteKeys, 'collection')
+  }
+
+  alterDatabaseProperties(name: string, set: Properties, deleteKeys: readonly string[]): void {
+    const db = this.databases.get(name)
+    if (db === undefined) throw errors.databaseNotFound(name)
+    db.properties = alteredProperties(db.properties, set, deleteKeys, 'database')
   }
 
   dropCollection(key: string): CollectionMeta {
@@ -130,10 +158,11 @@ export class Catalog {
     this.collections.set(toKey, meta)
   }
 
-  addDatabase(name: string, ts: Timestamp): void {
+  addDatabase(name: string, ts: Timestamp, properties: Properties = {}): void {
     if (this.databases.has(name)) throw errors.invalid(`database already exist: ${name}`)
     if (this.databases.size >= limits.databaseCountMax) throw errors.invalid(`database number (${this.databases.size}) exceeds max configuration (${limits.databaseCountMax})`)
-    this.databases.set(name, { id: this.allocateId(), name, createdTs: ts })
+    const props = initialProperties(properties, 'database')
+    this.databases.set(name, { id: this.allocateId(), name, createdTs: ts, properties: props })
   }
 
   dropDatabase(name: string): void {

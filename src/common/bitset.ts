@@ -44,7 +44,19 @@ export class Bitset {
 
   /** Sets bits [from, to). */
   setRange(from: number, to: number): void {
-    for (let i = from; i < to; i++) this.words[i >>> 5]! |= 1 << (i & 31)
+    if (to <= from) return
+    const w = this.words
+    const first = from >>> 5
+    const last = (to - 1) >>> 5
+    const headMask = (0xffffffff << (from & 31)) >>> 0
+    const tailMask = 0xffffffff >>> (31 - ((to - 1) & 31))
+    if (first === last) {
+      w[first]! |= headMask & tailMask
+      return
+    }
+    w[first]! |= headMask
+    w.fill(0xffffffff, first + 1, last)
+    w[last]! |= tailMask
   }
 
   and(other: Bitset): this {

@@ -53,6 +53,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
       loaded: meta.loaded,
       partitions: meta.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: p.createdTs })),
       indexes: meta.indexes,
+      properties: meta.properties,
       segments,
     })
   }
@@ -61,7 +62,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
     checkpointLsn: lsn,
     lastTs,
     nextId: state.catalog.nextId,
-    databases: [...state.catalog.databases.values()].filter((d) => d.id !== 0),
+    databases: [...state.catalog.databases.values()].filter((d) => d.id !== 0 || Object.keys(d.properties).length > 0),
     aliases: [...state.catalog.aliases],
     collections,
   }

@@ -1,3 +1,4 @@
+import { PropertyKey, propertyBool } from '../catalog/properties.ts'
 import { composeTs, type Timestamp } from '../common/hybrid-ts.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { CompactionWorkers } from '../compaction/compaction-workers.ts'
@@ -92,6 +93,8 @@ export class Compactions {
     setImmediate(() => {
       this.scheduled = false
       for (const data of this.state.data.values()) {
+        // `collection.autocompaction.enabled=false`: only manual compaction (compactNow) for it.
+        if (propertyBool(data.meta.properties, PropertyKey.autoCompactionEnabled) === false) continue
         for (const plan of this.plan(data, latest())) {
           if (this.running.size + this.waiting.length >= this.options.concurrencyMax && !this.nothingSurvives(plan, latest())) continue
           void this.start(data, plan, latest, undefined)

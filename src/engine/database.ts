@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os'
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
 import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
+import { alteredProperties, initialProperties, type Properties } from '../catalog/properties.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
@@ -166,7 +167,7 @@ export class Database {
     this.appliedTs = BigInt(m.lastTs)
     const catalog = this.state.catalog
     catalog.nextId = m.nextId
-    for (const d of m.databases ?? []) catalog.databases.set(d.name, { id: d.id, name: d.name, createdTs: BigInt(d.createdTs) })
+    for (const d of m.databases ?? []) catalog.databases.set(d.name, { id: d.id, name: d.name, createdTs: BigInt(d.createdTs), properties: d.properties ?? {} })
     for (const [alias, id] of m.aliases ?? []) catalog.aliases.set(alias, id)
     for (const c of m.collections) {
       const schema = createCollectionSchema({
@@ -185,6 +186,7 @@ export class Database {
         partitions: c.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: BigInt(p.createdTs) })),
         indexes: (c.indexes ?? []).map((i) => ({ ...i, createdTs: BigInt(i.createdTs) })),
         loaded: c.loaded,
+        properties: c.properties ?? {},
       }
       catalog.collections.set(catalog.keyOf(meta), meta)
       const data = this.state.addCollectionData(meta)
@@ -361,19 +363,41 @@ export class Database {
   // ---- DDL -------------------------------------------------------------------------------------
 
   /** Creates a collection (in `database`, default `default`); returns its catalog entry. */
-  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE): Promise<CollectionMeta> {
+  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE, properties: Properties = {}): Promise<CollectionMeta> {
     const schema = createCollectionSchema(spec)
     const key = qualify(database, schema.name)
     if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
     if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
-    await this.submit({ type: 'createCollection', schema, ...(database === DEFAULT_DATABASE ? {} : { database }) })
+    this.state.catalog.checkCollectionRoom(database)
+    const props = initialProperties(properties, 'collection')
+    await this.submit({
+      type: 'createCollection',
+      schema,
+      ...(database === DEFAULT_DATABASE ? {} : { database }),
+      ...(Object.keys(props).length === 0 ? {} : { properties: props }),
+    })
     return this.state.catalog.get(key)
   }
 
-  async createDatabase(name: string): Promise<void> {
+  async createDatabase(name: string, properties: Properties = {}): Promise<void> {
     validateName(name, 'database')
     if (this.state.catalog.databases.has(name)) throw errors.invalid(`database already exist: ${name}`)
-    await this.submit({ type: 'createDatabase', name })
+    const props = initialProperties(properties, 'database')
+    await this.submit({ type: 'createDatabase', name, ...(Object.keys(props).length === 0 ? {} : { properties: props }) })
+  }
+
+  /** Sets `set` or deletes `deleteKeys` (not both) on a collection; checked before anything is written. */
+  async alterCollectionProperties(collection: string, set: Properties, deleteKeys: readonly string[]): Promise<void> {
+    const meta = this.state.catalog.get(collection)
+    alteredProperties(meta.properties, set, deleteKeys, 'collection')
+    await this.submit({ type: 'alterCollectionProperties', collectionId: meta.id, set, deleteKeys })
+  }
+
+  async alterDatabaseProperties(name: string, set: Properties, deleteKeys: readonly string[]): Promise<void> {
+    const db = this.state.catalog.databases.get(name)
+    if (db === undefined) throw errors.databaseNotFound(name)
+    alteredProperties(db.properties, set, deleteKeys, 'database')
+    await this.submit({ type: 'alterDatabaseProperties', name, set, deleteKeys })
   }
 
   async dropDatabase(name: string): Promise<void> {

@@ -55,10 +55,16 @@ export class DbState {
   apply(cmd: WalCommand): ApplyResult {
     switch (cmd.type) {
       case 'createCollection':
-        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts, cmd.database))
+        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts, cmd.database, cmd.properties))
         return done
       case 'createDatabase':
-        this.catalog.addDatabase(cmd.name, cmd.ts)
+        this.catalog.addDatabase(cmd.name, cmd.ts, cmd.properties)
+        return done
+      case 'alterCollectionProperties':
+        this.catalog.alterCollectionProperties(this.catalog.keyOf(this.collectionById(cmd.collectionId).meta), cmd.set, cmd.deleteKeys)
+        return done
+      case 'alterDatabaseProperties':
+        this.catalog.alterDatabaseProperties(cmd.name, cmd.set, cmd.deleteKeys)
         return done
       case 'dropDatabase':
         this.catalog.dropDatabase(cmd.name)

@@ -10,7 +10,8 @@ export interface Manifest {
   /** Newest timestamp handed out before the checkpoint (the oracle restarts above it). */
   readonly lastTs: bigint
   readonly nextId: number
-  readonly databases?: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint }[]
+  /** Properties absent (older manifests) = none. The default database is listed only when it has properties. */
+  readonly databases?: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint; readonly properties?: Readonly<Record<string, string>> }[]
   /** [alias key, collection id]. */
   readonly aliases?: readonly (readonly [string, number])[]
   readonly collections: readonly ManifestCollection[]
@@ -25,6 +26,8 @@ export interface ManifestCollection {
   readonly loaded: boolean
   readonly partitions: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint }[]
   readonly indexes?: readonly IndexMeta[]
+  /** Absent in older manifests (= none). */
+  readonly properties?: Readonly<Record<string, string>>
   readonly segments: readonly ManifestSegment[]
 }
 

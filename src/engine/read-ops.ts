@@ -1,7 +1,7 @@
 import { batchToRows } from '../column/rows.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
-import { compileFilter } from '../expr/compile-filter.ts'
+import { compileFilterCached } from '../expr/filter-cache.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
 import { runSearch, type SearchHits } from '../query/run-search.ts'
 import type { RowScope } from '../query/select-rows.ts'
@@ -9,6 +9,7 @@ import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { SegmentId } from '../segment/segment.ts'
 import type { Database } from './database.ts'
+import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { liftDynamic, type OutputPlan, planOutput } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
 import { keyBatch } from './write-ops.ts'
@@ -21,6 +22,8 @@ export interface ReadScope {
   readonly partitions?: readonly string[]
   /** Read as of this hybrid timestamp (time travel); default the latest state (Strong). */
   readonly asOf?: bigint
+  /** Skip growing (not yet sealed) segments, as Milvus's `ignore_growing`: only sealed data is read. */
+  readonly ignoreGrowing?: boolean
 }
 
 export interface QueryOptions extends ReadScope {
@@ -45,12 +48,13 @@ export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope
   const partitionIds = s.partitions === undefined || s.partitions.length === 0
     ? undefined
     : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
-  const plan = s.filter === undefined || s.filter.trim() === '' ? undefined : compileFilter(s.filter, d.schema, s.params)
+  const plan = s.filter === undefined || s.filter.trim() === '' ? undefined : compileFilterCached(s.filter, d.schema, s.params)
   return {
     ts,
     latest: ts === latest,
     ...(partitionIds === undefined ? {} : { partitionIds }),
     ...(plan === undefined ? {} : { plan }),
+    ...(s.ignoreGrowing === true ? { ignoreGrowing: true } : {}),
   }
 }
 
@@ -151,8 +155,13 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
   requireLoaded(d)
   const scope = scopeOf(db, d, spec)
   const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
-  const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
-  const hits = runSearch(d, { ...scope, ...resolved })
+  const group = spec.groupByField === undefined || spec.groupByField === ''
+    ? undefined
+    : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
+  // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
+  const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
+  const out = planOutput(d.schema, outputFields, d.pkField.name)
+  const hits = group === undefined ? runSearch(d, { ...scope, ...resolved }) : runGroupedSearch(d, { ...scope, ...resolved }, group)
   return hits.map((h) => hitsToRows(d, h, out, resolved.roundDecimal))
 }
 

@@ -27,6 +27,10 @@ export interface SearchSpec extends ReadScope {
   /** Index search parameters. */
   readonly ef?: number
   readonly nprobe?: number
+  /** Grouping search: the best groups by this scalar field (`group_by_field`), `groupSize` hits each (default 1). */
+  readonly groupByField?: string
+  readonly groupSize?: number
+  readonly strictGroupSize?: boolean
 }
 
 export interface ResolvedSearch {

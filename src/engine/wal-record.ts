@@ -1,4 +1,5 @@
 import type { IndexMeta } from '../catalog/index-meta.ts'
+import type { Properties } from '../catalog/properties.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { ColumnBatch } from '../column/column.ts'
@@ -10,8 +11,11 @@ import type { CollectionSchema } from '../schema/collection-schema.ts'
  * Replaying the records after the last checkpoint therefore rebuilds exactly the acknowledged state.
  */
 export type WalCommand =
-  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema; readonly database?: string }
-  | { readonly type: 'createDatabase' | 'dropDatabase'; readonly ts: Timestamp; readonly name: string }
+  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema; readonly database?: string; readonly properties?: Properties }
+  | { readonly type: 'createDatabase' | 'dropDatabase'; readonly ts: Timestamp; readonly name: string; readonly properties?: Properties }
+  /** Sets `set` or removes `deleteKeys` (one of the two is empty). */
+  | { readonly type: 'alterCollectionProperties'; readonly ts: Timestamp; readonly collectionId: number; readonly set: Properties; readonly deleteKeys: readonly string[] }
+  | { readonly type: 'alterDatabaseProperties'; readonly ts: Timestamp; readonly name: string; readonly set: Properties; readonly deleteKeys: readonly string[] }
   /** Alias and collection as catalog keys (`qualify`). */
   | { readonly type: 'createAlias' | 'alterAlias'; readonly ts: Timestamp; readonly alias: string; readonly collection: string }
   | { readonly type: 'dropAlias'; readonly ts: Timestamp; readonly alias: string }

@@ -2,6 +2,8 @@ import type { Column, ColumnBatch } from '../column/column.ts'
 import { normalizeData, type WriteMode } from '../column/normalize-data.ts'
 import { parseInt64 } from '../column/int64-value.ts'
 import { rejectDuplicateKeys, type WriteOutcome } from '../collection/apply-write.ts'
+import { PropertyKey, propertyBool } from '../catalog/properties.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
 import { compileFilter } from '../expr/compile-filter.ts'
 import { DataType } from '../schema/data-type.ts'
@@ -40,6 +42,7 @@ export async function writeData(db: Database, collection: string, data: unknown,
   db.assertOpen()
   const deadline = deadlineOf(opts.timeoutMs)
   const d = db.state.collection(collection)
+  assertWritable(db, d)
   db.state.targetPartitions(d, opts.partition)
   const mode: WriteMode = kind === 'insert' ? 'insert' : opts.partial === true ? 'partialUpsert' : 'upsert'
   const batch = normalizeData(data, {
@@ -67,6 +70,7 @@ export async function deleteData(db: Database, collection: string, target: Delet
   db.assertOpen()
   const deadline = deadlineOf(opts.timeoutMs)
   const d = db.state.collection(collection)
+  assertWritable(db, d)
   if (opts.partition !== undefined) db.state.catalog.partition(d.meta, opts.partition)
   const base = { type: 'delete' as const, collectionId: d.meta.id, ...(opts.partition === undefined ? {} : { partition: opts.partition }) }
   let r
@@ -82,6 +86,12 @@ export async function deleteData(db: Database, collection: string, target: Delet
   }
   if (r.kind !== 'delete') throw new Error(`expected a delete result, got ${r.kind}`)
   return { deleteCount: r.deleteCount, ts: r.ts }
+}
+
+/** `database.force.deny.writing`: inserts, upserts and deletes into the database fail (code 9). */
+function assertWritable(db: Database, d: CollectionData): void {
+  const props = db.state.catalog.databases.get(d.meta.database)?.properties
+  if (props !== undefined && propertyBool(props, PropertyKey.databaseForceDenyWriting) === true) throw errors.forceDeny()
 }
 
 /** A batch holding only primary keys, parsed and checked against the key type. */

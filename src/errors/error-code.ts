@@ -12,6 +12,8 @@ export const ErrorCode = {
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
   CollectionAlreadyExists: 102,
+  /** merr ErrCollectionNumLimitExceeded, the same number; its own base text (see `errors.collectionLimit`). */
+  CollectionNumLimitExceeded: 102,
   PartitionNotFound: 200,
   PartitionNotLoaded: 201,
   IndexNotFound: 700,
@@ -33,6 +35,8 @@ export const ErrorCode = {
   OperationNotSupported: 3000,
   IoFailed: 2100,
   MemoryQuotaExhausted: 9,
+  /** merr ErrServiceQuotaExceeded (force deny), the same number; its own base text (see `errors.forceDeny`). */
+  QuotaExceeded: 9,
   Unexpected: 65535,
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

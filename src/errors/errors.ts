@@ -20,6 +20,12 @@ export const errors = {
   io: (detail: string, cause: unknown) => new MilvusError(ErrorCode.IoFailed, detail, {}, { cause }),
   notSupported: (detail: string) => new MilvusError(ErrorCode.OperationNotSupported, detail),
   closed: () => new MilvusError(ErrorCode.NotReady, 'database is closed'),
+  /** `database.max.collections` reached (Milvus: `exceeded the limit number of collections[dbName=x][limit=n]`). */
+  collectionLimit: (database: string, limit: number) =>
+    new MilvusError(ErrorCode.CollectionNumLimitExceeded, undefined, { dbName: database, limit }, { base: 'exceeded the limit number of collections' }),
+  /** `database.force.deny.writing` / `…reading` (Milvus: ErrServiceQuotaExceeded with the ForceDeny reason). */
+  forceDeny: () =>
+    new MilvusError(ErrorCode.QuotaExceeded, undefined, { reason: 'access has been disabled by the administrator' }, { base: 'quota exceeded' }),
 } as const
 
 export { ErrorCode, MilvusError }

@@ -12,8 +12,9 @@ export class MilvusError extends Error {
   readonly retriable: boolean
   readonly details: ErrorDetails
 
-  constructor(code: ErrorCode, detail?: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
-    super(formatMessage(code, detail, details), options)
+  /** `options.base` replaces the code's base text (two Milvus errors share a number, e.g. 102). */
+  constructor(code: ErrorCode, detail?: string, details: ErrorDetails = {}, options?: { cause?: unknown; base?: string }) {
+    super(formatMessage(code, detail, details, options?.base), options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.retriable = retriableCodes.has(code)
     this.details = details
@@ -25,8 +26,8 @@ export class MilvusError extends Error {
   }
 }
 
-function formatMessage(code: ErrorCode, detail: string | undefined, details: ErrorDetails): string {
-  const base = errorBase[code]
+function formatMessage(code: ErrorCode, detail: string | undefined, details: ErrorDetails, baseText?: string): string {
+  const base = baseText ?? errorBase[code]
   const head = detail === undefined || detail === '' ? base : `${detail}: ${base}`
   let tail = ''
   for (const [k, v] of Object.entries(details)) tail += `[${k}=${v}]`

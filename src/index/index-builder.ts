@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { startWorker } from '../common/start-worker.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import type { IndexSpec } from './index-spec.ts'
 
@@ -23,19 +23,6 @@ export interface BuildOptions {
   readonly signal?: AbortSignal
 }
 
-/**
- * A worker running index-worker next to this module: the `.js` file from dist/, or under tsx the `.ts`
- * file behind a bootstrap that registers tsx in the worker first (Node 20 does not pass the parent's
- * `--import tsx` hooks on to workers).
- */
-function startWorker(): Worker {
-  const ts = import.meta.url.endsWith('.ts')
-  const script = new URL(ts ? './index-worker.ts' : './index-worker.js', import.meta.url)
-  if (!ts) return new Worker(script)
-  const tsxApi = import.meta.resolve('tsx/esm/api')
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`
-  return new Worker(boot, { eval: true })
-}
 
 /**
  * Builds the index of `spec` over rows 0..rowCount-1 of `vectors` in a new worker thread and resolves
@@ -55,7 +42,7 @@ export function buildIndexInWorker(
       reject(aborted())
       return
     }
-    const worker = startWorker()
+    const worker = startWorker(import.meta.url, 'index-worker')
     let settled = false
     const finish = (fn: () => void): void => {
       if (settled) return

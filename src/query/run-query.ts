@@ -55,7 +55,7 @@ export function gather(segment: Segment, rows: Int32Array, fields: readonly stri
 /** count(*): rows visible at the snapshot that match the filter. */
 export function runCount(data: CollectionData, scope: RowScope): number {
   let n = 0
-  for (const { allowedBits } of selectRows(data, scope)) n += allowedBits.count()
+  for (const { allowedCount } of selectRows(data, scope)) n += allowedCount
   return n
 }
 

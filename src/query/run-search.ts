@@ -30,6 +30,8 @@ export interface SearchHits {
 
 /** Rows per scoring block: scores for a block land in one reused buffer. */
 const SCORE_BLOCK_ROWS = 16384
+/** The block buffer, shared by every search (searches are synchronous), made on the first exact scan. */
+let blockScores: Float32Array | undefined
 
 /**
  * Exact (FLAT) search: every allowed row of every segment in scope is scored; a bounded heap per
@@ -39,16 +41,16 @@ export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
   const heaps = req.queries.map(() => new TopKHeap(k, better))
-  const scores = new Float32Array(SCORE_BLOCK_ROWS)
   const ranged = req.radius !== undefined || req.rangeFilter !== undefined
-  for (const { segment, allowedBits } of selectRows(data, req)) {
-    if (allowedBits.count() === 0) continue
+  for (const { segment, allowedBits, allowedCount } of selectRows(data, req)) {
+    if (allowedCount === 0) continue
     const built = segment.vectorIndexes.get(req.field.name)
     if (built !== undefined && !ranged && built.index.spec.metric === req.metric) {
-      searchIndex(built.index, heaps, allowedBits, segment.id, k, req)
+      searchIndex(built.index, heaps, allowedCount === built.index.rowCount ? null : allowedBits, segment.id, k, req)
       continue
     }
     const store = segment.fields.get(req.field.name)!
+    const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
     for (let from = 0; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
       const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
       if (!anySet(allowedBits.words, from, to)) continue
@@ -61,13 +63,12 @@ export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[
   return heaps.map((h) => dropOffset(h.drain(), req.offset))
 }
 
-/** A sealed segment with an index: the index takes the allowed bitset and returns its top k. */
-function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: Bitset, segmentId: number, k: number, req: SearchRequest): void {
-  const all = allowedBits.count() === index.rowCount
+/** A sealed segment with an index: the index takes the allowed bitset (null = every row) and returns its top k. */
+function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: Bitset | null, segmentId: number, k: number, req: SearchRequest): void {
   for (let q = 0; q < req.queries.length; q++) {
     const query = req.queries[q]!
     if (query.kind === 'sparse') throw new Error('sparse vectors have no index')
-    const hits = index.search(query.values, k, all ? null : allowedBits, req.indexParams ?? {})
+    const hits = index.search(query.values, k, allowedBits, req.indexParams ?? {})
     const base = encodeLocation(segmentId, 0)
     for (let i = 0; i < hits.rows.length; i++) heaps[q]!.push(hits.scores[i]!, base + hits.rows[i]!)
   }

@@ -11,22 +11,31 @@ export interface RowScope {
   readonly ts: Timestamp
   readonly partitionIds?: ReadonlySet<number>
   readonly plan?: ExprPlan
+  /** Only sealed segments (Milvus's `ignore_growing`). */
+  readonly ignoreGrowing?: boolean
 }
 
 export interface SegmentRows {
   readonly segment: Segment
-  /** 1 = the row is visible at `ts` and matches the filter. */
+  /** 1 = the row is visible at `ts` and matches the filter. Read-only (may be shared between reads). */
   readonly allowedBits: Bitset
+  /** Set bits of `allowedBits`. */
+  readonly allowedCount: number
 }
 
 /** For each segment in scope, the rows visible at the snapshot that match the filter. */
 export function selectRows(data: CollectionData, scope: RowScope): SegmentRows[] {
   const out: SegmentRows[] = []
   for (const segment of data.segmentsOf(scope.partitionIds)) {
-    if (segment.rowCount === 0) continue
-    const allowedBits = segment.visibleBits(scope.ts)
-    if (scope.plan !== undefined) allowedBits.and(evaluate(scope.plan, segmentSource(segment)))
-    out.push({ segment, allowedBits })
+    if (segment.rowCount === 0 || (scope.ignoreGrowing === true && segment.state === 'growing')) continue
+    // visibleBits may be shared by every read at the latest state: filtered reads work on a copy.
+    const visible = segment.visibleRows(scope.ts)
+    if (scope.plan === undefined) {
+      out.push({ segment, allowedBits: visible.bits, allowedCount: visible.count })
+      continue
+    }
+    const allowedBits = visible.bits.clone().and(evaluate(scope.plan, segmentSource(segment)))
+    out.push({ segment, allowedBits, allowedCount: allowedBits.count() })
   }
   return out
 }

@@ -40,6 +40,8 @@ export class Segment {
   readonly fields: ReadonlyMap<string, ColumnStore>
   insertRuns = new InsertRuns()
   readonly deletes: DeleteLog
+  /** The visibility at the latest state and the row and delete counts it was computed from (see `visibleBits`). */
+  private latestVisible: { rows: number; deleteCount: number; bits: Bitset; count: number } | undefined
   /** Vector indexes by field name (sealed segments only; derived state, rebuilt when missing). */
   readonly vectorIndexes = new Map<string, SegmentIndex>()
   /** Scalar indexes by field name (sealed segments only; derived state, rebuilt when missing). */
@@ -102,12 +104,27 @@ export class Segment {
     return this.insertRuns.tsOf(row)
   }
 
-  /** Rows visible at `ts`: inserted at or before it and not deleted at or before it. */
+  /**
+   * Rows visible at `ts`: inserted at or before it and not deleted at or before it. Read-only: reads
+   * at the latest state (nearly all of them) share one bitset, rebuilt only after the segment's rows
+   * or deletes changed; clone it before changing it.
+   */
   visibleBits(ts: Timestamp): Bitset {
+    return this.visibleRows(ts).bits
+  }
+
+  /** `visibleBits(ts)` and how many bits it has set (counted once per change at the latest state). */
+  visibleRows(ts: Timestamp): { readonly bits: Bitset; readonly count: number } {
     const n = this.insertRuns.rowsAt(ts)
+    const latest = n === this.rowCount && ts >= this.deletes.lastTs()
+    const cached = this.latestVisible
+    if (latest && cached !== undefined && cached.rows === n && cached.deleteCount === this.deletes.count) return cached
     const bits = new Bitset(this.rowCount)
     bits.setRange(0, n)
-    return bits.andNot(this.deletes.deletedBitsAt(ts))
+    bits.andNot(this.deletes.deletedBitsAt(ts))
+    const visible = { rows: n, deleteCount: this.deletes.count, bits, count: bits.count() }
+    if (latest) this.latestVisible = visible
+    return visible
   }
 
   /** Live rows right now (latest state). */

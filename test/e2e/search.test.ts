@@ -107,3 +107,57 @@ describe('search', () => {
     assert.deepEqual(hits.map((h) => Number(h.id)), want.map((w) => w.id))
   })
 })
+
+test('ignore_growing searches sealed segments only (SDK-style search)', async () => {
+  const env = await openTemp({})
+  try {
+    const client = env.client
+    await client.createCollection({ collection_name: 'g', dimension: 2, metric_type: 'L2' })
+    await client.insert({ collection_name: 'g', data: [{ id: 1, vector: [1, 0] }, { id: 2, vector: [2, 0] }] })
+    await client.flush({ collection_names: ['g'] })
+    await client.insert({ collection_name: 'g', data: [{ id: 3, vector: [1, 0] }] }) // growing
+    const ids = (r: { results: unknown[] }) => (r.results as { id: string }[]).map((h) => h.id)
+    const all = await client.search({ collection_name: 'g', data: [1, 0], limit: 3 })
+    assert.deepEqual(ids(all).sort(), ['1', '2', '3'])
+    const sealed = await client.search({ collection_name: 'g', data: [1, 0], limit: 3, ignore_growing: true })
+    assert.equal(sealed.status.error_code, 'Success')
+    assert.deepEqual(ids(sealed), ['1', '2'])
+  } finally {
+    await env.cleanup()
+  }
+})
+
+test('group_by_field: the best groups, group_size hits each, strict and not; errors name the field', async () => {
+  const env = await openTemp({ segmentRowsMax: 64 })
+  try {
+    const client = env.client
+    await client.createCollection({
+      collection_name: 'grp',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'doc', data_type: DataType.VarChar, max_length: 16 },
+        { name: 'vector', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    })
+    // Row i is at distance i from the query [0, 0] (L2 squared i²); doc = i % 5, except docs d9 with one row.
+    const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, doc: i === 199 ? 'd9' : `d${i % 5}`, vector: [i, 0] }))
+    await client.insert({ collection_name: 'grp', data: rows })
+    await client.flush({ collection_names: ['grp'] })
+    const search = (extra: Record<string, unknown>) =>
+      client.search({ collection_name: 'grp', data: [0, 0], metric_type: 'L2', limit: 3, output_fields: ['doc'], ...extra })
+    const hits = (r: { results: unknown[] }) => (r.results as { id: string; doc: string }[]).map((h) => `${h.doc}:${h.id}`)
+    assert.deepEqual(hits(await search({ group_by_field: 'doc' })), ['d0:0', 'd1:1', 'd2:2'])
+    assert.deepEqual(hits(await search({ group_by_field: 'doc', group_size: 2 })), ['d0:0', 'd0:5', 'd1:1', 'd1:6', 'd2:2', 'd2:7'])
+    assert.deepEqual(hits(await search({ group_by_field: 'doc', group_size: 2, offset: 3, limit: 2 })), ['d3:3', 'd3:8', 'd4:4', 'd4:9'])
+    // d9 has one row: strict grouping skips it, plain grouping keeps it in rank order.
+    const far = { data: [199, 0], limit: 2, group_size: 2 }
+    assert.deepEqual(hits(await search({ ...far, group_by_field: 'doc' })), ['d9:199', 'd3:198', 'd3:193'])
+    assert.deepEqual(hits(await search({ ...far, group_by_field: 'doc', strict_group_size: true })), ['d3:198', 'd3:193', 'd2:197', 'd2:192'])
+    const bad = await search({ group_by_field: 'vector' })
+    assert.equal(bad.status.code, 1100)
+    assert.match(bad.status.reason, /group_by_field vector/)
+    assert.equal((await search({ group_by_field: 'nope' })).status.code, 1100)
+  } finally {
+    await env.cleanup()
+  }
+})

@@ -8,6 +8,8 @@ import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '
 import { deleteData, writeData } from '../write-ops.ts'
 import { describeFields, schemaSpecOf } from './schema-request.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
+import { propertiesOf, propertyKeysOf, propertyList } from './property-request.ts'
+import { PropertyKey, propertyBool } from '../../catalog/properties.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: requests are the SDK's loosely typed objects
 type Req = Record<string, any>
@@ -82,6 +84,15 @@ export class MilvusClientApi {
     return qualify(this.dbOf(req), name)
   }
 
+  /** `key` for a read: `database.force.deny.reading` refuses it (code 9). */
+  protected readKey(req: Req): string {
+    const key = this.key(req)
+    const meta = this.db.state.catalog.get(key)
+    const props = this.db.state.catalog.databases.get(meta.database)?.properties ?? {}
+    if (propertyBool(props, PropertyKey.databaseForceDenyReading) === true) throw errors.forceDeny()
+    return key
+  }
+
   protected dbOf(req: Req): string {
     return typeof req.db_name === 'string' && req.db_name !== '' ? req.db_name : this.currentDb
   }
@@ -99,7 +110,7 @@ export class MilvusClientApi {
 
   createDatabase(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.createDatabase(req.db_name)
+      await this.db.createDatabase(req.db_name, propertiesOf(req.properties))
       return okStatus()
     }, (s) => s)
   }
@@ -126,10 +137,27 @@ export class MilvusClientApi {
       () => {
         const d = this.db.state.catalog.databases.get(req.db_name)
         if (d === undefined) throw errors.databaseNotFound(String(req.db_name))
-        return { status: okStatus(), db_name: d.name, dbID: String(d.id), created_timestamp: String(d.createdTs), properties: [] }
+        return { status: okStatus(), db_name: d.name, dbID: String(d.id), created_timestamp: String(d.createdTs), properties: propertyList(d.properties) }
       },
       (status) => ({ status, db_name: String(req.db_name), dbID: '0', created_timestamp: '0', properties: [] }),
     )
+  }
+
+  /** Sets properties (`properties`) or removes them (`delete_keys`) of a database. */
+  alterDatabase(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.alterDatabaseProperties(this.dbOf(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
+      return okStatus()
+    }, (s) => s)
+  }
+
+  alterDatabaseProperties(req: Req): Promise<ResStatus> {
+    return this.alterDatabase(req)
+  }
+
+  /** `properties` here is the list of keys to remove (the SDK's request shape). */
+  dropDatabaseProperties(req: Req): Promise<ResStatus> {
+    return this.alterDatabase({ db_name: req.db_name, delete_keys: req.properties ?? req.delete_keys ?? [] })
   }
 
   createAlias(req: Req): Promise<ResStatus> {
@@ -186,7 +214,7 @@ export class MilvusClientApi {
   createCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
       const spec = schemaSpecOf(req)
-      await this.db.createCollection(spec, this.dbOf(req))
+      await this.db.createCollection(spec, this.dbOf(req), propertiesOf(req.properties))
       if (req.dimension !== undefined && req.fields === undefined && req.schema === undefined) {
         // Quick setup, as the SDK does it: an AUTOINDEX on the vector field with the given metric.
         const ip = (req.index_params ?? {}) as Req
@@ -247,7 +275,7 @@ export class MilvusClientApi {
           virtual_channel_names: [],
           physical_channel_names: [],
           start_positions: [],
-          properties: [],
+          properties: propertyList(meta.properties),
           created_timestamp: String(meta.createdTs),
           created_utc_timestamp: String(meta.createdTs >> 18n),
           shards_num: 1,
@@ -261,6 +289,27 @@ export class MilvusClientApi {
       },
       (status) => ({ status }),
     )
+  }
+
+  /** Sets properties (`properties`) or removes them (`delete_keys`) of a collection. */
+  alterCollectionProperties(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.alterCollectionProperties(this.key(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
+      return okStatus()
+    }, (s) => s)
+  }
+
+  /** Deprecated name of `alterCollectionProperties` in the SDK. */
+  alterCollection(req: Req): Promise<ResStatus> {
+    return this.alterCollectionProperties(req)
+  }
+
+  /** `properties` here is the list of keys to remove (the SDK's request shape). */
+  dropCollectionProperties(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await this.db.alterCollectionProperties(this.key(req), {}, propertyKeysOf(req.properties, 'properties'))
+      return okStatus()
+    }, (s) => s)
   }
 
   dropCollection(req: Req): Promise<ResStatus> {
@@ -535,8 +584,8 @@ export class MilvusClientApi {
           ...(req.offset === undefined ? {} : { offset: Number(req.offset) }),
         }
         const rows = Array.isArray(req.ids)
-          ? getRows(this.db, this.key(req), req.ids, common)
-          : queryRows(this.db, this.key(req), {
+          ? getRows(this.db, this.readKey(req), req.ids, common)
+          : queryRows(this.db, this.readKey(req), {
               ...common,
               ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
               ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
@@ -556,7 +605,7 @@ export class MilvusClientApi {
     return asStatus(
       () => ({
         status: okStatus(),
-        data: countRows(this.db, this.key(req), {
+        data: countRows(this.db, this.readKey(req), {
           ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
           ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
           ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
@@ -583,7 +632,7 @@ export class MilvusClientApi {
             ...optional('nprobe', num(params.nprobe)),
           }
         })
-        const hits = hybridSearchRows(this.db, this.key(req), {
+        const hits = hybridSearchRows(this.db, this.readKey(req), {
           requests,
           rerank: parseReranker(req.rerank),
           ...optional('limit', num(req.limit ?? req.topk)),
@@ -608,7 +657,7 @@ export class MilvusClientApi {
         const sp = (req.search_params ?? {}) as Req
         const params = (typeof req.params === 'string' ? JSON.parse(req.params) : (req.params ?? (typeof sp.params === 'string' ? JSON.parse(sp.params) : sp.params) ?? {})) as Req
         const vectors = req.data ?? req.vector ?? req.vectors
-        const hits = searchRows(this.db, this.key(req), {
+        const hits = searchRows(this.db, this.readKey(req), {
           vectors,
           ...optional('annsField', req.anns_field ?? sp.anns_field),
           ...optional('metric', req.metric_type ?? params.metric_type ?? sp.metric_type),
@@ -623,6 +672,10 @@ export class MilvusClientApi {
           ...optional('roundDecimal', num(req.round_decimal ?? sp.round_decimal)),
           ...optional('ef', num(params.ef)),
           ...optional('nprobe', num(params.nprobe)),
+          ...(req.ignore_growing === true || sp.ignore_growing === true || params.ignore_growing === true ? { ignoreGrowing: true } : {}),
+          ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
+          ...optional('groupSize', num(req.group_size ?? params.group_size)),
+          ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
         })
         const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
         return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name as string }

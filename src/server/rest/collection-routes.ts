@@ -1,8 +1,7 @@
-import { errors } from '../../errors/errors.ts'
 import { createPlanOf, restFieldOf } from './collection-json.ts'
 import { createIndexes } from './index-routes.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
-import { defined, optionalNumber, optionalString, requireString, type RestBody } from './rest-params.ts'
+import { defined, optionalNumber, optionalString, requireObject, requireString, requireStringList, type RestBody } from './rest-params.ts'
 import { empty, type RestContext, type RestRouteTable, sdk } from './rest-route.ts'
 
 const named = (body: RestBody, ctx: RestContext) => sdk(ctx, { collection_name: requireString(body, 'collectionName') })
@@ -68,8 +67,15 @@ export const collectionRoutes: RestRouteTable = {
     return empty
   },
 
-  alter_properties: (body, ctx) => unsupportedProperties(body, ctx),
-  drop_properties: (body, ctx) => unsupportedProperties(body, ctx),
+  alter_properties: async (body, ctx) => {
+    expectOkStatus(await ctx.client.alterCollectionProperties({ ...named(body, ctx), properties: requireObject(body, 'properties') }))
+    return empty
+  },
+
+  drop_properties: async (body, ctx) => {
+    expectOkStatus(await ctx.client.dropCollectionProperties({ ...named(body, ctx), properties: requireStringList(body, 'propertyKeys') }))
+    return empty
+  },
 
   compact: async (body, ctx) => ({ data: { compactionID: Number(expectOk(await ctx.client.compact(named(body, ctx))).compactionID) } }),
 
@@ -110,18 +116,11 @@ async function describe(req: Record<string, unknown>, ctx: RestContext): Promise
     partitionsNum: Number(d.num_partitions),
     consistencyLevel: d.consistency_level,
     enableDynamicField: schema.enable_dynamic_field,
-    properties: [],
+    properties: d.properties,
   }
 }
 
 function indexSummaryOf(d: Record<string, unknown>): Record<string, unknown> {
   const params = (d.params ?? []) as { key: string; value: string }[]
   return { fieldName: d.field_name, indexName: d.index_name, metricType: params.find((p) => p.key === 'metric_type')?.value ?? '' }
-}
-
-/** Collection properties have no engine counterpart (as with gRPC AlterCollection): 3000 once the collection is known to exist. */
-async function unsupportedProperties(body: RestBody, ctx: RestContext): Promise<never> {
-  const req = named(body, ctx)
-  expectOk(await ctx.client.describeCollection(req))
-  throw errors.notSupported(`collection properties are not supported by Quiver[collection=${String(req.collection_name)}]`)
 }

@@ -1,12 +1,12 @@
-import { errors } from '../../errors/errors.ts'
+import type { RestReply } from './rest-envelope.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
-import { requireString } from './rest-params.ts'
-import { empty, type RestRouteTable } from './rest-route.ts'
+import { optionalObject, requireObject, requireString, requireStringList, type RestBody } from './rest-params.ts'
+import { empty, type RestContext, type RestRouteTable } from './rest-route.ts'
 
-/** databases/*: create, drop, list, describe, alter. The body's `dbName` is the database acted on. */
+/** databases/*: create, drop, list, describe, alter (also as alter_properties), drop_properties. The body's `dbName` is the database acted on. */
 export const databaseRoutes: RestRouteTable = {
   create: async (body, ctx) => {
-    expectOkStatus(await ctx.client.createDatabase({ db_name: requireString(body, 'dbName') }))
+    expectOkStatus(await ctx.client.createDatabase({ db_name: requireString(body, 'dbName'), properties: optionalObject(body, 'properties') ?? {} }))
     return empty
   },
 
@@ -22,9 +22,16 @@ export const databaseRoutes: RestRouteTable = {
     return { data: { dbName: r.db_name, dbID: Number(r.dbID), properties: r.properties } }
   },
 
-  alter: async (body, ctx) => {
-    const name = requireString(body, 'dbName')
-    expectOk(await ctx.client.describeDatabase({ db_name: name }))
-    throw errors.notSupported(`database properties are not supported by Quiver[database=${name}]`)
+  alter: (body, ctx) => alter(body, ctx),
+  alter_properties: (body, ctx) => alter(body, ctx),
+
+  drop_properties: async (body, ctx) => {
+    expectOkStatus(await ctx.client.dropDatabaseProperties({ db_name: requireString(body, 'dbName'), properties: requireStringList(body, 'propertyKeys') }))
+    return empty
   },
+}
+
+async function alter(body: RestBody, ctx: RestContext): Promise<RestReply> {
+  expectOkStatus(await ctx.client.alterDatabaseProperties({ db_name: requireString(body, 'dbName'), properties: requireObject(body, 'properties') }))
+  return empty
 }

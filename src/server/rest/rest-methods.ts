@@ -52,6 +52,8 @@ export const restMethods: Readonly<Record<string, string>> = {
   'databases/list': 'ListDatabases',
   'databases/describe': 'DescribeDatabase',
   'databases/alter': 'AlterDatabase',
+  'databases/alter_properties': 'AlterDatabase',
+  'databases/drop_properties': 'AlterDatabase',
 
   'users/list': 'ListCredUsers',
   'users/describe': 'SelectUser',

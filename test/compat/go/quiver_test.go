@@ -236,7 +236,7 @@ func searchGuide(t *testing.T, cli *milvusclient.Client, ctx context.Context, na
 		}
 	}
 
-	// ignore_growing is accepted (Quiver searches every segment).
+	// ignore_growing searches sealed segments only (everything is sealed after the flush above).
 	res, err = cli.Search(ctx, milvusclient.NewSearchOption(name, 1, []entity.Vector{entity.FloatVector(queries[0])}).
 		WithANNSField("vector").WithIgnoreGrowing(true))
 	must(t, err, "search with ignore_growing")

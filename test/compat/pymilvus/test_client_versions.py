@@ -28,10 +28,14 @@ def test_released_collection_answers_101(client: MilvusClient, name):
     assert len(client.search(name, [[1.0, 1.0, 0.0, 0.0]], limit=2)[0]) == 2
 
 
-def test_ignore_growing_searches_every_segment(client: MilvusClient, name):
+def test_ignore_growing_searches_sealed_segments_only(client: MilvusClient, name):
     fill(client, name)
-    hits = client.search(name, [[5.0, 1.0, 0.0, 0.0]], limit=3, search_params={"metric_type": "L2", "ignore_growing": True})
-    assert [h["id"] for h in hits[0]][0] == 5
+    client.flush(name)  # rows 0..19 sealed
+    client.insert(name, [{"id": 100, "vector": [5.0, 1.0, 0.0, 0.0], "color": "new"}])  # growing
+    plain = client.search(name, [[5.0, 1.0, 0.0, 0.0]], limit=2, search_params={"metric_type": "L2"})
+    assert sorted(h["id"] for h in plain[0]) == [5, 100]
+    sealed = client.search(name, [[5.0, 1.0, 0.0, 0.0]], limit=2, search_params={"metric_type": "L2", "ignore_growing": True})
+    assert 100 not in [h["id"] for h in sealed[0]] and sealed[0][0]["id"] == 5
 
 
 @pytest.mark.skipif(not IS_26, reason="search by primary keys (ids) arrived in pymilvus 2.6")

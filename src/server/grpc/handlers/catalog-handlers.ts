@@ -9,8 +9,10 @@ export const catalogHandlers: HandlerTable = {
   DescribeAlias: (req, ctx, { client }) => client.describeAlias(sdkRequest(ctx, { alias: req.alias })),
   ListAliases: (req, ctx, { client }) => client.listAliases(sdkRequest(ctx, req.collection_name !== '' ? { collection_name: req.collection_name } : {})),
 
-  CreateDatabase: (_req, ctx, { client }) => client.createDatabase({ db_name: ctx.dbName }),
+  CreateDatabase: (req, ctx, { client }) => client.createDatabase({ db_name: ctx.dbName, properties: req.properties ?? [] }),
   DropDatabase: (_req, ctx, { client }) => client.dropDatabase({ db_name: ctx.dbName }),
   ListDatabases: (_req, _ctx, { client }) => client.listDatabases({}),
   DescribeDatabase: (_req, ctx, { client }) => client.describeDatabase({ db_name: ctx.dbName }),
+  /** Sets `properties` or removes `delete_keys` (not both, as Milvus). */
+  AlterDatabase: (req, ctx, { client }) => client.alterDatabase({ db_name: ctx.dbName, properties: req.properties ?? [], delete_keys: req.delete_keys ?? [] }),
 }

@@ -32,6 +32,12 @@ export const collectionHandlers: HandlerTable = {
     }
   },
 
+  /** Collection properties: sets `properties` or removes `delete_keys` (not both, as Milvus). */
+  AlterCollection: (req, ctx, { client }) => {
+    const name = req.collection_name !== '' ? req.collection_name : collectionNameById(client.database.state.catalog.collections.values(), req.collectionID)
+    return client.alterCollectionProperties(sdkRequest(ctx, { collection_name: name, properties: req.properties ?? [], delete_keys: req.delete_keys ?? [] }))
+  },
+
   HasCollection: (req, ctx, { client }) => client.hasCollection(sdkRequest(ctx, { collection_name: req.collection_name })),
 
   ShowCollections: async (req, ctx, { client }) => {

@@ -56,6 +56,7 @@ export function createCollectionRequestOf(req: Wire): Wire {
     fields,
     enable_dynamic_field: schema.enable_dynamic_field === true,
     ...(numPartitions > 0 ? { num_partitions: numPartitions } : {}),
+    ...(Array.isArray(req.properties) && req.properties.length > 0 ? { properties: req.properties } : {}),
   }
 }
 

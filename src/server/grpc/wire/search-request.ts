@@ -14,8 +14,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
  * A `SearchRequest` → the engine's `SearchSpec`. Both forms the SDKs send are read: `search_params`
  * holds `anns_field`, `topk`, `metric_type`, `offset`, `round_decimal` and `params` (JSON: ef, nprobe,
  * radius, range_filter), whose keys may also appear flattened. With `ids` (search by primary keys,
- * Milvus 2.6) `vectors` is empty: the handler fills it from `searchKeysOf`. `ignore_growing` is accepted
- * (every segment is searched). Grouping and iterators are refused with 3000.
+ * Milvus 2.6) `vectors` is empty: the handler fills it from `searchKeysOf`. `ignore_growing` searches
+ * sealed segments only; `group_by_field` makes a grouping search. Iterators are refused with 3000.
  */
 export function searchSpecOf(req: Wire): SearchSpec {
   const byKeys = req.search_input === 'ids'
@@ -39,6 +39,8 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (templates !== undefined) spec.params = templates
   if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = req.output_fields
   if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
+  setGroupBy(spec, kv, params)
+  if (boolParam(kv, 'ignore_growing') === true || params.ignore_growing === true || req.ignore_growing === true) spec.ignoreGrowing = true
   return spec
 }
 
@@ -54,9 +56,17 @@ function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'range
   if (v !== undefined) spec[key] = v
 }
 
-function refuseUnsupported(kv: Record<string, string>, params: Record<string, unknown>): void {
+/** Grouping search (`group_by_field`, `group_size`, `strict_group_size`), from the KV pairs or the params JSON. */
+function setGroupBy(spec: Mutable<SearchSpec>, kv: Record<string, string>, params: Record<string, unknown>): void {
   const group = kv.group_by_field ?? params.group_by_field
-  if (typeof group === 'string' && group !== '') throw errors.notSupported('search with group_by_field is not supported by Quiver')
+  if (typeof group !== 'string' || group === '') return
+  spec.groupByField = group
+  const size = numberParam(kv, 'group_size') ?? numberParam(params, 'group_size')
+  if (size !== undefined) spec.groupSize = size
+  if (boolParam(kv, 'strict_group_size') === true || params.strict_group_size === true) spec.strictGroupSize = true
+}
+
+function refuseUnsupported(kv: Record<string, string>, params: Record<string, unknown>): void {
   if (boolParam(kv, 'iterator') === true || kv.search_iter_v2 !== undefined) throw errors.notSupported('search iterators are not supported by Quiver')
 }
 
