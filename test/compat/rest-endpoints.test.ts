@@ -154,7 +154,10 @@ test('entities: search (nq 1 and 2, topks, range, filter) and hybrid_search with
     outputFields: ['tag'],
   })
   assert.deepEqual(weighted.map((h: Json) => [h.id, h.tag]), [['0', 'even']])
-  await fails('entities/search', { collectionName: 'srch', annsField: 'a', data: [[0, 0]], groupingField: 'tag' }, 3000)
+  // Grouping: the best hit of each tag group, two groups; a vector field cannot group (1100).
+  const grouped = await ok('entities/search', { collectionName: 'srch', annsField: 'a', data: [[0, 0]], limit: 2, groupingField: 'tag', groupSize: 1, outputFields: ['tag'] })
+  assert.deepEqual(grouped.map((h: Json) => [h.id, h.tag]), [['0', 'even'], ['1', 'odd']])
+  await fails('entities/search', { collectionName: 'srch', annsField: 'a', data: [[0, 0]], groupingField: 'a' }, 1100)
 })
 
 test('partitions: create, has, list, load, release, stats, drop', async () => {

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { DataType, MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node'
+import { ErrorCode } from '../../src/errors/errors.ts'
+import { metricSample } from '../../src/observability/metric-sample.ts'
 import { type QuiverServer, startQuiverServer } from '../../src/server/quiver-server.ts'
 import { tempDir } from '../support/temp-db.ts'
 import { SDK_TIMEOUT_MS, vectors } from './server-fixture.ts'
@@ -57,6 +59,10 @@ after(async () => {
 test('no credentials and a wrong password are UNAUTHENTICATED', async () => {
   await assert.rejects(connect().listCollections(), grpcError(UNAUTHENTICATED, /missing authorization/))
   await assert.rejects(connect({ username: 'root', password: 'wrong-pass' }).listCollections(), grpcError(UNAUTHENTICATED, /auth check failure, please check username and password are correct/))
+  // The metrics count them under Milvus's code for unauthenticated calls, not as unexpected errors.
+  const text = await server.metrics.render()
+  assert.ok((metricSample(text, 'quiver_requests_total', { function_name: 'ShowCollections', code: String(ErrorCode.Unauthenticated) }) ?? 0) >= 2, text)
+  assert.equal(metricSample(text, 'quiver_requests_total', { function_name: 'ShowCollections', code: String(ErrorCode.Unexpected) }), undefined)
 })
 
 test('root works', async () => {

@@ -36,6 +36,9 @@ test('group_by_field with group_size returns the best groups, hits of a group to
   assert.deepEqual(idsOf(r), [0, 4, 1, 5])
   const strict = await c.search({ collection_name: 'grp', data: [[0, 0]], limit: 3, group_by_field: 'doc', group_size: 3, strict_group_size: true })
   assert.deepEqual(idsOf(strict), [0, 4, 8, 1, 5, 9, 2, 6, 10])
+  // The group value of each hit comes back in group_by_field_values even when not an output field.
+  const groups = (strict.results as { group_by_field_values?: { doc?: string } }[]).map((h) => h.group_by_field_values?.doc)
+  assert.deepEqual(groups, ['d0', 'd0', 'd0', 'd1', 'd1', 'd1', 'd2', 'd2', 'd2'])
   const bad = await c.search({ collection_name: 'grp', data: [[0, 0]], limit: 2, group_by_field: 'vector' })
   assert.equal(bad.status.error_code, 'IllegalArgument')
 })

@@ -195,12 +195,19 @@ function observed(name: string, place: StatusPlace, deps: ServiceDeps, callback:
   return (err, res, ...rest) => {
     const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9
     const status = err === null && res != null ? ((place.kind === 'self' ? res : res[place.field]) as { code?: unknown } | undefined) : undefined
-    const code = err !== null ? ErrorCode.Unexpected : Number(status?.code ?? 0)
+    const code = err !== null ? codeOfGrpcError(err) : Number(status?.code ?? 0)
     const rowField = ({ Insert: 'insert_cnt', Upsert: 'upsert_cnt', Delete: 'delete_cnt' } as Record<string, string | undefined>)[name]
     const rows = rowField === undefined || code !== 0 ? NaN : Number(String(res?.[rowField] ?? NaN))
     observe({ method: name, protocol: 'grpc', code, seconds, ...(Number.isFinite(rows) ? { rows } : {}) })
     callback(err, res, ...rest)
   }
+}
+
+/** The Milvus code a metric records for a call answered with a gRPC error (access failures; anything else is unexpected). */
+function codeOfGrpcError(err: { code?: number }): number {
+  if (err.code === grpcStatus.UNAUTHENTICATED) return ErrorCode.Unauthenticated
+  if (err.code === grpcStatus.PERMISSION_DENIED) return ErrorCode.PermissionDenied
+  return ErrorCode.Unexpected
 }
 
 async function run(name: string, handler: Handler, req: Wire, metadata: Metadata, deadline: Date | number, deps: ServiceDeps): Promise<Wire> {

@@ -17,7 +17,6 @@ function searchParamsOf(body: RestBody): { metric_type?: string; params: Record<
 const searchParamsKeys = new Set(['metricType', 'metric_type', 'params'])
 
 function refuseUnsupported(body: RestBody): void {
-  if (body.groupingField !== undefined && body.groupingField !== null && body.groupingField !== '') throw errors.notSupported('grouping search (groupingField) is not supported by Quiver')
   if (body.ids !== undefined && body.ids !== null) throw errors.notSupported('search by primary key (ids) is not supported by Quiver')
 }
 
@@ -36,6 +35,9 @@ export function searchRequestOf(body: RestBody): Record<string, unknown> {
     output_fields: optionalStringList(body, 'outputFields'),
     partition_names: optionalStringList(body, 'partitionNames'),
     round_decimal: optionalNumber(body, 'roundDecimal'),
+    group_by_field: optionalString(body, 'groupingField'),
+    group_size: optionalNumber(body, 'groupSize'),
+    strict_group_size: body.strictGroupSize === true ? true : undefined,
     metric_type,
     params: { ...params, ...(metric_type === undefined ? {} : { metric_type }) },
   })

@@ -22,7 +22,8 @@ export const readHandlers: HandlerTable = {
     const spec = keys === undefined ? asked : { ...asked, vectors: vectorsOfKeys(db, key, keys, asked.annsField) }
     const hits = searchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
-    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
+    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
   HybridSearch: (req, ctx, { client }) => {

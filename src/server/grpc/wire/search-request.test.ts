@@ -61,8 +61,15 @@ describe('search requests', () => {
     assert.equal(spec.filter, undefined)
   })
 
-  test('grouping and iterators answer 3000; bad numbers 1100', () => {
-    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ group_by_field: 'x' }) }), 3000, 'group_by_field')
+  test('grouping is read from the pairs or the params JSON; iterators answer 3000; bad numbers 1100', () => {
+    const grouped = searchSpecOf({ placeholder_group: group, search_params: kv({ group_by_field: 'x', group_size: '2', strict_group_size: 'True' }) })
+    assert.equal(grouped.groupByField, 'x')
+    assert.equal(grouped.groupSize, 2)
+    assert.equal(grouped.strictGroupSize, true)
+    const fromJson = searchSpecOf({ placeholder_group: group, search_params: kv({ params: '{"group_by_field":"y","group_size":3}' }) })
+    assert.equal(fromJson.groupByField, 'y')
+    assert.equal(fromJson.groupSize, 3)
+    assert.equal(searchSpecOf({ placeholder_group: group }).groupByField, undefined)
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ iterator: 'True' }) }), 3000, 'iterators')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ topk: 'ten' }) }), 1100, 'topk')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ params: '{bad' }) }), 1100, 'params')
