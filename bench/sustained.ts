@@ -4,6 +4,11 @@
  * searching; every interval print upsert rows/s, search QPS, recall@10 (vs exact on the live data),
  * segment count, disk bytes (and of them the WAL's), RSS. Prints a Markdown table.
  * Run: `npx tsx bench/sustained.ts --rows 1000000 --seconds 600` (defaults 200000 / 120).
+ *
+ * Two workloads: without `--rate`, upserts run flat out (a batch of 10k, then 20 searches, repeat) —
+ * the saturation case, where writes outrun index builds on 2 cores. With `--rate R`, upserts arrive at
+ * R rows/s in batches of `--batch` rows (default 1,000) and searches run back to back in between — a
+ * steady mixed workload (`--rate 1667` on 1M rows rewrites 10 % of the keys every minute).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -18,7 +23,8 @@ const ROWS = arg('rows', 200_000)
 const SECONDS = arg('seconds', 120)
 const INTERVAL_S = arg('interval', Math.max(10, Math.floor(SECONDS / 12)))
 const DIM = 128
-const BATCH = 10_000
+const RATE = arg('rate', 0)
+const BATCH = arg('batch', RATE > 0 ? 1_000 : 10_000)
 
 let seed = 7
 const rand = () => {
@@ -58,10 +64,12 @@ await client.createCollection({
 })
 await client.createIndex({ collection_name: 's', field_name: 'v', index_type: 'HNSW', metric_type: 'L2', params: { M: 16, efConstruction: 100 } })
 const coll = client.collection('s')
+const tLoad = performance.now()
 for (let s = 0; s < ROWS; s += BATCH) await coll.upsert(batch(Array.from({ length: Math.min(BATCH, ROWS - s) }, (_, i) => s + i)))
 await coll.flush()
 await client.database.indexBuilds.idle()
 const liveBytes = dirBytes(dir)
+const loadMs = performance.now() - tLoad
 
 async function recallAt10(): Promise<number> {
   let hit = 0
@@ -103,15 +111,20 @@ while ((performance.now() - t0) / 1000 < SECONDS) {
   let upserted = 0
   let searches = 0
   let searchMs = 0
+  let upsertMs = 0
   while ((performance.now() - tInt) / 1000 < INTERVAL_S) {
-    // 10 % of the keys per cycle, in batches: key = cursor + 10·i, distinct within a batch.
+    // Keys cursor + 10·i: distinct within a batch, spread over the key space.
     const n = Math.min(BATCH, Math.floor(ROWS / 10))
     const ids = Array.from({ length: n }, (_, i) => (cursor + i * 10) % ROWS)
     cursor = (cursor + 1) % ROWS
+    const tu = performance.now()
     await coll.upsert(batch(ids))
+    upsertMs += performance.now() - tu
     upserted += n
+    // Flat out: 20 searches per batch. At a rate: search until the next batch is due.
+    const due = RATE > 0 ? tInt + (upserted / RATE) * 1000 : 0
     const ts = performance.now()
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; RATE > 0 ? performance.now() < due && (performance.now() - tInt) / 1000 < INTERVAL_S : i < 20; i++) {
       const q = new Float32Array(DIM)
       vector(q, 0)
       await coll.search(q, { limit: 10, ef: 64 })
@@ -124,14 +137,17 @@ while ((performance.now() - t0) / 1000 < SECONDS) {
   const segs = client.database.state.collection('s').segments.size
   const disk = dirBytes(dir)
   const wal = dirBytes(join(dir, 'wal'))
-  const rss = process.memoryUsage().rss
-  lines.push(`| ${Math.round((performance.now() - t0) / 1000)} | ${Math.round(upserted / (elapsed - searchMs / 1000))} | ${Math.round(searches / (searchMs / 1000))} | ${recall.toFixed(3)} | ${segs} | ${(disk / 1e6).toFixed(0)} (${(disk / liveBytes).toFixed(2)}×) | ${(wal / 1e6).toFixed(0)} | ${(rss / 1e6).toFixed(0)} |`)
+  const mem = process.memoryUsage()
+  // Flat out: rows/s over the time spent upserting. At a rate: rows/s achieved over the interval.
+  const rowsPerS = RATE > 0 ? upserted / elapsed : upserted / (upsertMs / 1000)
+  const mb = (n: number) => (n / 1e6).toFixed(0)
+  lines.push(`| ${Math.round((performance.now() - t0) / 1000)} | ${Math.round(rowsPerS)} | ${(upsertMs / Math.max(1, upserted / BATCH)).toFixed(1)} | ${Math.round(searches / (searchMs / 1000))} | ${recall.toFixed(3)} | ${segs} | ${mb(disk)} (${(disk / liveBytes).toFixed(2)}×) | ${mb(wal)} | ${mb(mem.rss)} | ${mb(mem.heapUsed)} | ${mb(mem.arrayBuffers)} |`)
   console.error(lines[lines.length - 1])
 }
 await client.close()
 rmSync(dir, { recursive: true, force: true })
-console.log(`Sustained upserts, ${ROWS} × ${DIM}, HNSW (M=16), ${SECONDS} s — ${cpus()[0]?.model} (${cpus().length} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)
-console.log(`Live data after load: ${(liveBytes / 1e6).toFixed(0)} MB on disk.\n`)
-console.log('| t (s) | upsert rows/s | search QPS | recall@10 | segments | disk MB (× live) | of it WAL MB | RSS MB |')
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log(`Sustained upserts, ${ROWS} × ${DIM}, HNSW (M=16), ${SECONDS} s, ${RATE > 0 ? `${RATE} rows/s in batches of ${BATCH}` : `flat out, batches of ${BATCH}`} — ${cpus()[0]?.model} (${cpus().length} cores), Node ${process.version}, ${new Date().toISOString()}`)
+console.log(`Live data after load: ${(liveBytes / 1e6).toFixed(0)} MB on disk; load + index ${(loadMs / 1000).toFixed(1)} s.\n`)
+console.log('| t (s) | upsert rows/s | ms per batch | search QPS | recall@10 | segments | disk MB (× live) | of it WAL MB | RSS MB | JS heap MB | array buffers MB |')
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 console.log(lines.join('\n'))

@@ -1,5 +1,5 @@
 import { errors } from '../errors/errors.ts'
-import { runSearch } from '../query/run-search.ts'
+import { runSearch, searchRequest } from '../query/run-search.ts'
 import type { Metric } from '../vector/metric.ts'
 import type { Database } from './database.ts'
 import { planOutput } from './output-fields.ts'
@@ -44,7 +44,7 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   const shared = { ...(spec.partitions === undefined ? {} : { partitions: spec.partitions }), ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }) }
   const results = spec.requests.map((r) => {
     const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
-    return { metric: resolved.metric, hits: runSearch(d, { ...scopeOf(db, d, { ...shared, ...r }), ...resolved }) }
+    return { metric: resolved.metric, hits: runSearch(d, searchRequest(scopeOf(db, d, { ...shared, ...r }), resolved)) }
   })
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')

@@ -3,7 +3,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { compileFilterCached } from '../expr/filter-cache.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
-import { runSearch, type SearchHits } from '../query/run-search.ts'
+import { runSearch, type SearchHits, searchRequest } from '../query/run-search.ts'
 import type { RowScope } from '../query/select-rows.ts'
 import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
@@ -49,13 +49,7 @@ export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope
     ? undefined
     : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
   const plan = s.filter === undefined || s.filter.trim() === '' ? undefined : compileFilterCached(s.filter, d.schema, s.params)
-  return {
-    ts,
-    latest: ts === latest,
-    ...(partitionIds === undefined ? {} : { partitionIds }),
-    ...(plan === undefined ? {} : { plan }),
-    ...(s.ignoreGrowing === true ? { ignoreGrowing: true } : {}),
-  }
+  return { ts, latest: ts === latest, partitionIds, plan, ignoreGrowing: s.ignoreGrowing === true }
 }
 
 function checkPaging(limit: number | undefined, offset: number | undefined): { limit: number; offset: number } {
@@ -78,7 +72,8 @@ export function queryRows(db: Database, collection: string, opts: QueryOptions):
   requireLoaded(d)
   const scope = scopeOf(db, d, opts)
   const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
-  const req: QueryRequest = { ...scope, outputFields: out.fields, ...checkPaging(opts.limit, opts.offset) }
+  const paging = checkPaging(opts.limit, opts.offset)
+  const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
   const slices = lookupKeys(d, req, scope.latest) ?? runQuery(d, req)
   return slicesToRows(slices, out)
 }
@@ -161,7 +156,8 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
   // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
   const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
   const out = planOutput(d.schema, outputFields, d.pkField.name)
-  const hits = group === undefined ? runSearch(d, { ...scope, ...resolved }) : runGroupedSearch(d, { ...scope, ...resolved }, group)
+  const req = searchRequest(scope, resolved)
+  const hits = group === undefined ? runSearch(d, req) : runGroupedSearch(d, req, group)
   return hits.map((h) => hitsToRows(d, h, out, resolved.roundDecimal))
 }
 

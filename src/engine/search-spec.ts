@@ -40,9 +40,9 @@ export interface ResolvedSearch {
   readonly limit: number
   readonly offset: number
   readonly roundDecimal: number
-  readonly radius?: number
-  readonly rangeFilter?: number
-  readonly indexParams: { ef?: number; nprobe?: number }
+  readonly radius: number | undefined
+  readonly rangeFilter: number | undefined
+  readonly indexParams: { ef?: number | undefined; nprobe?: number | undefined }
 }
 
 /**
@@ -74,11 +74,12 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
     limit,
     offset,
     roundDecimal,
-    ...(s.radius === undefined ? {} : { radius: Number(s.radius) }),
-    ...(s.rangeFilter === undefined ? {} : { rangeFilter: Number(s.rangeFilter) }),
+    // Every property present (undefined where absent): see RowScope on object shapes.
+    radius: s.radius === undefined ? undefined : Number(s.radius),
+    rangeFilter: s.rangeFilter === undefined ? undefined : Number(s.rangeFilter),
     indexParams: {
-      ...(s.ef === undefined ? {} : { ef: checkPositive('ef', s.ef, limit) }),
-      ...(s.nprobe === undefined ? {} : { nprobe: checkPositive('nprobe', s.nprobe, 1) }),
+      ef: s.ef === undefined ? undefined : checkPositive('ef', s.ef, limit),
+      nprobe: s.nprobe === undefined ? undefined : checkPositive('nprobe', s.nprobe, 1),
     },
   }
 }

@@ -13,8 +13,8 @@ export interface IndexSpec {
 
 /** Search-time parameters, already validated (`validateSearchParams`); absent ones take the index's default. */
 export interface SearchParams {
-  readonly ef?: number
-  readonly nprobe?: number
+  readonly ef?: number | undefined
+  readonly nprobe?: number | undefined
 }
 
 /** The kind of vector field an index is created on. */

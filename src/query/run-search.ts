@@ -16,10 +16,31 @@ export interface SearchRequest extends RowScope {
   readonly limit: number
   readonly offset: number
   /** Range search: keep only scores beyond `radius` and within `rangeFilter` (Milvus semantics). */
-  readonly radius?: number
-  readonly rangeFilter?: number
+  readonly radius?: number | undefined
+  readonly rangeFilter?: number | undefined
   /** Index search parameters (`ef`, `nprobe`); ignored by exact scans. */
-  readonly indexParams?: Readonly<{ ef?: number; nprobe?: number }>
+  readonly indexParams?: Readonly<{ ef?: number | undefined; nprobe?: number | undefined }> | undefined
+}
+
+/** The search request of a scope and a resolved search, every property present (see `RowScope`). */
+export function searchRequest(
+  scope: RowScope,
+  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams'>,
+): SearchRequest {
+  return {
+    ts: scope.ts,
+    partitionIds: scope.partitionIds,
+    plan: scope.plan,
+    ignoreGrowing: scope.ignoreGrowing,
+    field: r.field,
+    metric: r.metric,
+    queries: r.queries,
+    limit: r.limit,
+    offset: r.offset,
+    radius: r.radius,
+    rangeFilter: r.rangeFilter,
+    indexParams: r.indexParams,
+  }
 }
 
 /** Hits of one query vector, best first: scores and row locations (segment id · 2^32 + row). */
