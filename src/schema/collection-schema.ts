@@ -270,6 +270,13 @@ export function findField(schema: CollectionSchema, name: string): FieldSchema |
   return schema.fields.find((x) => x.name === name)
 }
 
-export function vectorFields(schema: CollectionSchema): FieldSchema[] {
-  return schema.fields.filter((x) => isVectorType(x.dataType))
+/** The vector fields of a schema (cached per schema object: schemas are immutable). */
+export function vectorFields(schema: CollectionSchema): readonly FieldSchema[] {
+  let fields = vectorFieldsCache.get(schema)
+  if (fields === undefined) {
+    fields = schema.fields.filter((x) => isVectorType(x.dataType))
+    vectorFieldsCache.set(schema, fields)
+  }
+  return fields
 }
+const vectorFieldsCache = new WeakMap<CollectionSchema, FieldSchema[]>()

@@ -62,3 +62,30 @@ test('the index file holds no vectors; reopened over a freshly loaded column it 
     VectorArena.shared().free(garbage)
   }
 })
+
+test('hits come best first with ties by row, for small k (insertion sort) and large k (comparison sort), as FLAT', () => {
+  const half = 300
+  const dim = 16
+  const base = clusteredVectors(9, half, dim, 10, 0.3)
+  // Every vector twice (rows i and i + half): every score is tied with another row's.
+  const data = new Float32Array(2 * half * dim)
+  data.set(base)
+  data.set(base, half * dim)
+  const query = clusteredVectors(9, 1, dim, 10, 0.3, 1)
+  const column = arenaColumn(data)
+  const spec = { metric: Metric.L2, dim, params: { M: 16, efConstruction: 200 } }
+  const hnsw = buildIndex({ indexType: IndexType.HNSW, ...spec }, column, 2 * half)
+  const flat = buildIndex({ indexType: IndexType.FLAT, ...spec, params: {} }, column, 2 * half)
+  for (const k of [10, 64, 65, 200]) {
+    const got = hnsw.search(query, k, null, { ef: 600 })
+    const want = flat.search(query, k, null, {})
+    assert.deepEqual(got, want, `k = ${k}`)
+    for (let i = 1; i < k; i++) {
+      const ordered = got.scores[i - 1]! < got.scores[i]! || (got.scores[i - 1] === got.scores[i] && got.rows[i - 1]! < got.rows[i]!)
+      assert.ok(ordered, `k = ${k}: hit ${i} out of order`)
+    }
+  }
+  hnsw.release()
+  flat.release()
+  VectorArena.shared().free(column)
+})

@@ -77,7 +77,7 @@ export class NativeHnswIndex implements VectorIndex {
     const distances = new Float32Array(n)
     this.rows.setQuery(query)
     this.rows.distances(found, n, distances)
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => distances[a]! - distances[b]! || found[a]! - found[b]!)
+    const order = orderByDistance(distances, found)
     const scores = new Float32Array(n)
     const rows = new Int32Array(n)
     for (let i = 0; i < n; i++) {
@@ -87,4 +87,28 @@ export class NativeHnswIndex implements VectorIndex {
     }
     return { scores, rows }
   }
+}
+
+/** Above this many hits the order comes from a comparison sort instead of an insertion sort. */
+const insertionSortMax = 64
+
+/** Positions 0..n-1 ordered by distance, ties by row; for the usual small k an insertion sort (no closure, no boxed array). */
+function orderByDistance(distances: Float32Array, rows: Int32Array): Int32Array {
+  const n = distances.length
+  if (n > insertionSortMax) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => distances[a]! - distances[b]! || rows[a]! - rows[b]!)
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    const d = distances[i]!
+    const r = rows[i]!
+    let j = i - 1
+    while (j >= 0) {
+      const o = order[j]!
+      const od = distances[o]!
+      if (od < d || (od === d && rows[o]! < r)) break
+      order[j + 1] = o
+      j--
+    }
+    order[j + 1] = i
+  }
+  return order
 }
