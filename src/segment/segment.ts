@@ -127,6 +127,14 @@ export class Segment {
     return visible
   }
 
+  /**
+   * True when `visible` (from `visibleRows`) is the shared latest-state answer: it stays the answer
+   * until the segment's rows or deletes change, so results derived from it may be cached on it.
+   */
+  isLatestVisible(visible: object): boolean {
+    return visible === this.latestVisible
+  }
+
   /** Live rows right now (latest state). */
   liveCount(): number {
     return this.rowCount - this.deletes.count

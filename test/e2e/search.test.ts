@@ -161,3 +161,33 @@ test('group_by_field: the best groups, group_size hits each, strict and not; err
     await env.cleanup()
   }
 })
+
+test('a filter repeated across writes sees every change (its per-segment result is remembered only until the segment changes)', async () => {
+  const env = await openTemp({ segmentRowsMax: 64 })
+  try {
+    await env.client.createCollection({
+      collection_name: 'f',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'tag', data_type: DataType.Int64 },
+        { name: 'v', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    })
+    const f = env.client.collection('f')
+    await f.upsert(Array.from({ length: 200 }, (_, i) => ({ id: i, tag: i % 4, v: [i, 0] })))
+    await f.flush()
+    const near = async (asOf?: bigint) =>
+      ((await f.search([0, 0], { limit: 3, metric: 'L2', filter: 'tag == 1', ...(asOf === undefined ? {} : { asOf }) }))[0] ?? []).map((h) => Number(h.id))
+    assert.deepEqual(await near(), [1, 5, 9])
+    assert.deepEqual(await near(), [1, 5, 9]) // answered from the remembered result
+    const del = await f.delete([5])
+    assert.deepEqual(await near(), [1, 9, 13])
+    await f.upsert([{ id: 2, tag: 1, v: [2, 0] }, { id: 9, tag: 0, v: [9, 0] }]) // 2 now matches, 9 no longer
+    assert.deepEqual(await near(), [1, 2, 13])
+    assert.deepEqual(await f.count('tag == 1'), 49)
+    // An older snapshot still answers as it was.
+    assert.deepEqual(await near(del.timestamp), [1, 9, 13])
+  } finally {
+    await env.cleanup()
+  }
+})
