@@ -6,6 +6,13 @@ import type { ExprPlan } from './plan.ts'
 export const FILTER_CACHE_ENTRIES_MAX = 256
 
 const bySchema = new WeakMap<CollectionSchema, Map<string, ExprPlan>>()
+/** Plans handed out by the cache (reused by later reads with the same filter text). */
+const sharedPlans = new WeakSet<ExprPlan>()
+
+/** True for a plan from `compileFilterCached` that later reads may get again (worth remembering results by). */
+export function isSharedPlan(plan: ExprPlan): boolean {
+  return sharedPlans.has(plan)
+}
 
 /**
  * `compileFilter`, remembered per schema object and filter text, so a search or query repeated with
@@ -25,5 +32,6 @@ export function compileFilterCached(text: string, schema: CollectionSchema, para
   const plan = compileFilter(text, schema)
   if (plans.size >= FILTER_CACHE_ENTRIES_MAX) plans.delete(plans.keys().next().value!)
   plans.set(text, plan)
+  sharedPlans.add(plan)
   return plan
 }

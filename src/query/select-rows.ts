@@ -2,6 +2,7 @@ import type { Bitset } from '../common/bitset.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { evaluate } from '../expr/evaluate.ts'
+import { isSharedPlan } from '../expr/filter-cache.ts'
 import type { ExprPlan } from '../expr/plan.ts'
 import type { Segment } from '../segment/segment.ts'
 import { segmentSource } from './segment-source.ts'
@@ -57,7 +58,7 @@ export const FILTERED_PLANS_PER_SEGMENT_MAX = 8
 const filteredByVisibility = new WeakMap<object, Map<ExprPlan, { bits: Bitset; count: number }>>()
 
 function filteredRows(segment: Segment, visible: { bits: Bitset; count: number }, plan: ExprPlan): { bits: Bitset; count: number } {
-  const cacheable = segment.isLatestVisible(visible)
+  const cacheable = segment.isLatestVisible(visible) && isSharedPlan(plan)
   let byPlan = cacheable ? filteredByVisibility.get(visible) : undefined
   const hit = byPlan?.get(plan)
   if (hit !== undefined) return hit
