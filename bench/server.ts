@@ -309,7 +309,7 @@ results.push(await runServer())
 const loadAfter = os.loadavg()[0]!
 
 const lines = [
-  `Machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores (shared with other workers), ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
+  `Machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
   `Date: ${startedAt}; 1-minute load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
   `Command: \`${['npx tsx bench/server.ts', ...process.argv.slice(2)].join(' ')}\` — ${fmt(rowCount)} rows × dim ${dim}, upsert batches of ${fmt(batchRows)}, HNSW M=${hnsw.M} efConstruction=${hnsw.efConstruction}, search k=${topK} ef=${searchEf}, ${queryCount} timed queries per row (after ${warmupQueries} warm-up)`,
   '',
