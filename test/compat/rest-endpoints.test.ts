@@ -158,6 +158,7 @@ test('entities: search (nq 1 and 2, topks, range, filter) and hybrid_search with
   const grouped = await ok('entities/search', { collectionName: 'srch', annsField: 'a', data: [[0, 0]], limit: 2, groupingField: 'tag', groupSize: 1, outputFields: ['tag'] })
   assert.deepEqual(grouped.map((h: Json) => [h.id, h.tag]), [['0', 'even'], ['1', 'odd']])
   await fails('entities/search', { collectionName: 'srch', annsField: 'a', data: [[0, 0]], groupingField: 'a' }, 1100)
+  await fails('entities/hybrid_search', { collectionName: 'srch', search: [{ data: [[0, 0]], annsField: 'a', limit: 3 }], rerank: { strategy: 'rrf', params: { k: 10 } }, groupingField: 'tag' }, 3000)
 })
 
 test('partitions: create, has, list, load, release, stats, drop', async () => {

@@ -20,6 +20,11 @@ function refuseUnsupported(body: RestBody): void {
   if (body.ids !== undefined && body.ids !== null) throw errors.notSupported('search by primary key (ids) is not supported by Quiver')
 }
 
+/** Grouping is a plain search's option; a hybrid search refuses it rather than ignore it. */
+function refuseGrouping(body: RestBody): void {
+  if (body.groupingField !== undefined && body.groupingField !== null && body.groupingField !== '') throw errors.notSupported('grouping in a hybrid search (groupingField) is not supported by Quiver')
+}
+
 /** `entities/search` → the facade's `search` request. */
 export function searchRequestOf(body: RestBody): Record<string, unknown> {
   refuseUnsupported(body)
@@ -45,8 +50,10 @@ export function searchRequestOf(body: RestBody): Record<string, unknown> {
 
 /** `entities/hybrid_search` → the facade's `hybridSearch` request. */
 export function hybridRequestOf(body: RestBody): Record<string, unknown> {
+  refuseGrouping(body)
   const requests = objectList(requireArray(body, 'search'), 'search').map((s) => {
     refuseUnsupported(s)
+    refuseGrouping(s)
     const { metric_type, params } = searchParamsOf(s)
     return defined({
       data: requireArray(s, 'data'),

@@ -96,6 +96,10 @@ describe('search requests', () => {
     assert.deepEqual(weighted.rerank, { strategy: 'weighted', weights: [0.7] })
     assert.deepEqual(hybridSpecOf({ requests: [sub], rank_params: [] }).rerank, { strategy: 'rrf', k: 60 })
     assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: { functions: [{ name: 'f' }] } }), 3000, 'function_score')
+    // Grouping is refused in a hybrid search (top level or in a sub-request), never ignored.
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], rank_params: kv({ strategy: 'rrf', group_by_field: 'x' }) }), 3000, 'group_by_field')
+    const groupedSub = { ...sub, search_params: kv({ anns_field: 'vec', topk: '5', params: '{}', group_by_field: 'x' }) }
+    assertMilvusError(() => hybridSpecOf({ requests: [groupedSub] }), 3000, 'group_by_field')
   })
 
   test('template values: scalars, lists of each kind, nested lists', () => {

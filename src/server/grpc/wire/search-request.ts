@@ -70,6 +70,11 @@ function refuseUnsupported(kv: Record<string, string>, params: Record<string, un
   if (boolParam(kv, 'iterator') === true || kv.search_iter_v2 !== undefined) throw errors.notSupported('search iterators are not supported by Quiver')
 }
 
+/** Grouping is a plain search's option here; a hybrid search refuses it rather than ignore it. */
+function groupingInHybrid() {
+  return errors.notSupported('grouping in a hybrid search (group_by_field) is not supported by Quiver')
+}
+
 /**
  * A `HybridSearchRequest` → the engine's `HybridSpec`: each sub-request as a search, `rank_params`
  * holding `strategy` (rrf | weighted), `params` (JSON `{k}` or `{weights}`), `limit`, `offset`,
@@ -82,8 +87,10 @@ export function hybridSpecOf(req: Wire): HybridSpec {
   const kv = kvObject(req.rank_params)
   const requests = ((req.requests ?? []) as Wire[]).map((r) => {
     const { partitions: _p, outputFields: _o, offset: _off, roundDecimal: _r, ...one } = searchSpecOf(r)
+    if (one.groupByField !== undefined) throw groupingInHybrid()
     return one
   })
+  if (typeof kv.group_by_field === 'string' && kv.group_by_field !== '') throw groupingInHybrid()
   const spec: Mutable<HybridSpec> = { requests, rerank: parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') }) }
   const limit = numberParam(kv, 'limit')
   const offset = numberParam(kv, 'offset')
