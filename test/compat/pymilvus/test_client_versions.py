@@ -1,8 +1,8 @@
 """What differs between the pinned pymilvus versions (2.5.x and 2.6.x, both run by pymilvus.test.ts):
 reads of a released collection (101), ignore_growing, search by primary keys (2.6 `ids`), databases,
-aliases and flush."""
+aliases, flush and grouping search."""
 import pytest
-from pymilvus import MilvusClient, MilvusException
+from pymilvus import DataType, MilvusClient, MilvusException
 from pymilvus import __version__ as pymilvus_version
 
 IS_26 = tuple(int(p) for p in pymilvus_version.split(".")[:2]) >= (2, 6)
@@ -75,3 +75,22 @@ def test_database_alias_flush(uri, name):
     finally:
         admin.drop_database(db)
         admin.close()
+
+
+def test_grouping_search(client: MilvusClient, name):
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("doc", DataType.VARCHAR, max_length=16)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=2)
+    index_params = client.prepare_index_params()
+    index_params.add_index(field_name="vector", index_type="FLAT", metric_type="L2")
+    client.create_collection(name, schema=schema, index_params=index_params)
+    # Row i lies at L2² i² from [0, 0]; doc = i % 4.
+    client.insert(name, [{"id": i, "doc": f"d{i % 4}", "vector": [float(i), 0.0]} for i in range(40)])
+    hits = client.search(name, [[0.0, 0.0]], limit=2, group_by_field="doc", group_size=2, output_fields=["doc"],
+                         search_params={"metric_type": "L2"})[0]
+    assert [h["id"] for h in hits] == [0, 4, 1, 5]
+    assert [h["entity"]["doc"] for h in hits] == ["d0", "d0", "d1", "d1"]
+    with pytest.raises(MilvusException) as bad:
+        client.search(name, [[0.0, 0.0]], limit=2, group_by_field="vector")
+    assert bad.value.code == 1100
