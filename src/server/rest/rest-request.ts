@@ -1,3 +1,4 @@
+import { jsonLimits, jsonNestingDepth } from '../../common/bounded-json.ts'
 import type { IncomingMessage } from 'node:http'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import { limits } from '../../schema/limits.ts'
@@ -36,10 +37,15 @@ export function readBody(req: IncomingMessage, bytesMax = BODY_BYTES_MAX): Promi
   })
 }
 
+/** Nesting of a REST body, in levels: the body object and its values (JSON fields of rows sit three levels down). */
+export const REST_BODY_NESTING_DEPTH_MAX = jsonLimits.jsonNestingDepthMax + 4
+
 /** The body as a JSON object, whatever the Content-Type (the Node SDK sends `ContentType`, so fetch says text/plain). Empty means `{}`. */
 export function parseBody(raw: Buffer): RestBody {
   const text = raw.toString('utf8')
   if (text.trim() === '') return {}
+  const depth = jsonNestingDepth(text)
+  if (depth > REST_BODY_NESTING_DEPTH_MAX) throw new MilvusError(ErrorCode.IncorrectParameterFormat, `the body is nested ${depth} levels deep, more than ${REST_BODY_NESTING_DEPTH_MAX}`)
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -2,6 +2,7 @@ import type { Database } from '../../../engine/database.ts'
 import type { Segment } from '../../../segment/segment.ts'
 import { type CallContext, collectionKey } from '../call-context.ts'
 import { columnarDataOf } from '../wire/field-data-decode.ts'
+import { checkedRowCount } from '../wire/row-count.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 
@@ -56,15 +57,16 @@ type MutationLike = { status: { code: number }; err_index: number[] }
 
 /** Decodes the columns and runs the write; a failed write reports every row in `err_index`. */
 async function write(req: Wire, timeoutMs: number | undefined, run: (r: Wire) => Promise<MutationLike>): Promise<Wire> {
-  const numRows = Number(req.num_rows ?? 0)
-  const data = columnarDataOf(req.fields_data ?? [], numRows)
+  const fieldsData = (req.fields_data ?? []) as Wire[]
+  const rowCount = checkedRowCount(fieldsData, Number(req.num_rows ?? 0))
+  const data = columnarDataOf(fieldsData, rowCount)
   const result = await run({
     collection_name: req.collection_name,
     data,
     ...(req.partition_name !== '' ? { partition_name: req.partition_name } : {}),
     ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
   })
-  if (result.status.code !== 0) result.err_index = Array.from({ length: numRows }, (_, i) => i)
+  if (result.status.code !== 0) result.err_index = Array.from({ length: rowCount }, (_, i) => i)
   return result
 }
 

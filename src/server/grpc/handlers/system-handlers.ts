@@ -1,3 +1,4 @@
+import { parseClientJson } from '../../../common/bounded-json.ts'
 import { cpus, totalmem, freemem } from 'node:os'
 import type { Segment } from '../../../segment/segment.ts'
 import { errors } from '../../../errors/errors.ts'
@@ -42,7 +43,7 @@ export const systemHandlers: HandlerTable = {
   GetMetrics: (req, _ctx, deps) => {
     let metricType: unknown
     try {
-      metricType = (JSON.parse(String(req.request)) as { metric_type?: unknown }).metric_type
+      metricType = (parseClientJson(String(req.request), 'request') as { metric_type?: unknown }).metric_type
     } catch {
       metricType = undefined
     }

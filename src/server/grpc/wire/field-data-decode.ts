@@ -1,5 +1,7 @@
+import { parseClientJson } from '../../../common/bounded-json.ts'
 import { errors } from '../../../errors/errors.ts'
 import { META_FIELD } from '../../../schema/collection-schema.ts'
+import { checkedRowCount } from './row-count.ts'
 import { decodeSparseRow } from './sparse-bytes.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
@@ -15,10 +17,11 @@ type Wire = Record<string, any>
  * - sparse vectors: `{ indices, values }` per row from Milvus's binary rows;
  * - the dynamic field (`is_dynamic`, any name — pymilvus 2.3 sends it unnamed): its JSON objects are
  *   spread into one column per key, `undefined` where a row lacks the key;
- * - a column with no values and no `valid_data` counts as not given.
+ * - a column with no values and no `valid_data` counts as not given;
+ * - the row count is checked first (`checkedRowCount`): `num_rows` never sizes anything by itself.
  */
 export function columnarDataOf(fieldsData: readonly Wire[], numRows: number): Record<string, unknown> {
-  const rowCount = numRows > 0 ? numRows : inferRowCount(fieldsData)
+  const rowCount = checkedRowCount(fieldsData, numRows)
   const out: Record<string, unknown> = Object.create(null)
   let dynamic: Wire | undefined
   for (const fd of fieldsData) {
@@ -34,16 +37,6 @@ export function columnarDataOf(fieldsData: readonly Wire[], numRows: number): Re
   }
   if (dynamic !== undefined) spreadDynamic(dynamic, rowCount, out)
   return out
-}
-
-function inferRowCount(fieldsData: readonly Wire[]): number {
-  for (const fd of fieldsData) {
-    if (Array.isArray(fd.valid_data) && fd.valid_data.length > 0) return fd.valid_data.length
-    if (fd.scalars) return (fd.scalars[fd.scalars.data]?.data ?? []).length
-    if (fd.vectors?.data === 'float_vector') return Math.floor(fd.vectors.float_vector.data.length / Math.max(1, Number(fd.vectors.dim)))
-    if (fd.vectors?.data === 'sparse_float_vector') return fd.vectors.sparse_float_vector.contents.length
-  }
-  return 0
 }
 
 function columnOf(fd: Wire, name: string, rowCount: number): unknown {
@@ -93,11 +86,7 @@ function withNulls(values: readonly unknown[], valid: readonly boolean[], name: 
 function parseJsonBytes(bytes: Uint8Array, name: string, row: number): unknown {
   if (bytes.length === 0) return null
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
-  try {
-    return JSON.parse(text)
-  } catch (e) {
-    throw errors.invalid(`field ${name} at row ${row}: invalid JSON: ${(e as Error).message}`, { field: name })
-  }
+  return parseClientJson(text, `field ${name} at row ${row}`)
 }
 
 function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {

@@ -1,3 +1,4 @@
+import { jsonLimits, jsonNestingDepth } from '../../../common/bounded-json.ts'
 import { errors } from '../../../errors/errors.ts'
 
 /** A `common.KeyValuePair` list → an object (a later key wins). */
@@ -37,12 +38,19 @@ export function jsonParam(kv: Readonly<Record<string, unknown>>, key: string): R
   const v = kv[key]
   if (v === undefined || v === null || v === '') return {}
   if (typeof v === 'object') return v as Record<string, unknown>
+  const text = String(v)
+  if (jsonNestingDepth(text) > jsonLimits.jsonNestingDepthMax) throw errors.invalid(`${key} is nested more than ${jsonLimits.jsonNestingDepthMax} levels deep`, { key })
   let parsed: unknown
   try {
-    parsed = JSON.parse(String(v))
+    parsed = JSON.parse(text)
   } catch {
-    throw errors.invalid(`${key} [${String(v)}] is not valid JSON`, { key })
+    throw errors.invalid(`${key} [${clip(text)}] is not valid JSON`, { key })
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.invalid(`${key} should be a JSON object, got ${String(v)}`, { key })
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.invalid(`${key} should be a JSON object, got ${clip(text)}`, { key })
   return parsed as Record<string, unknown>
+}
+
+/** A client value quoted in an error message, cut to 200 characters. */
+function clip(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}…`
 }

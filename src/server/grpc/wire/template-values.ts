@@ -1,3 +1,4 @@
+import { parseClientJson } from '../../../common/bounded-json.ts'
 import { errors } from '../../../errors/errors.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
@@ -27,13 +28,17 @@ function templateValue(name: string, v: Wire): unknown {
     case 'string_val':
       return v.string_val
     case 'array_val':
-      return arrayValue(name, v.array_val)
+      return arrayValue(name, v.array_val, 1)
     default:
       throw errors.notSupported(`template value {${name}} of kind ${v.val ?? 'unset'} is not supported by Quiver`)
   }
 }
 
-function arrayValue(name: string, a: Wire): unknown[] {
+/** Lists inside a template value, in levels (Milvus's filters take lists of scalars or of lists of scalars). */
+const TEMPLATE_LIST_DEPTH_MAX = 8
+
+function arrayValue(name: string, a: Wire, depth: number): unknown[] {
+  if (depth > TEMPLATE_LIST_DEPTH_MAX) throw errors.invalid(`template value {${name}} nests lists more than ${TEMPLATE_LIST_DEPTH_MAX} levels deep`)
   switch (a?.data) {
     case 'bool_data':
     case 'double_data':
@@ -42,7 +47,7 @@ function arrayValue(name: string, a: Wire): unknown[] {
     case 'long_data':
       return (a.long_data.data as string[]).map((s) => BigInt(s))
     case 'array_data':
-      return (a.array_data.data as Wire[]).map((x) => arrayValue(name, x))
+      return (a.array_data.data as Wire[]).map((x) => arrayValue(name, x, depth + 1))
     case 'json_data':
       return (a.json_data.data as Uint8Array[]).map((b) => parseJson(name, b))
     default:
@@ -51,9 +56,5 @@ function arrayValue(name: string, a: Wire): unknown[] {
 }
 
 function parseJson(name: string, b: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(b).toString('utf8'))
-  } catch {
-    throw errors.invalid(`template value {${name}} holds invalid JSON`)
-  }
+  return parseClientJson(Buffer.from(b).toString('utf8'), `template value {${name}}`)
 }
