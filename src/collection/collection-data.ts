@@ -1,4 +1,5 @@
 import type { Timestamp } from '../common/hybrid-ts.ts'
+import { readGate } from '../common/read-gate.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionMeta, PartitionMeta } from '../catalog/catalog.ts'
@@ -20,6 +21,11 @@ export class CollectionData {
   readonly segments = new Map<SegmentId, Segment>()
   /** partition id → its growing segment. */
   readonly growing = new Map<number, Segment>()
+  /**
+   * Segments taken out of `segments` (compacted away, dropped, empty at flush) whose memory waits for
+   * the reads that started before (`readGate`): those reads still find them by id (`segmentById`).
+   */
+  private readonly retired = new Map<SegmentId, Segment>()
   readonly pkIndex: PkIndex
   readonly pkField: FieldSchema
   private readonly allocator: VectorAllocator
@@ -48,6 +54,22 @@ export class CollectionData {
   /** Location of the live row of keys[i], or -1. */
   locate(keys: PkColumn, i: number): number {
     return this.pkIndex.get(keys, i)
+  }
+
+  /** A segment a read saw, also when it was retired since (its memory is kept until that read ends). */
+  segmentById(id: number): Segment | undefined {
+    return this.segments.get(id as SegmentId) ?? this.retired.get(id as SegmentId)
+  }
+
+  /** Takes a segment out of the collection; its memory is released once no earlier read can see it. */
+  retire(seg: Segment): void {
+    this.segments.delete(seg.id)
+    if (this.growing.get(seg.partitionId) === seg) this.growing.delete(seg.partitionId)
+    this.retired.set(seg.id, seg)
+    readGate.defer(() => {
+      this.retired.delete(seg.id)
+      seg.release()
+    })
   }
 
   segmentOf(loc: number): Segment {
@@ -103,9 +125,7 @@ export class CollectionData {
     const sealed: SegmentId[] = []
     for (const seg of [...this.growing.values()]) {
       if (seg.rowCount === 0) {
-        this.growing.delete(seg.partitionId)
-        this.segments.delete(seg.id)
-        seg.release()
+        this.retire(seg)
         continue
       }
       this.seal(seg)
@@ -128,8 +148,7 @@ export class CollectionData {
       for (let r = 0; r < seg.rowCount; r++) {
         if (!seg.isDeleted(r) && this.pkIndex.get(keys, r) === encodeLocation(seg.id, r)) this.pkIndex.remove(keys, r)
       }
-      this.segments.delete(seg.id)
-      seg.release()
+      this.retire(seg)
     }
     this.growing.delete(partitionId)
   }
@@ -137,8 +156,9 @@ export class CollectionData {
   /** Forgets the built indexes of a field (its index was dropped). */
   dropIndexData(fieldName: string): void {
     for (const s of this.segments.values()) {
-      s.vectorIndexes.get(fieldName)?.index.release()
+      const built = s.vectorIndexes.get(fieldName)
       s.vectorIndexes.delete(fieldName)
+      if (built !== undefined) readGate.defer(() => built.index.release())
     }
   }
 
@@ -150,9 +170,9 @@ export class CollectionData {
     for (let r = 0; r < seg.rowCount; r++) if (!seg.isDeleted(r)) this.pkIndex.set(keys, r, encodeLocation(seg.id, r))
   }
 
+  /** Releases every segment (the collection was dropped or the database closed), once reads that may see them ended. */
   release(): void {
-    for (const s of this.segments.values()) s.release()
-    this.segments.clear()
+    for (const s of [...this.segments.values()]) this.retire(s)
     this.growing.clear()
   }
 

@@ -28,9 +28,6 @@ export function swapCompacted(data: CollectionData, inputs: readonly Segment[], 
     data.seal(output)
     data.segments.set(output.id, output)
   }
-  for (const seg of inputs) {
-    data.segments.delete(seg.id)
-    seg.release()
-  }
+  for (const seg of inputs) data.retire(seg)
   return true
 }

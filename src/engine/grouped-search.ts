@@ -1,10 +1,10 @@
+import type { WorkSlice } from '../common/work-slice.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
 import { runSearch, type SearchHits, type SearchRequest } from '../query/run-search.ts'
 import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
-import type { SegmentId } from '../segment/segment.ts'
 import { SEARCH_LIMIT_MAX } from './search-spec.ts'
 
 /** Grouping search (Milvus `group_by_field`): the best `limit` groups, up to `groupSize` hits each. */
@@ -42,12 +42,12 @@ export function resolveGroupBy(schema: CollectionSchema, name: string, groupSize
  * until every query has its groups or every allowed row was seen. Rows whose group value is null
  * form one group, as in Milvus.
  */
-export function runGroupedSearch(data: CollectionData, req: SearchRequest, group: GroupBy): SearchHits[] {
+export async function runGroupedSearch(data: CollectionData, req: SearchRequest, group: GroupBy, slice: WorkSlice): Promise<SearchHits[]> {
   const wantedGroups = req.offset + req.limit
   const rowsMax = storedRows(data)
   let k = Math.min(rowsMax, Math.max(wantedGroups * group.groupSize * firstFetchFactor, 1))
   for (;;) {
-    const candidates = runSearch(data, { ...req, offset: 0, limit: k })
+    const candidates = await runSearch(data, { ...req, offset: 0, limit: k }, slice)
     const grouped = candidates.map((hits) => groupHits(data, hits, group, wantedGroups))
     const complete = grouped.every((g) => g.complete)
     if (complete || k >= rowsMax) return grouped.map((g) => flatten(g.groups.slice(req.offset)))
@@ -86,7 +86,7 @@ function groupHits(data: CollectionData, hits: SearchHits, group: GroupBy, wante
 }
 
 function groupValue(data: CollectionData, location: number, field: string): unknown {
-  const segment = data.segments.get(locationSegment(location) as SegmentId)!
+  const segment = data.segmentById(locationSegment(location))!
   const column = segment.column(field)!
   const row = locationRow(location)
   if ('validBits' in column && column.validBits !== null && !column.validBits.get(row)) return null

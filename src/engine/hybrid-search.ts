@@ -1,9 +1,9 @@
 import { errors } from '../errors/errors.ts'
-import { runSearch, searchRequest } from '../query/run-search.ts'
+import { runSearch, type SearchHits, searchRequest } from '../query/run-search.ts'
 import type { Metric } from '../vector/metric.ts'
 import type { Database } from './database.ts'
 import { planOutput } from './output-fields.ts'
-import { hitsToRows, type ReadScope, requireLoaded, type SearchHit, scopeOf } from './read-ops.ts'
+import { hitsToRows, type ReadScope, requireLoaded, runRead, type SearchHit, scopeOf } from './read-ops.ts'
 import { resolveSearch, SEARCH_LIMIT_MAX, type SearchSpec } from './search-spec.ts'
 
 /** One ANN request of a hybrid search: its own vectors, field, filter and limit. */
@@ -11,7 +11,7 @@ export type HybridRequest = Omit<SearchSpec, 'partitions' | 'asOf' | 'outputFiel
 
 export type Reranker = { readonly strategy: 'rrf'; readonly k: number } | { readonly strategy: 'weighted'; readonly weights: readonly number[] }
 
-export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf'> {
+export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf' | 'timeoutMs' | 'signal'> {
   readonly requests: readonly HybridRequest[]
   readonly rerank: Reranker
   readonly limit?: number
@@ -29,7 +29,8 @@ const RRF_K_MAX = 16384
  * Weighted: Σ wᵢ · normalised score (Milvus's normalisation: L2 → 1 − 2·atan(d)/π,
  * IP → 0.5 + atan(s)/π, COSINE → (1 + s)/2) — and the best `limit` after `offset` returned.
  */
-export function hybridSearchRows(db: Database, collection: string, spec: HybridSpec): SearchHit[][] {
+export function hybridSearchRows(db: Database, collection: string, spec: HybridSpec): Promise<SearchHit[][]> {
+  return runRead(spec, async (slice) => {
   db.assertOpen()
   const d = db.state.collection(collection)
   requireLoaded(d)
@@ -42,15 +43,17 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   }
   const metricOf = (field: string) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType
   const shared = { ...(spec.partitions === undefined ? {} : { partitions: spec.partitions }), ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }) }
-  const results = spec.requests.map((r) => {
+  const results: { metric: Metric; hits: SearchHits[] }[] = []
+  for (const r of spec.requests) {
     const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
-    return { metric: resolved.metric, hits: runSearch(d, searchRequest(scopeOf(db, d, { ...shared, ...r }), resolved)) }
-  })
+    results.push({ metric: resolved.metric, hits: await runSearch(d, searchRequest(scopeOf(db, d, { ...shared, ...r }), resolved), slice) })
+  }
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')
   const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
   const fusedAll = []
   for (let q = 0; q < nq; q++) {
+    if (slice.due()) await slice.pause()
     const fused = new Map<number, number>()
     results.forEach((r, i) => {
       const h = r.hits[q]!
@@ -65,6 +68,7 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
     fusedAll.push(hitsToRows(d, hits, out, spec.roundDecimal ?? -1))
   }
   return fusedAll
+  })
 }
 
 function checkReranker(r: Reranker, n: number): void {

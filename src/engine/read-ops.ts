@@ -1,3 +1,5 @@
+import { readGate } from '../common/read-gate.ts'
+import { type ReadControl, WorkSlice } from '../common/work-slice.ts'
 import { batchToRows } from '../column/rows.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
@@ -7,7 +9,6 @@ import { runSearch, type SearchHits, searchRequest } from '../query/run-search.t
 import type { RowScope } from '../query/select-rows.ts'
 import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
-import type { SegmentId } from '../segment/segment.ts'
 import type { Database } from './database.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { liftDynamic, type OutputPlan, planOutput } from './output-fields.ts'
@@ -16,7 +17,7 @@ import { keyBatch } from './write-ops.ts'
 
 export type Row = Record<string, unknown>
 
-export interface ReadScope {
+export interface ReadScope extends ReadControl {
   readonly filter?: string
   readonly params?: Record<string, unknown>
   readonly partitions?: readonly string[]
@@ -65,29 +66,49 @@ export function requireLoaded(d: CollectionData): void {
   if (!d.meta.loaded) throw new MilvusError(ErrorCode.CollectionNotLoaded, undefined, { collection: d.meta.name })
 }
 
+/**
+ * Runs one read: its work is sliced (`WorkSlice`: other requests and I/O run between its blocks; its
+ * deadline and cancellation are checked there) and the segments it sees stay in memory until it ends
+ * (`readGate`), also when a compaction or a drop retires them meanwhile.
+ */
+export async function runRead<T>(control: ReadControl | undefined, read: (slice: WorkSlice) => Promise<T>): Promise<T> {
+  const slice = WorkSlice.of(control)
+  slice.check()
+  const epoch = readGate.enter()
+  try {
+    return await read(slice)
+  } finally {
+    readGate.exit(epoch)
+  }
+}
+
 /** query: rows matching the filter at the snapshot, with the requested fields. */
-export function queryRows(db: Database, collection: string, opts: QueryOptions): Row[] {
-  db.assertOpen()
-  const d = db.state.collection(collection)
-  requireLoaded(d)
-  const scope = scopeOf(db, d, opts)
-  const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
-  const paging = checkPaging(opts.limit, opts.offset)
-  const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
-  const slices = lookupKeys(d, req, scope.latest) ?? runQuery(d, req)
-  return slicesToRows(slices, out)
+export function queryRows(db: Database, collection: string, opts: QueryOptions): Promise<Row[]> {
+  return runRead(opts, async (slice) => {
+    db.assertOpen()
+    const d = db.state.collection(collection)
+    requireLoaded(d)
+    const scope = scopeOf(db, d, opts)
+    const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
+    const paging = checkPaging(opts.limit, opts.offset)
+    const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
+    const slices = lookupKeys(d, req, scope.latest) ?? (await runQuery(d, req, slice))
+    return slicesToRowsSliced(slices, out, slice)
+  })
 }
 
 /** count(*) at the snapshot. */
-export function countRows(db: Database, collection: string, scope: ReadScope): number {
-  db.assertOpen()
-  const d = db.state.collection(collection)
-  requireLoaded(d)
-  return runCount(d, scopeOf(db, d, scope))
+export function countRows(db: Database, collection: string, scope: ReadScope): Promise<number> {
+  return runRead(scope, async (slice) => {
+    db.assertOpen()
+    const d = db.state.collection(collection)
+    requireLoaded(d)
+    return runCount(d, scopeOf(db, d, scope), slice)
+  })
 }
 
 /** get: rows by primary key (in the order asked), at the latest state. */
-export function getRows(db: Database, collection: string, ids: readonly unknown[], opts: Omit<QueryOptions, 'filter' | 'params'> = {}): Row[] {
+export async function getRows(db: Database, collection: string, ids: readonly unknown[], opts: Omit<QueryOptions, 'filter' | 'params'> = {}): Promise<Row[]> {
   db.assertOpen()
   const d = db.state.collection(collection)
   requireLoaded(d)
@@ -110,6 +131,17 @@ export function getRows(db: Database, collection: string, ids: readonly unknown[
   return rows.slice(offset, limit < 0 ? undefined : offset + limit)
 }
 
+/** `slicesToRows`, letting other work run between segments' slices. */
+async function slicesToRowsSliced(slices: readonly SegmentSlice[], out: OutputPlan, slice: WorkSlice): Promise<Row[]> {
+  const rows: Row[] = []
+  for (const s of slices) {
+    if (slice.due()) await slice.pause()
+    const part = slicesToRows([s], out)
+    for (let i = 0; i < part.length; i++) rows.push(part[i]!)
+  }
+  return rows
+}
+
 export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): Row[] {
   const rows: Row[] = []
   for (const s of slices) {
@@ -130,13 +162,13 @@ export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): 
  * Search by primary keys (Milvus 2.6 `ids`): the stored vectors of `keys` in `annsField` (default: the only
  * vector field), in the order asked. A key with no live row is 1100, naming up to 10 of them.
  */
-export function vectorsOfKeys(db: Database, collection: string, keys: readonly unknown[], annsField: string | undefined): unknown[] {
+export async function vectorsOfKeys(db: Database, collection: string, keys: readonly unknown[], annsField: string | undefined): Promise<unknown[]> {
   const d = db.state.collection(collection)
   const fields = vectorFields(d.schema)
   const field = annsField ?? (fields.length === 1 ? fields[0]!.name : undefined)
   if (field === undefined) throw errors.invalid(`search by ids needs anns_field (one of ${fields.map((f) => f.name).join(', ')})`)
   if (!fields.some((f) => f.name === field)) throw errors.invalid(`field ${field} is not a vector field`, { field })
-  const rows = getRows(db, collection, keys, { outputFields: [field] })
+  const rows = await getRows(db, collection, keys, { outputFields: [field] })
   const byKey = new Map(rows.map((r) => [String(r[d.pkField.name]), r[field]]))
   const missing = keys.filter((k) => !byKey.has(String(k)))
   if (missing.length > 0) throw errors.invalid(`search by ids: primary keys not found in collection ${d.meta.name}: ${missing.slice(0, 10).join(', ')}`)
@@ -144,21 +176,33 @@ export function vectorsOfKeys(db: Database, collection: string, keys: readonly u
 }
 
 /** search: exact top-k per query vector, with output fields. */
-export function searchRows(db: Database, collection: string, spec: SearchSpec): SearchHit[][] {
-  db.assertOpen()
-  const d = db.state.collection(collection)
-  requireLoaded(d)
-  const scope = scopeOf(db, d, spec)
-  const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
-  const group = spec.groupByField === undefined || spec.groupByField === ''
-    ? undefined
-    : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
-  // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
-  const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
-  const out = planOutput(d.schema, outputFields, d.pkField.name)
-  const req = searchRequest(scope, resolved)
-  const hits = group === undefined ? runSearch(d, req) : runGroupedSearch(d, req, group)
-  return hits.map((h) => hitsToRows(d, h, out, resolved.roundDecimal))
+export function searchRows(db: Database, collection: string, spec: SearchSpec): Promise<SearchHit[][]> {
+  return runRead(spec, async (slice) => {
+    db.assertOpen()
+    const d = db.state.collection(collection)
+    requireLoaded(d)
+    const scope = scopeOf(db, d, spec)
+    const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
+    const group = spec.groupByField === undefined || spec.groupByField === ''
+      ? undefined
+      : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
+    // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
+    const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
+    const out = planOutput(d.schema, outputFields, d.pkField.name)
+    const req = searchRequest(scope, resolved)
+    const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
+    return hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
+  })
+}
+
+/** `hitsToRows` of every query vector, letting other work run between them. */
+export async function hitsToRowsSliced(d: CollectionData, hits: readonly SearchHits[], out: OutputPlan, roundDecimal: number, slice: WorkSlice): Promise<SearchHit[][]> {
+  const rows: SearchHit[][] = []
+  for (const h of hits) {
+    if (slice.due()) await slice.pause()
+    rows.push(hitsToRows(d, h, out, roundDecimal))
+  }
+  return rows
 }
 
 /** Turns hit locations (best first) into search hits with their output fields. */
@@ -171,7 +215,7 @@ export function hitsToRows(d: CollectionData, h: SearchHits, out: OutputPlan, ro
   })
   const rowsAt = new Array<Row>(h.locations.length)
   for (const [segId, idxs] of bySeg) {
-    const seg = d.segments.get(segId as SegmentId)!
+    const seg = d.segmentById(segId)!
     const rowIdx = Int32Array.from(idxs.map((i) => locationRow(h.locations[i]!)))
     const got = slicesToRows([gather(seg, rowIdx, out.fields)], out)
     idxs.forEach((i, j) => {

@@ -1,9 +1,10 @@
+import type { WorkSlice } from '../common/work-slice.ts'
 import type { Column } from '../column/column.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { primaryKeysOf } from '../expr/primary-keys.ts'
 import { locationRow } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
-import { type RowScope, selectRows } from './select-rows.ts'
+import { type RowScope, selectRowsSliced } from './select-rows.ts'
 
 export interface QueryRequest extends RowScope {
   /** Fields to return (already resolved: schema names and/or `$meta`). */
@@ -24,11 +25,11 @@ export interface SegmentSlice {
  * Query: rows visible at the snapshot that match the filter, in (segment, row) order, then
  * offset/limit, then the output fields gathered per segment.
  */
-export function runQuery(data: CollectionData, req: QueryRequest): SegmentSlice[] {
+export async function runQuery(data: CollectionData, req: QueryRequest, slice: WorkSlice): Promise<SegmentSlice[]> {
   const picked: { segment: Segment; rows: Int32Array }[] = []
   let skip = req.offset
   let room = req.limit < 0 ? Number.POSITIVE_INFINITY : req.limit
-  for (const { segment, allowedBits } of selectRows(data, req)) {
+  for (const { segment, allowedBits } of await selectRowsSliced(data, req, slice)) {
     if (room <= 0) break
     let rows = allowedBits.toIndexes()
     if (skip > 0) {
@@ -40,7 +41,12 @@ export function runQuery(data: CollectionData, req: QueryRequest): SegmentSlice[
     room -= rows.length
     if (rows.length > 0) picked.push({ segment, rows })
   }
-  return picked.map((p) => gather(p.segment, p.rows, req.outputFields))
+  const out: SegmentSlice[] = []
+  for (const p of picked) {
+    if (slice.due()) await slice.pause()
+    out.push(gather(p.segment, p.rows, req.outputFields))
+  }
+  return out
 }
 
 export function gather(segment: Segment, rows: Int32Array, fields: readonly string[]): SegmentSlice {
@@ -53,9 +59,9 @@ export function gather(segment: Segment, rows: Int32Array, fields: readonly stri
 }
 
 /** count(*): rows visible at the snapshot that match the filter. */
-export function runCount(data: CollectionData, scope: RowScope): number {
+export async function runCount(data: CollectionData, scope: RowScope, slice: WorkSlice): Promise<number> {
   let n = 0
-  for (const { allowedCount } of selectRows(data, scope)) n += allowedCount
+  for (const { allowedCount } of await selectRowsSliced(data, scope, slice)) n += allowedCount
   return n
 }
 

@@ -1,11 +1,12 @@
 import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
+import type { WorkSlice } from '../common/work-slice.ts'
 import type { VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
-import { type RowScope, selectRows } from './select-rows.ts'
+import { type RowScope, selectRowsSliced } from './select-rows.ts'
 import { type QueryVector, scoreRange } from './vector-scan.ts'
 
 export interface SearchRequest extends RowScope {
@@ -51,31 +52,34 @@ export interface SearchHits {
 
 /** Rows per scoring block: scores for a block land in one reused buffer. */
 const SCORE_BLOCK_ROWS = 16384
-/** The block buffer, shared by every search (searches are synchronous), made on the first exact scan. */
+/** The block buffer, shared by every search (filled and consumed between two pauses of a search), made on the first exact scan. */
 let blockScores: Float32Array | undefined
 
 /**
  * Exact (FLAT) search: every allowed row of every segment in scope is scored; a bounded heap per
- * query keeps offset + limit best; the offset is then dropped.
+ * query keeps offset + limit best; the offset is then dropped. Between blocks (one query vector ×
+ * one 16k-row block, or one query vector against one index) the search lets other work run once its
+ * slice is used up, and stops there when its deadline passed.
  */
-export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[] {
+export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
   const heaps = req.queries.map(() => new TopKHeap(k, better))
   const ranged = req.radius !== undefined || req.rangeFilter !== undefined
-  for (const { segment, allowedBits, allowedCount } of selectRows(data, req)) {
+  for (const { segment, allowedBits, allowedCount } of await selectRowsSliced(data, req, slice)) {
     if (allowedCount === 0) continue
     const built = segment.vectorIndexes.get(req.field.name)
     if (built !== undefined && !ranged && built.index.spec.metric === req.metric) {
-      searchIndex(built.index, heaps, allowedCount === built.index.rowCount ? null : allowedBits, segment.id, k, req)
+      await searchIndex(built.index, heaps, allowedCount === built.index.rowCount ? null : allowedBits, segment.id, k, req, slice)
       continue
     }
     const store = segment.fields.get(req.field.name)!
-    const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
     for (let from = 0; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
       const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
       if (!anySet(allowedBits.words, from, to)) continue
       for (let q = 0; q < req.queries.length; q++) {
+        if (slice.due()) await slice.pause()
+        const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
         scoreRange(req.metric, req.queries[q]!, store, from, to, scores)
         pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req)
       }
@@ -85,12 +89,13 @@ export function runSearch(data: CollectionData, req: SearchRequest): SearchHits[
 }
 
 /** A sealed segment with an index: the index takes the allowed bitset (null = every row) and returns its top k. */
-function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: Bitset | null, segmentId: number, k: number, req: SearchRequest): void {
+async function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: Bitset | null, segmentId: number, k: number, req: SearchRequest, slice: WorkSlice): Promise<void> {
+  const base = encodeLocation(segmentId, 0)
   for (let q = 0; q < req.queries.length; q++) {
+    if (slice.due()) await slice.pause()
     const query = req.queries[q]!
     if (query.kind === 'sparse') throw new Error('sparse vectors have no index')
     const hits = index.search(query.values, k, allowedBits, req.indexParams ?? {})
-    const base = encodeLocation(segmentId, 0)
     for (let i = 0; i < hits.rows.length; i++) heaps[q]!.push(hits.scores[i]!, base + hits.rows[i]!)
   }
 }

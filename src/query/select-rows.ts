@@ -1,5 +1,6 @@
 import type { Bitset } from '../common/bitset.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
+import type { WorkSlice } from '../common/work-slice.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { evaluate } from '../expr/evaluate.ts'
 import { isSharedPlan } from '../expr/filter-cache.ts'
@@ -29,21 +30,38 @@ export interface SegmentRows {
   readonly allowedCount: number
 }
 
-/** For each segment in scope, the rows visible at the snapshot that match the filter. */
+/** For each segment in scope, the rows visible at the snapshot that match the filter (in one go: the write path's delete by filter). */
 export function selectRows(data: CollectionData, scope: RowScope): SegmentRows[] {
   const out: SegmentRows[] = []
   for (const segment of data.segmentsOf(scope.partitionIds)) {
-    if (segment.rowCount === 0 || (scope.ignoreGrowing === true && segment.state === 'growing')) continue
-    // visibleBits may be shared by every read at the latest state: filtered reads work on a copy.
-    const visible = segment.visibleRows(scope.ts)
-    if (scope.plan === undefined) {
-      out.push({ segment, allowedBits: visible.bits, allowedCount: visible.count })
-      continue
-    }
-    const filtered = filteredRows(segment, visible, scope.plan)
-    out.push({ segment, allowedBits: filtered.bits, allowedCount: filtered.count })
+    const rows = segmentRows(segment, scope)
+    if (rows !== undefined) out.push(rows)
   }
   return out
+}
+
+/**
+ * `selectRows` for reads: the segments in scope are fixed first (one snapshot of the list), then
+ * each is filtered, letting other work run between segments when the slice is used up. Later
+ * changes to a segment are invisible at `scope.ts`; a segment retired meanwhile stays readable.
+ */
+export async function selectRowsSliced(data: CollectionData, scope: RowScope, slice: WorkSlice): Promise<SegmentRows[]> {
+  const out: SegmentRows[] = []
+  for (const segment of data.segmentsOf(scope.partitionIds)) {
+    if (slice.due()) await slice.pause()
+    const rows = segmentRows(segment, scope)
+    if (rows !== undefined) out.push(rows)
+  }
+  return out
+}
+
+function segmentRows(segment: Segment, scope: RowScope): SegmentRows | undefined {
+  if (segment.rowCount === 0 || (scope.ignoreGrowing === true && segment.state === 'growing')) return undefined
+  // visibleBits may be shared by every read at the latest state: filtered reads work on a copy.
+  const visible = segment.visibleRows(scope.ts)
+  if (scope.plan === undefined) return { segment, allowedBits: visible.bits, allowedCount: visible.count }
+  const filtered = filteredRows(segment, visible, scope.plan)
+  return { segment, allowedBits: filtered.bits, allowedCount: filtered.count }
 }
 
 /** Filters remembered per latest-state visibility of a segment; past this many, the segment's are forgotten. */

@@ -1,3 +1,4 @@
+import { parseClientJson } from '../../common/bounded-json.ts'
 import { DEFAULT_DATABASE, DEFAULT_PARTITION, qualify } from '../../catalog/catalog.ts'
 import type { WriteOutcome } from '../../collection/apply-write.ts'
 import { errors } from '../../errors/errors.ts'
@@ -64,6 +65,8 @@ function rowCountOf(data: unknown): number {
 
 const partitionOpt = (req: Req) => (typeof req.partition_name === 'string' && req.partition_name !== '' ? { partition: req.partition_name as string } : {})
 const timeoutOpt = (req: Req) => (typeof req.timeout === 'number' ? { timeoutMs: req.timeout as number } : {})
+/** How long a read may run (`timeout`, ms) and its cancellation (`signal`, an AbortSignal: a Quiver extension). */
+const readControl = (req: Req) => ({ ...timeoutOpt(req), ...(req.signal instanceof AbortSignal ? { signal: req.signal } : {}) })
 
 /**
  * The methods of the official Node SDK's `MilvusClient` (3.0.6), with its request objects and
@@ -222,7 +225,7 @@ export class MilvusClientApi {
           fieldName: String(spec.fields[1]!.name),
           indexType: ip.index_type ?? 'AUTOINDEX',
           metricType: req.metric_type ?? ip.metric_type ?? 'COSINE',
-          params: (typeof ip.params === 'string' ? JSON.parse(ip.params) : ip.params) ?? {},
+          params: (typeof ip.params === 'string' ? parseClientJson(ip.params, 'index params') : ip.params) ?? {},
         })
       }
       return okStatus()
@@ -435,7 +438,7 @@ export class MilvusClientApi {
       for (const r of Array.isArray(req) ? req : [req]) {
         const extra = (r.extra_params ?? {}) as Req
         const rawParams = r.params ?? extra.params
-        const params = (typeof rawParams === 'string' ? JSON.parse(rawParams) : rawParams) ?? {}
+        const params = (typeof rawParams === 'string' ? parseClientJson(rawParams, 'index params') : rawParams) ?? {}
         await createIndex(this.db, this.key(r), {
           fieldName: r.field_name,
           ...optional('indexName', r.index_name),
@@ -576,20 +579,21 @@ export class MilvusClientApi {
 
   query(req: Req): Promise<{ status: ResStatus; data: Row[] }> {
     return asStatus(
-      () => {
+      async () => {
         const common = {
+          ...readControl(req),
           ...(req.output_fields === undefined ? {} : { outputFields: req.output_fields as string[] }),
           ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
           ...(req.limit === undefined ? {} : { limit: Number(req.limit) }),
           ...(req.offset === undefined ? {} : { offset: Number(req.offset) }),
         }
-        const rows = Array.isArray(req.ids)
+        const rows = await (Array.isArray(req.ids)
           ? getRows(this.db, this.readKey(req), req.ids, common)
           : queryRows(this.db, this.readKey(req), {
               ...common,
               ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
               ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
-            })
+            }))
         return { status: okStatus(), data: rows.map(rowForSdk) }
       },
       (status) => ({ status, data: [] }),
@@ -603,9 +607,10 @@ export class MilvusClientApi {
 
   count(req: Req): Promise<{ status: ResStatus; data: number }> {
     return asStatus(
-      () => ({
+      async () => ({
         status: okStatus(),
-        data: countRows(this.db, this.readKey(req), {
+        data: await countRows(this.db, this.readKey(req), {
+          ...readControl(req),
           ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
           ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
           ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
@@ -618,9 +623,9 @@ export class MilvusClientApi {
   /** Multi-vector search with RRFRanker / WeightedRanker (also reached through `search` with `data: [{ data, anns_field }, …]`). */
   hybridSearch(req: Req): Promise<{ status: ResStatus; results: unknown[]; recalls: number[]; session_ts: number; collection_name: string }> {
     return asStatus(
-      () => {
+      async () => {
         const requests = (req.data as Req[]).map((r) => {
-          const params = (typeof r.params === 'string' ? JSON.parse(r.params) : (r.params ?? {})) as Req
+          const params = (typeof r.params === 'string' ? parseClientJson(r.params, 'params') : (r.params ?? {})) as Req
           return {
             vectors: r.data,
             ...optional('annsField', r.anns_field),
@@ -632,7 +637,8 @@ export class MilvusClientApi {
             ...optional('nprobe', num(params.nprobe)),
           }
         })
-        const hits = hybridSearchRows(this.db, this.readKey(req), {
+        const hits = await hybridSearchRows(this.db, this.readKey(req), {
+          ...readControl(req),
           requests,
           rerank: parseReranker(req.rerank),
           ...optional('limit', num(req.limit ?? req.topk)),
@@ -653,11 +659,12 @@ export class MilvusClientApi {
       return this.hybridSearch(req)
     }
     return asStatus(
-      () => {
+      async () => {
         const sp = (req.search_params ?? {}) as Req
-        const params = (typeof req.params === 'string' ? JSON.parse(req.params) : (req.params ?? (typeof sp.params === 'string' ? JSON.parse(sp.params) : sp.params) ?? {})) as Req
+        const params = (typeof req.params === 'string' ? parseClientJson(req.params, 'params') : (req.params ?? (typeof sp.params === 'string' ? parseClientJson(sp.params, 'params') : sp.params) ?? {})) as Req
         const vectors = req.data ?? req.vector ?? req.vectors
-        const hits = searchRows(this.db, this.readKey(req), {
+        const hits = await searchRows(this.db, this.readKey(req), {
+          ...readControl(req),
           vectors,
           ...optional('annsField', req.anns_field ?? sp.anns_field),
           ...optional('metric', req.metric_type ?? params.metric_type ?? sp.metric_type),

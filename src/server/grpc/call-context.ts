@@ -13,6 +13,13 @@ export interface CallContext {
   readonly timeoutMs: number | undefined
   /** The authenticated caller; undefined when access control is off. */
   readonly user?: string
+  /** Aborted when the client cancels the call or goes away: reads stop at their next block. */
+  readonly signal?: AbortSignal
+}
+
+/** The read limits of a call: its deadline and its cancellation. */
+export function readControlOf(ctx: CallContext): { timeoutMs?: number; signal?: AbortSignal } {
+  return { ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) }
 }
 
 /** Milvus's database rule: body `db_name` (or `dbName` in a few requests), then the header. */
@@ -33,8 +40,8 @@ export function timeoutOf(deadline: Date | number, nowMs: number): number | unde
   return Math.max(1, at - nowMs)
 }
 
-export function createCallContext(rpc: string, body: Record<string, unknown>, metadata: Metadata, deadline: Date | number): CallContext {
-  return { rpc, dbName: databaseOf(body, metadata), timeoutMs: timeoutOf(deadline, Date.now()) }
+export function createCallContext(rpc: string, body: Record<string, unknown>, metadata: Metadata, deadline: Date | number, signal?: AbortSignal): CallContext {
+  return { rpc, dbName: databaseOf(body, metadata), timeoutMs: timeoutOf(deadline, Date.now()), ...(signal === undefined ? {} : { signal }) }
 }
 
 /** The engine's key of a collection (or alias) named in a request: its name qualified by the call's database. */

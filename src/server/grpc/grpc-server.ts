@@ -1,7 +1,8 @@
-import { type Metadata, type sendUnaryData, Server, type ServerUnaryCall, ServerCredentials, type ServiceDefinition, status as grpcStatus, type UntypedServiceImplementation } from '@grpc/grpc-js'
+import { type sendUnaryData, Server, type ServerUnaryCall, ServerCredentials, type ServiceDefinition, status as grpcStatus, type UntypedServiceImplementation } from '@grpc/grpc-js'
 import type { MethodDefinition, ServiceDefinition as LoaderServiceDefinition } from '@grpc/proto-loader'
 import type { Duplex } from 'node:stream'
 import type { Quiver } from '../../engine/quiver.ts'
+import { Admission } from '../admission.ts'
 import { ErrorCode, errors, MilvusError } from '../../errors/errors.ts'
 import { requestObserverOf } from '../../observability/request-event.ts'
 import { limits } from '../../schema/limits.ts'
@@ -44,6 +45,8 @@ export interface GrpcServerOptions {
   readonly log?: (message: string) => void
   /** Authentication and privileges (`docs/security.md`); without it every call is allowed and the RBAC RPCs answer 3000. */
   readonly access?: AccessControl & UserAdmin
+  /** Fair admission of reads, shared with the REST server; default: one of its own with the default limits. */
+  readonly admission?: Admission
 }
 
 export interface GrpcServer {
@@ -88,7 +91,13 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     address: `${opts.host}:${opts.port}`,
     dataDir: opts.dataDir,
   }
-  const deps: ServiceDeps = { client: opts.client, identity, nextIdentifier: () => String(++identifier), ...(opts.access === undefined ? {} : { access: opts.access }) }
+  const deps: ServiceDeps = {
+    client: opts.client,
+    identity,
+    nextIdentifier: () => String(++identifier),
+    admission: opts.admission ?? new Admission(),
+    ...(opts.access === undefined ? {} : { access: opts.access }),
+  }
   server.addService(guardService(proto.services.milvus), implement(proto.services.milvus, allHandlers, deps, log))
   server.addService(guardService(proto.services.telemetry), implement(proto.services.telemetry, telemetryHandlers, deps, log))
   // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
@@ -174,7 +183,10 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
       callback(null, responseWithStatus(place, statusOf(e)))
       return
     }
-    run(name, handler, req, call.metadata, call.getDeadline(), deps).then(
+    // A call the client cancels (or whose connection drops) aborts its read at the next block.
+    const cancel = new AbortController()
+    call.once('cancelled', () => cancel.abort())
+    run(name, handler, req, call, cancel.signal, deps).then(
       (res) => callback(null, withOkStatus(place, res)),
       (e: unknown) => {
         if (e instanceof StatusResponse) return callback(null, responseWithStatus(place, e.status as ReturnType<typeof statusOf>))
@@ -210,10 +222,21 @@ function codeOfGrpcError(err: { code?: number }): number {
   return ErrorCode.Unexpected
 }
 
-async function run(name: string, handler: Handler, req: Wire, metadata: Metadata, deadline: Date | number, deps: ServiceDeps): Promise<Wire> {
-  const ctx = createCallContext(name, req, metadata, deadline)
+/** The RPCs that wait for a read slot (`Admission`): the ones whose work grows with the data or the request. */
+const ADMITTED_RPCS: ReadonlySet<string> = new Set(['Search', 'HybridSearch', 'Query'])
+
+async function run(name: string, handler: Handler, req: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps): Promise<Wire> {
+  const metadata = call.metadata
+  const ctx = createCallContext(name, req, metadata, call.getDeadline(), signal)
   const principal = await authorizeCall(deps.access, ctx, req, metadata)
-  return handler(req, principal === undefined ? ctx : { ...ctx, user: principal.user }, deps)
+  const admitted = principal === undefined ? ctx : { ...ctx, user: principal.user }
+  if (deps.admission === undefined || !ADMITTED_RPCS.has(name)) return handler(req, admitted, deps)
+  const release = await deps.admission.admit(call.getPeer())
+  try {
+    return await handler(req, admitted, deps)
+  } finally {
+    release()
+  }
 }
 
 /** Handlers may leave out a success status: the response gets one. */

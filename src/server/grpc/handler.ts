@@ -1,3 +1,4 @@
+import type { Admission } from '../admission.ts'
 import type { AccessControl, UserAdmin } from '../../auth/access-control.ts'
 import type { Quiver } from '../../engine/quiver.ts'
 import type { CallContext } from './call-context.ts'
@@ -23,6 +24,8 @@ export interface ServiceDeps {
   readonly nextIdentifier: () => string
   /** Users, roles and privilege checks; undefined when the server runs without access control. */
   readonly access?: AccessControl & UserAdmin
+  /** Fair admission of reads (shared with REST); undefined = reads start at once. */
+  readonly admission?: Admission
 }
 
 /**

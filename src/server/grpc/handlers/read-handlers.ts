@@ -1,7 +1,7 @@
 import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
 import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
 import { errors } from '../../../errors/errors.ts'
-import { collectionKey } from '../call-context.ts'
+import { collectionKey, readControlOf } from '../call-context.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
 import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
@@ -13,30 +13,30 @@ import { okStatus } from '../wire-status.ts'
 
 /** Reads: Search (incl. by primary keys), HybridSearch, Query (incl. `count(*)` and filter templates). */
 export const readHandlers: HandlerTable = {
-  Search: (req, ctx, { client }) => {
+  Search: async (req, ctx, { client }) => {
     const db = client.database
     const key = collectionKey(ctx, req.collection_name)
     const d = db.state.collection(key)
     const keys = searchKeysOf(req)
     const asked = searchSpecOf(req)
-    const spec = keys === undefined ? asked : { ...asked, vectors: vectorsOfKeys(db, key, keys, asked.annsField) }
-    const hits = searchRows(db, key, spec)
+    const spec = { ...(keys === undefined ? asked : { ...asked, vectors: await vectorsOfKeys(db, key, keys, asked.annsField) }), ...readControlOf(ctx) }
+    const hits = await searchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
     return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
-  HybridSearch: (req, ctx, { client }) => {
+  HybridSearch: async (req, ctx, { client }) => {
     const db = client.database
     const key = collectionKey(ctx, req.collection_name)
     const d = db.state.collection(key)
-    const spec = hybridSpecOf(req)
-    const hits = hybridSearchRows(db, key, spec)
+    const spec = { ...hybridSpecOf(req), ...readControlOf(ctx) }
+    const hits = await hybridSearchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
     return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
-  Query: (req, ctx, { client }) => {
+  Query: async (req, ctx, { client }) => {
     const db = client.database
     const key = collectionKey(ctx, req.collection_name)
     const d = db.state.collection(key)
@@ -44,6 +44,7 @@ export const readHandlers: HandlerTable = {
     for (const k of ['group_by_fields', 'order_by_fields']) if (kv[k] !== undefined && kv[k] !== '') throw errors.notSupported(`query with ${k} is not supported by Quiver`)
     const templates = templateValuesOf(req.expr_template_values)
     const scope = {
+      ...readControlOf(ctx),
       ...(typeof req.expr === 'string' && req.expr.trim() !== '' ? { filter: req.expr as string } : {}),
       ...(templates === undefined ? {} : { params: templates }),
       ...(Array.isArray(req.partition_names) && req.partition_names.length > 0 ? { partitions: req.partition_names as string[] } : {}),
@@ -52,11 +53,11 @@ export const readHandlers: HandlerTable = {
     const base = { status: okStatus(), collection_name: d.meta.name, primary_field_name: d.pkField.name, session_ts: String(db.latestTs()) }
     if (requested.some(isCount)) {
       if (requested.length > 1) throw errors.invalid('count(*) cannot be combined with other output fields')
-      return { ...base, fields_data: [countFieldData(countRows(db, key, scope))], output_fields: ['count(*)'] }
+      return { ...base, fields_data: [countFieldData(await countRows(db, key, scope))], output_fields: ['count(*)'] }
     }
     const limit = numberParam(kv, 'limit')
     const offset = numberParam(kv, 'offset')
-    const rows = queryRows(db, key, {
+    const rows = await queryRows(db, key, {
       ...scope,
       outputFields: requested,
       ...(limit === undefined ? {} : { limit }),
