@@ -26,9 +26,10 @@ export interface AccessControl {
   /**
    * Checks `user:password` credentials (already decoded from gRPC base64 metadata or a REST
    * `Bearer` token). Throws MilvusError (Unauthenticated) when enabled and the credentials are
-   * missing or wrong. When disabled, returns `{ user: 'root' }` without looking.
+   * missing or wrong, or when `clientAddress` (the peer's IP address) failed too often lately.
+   * When disabled, returns `{ user: 'root' }` without looking.
    */
-  authenticate(credentials: string | undefined): Promise<Principal>
+  authenticate(credentials: string | undefined, clientAddress?: string): Promise<Principal>
   /**
    * Throws MilvusError (PermissionDenied) unless the principal may run the operation, named by its
    * gRPC method name (`Search`, `Upsert`, `CreateCollection`, …; REST routes map to these names).

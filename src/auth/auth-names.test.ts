@@ -34,3 +34,10 @@ test('passwords: 6 to 72 bytes; the message never shows the password', () => {
   assert.equal(validatePassword('é'.repeat(36)), 'é'.repeat(36))
   assert.throws(() => validatePassword('é'.repeat(37)), (e: unknown) => !(e as Error).message.includes('é'))
 })
+
+test('passwords: no control characters (credentials may not carry them)', () => {
+  for (const pw of ['secret\0', 'sec\nret', 'secret\x7f', 'secret\u0085']) {
+    assert.throws(() => validatePassword(pw), (e: unknown) => invalid(/control characters/)(e) && !(e as Error).message.includes('secret'))
+  }
+  assert.equal(validatePassword('sp ace:colon'), 'sp ace:colon')
+})

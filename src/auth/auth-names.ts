@@ -1,4 +1,5 @@
 import { errors } from '../errors/errors.ts'
+import { hasControlCharacter } from './credentials.ts'
 
 /** Milvus proxy limits: `proxy.maxUsernameLength`, `proxy.minPasswordLength`, `proxy.maxPasswordLength`, `proxy.maxNameLength`. */
 export const authLimits = {
@@ -38,9 +39,13 @@ export function validateRoleName(name: unknown): string {
   return name
 }
 
-/** Milvus `ValidatePassword`: 6 to 72 bytes of UTF-8. The message never contains the password. */
+/**
+ * Milvus `ValidatePassword`: 6 to 72 bytes of UTF-8; and no control characters, which credentials
+ * may not carry (credentials.ts), so such a password could never log in. The message never contains the password.
+ */
 export function validatePassword(password: unknown): string {
   if (typeof password !== 'string') throw errors.invalid('password must be a string')
+  if (hasControlCharacter(password)) throw errors.invalid('invalid password: control characters are not allowed')
   const bytes = Buffer.byteLength(password, 'utf8')
   if (bytes < authLimits.passwordBytesMin || bytes > authLimits.passwordBytesMax) {
     throw errors.invalid(

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { FileStore } from '../storage/file-store.ts'
 import { FileMetaStore } from '../storage/meta-store.ts'
+import { validatePassword } from './auth-names.ts'
+import type { LoginBackoffLimits } from './login-backoff.ts'
+import { LoginVerifier } from './login-verifier.ts'
 import { hashPassword } from './password-hash.ts'
 import { RbacAccessControl } from './rbac-access-control.ts'
 import { DEFAULT_ROOT_PASSWORD, decodeRbacState, initialRbacState } from './rbac-state.ts'
@@ -13,6 +16,8 @@ export interface AccessControlOptions {
   readonly enabled: boolean
   /** Root's password when the document is created (first start); default `Milvus`. */
   readonly defaultRootPassword?: string
+  /** How failed logins slow their client down; default LOGIN_BACKOFF_DEFAULTS. */
+  readonly loginBackoff?: LoginBackoffLimits
 }
 
 /**
@@ -25,11 +30,12 @@ export async function openAccessControl(store: FileStore, opts: AccessControlOpt
   const doc = await meta.load()
   let state
   if (doc === undefined) {
-    state = initialRbacState(await hashPassword(opts.defaultRootPassword ?? DEFAULT_ROOT_PASSWORD))
+    state = initialRbacState(await hashPassword(validatePassword(opts.defaultRootPassword ?? DEFAULT_ROOT_PASSWORD)))
     await meta.save(state)
   } else {
     state = decodeRbacState(doc, RBAC_FILE)
   }
   const decoy = await hashPassword(randomBytes(24).toString('base64'))
-  return new RbacAccessControl(opts.enabled, state, meta, decoy)
+  const login = new LoginVerifier({ decoy, ...(opts.loginBackoff === undefined ? {} : { backoff: opts.loginBackoff }) })
+  return new RbacAccessControl(opts.enabled, state, meta, login)
 }

@@ -1,4 +1,5 @@
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { type ScryptParams, sharedScryptThread } from './scrypt-thread.ts'
 
 /** A stored password: scrypt over the UTF-8 password with a per-user random salt. Never the password itself. */
 export interface PasswordHash {
@@ -20,28 +21,22 @@ export const SCRYPT_PARALLELIZATION = 1
 export const SALT_BYTES = 16
 export const HASH_BYTES = 32
 
-export async function hashPassword(password: string): Promise<PasswordHash> {
+/** Runs scrypt over an NFC-normalised password. Default: the process's scrypt worker thread (scrypt-thread.ts). */
+export type DeriveKey = (password: string, salt: Uint8Array, params: ScryptParams, keyBytes: number) => Promise<Buffer>
+
+const onScryptThread: DeriveKey = (password, salt, params, keyBytes) => sharedScryptThread().derive(password, salt, params, keyBytes)
+
+export async function hashPassword(password: string, derive: DeriveKey = onScryptThread): Promise<PasswordHash> {
   const salt = randomBytes(SALT_BYTES)
-  const hash = await derive(password, salt, { N: SCRYPT_COST, r: SCRYPT_BLOCK_SIZE, p: SCRYPT_PARALLELIZATION })
-  return {
-    algorithm: 'scrypt',
-    cost: SCRYPT_COST,
-    blockSize: SCRYPT_BLOCK_SIZE,
-    parallelization: SCRYPT_PARALLELIZATION,
-    salt: salt.toString('base64'),
-    hash: hash.toString('base64'),
-  }
+  const params = { cost: SCRYPT_COST, blockSize: SCRYPT_BLOCK_SIZE, parallelization: SCRYPT_PARALLELIZATION }
+  const hash = await derive(password.normalize('NFC'), salt, params, HASH_BYTES)
+  return { algorithm: 'scrypt', ...params, salt: salt.toString('base64'), hash: hash.toString('base64') }
 }
 
 /** Recomputes the hash with the stored parameters and compares in constant time. */
-export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
+export async function verifyPassword(password: string, stored: PasswordHash, derive: DeriveKey = onScryptThread): Promise<boolean> {
   const expected = Buffer.from(stored.hash, 'base64')
-  const got = await derive(password, Buffer.from(stored.salt, 'base64'), { N: stored.cost, r: stored.blockSize, p: stored.parallelization }, expected.length)
+  const params = { cost: stored.cost, blockSize: stored.blockSize, parallelization: stored.parallelization }
+  const got = await derive(password.normalize('NFC'), Buffer.from(stored.salt, 'base64'), params, expected.length)
   return got.length === expected.length && timingSafeEqual(got, expected)
-}
-
-function derive(password: string, salt: Buffer, options: ScryptOptions, keyBytes = HASH_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keyBytes, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) => (err === null ? resolve(key) : reject(err)))
-  })
 }

@@ -3,9 +3,10 @@ import type { MetaStore } from '../storage/meta-store.ts'
 import type { AccessControl, AccessTarget, Grant, Principal, UserAdmin } from './access-control.ts'
 import { validatePassword, validateRoleName, validateUserName } from './auth-names.ts'
 import { checkPrivilege, rolesOf } from './check-privilege.ts'
-import { CredentialCache } from './credential-cache.ts'
+import { parseCredentials } from './credentials.ts'
+import type { LoginCounters, LoginVerifier } from './login-verifier.ts'
 import { normalizeGrant } from './normalize-grant.ts'
-import { hashPassword, type PasswordHash, verifyPassword } from './password-hash.ts'
+import { hashPassword, verifyPassword } from './password-hash.ts'
 import { ADMIN_ROLE, type GrantRecord, PUBLIC_ROLE, ROOT_USER, type RbacState, sameGrant } from './rbac-state.ts'
 
 /** Milvus `proxy.maxUserNum` and `proxy.maxRoleNum` (the built-in roles count). */
@@ -21,33 +22,27 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
   readonly enabled: boolean
   #state: RbacState
   readonly #meta: MetaStore
-  /** Verified against when the user does not exist, so a missing user costs as much as a wrong password. */
-  readonly #decoy: PasswordHash
-  readonly #cache = new CredentialCache()
+  /** Caches, backoff and the scrypt thread between a login and its password check (login-verifier.ts). */
+  readonly #login: LoginVerifier
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(enabled: boolean, state: RbacState, meta: MetaStore, decoy: PasswordHash) {
+  constructor(enabled: boolean, state: RbacState, meta: MetaStore, login: LoginVerifier) {
     this.enabled = enabled
     this.#state = state
     this.#meta = meta
-    this.#decoy = decoy
+    this.#login = login
   }
 
-  async authenticate(credentials: string | undefined): Promise<Principal> {
+  async authenticate(credentials: string | undefined, clientAddress?: string): Promise<Principal> {
     if (!this.enabled) return { user: ROOT_USER }
-    if (credentials === undefined || credentials === '') throw unauthenticated('missing authorization in header')
-    const sep = credentials.indexOf(':')
-    if (sep < 0) throw unauthenticated('auth check failure, please check api key is correct')
-    const user = credentials.slice(0, sep)
-    if (this.#cache.get(credentials) === user) return { user }
-    const record = this.#userRecord(user)
-    const ok = await verifyPassword(credentials.slice(sep + 1), record?.password ?? this.#decoy)
-    // A password changed while scrypt ran is not trusted with the old one.
-    if (!ok || record === undefined || this.#userRecord(user) !== record) {
-      throw unauthenticated('auth check failure, please check username and password are correct')
-    }
-    this.#cache.set(credentials, user)
-    return { user }
+    const parsed = parseCredentials(credentials)
+    await this.#login.verify(parsed, clientAddress, () => this.#userRecord(parsed.user)?.password)
+    return { user: parsed.user }
+  }
+
+  /** What login checking did since start: scrypt runs, cache hits, refusals (tests, metrics). */
+  get loginCounters(): Readonly<LoginCounters> {
+    return this.#login.counters
   }
 
   async authorize(principal: Principal, rpcName: string, target: AccessTarget): Promise<void> {
@@ -86,7 +81,7 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
       if (current !== record) throw errors.invalid(`the password of ${user} changed meanwhile; try again`)
       return { ...s, users: { ...s.users, [user]: { ...current, password: hash } } }
     })
-    this.#cache.forgetUser(user)
+    this.#login.forgetUser(user)
   }
 
   async dropUser(user: string): Promise<void> {
@@ -97,7 +92,7 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
       delete users[user]
       return { ...s, users }
     })
-    this.#cache.forgetUser(user)
+    this.#login.forgetUser(user)
   }
 
   async listUsers(): Promise<string[]> {
@@ -199,8 +194,4 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
     if (!Object.hasOwn(s.roles, role)) throw errors.invalid(`role not found[role=${role}]`)
     return s.roles[role]!
   }
-}
-
-function unauthenticated(detail: string): MilvusError {
-  return new MilvusError(ErrorCode.Unauthenticated, detail)
 }

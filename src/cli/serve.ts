@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { DEFAULT_ROOT_PASSWORD_WARNING, rootPasswordIsDefault } from '../auth/default-root-password.ts'
 import { loadConfig } from '../config/load-config.ts'
 import { errors } from '../errors/errors.ts'
 import type { QuiverConfig } from '../config/quiver-config.ts'
@@ -37,6 +38,7 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   process.stdout.write(`data directory: ${server.dataDir}\n`)
   logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled }, 'serving')
   stopOnSignals(server, logger)
+  if (server.access !== undefined && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
 }
 
 /** The server options a configuration asks for (reads the TLS certificate and key when tlsMode is 1). */
@@ -51,6 +53,7 @@ export async function serveOptions(config: QuiverConfig, quiverVersion: string, 
     slowRequestMs: config.log.slowRequestMs,
     engine: config.engine,
     authorizationEnabled: config.authorizationEnabled,
+    loginBackoffFailures: config.loginBackoffFailures,
     ...(config.tls === undefined
       ? {}
       : { tls: { cert: await readPem(config.tls.certPath, 'tls.serverPemPath'), key: await readPem(config.tls.keyPath, 'tls.serverKeyPath') } }),

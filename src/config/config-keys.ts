@@ -34,6 +34,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
   { key: 'metrics.port', kind: port, default: 9091, flag: '--metrics-port', milvus: false, doc: 'HTTP port of /healthz and /metrics (0 = any free port; Milvus reads it from env METRICS_PORT)' },
   { key: 'localStorage.path', kind: { type: 'string', nonEmpty: true }, default: './quiver-data', flag: '--data', milvus: true, doc: 'data directory (created if missing)' },
   { key: 'common.security.authorizationEnabled', kind: bool, default: false, milvus: true, doc: 'require user/password on every request (users and roles as Milvus RBAC)' },
+  { key: 'common.security.loginBackoffFailures', kind: { type: 'number', min: 0 }, default: 5, milvus: false, doc: 'failed logins one client address may make before its logins that need a password check wait (1 s, doubling up to 60 s); 0 = no backoff' },
   { key: 'common.security.tlsMode', kind: { type: 'enum', values: [0, 1] }, default: 0, milvus: true, doc: '0 = plain, 1 = one-way TLS with tls.serverPemPath/serverKeyPath (2 = mutual TLS is not supported)' },
   { key: 'tls.serverPemPath', kind: { type: 'string', nonEmpty: false }, default: '', milvus: true, doc: 'server certificate (PEM) when tlsMode is 1' },
   { key: 'tls.serverKeyPath', kind: { type: 'string', nonEmpty: false }, default: '', milvus: true, doc: 'server private key (PEM) when tlsMode is 1' },

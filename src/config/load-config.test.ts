@@ -28,6 +28,7 @@ test('defaults: 127.0.0.1:19530, metrics 9091, ./quiver-data, 64 MiB segments, a
     metricsPort: 9091,
     dataDir: './quiver-data',
     authorizationEnabled: false,
+    loginBackoffFailures: 5,
     engine: { segmentBytesMax: 64 * 1024 * 1024, flushRateMax: 0, memoryBytesMax: 8 * GIB, autoCompaction: true },
     log: { level: 'info', format: 'auto', slowRequestMs: 5000 },
   })

@@ -14,6 +14,8 @@ export interface QuiverConfig {
   readonly metricsPort: number
   readonly dataDir: string
   readonly authorizationEnabled: boolean
+  /** Failed logins a client address may make before it has to wait; 0 = no backoff. */
+  readonly loginBackoffFailures: number
   /** Present when tlsMode is 1. */
   readonly tls?: { readonly certPath: string; readonly keyPath: string }
   readonly engine: {
@@ -55,6 +57,7 @@ export function toQuiverConfig(values: ReadonlyMap<string, ConfigValue>, totalMe
     metricsPort: Number(get('metrics.port')),
     dataDir: String(get('localStorage.path')),
     authorizationEnabled: get('common.security.authorizationEnabled') === true,
+    loginBackoffFailures: Math.floor(Number(get('common.security.loginBackoffFailures'))),
     ...(tlsMode === 1 ? { tls: { certPath, keyPath } } : {}),
     engine: {
       segmentBytesMax: Math.max(1, Math.floor(Number(get('dataCoord.segment.maxSize')) * Number(get('dataCoord.segment.sealProportion')) * MIB)),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import { openAccessControl } from '../auth/open-access-control.ts'
+import { LOGIN_BACKOFF_DEFAULTS } from '../auth/login-backoff.ts'
+import { type AccessControlOptions, openAccessControl } from '../auth/open-access-control.ts'
 import { Quiver } from '../engine/quiver.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/grpc-server.ts'
@@ -21,6 +22,8 @@ export interface ServeOptions {
   readonly log?: (message: string) => void
   /** Require credentials and enforce privileges (users and roles in `<dataDir>/rbac.json`; docs/security.md). */
   readonly authorizationEnabled?: boolean
+  /** Failed logins a client address may make before it has to wait (default 5; 0 = no backoff; docs/security.md). */
+  readonly loginBackoffFailures?: number
   /** Port of `/healthz` and `/metrics` on `host` (Milvus: 9091; 0 = free port); omitted: not served. */
   readonly metricsPort?: number
   /** Structured logs (requests at debug, slow ones as warnings); also the engine's `log` when `log` is not given. */
@@ -48,6 +51,8 @@ export interface QuiverServer {
   readonly metrics: QuiverMetrics
   /** The `/healthz` + `/metrics` server, when `metricsPort` was given. */
   readonly ops?: OpsServer
+  /** Authentication and privileges, when authorization is on (or `access` was given). */
+  readonly access?: RestAccess
   /** Stops the server (in-flight calls finish), then closes the database (WAL synced, checkpoint written). */
   close(): Promise<void>
 }
@@ -69,7 +74,7 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   let access: RestAccess | undefined
   try {
     listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
-    access = opts.access ?? (opts.authorizationEnabled === true ? await openAccessControl(await LocalFileStore.open(dataDir), { enabled: true }) : undefined)
+    access = opts.access ?? (opts.authorizationEnabled === true ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts)) : undefined)
     grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
   } catch (e) {
     await listener?.close()
@@ -89,6 +94,7 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
     dataDir,
     metrics: operations.metrics,
     ...(operations.ops === undefined ? {} : { ops: operations.ops }),
+    ...(access === undefined ? {} : { access }),
     close: () => {
       closing ??= bound
         .close()
@@ -97,4 +103,9 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
       return closing
     },
   }
+}
+
+function accessOptions(opts: ServeOptions): AccessControlOptions {
+  if (opts.loginBackoffFailures === undefined) return { enabled: true }
+  return { enabled: true, loginBackoff: { ...LOGIN_BACKOFF_DEFAULTS, failuresFree: opts.loginBackoffFailures } }
 }

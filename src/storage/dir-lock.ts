@@ -22,7 +22,7 @@ export async function acquireDirLock(dir: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx' })
+      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 })
       return lockAt(path)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e

@@ -9,6 +9,13 @@ import { LocalAppendFile, writeAll } from './local-append-file.ts'
 let tmpCounter = 0
 /** Temporary files of `writeFileAtomic` are named `<path>.tmp-<pid>-<n>` (and `.tmp-fault-<n>` by FaultFileStore). */
 export const atomicTempInfix = '.tmp-'
+/**
+ * Modes of what the store creates (before the umask): the data holds the users' password hashes
+ * (`rbac.json`) and their rows, so only the server's user may read it, as PostgreSQL keeps its data
+ * directory. Existing directories keep their mode; an atomic replace always creates a new file.
+ */
+export const STORE_DIR_MODE = 0o700
+export const STORE_FILE_MODE = 0o600
 
 /** `FileStore` on a local directory, with `node:fs/promises`. */
 export class LocalFileStore implements FileStore {
@@ -22,7 +29,7 @@ export class LocalFileStore implements FileStore {
   /** A store on `root`, creating the directory if it is missing. */
   static async open(root: string): Promise<LocalFileStore> {
     const store = new LocalFileStore(root)
-    await fsCall('mkdir', root, () => fs.mkdir(store.root, { recursive: true }))
+    await fsCall('mkdir', root, () => fs.mkdir(store.root, { recursive: true, mode: STORE_DIR_MODE }))
     return store
   }
 
@@ -46,7 +53,7 @@ export class LocalFileStore implements FileStore {
   writeFile(p: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const chunks = data instanceof Uint8Array ? [data] : data
     return fsCall('write', p, async () => {
-      const handle = await fs.open(this.#abs(p), 'w')
+      const handle = await fs.open(this.#abs(p), 'w', STORE_FILE_MODE)
       try {
         await writeAll(handle, chunks, 0)
         await handle.sync()
@@ -57,7 +64,7 @@ export class LocalFileStore implements FileStore {
   }
 
   async openAppend(p: string): Promise<AppendFile> {
-    const handle = await fsCall('open', p, () => fs.open(this.#abs(p), constants.O_WRONLY | constants.O_CREAT, 0o644))
+    const handle = await fsCall('open', p, () => fs.open(this.#abs(p), constants.O_WRONLY | constants.O_CREAT, STORE_FILE_MODE))
     try {
       const { size } = await fsCall('stat', p, () => handle.stat())
       return new LocalAppendFile(handle, p, size)
@@ -107,7 +114,7 @@ export class LocalFileStore implements FileStore {
 
   async mkdirp(dir: string): Promise<void> {
     const target = this.#abs(dir)
-    const firstCreated = await fsCall('mkdir', dir, () => fs.mkdir(target, { recursive: true }))
+    const firstCreated = await fsCall('mkdir', dir, () => fs.mkdir(target, { recursive: true, mode: STORE_DIR_MODE }))
     if (firstCreated === undefined) return
     for (const parent of parentsToSync(target, path.resolve(firstCreated))) {
       await fsCall('fsync dir', dir, () => fsyncDirAbs(parent))

@@ -9,22 +9,53 @@ import type { Wire } from './handler.ts'
  * Authentication and authorisation of one gRPC call, as Milvus's interceptors do them: the
  * `authorization` header holds base64(`user:password`); a missing or wrong one is answered with
  * gRPC UNAUTHENTICATED, a missing privilege with gRPC PERMISSION_DENIED (the Node SDK and pymilvus
- * reject both at once, without retrying). Returns the caller, or undefined when access control is off.
+ * reject both at once, without retrying). `peer` is grpc-js's `call.getPeer()`: failed logins are
+ * counted per client address. Returns the caller, or undefined when access control is off.
  */
-export async function authorizeCall(access: AccessControl | undefined, ctx: CallContext, req: Wire, metadata: Metadata): Promise<Principal | undefined> {
+export async function authorizeCall(access: AccessControl | undefined, ctx: CallContext, req: Wire, metadata: Metadata, peer?: string): Promise<Principal | undefined> {
   if (access === undefined || !access.enabled) return undefined
-  const principal = await access.authenticate(credentialsOf(metadata))
+  const principal = await access.authenticate(credentialsOf(metadata), peer === undefined ? undefined : peerAddressOf(peer))
   for (const target of targetsOf(ctx, req)) await access.authorize(principal, ctx.rpc, target)
   return principal
 }
 
-/** `user:password` from the `authorization` header, or undefined when there is none. */
+/** Standard base64 with its padding (Go's `base64.StdEncoding`, as Milvus decodes the header). */
+const BASE64_TOKEN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * `user:password` from the `authorization` header, or undefined when there is none. The header must
+ * be exactly one canonical base64 token of UTF-8 text; anything else (two values, spaces, a second
+ * token, stray bits, invalid UTF-8) is refused rather than decoded leniently.
+ */
 export function credentialsOf(metadata: Metadata): string | undefined {
-  const raw = metadata.get('authorization')[0]
-  const token = typeof raw === 'string' ? raw.trim() : raw instanceof Buffer ? raw.toString('latin1').trim() : ''
-  if (token === '') return undefined
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw new MilvusError(ErrorCode.Unauthenticated, 'invalid token format')
-  return Buffer.from(token, 'base64').toString('utf8')
+  const values = metadata.get('authorization')
+  if (values.length === 0 || values[0] === '') return undefined
+  const token = values[0]
+  if (values.length > 1 || typeof token !== 'string' || !BASE64_TOKEN.test(token)) throw invalidToken()
+  const bytes = Buffer.from(token, 'base64')
+  if (bytes.toString('base64') !== token) throw invalidToken()
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw invalidToken()
+  }
+}
+
+function invalidToken(): MilvusError {
+  return new MilvusError(ErrorCode.Unauthenticated, 'invalid token format')
+}
+
+/**
+ * The IP address in grpc-js's peer string: `<address>:<port>` (IPv6 unbracketed, `::1:50000`, or
+ * bracketed), `<address>` without a port, or `unknown` (undefined).
+ */
+export function peerAddressOf(peer: string): string | undefined {
+  if (peer === '' || peer === 'unknown') return undefined
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(peer)
+  if (bracketed !== null) return bracketed[1]
+  const m = /^(.*):\d+$/.exec(peer)
+  return m === null || m[1] === '' ? peer : m[1]
 }
 
 /** What the request touches: one target per collection it names (Flush names several). */

@@ -35,8 +35,14 @@ test('database: body dbName, else the DB-Name header, else default', () => {
 
 test('headers: Bearer credentials (empty = none) and the int64 switch', () => {
   assert.equal(credentialsOf(withHeaders({ authorization: 'Bearer root:Milvus' })), 'root:Milvus')
+  assert.equal(credentialsOf(withHeaders({ authorization: 'bearer root:my pass:word' })), 'root:my pass:word')
   assert.equal(credentialsOf(withHeaders({ authorization: 'Bearer ' })), undefined)
+  assert.equal(credentialsOf(withHeaders({ authorization: 'Bearer' })), undefined)
   assert.equal(credentialsOf(withHeaders({})), undefined)
+  // The scheme is required: a bare token, Basic or a scheme glued to the token are refused, not guessed.
+  for (const authorization of ['root:Milvus', 'Basic cm9vdDpNaWx2dXM=', 'Bearerroot:Milvus', 'Token root:Milvus']) {
+    assert.equal(codeOf(() => credentialsOf(withHeaders({ authorization }))), ErrorCode.Unauthenticated, authorization)
+  }
   assert.equal(allowsInt64(withHeaders({ 'accept-type-allow-int64': 'true' })), true)
   assert.equal(allowsInt64(withHeaders({ 'accept-type-allow-int64': 'false' })), false)
   assert.equal(allowsInt64(withHeaders({})), false)

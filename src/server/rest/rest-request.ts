@@ -72,11 +72,15 @@ export function allowsInt64(req: IncomingMessage): boolean {
   return String(req.headers['accept-type-allow-int64'] ?? '').toLowerCase() === 'true'
 }
 
-/** `Authorization: Bearer <user:password or token>`; undefined when absent or empty. */
+/**
+ * `Authorization: Bearer <user:password>` (the scheme case-insensitive, as HTTP has it); undefined
+ * when the header is absent, empty or only the scheme. Any other scheme, or a bare token, is refused
+ * (1400; the REST server answers 1800): the token is taken only after `Bearer `.
+ */
 export function credentialsOf(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization
-  if (typeof h !== 'string') return undefined
-  const m = /^Bearer\s*(.*)$/i.exec(h.trim())
-  const token = (m === null ? h : (m[1] ?? '')).trim()
-  return token === '' ? undefined : token
+  if (typeof h !== 'string' || h === '' || /^Bearer$/i.test(h)) return undefined
+  const m = /^Bearer +(.*)$/is.exec(h)
+  if (m === null) throw new MilvusError(ErrorCode.Unauthenticated, 'the Authorization header must be `Bearer <user:password>`')
+  return m[1] === '' ? undefined : m[1]
 }

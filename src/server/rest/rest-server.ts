@@ -89,7 +89,7 @@ async function answer(route: RestRoute, req: IncomingMessage, opts: RestServerOp
 async function authenticate(access: RestAccess | undefined, req: IncomingMessage): Promise<Principal> {
   if (access === undefined) return { user: 'root' }
   try {
-    return await access.authenticate(credentialsOf(req))
+    return await access.authenticate(credentialsOf(req), req.socket.remoteAddress)
   } catch (e) {
     if (!(e instanceof MilvusError)) throw e
     throw new MilvusError(ErrorCode.NeedAuthenticate, e.message, {}, { cause: e })
