@@ -1,7 +1,7 @@
 // Failed logins cost the attacker, not the server: with a counting (and, where needed, held) scrypt
 // and an injected clock, a repeated wrong password runs scrypt once, concurrent identical logins share
-// one run, impossible credentials run none, pending checks are bounded, and a client past its free
-// failures is refused at once while other clients and cached logins still pass.
+// one run, impossible credentials run none, pending checks are bounded (in all and per client), and a
+// client past its free failures is refused at once while other clients and cached logins still pass.
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
@@ -126,4 +126,18 @@ test('a cached failure never outlives a password change; a change during the che
   scrypt.release()
   await assert.rejects(pending, refused(WRONG))
   await login('alice:other-pw')
+})
+
+test('one client holds at most its share of the pending checks; the others keep theirs', async () => {
+  const { v, scrypt, login } = await setup({ checksPendingMax: 4, checksPendingPerClientMax: 2 })
+  scrypt.hold()
+  const flood = Array.from({ length: 10 }, (_, i) => login(`alice:wrong-${i}-pw`, '10.0.0.9'))
+  const refusedAtOnce = await Promise.allSettled(flood.slice(2))
+  assert.ok(refusedAtOnce.every((r) => r.status === 'rejected' && refused(/too many logins are being checked/)(r.reason)))
+  const other = login('alice:alice-pw', '10.0.0.1')
+  scrypt.release()
+  await other
+  await Promise.allSettled(flood.slice(0, 2))
+  assert.equal(scrypt.runs, 3)
+  assert.equal(v.counters.overloaded, 8)
 })

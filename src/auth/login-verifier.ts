@@ -8,12 +8,15 @@ import { type DeriveKey, type PasswordHash, verifyPassword } from './password-ha
 
 /** Password checks (scrypt runs) waiting or running at once; a login past this is refused at once. */
 export const LOGIN_CHECKS_PENDING_MAX = 8
+/** Of those, what one client key may hold, so that one flooding address leaves room for the others. */
+export const LOGIN_CHECKS_PENDING_PER_CLIENT_MAX = 2
 
 export interface LoginVerifierOptions {
   /** Verified against when the user does not exist, so a missing user costs as much as a wrong password. */
   readonly decoy: PasswordHash
   readonly backoff?: LoginBackoffLimits
   readonly checksPendingMax?: number
+  readonly checksPendingPerClientMax?: number
   /** Tests: count or slow down scrypt. Default: the scrypt worker thread. */
   readonly derive?: DeriveKey
   readonly nowMs?: () => number
@@ -29,7 +32,7 @@ export interface LoginCounters {
   failureCacheHits: number
   /** Logins refused at once because their client was backed off. */
   backedOff: number
-  /** Logins refused at once because LOGIN_CHECKS_PENDING_MAX checks were already pending. */
+  /** Logins refused at once because as many checks as allowed were already pending (in all, or for their client). */
   overloaded: number
 }
 
@@ -41,13 +44,14 @@ const WRONG = 'auth check failure, please check username and password are correc
  * refused at once (login-backoff.ts); credentials that cannot be valid (a bad user name, a password
  * over the length limit) fail without scrypt; a wrong password seen in the last minute is answered
  * from the failure cache, one being checked is joined; past LOGIN_CHECKS_PENDING_MAX pending checks
- * a login is refused; otherwise scrypt runs on its own worker thread (scrypt-thread.ts), never on
+ * (LOGIN_CHECKS_PENDING_PER_CLIENT_MAX for one client) a login is refused; otherwise scrypt runs on its own worker thread (scrypt-thread.ts), never on
  * libuv's pool. Every refusal is MilvusError 1400.
  */
 export class LoginVerifier {
   readonly counters: LoginCounters = { scryptRuns: 0, verifiedCacheHits: 0, failureCacheHits: 0, backedOff: 0, overloaded: 0 }
   readonly #decoy: PasswordHash
   readonly #checksPendingMax: number
+  readonly #checksPendingPerClientMax: number
   readonly #derive: DeriveKey | undefined
   readonly #verified: CredentialCache
   readonly #failures: LoginFailureCache
@@ -55,11 +59,14 @@ export class LoginVerifier {
   readonly #backoff: LoginBackoff
   /** Checks running, by attempt key: a second login with the same credentials waits for the first. */
   readonly #checking = new Map<string, Promise<boolean>>()
+  /** Checks running per client key (keys with none are absent). */
+  readonly #checkingByClient = new Map<string, number>()
 
   constructor(opts: LoginVerifierOptions) {
     const nowMs = opts.nowMs ?? Date.now
     this.#decoy = opts.decoy
     this.#checksPendingMax = opts.checksPendingMax ?? LOGIN_CHECKS_PENDING_MAX
+    this.#checksPendingPerClientMax = opts.checksPendingPerClientMax ?? LOGIN_CHECKS_PENDING_PER_CLIENT_MAX
     this.#derive = opts.derive
     this.#verified = new CredentialCache(nowMs)
     this.#failures = new LoginFailureCache(nowMs)
@@ -86,7 +93,7 @@ export class LoginVerifier {
     }
     const stored = storedOf()
     const against = stored ?? this.#decoy
-    const ok = plausible(credentials) && (await this.#check(credentials.password, raw, against))
+    const ok = plausible(credentials) && (await this.#check(credentials.password, raw, against, client))
     if (!ok) this.#backoff.failed(client)
     if (!ok || stored === undefined || storedOf() !== stored) throw unauthenticated(WRONG)
     this.#verified.set(raw, credentials.user)
@@ -97,7 +104,7 @@ export class LoginVerifier {
     this.#verified.forgetUser(user)
   }
 
-  async #check(password: string, raw: string, against: PasswordHash): Promise<boolean> {
+  async #check(password: string, raw: string, against: PasswordHash, client: string | undefined): Promise<boolean> {
     const key = this.#keys.keyOf(raw, against)
     if (this.#failures.has(key)) {
       this.counters.failureCacheHits++
@@ -109,16 +116,28 @@ export class LoginVerifier {
       if (!ok) this.counters.failureCacheHits++
       return ok
     }
-    if (this.#checking.size >= this.#checksPendingMax) {
+    const clientChecks = client === undefined ? 0 : (this.#checkingByClient.get(client) ?? 0)
+    if (this.#checking.size >= this.#checksPendingMax || clientChecks >= this.#checksPendingPerClientMax) {
       this.counters.overloaded++
       throw unauthenticated('too many logins are being checked at once, retry later')
     }
-    const check = verifyPassword(password, against, this.#derive).finally(() => this.#checking.delete(key))
+    const check = verifyPassword(password, against, this.#derive).finally(() => {
+      this.#checking.delete(key)
+      this.#countClientCheck(client, -1)
+    })
     this.#checking.set(key, check)
+    this.#countClientCheck(client, +1)
     this.counters.scryptRuns++
     const ok = await check
     if (!ok) this.#failures.add(key)
     return ok
+  }
+
+  #countClientCheck(client: string | undefined, delta: number): void {
+    if (client === undefined) return
+    const n = (this.#checkingByClient.get(client) ?? 0) + delta
+    if (n === 0) this.#checkingByClient.delete(client)
+    else this.#checkingByClient.set(client, n)
   }
 }
 

@@ -65,6 +65,13 @@ test('no credentials and a wrong password are UNAUTHENTICATED', async () => {
   assert.equal(metricSample(text, 'quiver_requests_total', { function_name: 'ShowCollections', code: String(ErrorCode.Unexpected) }), undefined)
 })
 
+test('credentials are exact: a trailing NUL or control character is refused, not trimmed', async () => {
+  // scrypt's HMAC pads short keys with zero bytes: without the check, `Milvus\0` verified as `Milvus`.
+  for (const password of ['Milvus\0', 'Milvus\n', '\0Milvus']) {
+    await assert.rejects(connect({ username: 'root', password }).listCollections(), grpcError(UNAUTHENTICATED, /control character/), JSON.stringify(password))
+  }
+})
+
 test('root works', async () => {
   const res = await connect({ username: 'root', password: 'Milvus' }).listCollections()
   assert.equal(res.status.error_code, 'Success')

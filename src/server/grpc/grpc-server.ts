@@ -228,7 +228,7 @@ const ADMITTED_RPCS: ReadonlySet<string> = new Set(['Search', 'HybridSearch', 'Q
 async function run(name: string, handler: Handler, req: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps): Promise<Wire> {
   const metadata = call.metadata
   const ctx = createCallContext(name, req, metadata, call.getDeadline(), signal)
-  const principal = await authorizeCall(deps.access, ctx, req, metadata)
+  const principal = await authorizeCall(deps.access, ctx, req, metadata, call.getPeer())
   const admitted = principal === undefined ? ctx : { ...ctx, user: principal.user }
   if (deps.admission === undefined || !ADMITTED_RPCS.has(name)) return handler(req, admitted, deps)
   const release = await deps.admission.admit(call.getPeer())
