@@ -1,3 +1,4 @@
+import { ErrorCode, MilvusError } from '../errors/errors.ts'
 import type { FileStore } from '../storage/file-store.ts'
 import type { MetaStore } from '../storage/meta-store.ts'
 import type { Segment } from '../segment/segment.ts'
@@ -142,17 +143,35 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
+const cancelledErrors = new WeakSet<object>()
+
+/** The error of a checkpoint cancelled by `signal` (close's deadline): nothing it wrote is referenced. */
+function checkpointCancelled(): MilvusError {
+  const e = new MilvusError(ErrorCode.NotReady, 'checkpoint cancelled: the database is closing; the WAL holds every acknowledged write and the next open replays it')
+  cancelledErrors.add(e)
+  return e
+}
+
+export function isCheckpointCancelled(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && cancelledErrors.has(e)
+}
+
 /**
  * Writes the plan: new files (each fsynced), then the manifest atomically. Files no manifest
  * references any more are removed afterwards; a crash before that leaves only garbage, never a hole.
+ * Once `signal` is aborted the checkpoint stops before its next file or its manifest (rejecting with
+ * a cancelled error): the files it wrote are garbage the next checkpoint removes, the old manifest
+ * stays, and the WAL it would have let go is kept. After the manifest it runs to the end.
  */
-export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan): Promise<void> {
+export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan, signal?: AbortSignal): Promise<void> {
   for (const f of plan.files) {
+    if (signal?.aborted === true) throw checkpointCancelled()
     await store.mkdirp(f.path.slice(0, f.path.lastIndexOf('/')))
     await store.writeFile(f.path, typeof f.bytes === 'function' ? await f.bytes() : f.bytes)
   }
   const dirs = new Set(plan.files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))
   for (const d of dirs) await store.syncDir(d)
+  if (signal?.aborted === true) throw checkpointCancelled()
   await meta.save(plan.manifest)
   plan.commit()
   await removeUnreferenced(store, plan.manifest)

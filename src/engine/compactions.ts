@@ -63,6 +63,8 @@ export class Compactions {
   private readonly workers = new CompactionWorkers()
   completedCount = 0
   failedCount = 0
+  /** Jobs `stop` cancelled: their segments stay as they were and are compacted again after the next open. */
+  cancelledCount = 0
 
   constructor(state: DbState, options: CompactionsOptions, onChange: () => void) {
     this.state = state
@@ -119,12 +121,16 @@ export class Compactions {
     return record
   }
 
-  /** Waits for running jobs; later passes start none. Results of jobs still running are discarded. */
+  /**
+   * Cancels running jobs (their worker threads are terminated) and starts no more. A cancelled job
+   * changes nothing: its input segments stay in place, as they are on disk, and a later pass (after the
+   * next open) plans them again.
+   */
   async stop(): Promise<void> {
     this.stopped = true
     for (const wake of this.waiting.splice(0)) wake()
-    while (this.running.size > 0) await Promise.allSettled([...this.running])
     await this.workers.close()
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
   }
 
   private plan(data: CollectionData, latest: Timestamp): CompactionPlan[] {
@@ -175,6 +181,7 @@ export class Compactions {
     try {
       const inputs: CompactionJobInput[] = []
       for (const [i, seg] of plan.inputs.entries()) {
+        if (this.stopped) return this.cancelled(sources, of)
         const path = seg.persisted.dataFile!
         inputs.push({ fileBytes: ownedCopy(await this.options.readFile(path)), path, deleteStamps: stamps[i]! })
       }
@@ -184,7 +191,8 @@ export class Compactions {
         { schema: data.schema, targetId, partitionId: plan.partitionId, horizon, inputs, hooks: workerHooks },
         onHeld,
       )
-      if (this.stopped || this.state.data.get(data.meta.id) !== data) return
+      if (this.stopped) return this.cancelled(sources, of)
+      if (this.state.data.get(data.meta.id) !== data) return
       const output = decodeSegment(result.fileBytes, data.schema, this.state.allocator, `compaction output ${targetId}`)
       if (!swapCompacted(data, plan.inputs, output, result.sourceInput, result.sourceRow)) {
         output.release()
@@ -194,10 +202,18 @@ export class Compactions {
       if (of !== undefined) of.record.merges[of.index] = { sources, target: output.rowCount > 0 ? output.id : undefined }
       this.swapped(horizon)
     } catch (e) {
+      if (this.stopped) return this.cancelled(sources, of)
       this.failedCount++
       if (of !== undefined) of.record.failedCount++
       this.options.log(`compaction of segments [${sources.join(', ')}] failed, nothing changed; planned again after the next checkpoint: ${String(e)}`)
     }
+  }
+
+  /** A job `stop` cut short: nothing changed (a manual compaction's record counts the plan as failed). */
+  private cancelled(sources: readonly number[], of: { record: CompactionRecord; index: number } | undefined): void {
+    this.cancelledCount++
+    if (of !== undefined) of.record.failedCount++
+    this.options.log(`compaction of segments [${sources.join(', ')}] cancelled by close, nothing changed; compacted again after the next open`)
   }
 
   private swapped(horizon: Timestamp): void {

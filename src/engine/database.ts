@@ -14,13 +14,14 @@ import { FileMetaStore } from '../storage/meta-store.ts'
 import type { FileStore } from '../storage/file-store.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
 import { Wal } from '../wal/wal.ts'
-import { planCheckpoint, writeCheckpoint } from './checkpoint.ts'
+import { isCheckpointCancelled, planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
 import type { Manifest } from './manifest.ts'
 import { defaults, type OpenOptions } from './open-options.ts'
 import { Compactions } from './compactions.ts'
 import { IndexBuilds } from './index-builds.ts'
 import { loadSegmentIndexes } from './index-files.ts'
+import { type CloseStats, msSince, type OpenStats } from './lifecycle-stats.ts'
 import { estimateRowBytes } from './row-bytes.ts'
 import { decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
 
@@ -58,6 +59,24 @@ export class Database {
   private readonly deferredFrees: Float32Array[] = []
   /** Commands appended and not yet settled; close() waits for them. */
   private readonly inflight = new Set<Promise<unknown>>()
+  /** The one close (later calls share it). */
+  private closing: Promise<void> | undefined
+  /** `stopBackgroundWork`, once. */
+  private backgroundStopped: Promise<void> | undefined
+  /** Aborted at close's deadline: a checkpoint still writing stops before its next file or its manifest. */
+  private readonly checkpointAbort = new AbortController()
+  /**
+   * Changes that reach segment files only through a checkpoint and have no WAL record (an index
+   * built, a compaction swapped in), counted; `persistedChanges` is the count the last checkpoint saw.
+   */
+  private unloggedChanges = 0
+  private persistedChanges = 0
+  /** LSN of the last checkpoint written (or loaded at open). */
+  private checkpointedLsn = 0
+  /** Where `open` spent its time. */
+  openStats: OpenStats | undefined
+  /** Where `close` spent its time (set once it finished). */
+  closeStats: CloseStats | undefined
 
   /** This process's hold on the data directory (none with an injected file store). */
   private dirLock: DirLock | undefined
@@ -74,6 +93,7 @@ export class Database {
       autoCompaction: options.autoCompaction ?? true,
       compactionConcurrencyMax: options.compactionConcurrencyMax ?? defaults.compactionConcurrencyMax,
       flushRateMax: options.flushRateMax ?? 0,
+      closeCheckpointMsMax: options.closeCheckpointMsMax ?? defaults.closeCheckpointMsMax,
       memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
       log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
     }
@@ -88,7 +108,10 @@ export class Database {
       },
       (meta) => this.sealPolicyFor(meta.schema),
     )
-    this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => this.requestCheckpoint())
+    this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => {
+      this.unloggedChanges++
+      this.requestCheckpoint()
+    })
     this.compactions = new Compactions(
       this.state,
       {
@@ -99,6 +122,7 @@ export class Database {
         log: (m) => this.log(m),
       },
       () => {
+        this.unloggedChanges++
         this.indexBuilds.schedule()
         this.requestCheckpoint()
       },
@@ -120,7 +144,9 @@ export class Database {
       throw e
     }
     db.dirLock = lock
+    // Work a previous process left undone (or cancelled at its close) resumes: missing indexes, compaction.
     db.indexBuilds.schedule()
+    db.compactions.schedule(() => db.latestTs())
     return db
   }
 
@@ -135,19 +161,29 @@ export class Database {
 
   /** Manifest + segment files, then WAL replay of everything after the checkpoint. */
   private async recover(): Promise<void> {
+    const startMs = performance.now()
+    const stats: OpenStats = { manifestMs: 0, segmentsMs: 0, indexesMs: 0, walReadMs: 0, walReplayMs: 0, totalMs: 0, segmentCount: 0, segmentBytes: 0, indexBytes: 0, walBytes: 0, walRecords: 0 }
     await this.meta.removeTemporaries((m) => this.log(m))
     const manifest = (await this.meta.load()) as Manifest | undefined
-    if (manifest !== undefined) await this.loadManifest(manifest)
+    stats.manifestMs = msSince(startMs)
+    if (manifest !== undefined) await this.loadManifest(manifest, stats)
     const checkpointLsn = manifest?.checkpointLsn ?? 0
-    const { wal, records } = await Wal.open(this.store, 'wal', {
+    const walStartMs = performance.now()
+    const { wal, records, bytesRead } = await Wal.open(this.store, 'wal', {
       sync: this.options.sync,
       fileBytesMax: this.options.walFileBytesMax,
       log: (m) => this.log(m),
+      fromLsn: checkpointLsn,
     })
+    stats.walReadMs = msSince(walStartMs)
+    stats.walBytes = bytesRead
     this.wal = wal
     this.appliedLsn = checkpointLsn
+    this.checkpointedLsn = checkpointLsn
+    const replayStartMs = performance.now()
     for (const rec of records) {
       if (rec.lsn <= checkpointLsn) continue
+      stats.walRecords++
       const cmd = decodeCommand(rec.payload)
       this.oracle.observe(cmd.ts)
       this.appliedLsn = rec.lsn
@@ -160,9 +196,12 @@ export class Database {
       }
     }
     this.walBytesAtCheckpoint = 0
+    stats.walReplayMs = msSince(replayStartMs)
+    stats.totalMs = msSince(startMs)
+    this.openStats = stats
   }
 
-  private async loadManifest(m: Manifest): Promise<void> {
+  private async loadManifest(m: Manifest, stats: OpenStats): Promise<void> {
     this.oracle.observe(BigInt(m.lastTs))
     this.appliedTs = BigInt(m.lastTs)
     const catalog = this.state.catalog
@@ -191,7 +230,10 @@ export class Database {
       catalog.collections.set(catalog.keyOf(meta), meta)
       const data = this.state.addCollectionData(meta)
       for (const s of c.segments) {
-        const seg = decodeSegment(await this.store.readFile(s.dataFile), schema, this.state.allocator, s.dataFile)
+        const segmentStartMs = performance.now()
+        const bytes = await this.store.readFile(s.dataFile)
+        stats.segmentBytes += bytes.byteLength
+        const seg = decodeSegment(bytes, schema, this.state.allocator, s.dataFile)
         seg.state = s.state
         if (s.deleteFile !== undefined) restoreDeletes(seg.deletes, decodeDeletes(await this.store.readFile(s.deleteFile), s.deleteFile))
         seg.persisted = {
@@ -202,7 +244,11 @@ export class Database {
           ...(s.deleteFile === undefined ? {} : { deleteFile: s.deleteFile }),
         }
         data.adoptSegment(seg)
-        await loadSegmentIndexes(this.store, seg, meta, s.indexFiles ?? [], (m) => this.log(m))
+        stats.segmentCount++
+        stats.segmentsMs += msSince(segmentStartMs)
+        const indexStartMs = performance.now()
+        stats.indexBytes += await loadSegmentIndexes(this.store, seg, meta, s.indexFiles ?? [], (m) => this.log(m))
+        stats.indexesMs += msSince(indexStartMs)
       }
     }
   }
@@ -269,6 +315,8 @@ export class Database {
   private requestCheckpoint(): void {
     if (this.pendingCheckpoint !== undefined || this.closed) return
     this.checkpoint().catch((e) => {
+      // Cancelled by close: nothing is lost (the WAL holds it) and nobody is left to tell.
+      if (isCheckpointCancelled(e)) return
       this.backgroundError = e
       this.log(`background checkpoint failed: ${String(e)}`)
     })
@@ -286,11 +334,14 @@ export class Database {
       const lsn = this.appliedLsn
       this.runningCheckpoint = { lsn, done: run }
       const walBytes = this.wal.stats.bytesWritten
+      const changes = this.unloggedChanges
       this.state.sealedSinceCheckpoint = 0
       const plan = planCheckpoint(this.state, lsn, this.oracle.current())
       this.checkpointWriting = true
       try {
-        await writeCheckpoint(this.store, this.meta, plan)
+        await writeCheckpoint(this.store, this.meta, plan, this.checkpointAbort.signal)
+        this.checkpointedLsn = lsn
+        this.persistedChanges = changes
       } finally {
         this.runningCheckpoint = undefined
         this.checkpointWriting = false
@@ -342,21 +393,73 @@ export class Database {
     for (const id of collectionIds) this.lastFlushMs.set(id, now)
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return
+  /**
+   * Cancels the running index build and compactions and starts no more (`close` does it too): their
+   * worker threads are terminated, nothing of their work is kept, and after the next open they run
+   * again (the segments are still unindexed / uncompacted). Reads and writes go on meanwhile.
+   */
+  stopBackgroundWork(): Promise<void> {
+    this.backgroundStopped ??= Promise.all([this.indexBuilds.stop(), this.compactions.stop()]).then(() => {})
+    return this.backgroundStopped
+  }
+
+  /**
+   * Closes the database, promptly whatever runs: index builds and compactions are cancelled (they
+   * resume after the next open), writes already handed to the WAL finish, then a last checkpoint
+   * writes what is not yet in segment files — skipped when nothing is, and stopped (before its
+   * manifest) after `closeCheckpointMsMax`: every acknowledged write is in the WAL either way, so the
+   * next open replays what the checkpoint did not cover. Later calls share the first one's promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce()
+    return this.closing
+  }
+
+  private async closeOnce(): Promise<void> {
+    const startMs = performance.now()
     this.closed = true
-    await Promise.allSettled([...this.inflight])
-    await this.compactions.stop()
-    await this.indexBuilds.stop()
-    await this.checkpointChain
+    const stats: CloseStats = { cancelMs: 0, cancelledBuilds: 0, cancelledCompactions: 0, inflightMs: 0, checkpoint: 'skipped', checkpointMs: 0, releaseMs: 0, totalMs: 0 }
+    await Promise.all([
+      this.stopBackgroundWork().then(() => (stats.cancelMs = msSince(startMs))),
+      Promise.allSettled([...this.inflight]).then(() => (stats.inflightMs = msSince(startMs))),
+    ])
+    stats.cancelledBuilds = this.indexBuilds.cancelledCount
+    stats.cancelledCompactions = this.compactions.cancelledCount
+    const checkpointStartMs = performance.now()
+    // 0: no time for it at all (every write is left to WAL replay).
+    if (this.options.closeCheckpointMsMax <= 0) this.checkpointAbort.abort()
+    const deadline = setTimeout(() => this.checkpointAbort.abort(), this.options.closeCheckpointMsMax)
     try {
-      // If this fails (disk full), the WAL still holds every acknowledged write: the next open replays it.
-      await this.checkpoint()
+      await this.checkpointChain
+      stats.checkpoint = await this.lastCheckpoint()
+    } catch (e) {
+      // Disk full or the like: the WAL still holds every acknowledged write; the next open replays it.
+      stats.checkpoint = 'failed'
+      throw e
     } finally {
+      clearTimeout(deadline)
+      stats.checkpointMs = msSince(checkpointStartMs)
+      const releaseStartMs = performance.now()
       await this.wal.close()
       for (const d of this.state.data.values()) d.release()
       this.state.data.clear()
       await this.dirLock?.release()
+      stats.releaseMs = msSince(releaseStartMs)
+      stats.totalMs = msSince(startMs)
+      this.closeStats = stats
+    }
+  }
+
+  /** Close's checkpoint: none when the last one covers everything applied, else one bounded by the deadline. */
+  private async lastCheckpoint(): Promise<CloseStats['checkpoint']> {
+    if (this.appliedLsn === this.checkpointedLsn && this.unloggedChanges === this.persistedChanges) return 'skipped'
+    try {
+      await this.checkpoint()
+      return 'written'
+    } catch (e) {
+      if (!isCheckpointCancelled(e)) throw e
+      this.log(`close: the last checkpoint was cancelled after ${this.options.closeCheckpointMsMax} ms; the WAL holds every write since lsn ${this.checkpointedLsn} and the next open replays it`)
+      return 'cancelled'
     }
   }
 
@@ -475,3 +578,4 @@ export class Database {
     return r.outcome
   }
 }
+

@@ -11,6 +11,13 @@ import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
 import { indexVectors } from './index-vectors.ts'
 
+/** Test hooks: hold a vector build's worker before it builds (`hold`, as `BuildOptions`); `onStart` runs as one starts. */
+export interface IndexBuildHooks {
+  readonly hold?: Int32Array
+  readonly holdMs?: number
+  readonly onStart?: () => void
+}
+
 interface BuildJob {
   readonly collectionId: number
   readonly segment: Segment
@@ -31,9 +38,14 @@ export class IndexBuilds {
   private readonly onBuilt: () => void
   private running: Promise<void> | null = null
   private stopped = false
+  /** Aborted by `stop`: terminates the running build's worker. */
+  private readonly abort = new AbortController()
   /** Builds that failed, by `${segmentId}/${indexId}`, so they are not retried in a loop. */
   readonly failures = new Map<string, string>()
   builtCount = 0
+  /** Builds `stop` cancelled (their segments stay unindexed and are built again after the next open). */
+  cancelledCount = 0
+  hooks: IndexBuildHooks = {}
 
   constructor(state: DbState, log: (m: string) => void, onBuilt: () => void) {
     this.state = state
@@ -54,8 +66,13 @@ export class IndexBuilds {
     while (this.running !== null) await this.running
   }
 
+  /**
+   * Starts no more builds and cancels the running one (its worker is terminated; nothing of it is
+   * kept): its segment stays unindexed — searched exactly — and is built again after the next open.
+   */
   async stop(): Promise<void> {
     this.stopped = true
+    this.abort.abort()
     await this.idle()
   }
 
@@ -79,6 +96,11 @@ export class IndexBuilds {
       try {
         await this.build(job)
       } catch (e) {
+        if (this.stopped) {
+          this.cancelledCount++
+          this.log(`index build for segment ${job.segment.id} field ${job.field.name} cancelled by close; it is built again after the next open`)
+          return
+        }
         this.failures.set(key, String(e))
         this.log(`index build failed for segment ${job.segment.id} field ${job.field.name}: ${String(e)}`)
       }
@@ -105,7 +127,10 @@ export class IndexBuilds {
     if (!isVectorType(job.field.dataType)) return this.buildScalar(job)
     const spec = specOf(job.meta, job.field)
     const vectors = indexVectors(job.segment, job.field)
-    const bytes = await buildIndexInWorker(spec, vectors, job.segment.rowCount)
+    const { onStart, ...hold } = this.hooks
+    const building = buildIndexInWorker(spec, vectors, job.segment.rowCount, { signal: this.abort.signal, ...hold })
+    onStart?.()
+    const bytes = await building
     if (!this.stillWanted(job)) return
     const index = decodeIndex(bytes, vectors, job.segment.rowCount)
     job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index })

@@ -9,9 +9,9 @@ import { indexVectors } from './index-vectors.ts'
 import type { ManifestIndexFile } from './manifest.ts'
 
 /**
- * Loads a segment's persisted vector and scalar indexes. An index file that no longer matches an
- * index definition, or cannot be decoded (corrupt, another format version, another row count), is
- * skipped (logged) and the index is rebuilt in the background.
+ * Loads a segment's persisted vector and scalar indexes; resolves with the bytes read. An index file
+ * that no longer matches an index definition, or cannot be decoded (corrupt, another format version,
+ * another row count), is skipped (logged) and the index is rebuilt in the background.
  */
 export async function loadSegmentIndexes(
   store: FileStore,
@@ -19,13 +19,15 @@ export async function loadSegmentIndexes(
   meta: CollectionMeta,
   files: readonly ManifestIndexFile[],
   log: (m: string) => void,
-): Promise<void> {
+): Promise<number> {
+  let bytesRead = 0
   for (const f of files) {
     const def = meta.indexes.find((i) => i.id === f.indexId && i.fieldName === f.fieldName)
     const field = meta.schema.fields.find((x) => x.name === f.fieldName)
     if (def === undefined || field === undefined) continue
     try {
       const bytes = await store.readFile(f.file)
+      bytesRead += bytes.byteLength
       if (isVectorType(field.dataType)) {
         const index = decodeIndex(bytes, indexVectors(seg, field), seg.rowCount)
         seg.vectorIndexes.set(f.fieldName, { indexId: f.indexId, index, file: f.file })
@@ -42,4 +44,5 @@ export async function loadSegmentIndexes(
       log(`index file ${f.file} could not be loaded (${String(e)}); it will be rebuilt`)
     }
   }
+  return bytesRead
 }

@@ -26,6 +26,13 @@ export interface OpenOptions {
   readonly flushRateMax?: number
   /** Memory budget of the engine's data (rows, PK index, deletes); writes past it fail with code 9 (default 80 % of RAM; 0 = none). */
   readonly memoryBytesMax?: number
+  /**
+   * How long `close()` lets its last checkpoint (and a background one still running) write before
+   * stopping it before its manifest (default 2,000 ms). Nothing is lost either way — every acknowledged
+   * write is in the WAL — but what the checkpoint did not write, the next open replays from the WAL.
+   * 0: close writes no checkpoint (everything since the last one is left to WAL replay).
+   */
+  readonly closeCheckpointMsMax?: number
   /** Receives operational messages (torn WAL tail cut, replay, background checkpoint failures); default console.warn. */
   readonly log?: (message: string) => void
 }
@@ -37,4 +44,5 @@ export const defaults = {
   walFileBytesMax: 16 * 1024 * 1024,
   timeTravelRetentionMs: 60_000,
   compactionConcurrencyMax: 1,
+  closeCheckpointMsMax: 2_000,
 } as const

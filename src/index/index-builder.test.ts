@@ -1,6 +1,7 @@
-// buildIndexInWorker: an abort rejects with code 1 (before start and mid-build); an error thrown in
-// the worker comes back as a MilvusError carrying its message and code; plain arrays are copied, so the
-// caller's array stays usable.
+// buildIndexInWorker: an abort rejects with code 1 (before start and mid-build), and mid-build only
+// once the worker stopped — promptly also inside a long native HNSW build (it runs in slices); an error
+// thrown in the worker comes back as a MilvusError carrying its message and code; plain arrays are
+// copied, so the caller's array stays usable.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ErrorCode, MilvusError } from '../errors/errors.ts'
@@ -19,6 +20,23 @@ test('an aborted build rejects with code 1, before and after the worker started'
   const build = buildIndexInWorker(spec, vectors, 20_000, { signal: during.signal })
   setTimeout(() => during.abort(), 50)
   await assert.rejects(build, (e: unknown) => e instanceof MilvusError && e.code === ErrorCode.NotReady)
+})
+
+test('aborting a long native HNSW build stops its worker within a slice, not at the end of the build', async () => {
+  // 60k × 128 with efConstruction 200 takes tens of seconds on one core; the abort comes 1.5 s in.
+  const big: IndexSpec = { indexType: 'HNSW', metric: 'L2', dim: 128, params: { M: 16, efConstruction: 200 } }
+  const vectors = clusteredVectors(5, 60_000, 128)
+  const abort = new AbortController()
+  const build = buildIndexInWorker(big, vectors, 60_000, { signal: abort.signal })
+  let done = false
+  build.then(() => (done = true), () => {})
+  await new Promise((resolve) => setTimeout(resolve, 1_500))
+  const abortedAt = performance.now()
+  abort.abort()
+  await assert.rejects(build, (e: unknown) => e instanceof MilvusError && e.code === ErrorCode.NotReady)
+  const stopMs = performance.now() - abortedAt
+  assert.equal(done, false)
+  assert.ok(stopMs < 5_000, `the worker took ${stopMs.toFixed(0)} ms to stop`)
 })
 
 test('a failure inside the worker rejects with its message; a plain array is copied, not detached', async () => {

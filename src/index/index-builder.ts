@@ -11,6 +11,9 @@ export interface BuildRequest {
   /** Elements (floats or bytes) of the rows. */
   readonly length: number
   readonly rowCount: number
+  /** Test hook: the worker waits until element 0 becomes non-zero (`Atomics.notify`), at most `holdMs`, before building. */
+  readonly hold?: Int32Array
+  readonly holdMs?: number
 }
 
 /** What a build worker answers: the encoded index, or the error that stopped it. */
@@ -19,8 +22,15 @@ export type BuildReply =
   | { readonly ok: false; readonly code: number; readonly message: string; readonly stack: string }
 
 export interface BuildOptions {
-  /** Aborting terminates the worker and rejects with a MilvusError 1 (not ready). */
+  /**
+   * Aborting terminates the worker and rejects with a MilvusError 1 (not ready) once the worker has
+   * stopped (within one build slice: builds return to JavaScript every ~20 ms), so the rows are no
+   * longer read when the promise settles.
+   */
   readonly signal?: AbortSignal
+  /** Test hook: hold the worker before it builds (see `BuildRequest.hold`). */
+  readonly hold?: Int32Array
+  readonly holdMs?: number
 }
 
 
@@ -36,7 +46,10 @@ export function buildIndexInWorker(
   rowCount: number,
   options: BuildOptions = {},
 ): Promise<Uint8Array> {
-  const request = requestOf(spec, vectors, rowCount)
+  const request: BuildRequest = {
+    ...requestOf(spec, vectors, rowCount),
+    ...(options.hold === undefined ? {} : { hold: options.hold, holdMs: options.holdMs ?? 30_000 }),
+  }
   return new Promise<Uint8Array>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(aborted())
@@ -51,8 +64,13 @@ export function buildIndexInWorker(
       fn()
     }
     const onAbort = (): void => {
-      finish(() => reject(aborted()))
-      void worker.terminate()
+      options.signal?.removeEventListener('abort', onAbort)
+      // From here on the worker's outcome is "aborted", whatever it still reports.
+      worker.removeAllListeners('message')
+      worker.removeAllListeners('exit')
+      worker.removeAllListeners('error')
+      worker.on('error', () => {})
+      void worker.terminate().finally(() => finish(() => reject(aborted())))
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
     worker.once('message', (reply: BuildReply) => {

@@ -8,6 +8,7 @@ import type { BuildReply, BuildRequest } from './index-builder.ts'
 import { buildIndex } from './vector-index.ts'
 
 async function run(request: BuildRequest): Promise<BuildReply> {
+  if (request.hold !== undefined) Atomics.wait(request.hold, 0, 0, request.holdMs)
   await VectorArena.init()
   const { spec, kind, buffer, byteOffset, length, rowCount } = request
   const vectors = kind === 'float' ? new Float32Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length)

@@ -16,6 +16,8 @@ export interface WalRecovery {
   readonly records: WalRecord[]
   /** The LSN the next append gets. */
   readonly nextLsn: number
+  /** Bytes of the WAL files read. */
+  readonly bytesRead: number
 }
 
 /**
@@ -35,6 +37,7 @@ export async function recoverWal(store: FileStore, dir: string, fromLsn: number,
   const files: WalFile[] = []
   const records: WalRecord[] = []
   let nextLsn: number | undefined
+  let bytesRead = 0
   for (let i = 0; i < found.length; i++) {
     const file = found[i]!
     if (nextLsn !== undefined && file.firstLsn !== nextLsn) {
@@ -43,6 +46,7 @@ export async function recoverWal(store: FileStore, dir: string, fromLsn: number,
       break
     }
     const bytes = await store.readFile(file.path)
+    bytesRead += bytes.byteLength
     let scan = scanWalFile(bytes, file.firstLsn, file.path)
     const successor = found[i + 1]
     if (successor !== undefined && supersedes(successor, file, scan)) {
@@ -59,7 +63,7 @@ export async function recoverWal(store: FileStore, dir: string, fromLsn: number,
     await store.syncDir(dir)
     break
   }
-  return { files, records, nextLsn: nextLsn ?? 1 }
+  return { files, records, nextLsn: nextLsn ?? 1, bytesRead }
 }
 
 /** True if `successor` starts inside the tail of `file`: at or before the end of its intact records. */

@@ -84,7 +84,7 @@ export class Wal {
   }
 
   /** Recovers the log in `dir` (cutting a torn or corrupt tail) and returns it with its intact records. */
-  static async open(store: FileStore, dir: string, options: WalOptions = {}): Promise<{ wal: Wal; records: WalRecord[] }> {
+  static async open(store: FileStore, dir: string, options: WalOptions = {}): Promise<{ wal: Wal; records: WalRecord[]; bytesRead: number }> {
     const fileBytesMax = options.fileBytesMax ?? walFileBytesMaxDefault
     assert.ok(Number.isSafeInteger(fileBytesMax) && fileBytesMax > 0, `fileBytesMax must be a positive integer: ${fileBytesMax}`)
     const recovery = await recoverWal(store, dir, options.fromLsn ?? 0, options.log ?? console.warn)
@@ -108,7 +108,7 @@ export class Wal {
         }
       }
     }
-    return { wal: new Wal(store, dir, options, files, current, recovery.nextLsn), records: recovery.records }
+    return { wal: new Wal(store, dir, options, files, current, recovery.nextLsn), records: recovery.records, bytesRead: recovery.bytesRead }
   }
 
   /** The last LSN given out (its record may still be in flight). 0 if none ever was. */

@@ -137,8 +137,33 @@ export function createNativeHnsw(params: NativeHnswParams, vectors: Float32Array
   const space = spaceOf[params.metric]
   const column = vectors.subarray(0, rowCount * params.dim)
   const index = callNative('build', () => new HnswIndex(space, params.dim, Math.max(rowCount, 1), params.M, params.efConstruction, params.seed, column))
-  callNative('build', () => index.addPoints(0, rowCount))
+  addPointsInSlices(index, rowCount)
   return NativeHnsw.adopt(params.metric, params.dim, index)
+}
+
+/** Target time of one native `addPoints` call while building. */
+export const buildSliceMsTarget = 20
+const buildSliceRowsMin = 16
+const buildSliceRowsMax = 65_536
+
+/**
+ * Adds rows 0..rowCount-1 in slices of about `buildSliceMsTarget` each (the slice size adapts to the
+ * measured speed), so a build is never one long native call: a worker thread running it can be
+ * terminated (and the process can exit) within one slice, where one call for a whole segment would
+ * hold the thread — and `process.exit`, which joins worker threads — for the whole build. The graph is
+ * the same: rows are appended in order either way.
+ */
+function addPointsInSlices(index: NativeHnswIndex, rowCount: number): void {
+  let slice = buildSliceRowsMin
+  for (let row = 0; row < rowCount; ) {
+    const n = Math.min(slice, rowCount - row)
+    const startedMs = performance.now()
+    callNative('build', () => index.addPoints(row, n))
+    row += n
+    const ms = performance.now() - startedMs
+    const scaled = ms <= 0 ? slice * 2 : Math.round((slice * buildSliceMsTarget) / ms)
+    slice = Math.max(buildSliceRowsMin, Math.min(buildSliceRowsMax, scaled, slice * 2))
+  }
 }
 
 /**
