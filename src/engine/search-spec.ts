@@ -11,6 +11,11 @@ import type { ReadScope } from './read-ops.ts'
 export const SEARCH_LIMIT_MAX = 16384
 /** Milvus's nq limit (`quotaAndLimits.limits.nq`). */
 export const SEARCH_NQ_MAX = 16384
+/**
+ * Hits one search may ask for: nq × (offset + limit). Quiver's cost limit (Milvus has none): past it
+ * the answer alone (ids, scores, output fields) is hundreds of MB built on the server's one thread.
+ */
+export const SEARCH_RESULTS_MAX = 1_048_576
 
 export interface SearchSpec extends ReadScope {
   /** One query vector or several (nq). */
@@ -64,9 +69,13 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6) {
     throw errors.invalid(`round_decimal ${roundDecimal} is invalid, should be -1 or an integer in [0, 6]`)
   }
-  const queries = splitQueries(s.vectors, field).map((v, i) => toQueryVector(field, v, i))
-  if (queries.length === 0) throw errors.invalid('search needs at least one query vector')
-  if (queries.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${queries.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
+  const split = splitQueries(s.vectors, field)
+  if (split.length === 0) throw errors.invalid('search needs at least one query vector')
+  if (split.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${split.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
+  if (split.length * (offset + limit) > SEARCH_RESULTS_MAX) {
+    throw errors.invalid(`nq (${split.length}) × (offset + limit) (${offset + limit}) = ${split.length * (offset + limit)} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
+  }
+  const queries = split.map((v, i) => toQueryVector(field, v, i))
   return {
     field,
     metric,

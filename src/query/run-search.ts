@@ -64,9 +64,14 @@ let blockScores: Float32Array | undefined
 export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
-  const heaps = req.queries.map(() => new TopKHeap(k, better))
+  const selected = await selectRowsSliced(data, req, slice)
+  // No query can find more hits than rows allowed: heaps sized by that (nq × k can be 2^28 slots).
+  let allowedTotal = 0
+  for (const s of selected) allowedTotal += s.allowedCount
+  const heapSize = Math.max(1, Math.min(k, allowedTotal))
+  const heaps = req.queries.map(() => new TopKHeap(heapSize, better))
   const ranged = req.radius !== undefined || req.rangeFilter !== undefined
-  for (const { segment, allowedBits, allowedCount } of await selectRowsSliced(data, req, slice)) {
+  for (const { segment, allowedBits, allowedCount } of selected) {
     if (allowedCount === 0) continue
     const built = segment.vectorIndexes.get(req.field.name)
     if (built !== undefined && !ranged && built.index.spec.metric === req.metric) {

@@ -2,7 +2,9 @@ import type { Database } from '../../../engine/database.ts'
 import type { Segment } from '../../../segment/segment.ts'
 import { type CallContext, collectionKey } from '../call-context.ts'
 import { columnarDataOf } from '../wire/field-data-decode.ts'
-import { checkedRowCount } from '../wire/row-count.ts'
+import { checkedRowCount, wireValueCount } from '../wire/row-count.ts'
+import { MilvusError } from '../../../errors/errors.ts'
+import { statusOf } from '../wire-status.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 
@@ -58,8 +60,17 @@ type MutationLike = { status: { code: number }; err_index: number[] }
 /** Decodes the columns and runs the write; a failed write reports every row in `err_index`. */
 async function write(req: Wire, timeoutMs: number | undefined, run: (r: Wire) => Promise<MutationLike>): Promise<Wire> {
   const fieldsData = (req.fields_data ?? []) as Wire[]
-  const rowCount = checkedRowCount(fieldsData, Number(req.num_rows ?? 0))
-  const data = columnarDataOf(fieldsData, rowCount)
+  let rowCount: number
+  let data: Record<string, unknown>
+  try {
+    rowCount = checkedRowCount(fieldsData, Number(req.num_rows ?? 0))
+    data = columnarDataOf(fieldsData, rowCount)
+  } catch (e) {
+    // Every row failed: err_index lists them when the claimed count is backed by the values sent.
+    const claimed = Number(req.num_rows ?? 0)
+    if (!(e instanceof MilvusError) || !(claimed > 0 && claimed <= wireValueCount(fieldsData))) throw e
+    return { status: statusOf(e), err_index: Array.from({ length: claimed }, (_, i) => i), succ_index: [], insert_cnt: '0', delete_cnt: '0', upsert_cnt: '0' }
+  }
   const result = await run({
     collection_name: req.collection_name,
     data,

@@ -95,3 +95,17 @@ function unitsPerRow(kind: string, dim: number, name: string): number {
       return dim
   }
 }
+
+/** Values the columns actually carry (scalars, vector values or bytes, sparse rows, validity flags): a bound that any honest `num_rows` is within. */
+export function wireValueCount(fieldsData: readonly Wire[]): number {
+  let n = 0
+  for (const fd of fieldsData) {
+    if (Array.isArray(fd.valid_data)) n += fd.valid_data.length
+    if (fd.scalars) {
+      const member = fd.scalars.data as string | undefined
+      n += member === undefined ? 0 : ((fd.scalars[member]?.data as ArrayLike<unknown> | undefined)?.length ?? 0)
+    }
+    if (fd.vectors) n += (fd.vectors.data === 'sparse_float_vector' ? (fd.vectors.sparse_float_vector?.contents ?? []).length : vectorUnits(fd.vectors)) ?? 0
+  }
+  return n
+}
