@@ -1,4 +1,4 @@
-import { Table, Type } from 'apache-arrow'
+import { arrow } from '../common/arrow.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isDenseVectorType, isVectorType } from '../schema/data-type.ts'
 import { addDynamicValue, checkDynamicKey } from './dynamic-field.ts'
@@ -47,8 +47,11 @@ interface ArrowTableLike {
 
 const halfPrecision = 0
 
+/** Arrow's type ids (the same numbers in every copy of apache-arrow). */
+const Type = arrow.Type
+
+/** An Arrow table by its shape: the caller's apache-arrow is not Quiver's copy (`common/arrow.ts`), so no `instanceof`. */
 export function isArrowTable(x: unknown): boolean {
-  if (x instanceof Table) return true
   if (typeof x !== 'object' || x === null) return false
   const t = x as Partial<ArrowTableLike>
   return Array.isArray(t.schema?.fields) && typeof t.getChild === 'function'

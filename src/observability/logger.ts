@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import { pino, type Logger } from 'pino'
-import pinoPretty from 'pino-pretty'
+import type pinoPrettyModule from 'pino-pretty'
 import type { LogFormat, LogLevel } from '../config/quiver-config.ts'
 
 export type { Logger }
@@ -35,6 +36,8 @@ export function createLogger(opts: LoggerOptions): Logger {
   const options = { level: opts.level, base: { name: 'quiver' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
   if (pretty) {
     const colorize = (destination as { isTTY?: boolean }).isTTY === true
+    // Loaded only for text logs (~30 ms of start-up otherwise); a CommonJS module, so synchronously.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPrettyModule
     const stream = pinoPretty({ destination: destination === process.stderr ? 2 : destination, sync: true, colorize, ignore: 'pid,hostname,name' })
     return pino(options, stream)
   }

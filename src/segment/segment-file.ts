@@ -1,26 +1,5 @@
-import {
-  Bool,
-  type Data,
-  Field,
-  FixedSizeBinary,
-  FixedSizeList,
-  Float32,
-  Float64,
-  Int8,
-  Int16,
-  Int32,
-  Int64,
-  makeData,
-  makeVector,
-  Schema,
-  Table,
-  tableFromIPC,
-  RecordBatchFileWriter,
-  Uint16,
-  Utf8,
-  type DataType as ArrowType,
-  type Vector,
-} from 'apache-arrow'
+import type { Data, DataType as ArrowType, Field as ArrowField, Table as ArrowTable, Vector } from 'apache-arrow'
+import { arrow } from '../common/arrow.ts'
 import { Bitset } from '../common/bitset.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { Column, SparseRow } from '../column/column.ts'
@@ -32,6 +11,8 @@ import { InsertRuns } from './insert-runs.ts'
 import { Segment, type SegmentId, type SegmentState } from './segment.ts'
 
 /** Bumped on any incompatible change of the segment file layout. */
+const { Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
+
 export const SEGMENT_FORMAT_VERSION = 1
 
 interface SegmentFileMeta {
@@ -47,7 +28,7 @@ interface SegmentFileMeta {
  * field, `$meta` included). Deletes are not in it: they live in the segment's delete file.
  */
 export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, state: SegmentState): () => Promise<Uint8Array[]> {
-  const fields: Field[] = []
+  const fields: ArrowField[] = []
   const vectors: Record<string, Vector> = {}
   for (const [name, store] of seg.fields) {
     const col = store.view()
@@ -77,7 +58,7 @@ export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, 
 
 /** Decodes a segment file into a Segment (vectors copied into `allocator` memory). */
 export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, allocator: VectorAllocator, path: string): Segment {
-  let table: Table
+  let table: ArrowTable
   try {
     table = tableFromIPC(bytes)
   } catch (e) {

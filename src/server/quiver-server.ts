@@ -1,9 +1,11 @@
 import { resolve } from 'node:path'
 import { LOGIN_BACKOFF_DEFAULTS } from '../auth/login-backoff.ts'
 import { type AccessControlOptions, openAccessControl } from '../auth/open-access-control.ts'
+import { type CloseStats, msSince, type OpenStats } from '../engine/lifecycle-stats.ts'
 import { Quiver } from '../engine/quiver.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/grpc-server.ts'
+import { loadMilvusProto } from './grpc/milvus-proto.ts'
 import { type Listener, type ListenerTls, openListener } from './listener.ts'
 import { createRestServer, type RestServer } from './rest/rest-server.ts'
 import type { RestAccess } from './rest/rest-route.ts'
@@ -53,15 +55,50 @@ export interface QuiverServer {
   readonly ops?: OpsServer
   /** Authentication and privileges, when authorization is on (or `access` was given). */
   readonly access?: RestAccess
-  /** Stops the server (in-flight calls finish), then closes the database (WAL synced, checkpoint written). */
-  close(): Promise<void>
+  /** Where the start went. */
+  readonly startup: StartupStats
+  /**
+   * Stops the server promptly: stops accepting, cancels index builds and compactions at once (they
+   * resume after the next start), gives in-flight calls up to the servers' grace (2 s) to finish, then
+   * closes the database (writes in the WAL finish; the last checkpoint is bounded). Resolves with
+   * where the time went.
+   */
+  close(): Promise<ShutdownStats>
+}
+
+/** Where `startQuiverServer` spent its time (ms). */
+export interface StartupStats {
+  /** `Quiver.open`: manifest, segments, indexes, WAL replay (`open` has the parts). */
+  openMs: number
+  open: OpenStats | undefined
+  /** Metrics registry and the `/healthz` + `/metrics` listener. */
+  opsMs: number
+  /** The Milvus protocol descriptor turned into service definitions. */
+  protoMs: number
+  /** Listener bound, access control opened, gRPC service set up, REST created. */
+  serversMs: number
+  totalMs: number
+}
+
+/** Where `close` spent its time (ms from its start; the drain and the cancel run side by side). */
+export interface ShutdownStats {
+  /** In-flight gRPC and REST calls finished or cut (grace: 2 s). */
+  drainMs: number
+  /** Index builds and compactions cancelled (worker threads stopped). */
+  cancelMs: number
+  /** The database's close: in-flight writes, last checkpoint, WAL closed (`database` has the parts). */
+  closeMs: number
+  database: CloseStats | undefined
+  totalMs: number
 }
 
 /** Opens the data directory and serves it over Milvus's gRPC protocol and REST API v2, both on one port. */
 export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServer> {
+  const startMs = performance.now()
   const dataDir = resolve(opts.dataDir)
   if (opts.log === undefined && opts.logger !== undefined) opts = { ...opts, log: engineLog(opts.logger) }
   const client = await Quiver.open({ ...opts.engine, path: dataDir, ...(opts.log === undefined ? {} : { log: opts.log }) })
+  const openMs = msSince(startMs)
   let operations: Operations
   try {
     operations = await startOperations(client, opts)
@@ -69,10 +106,15 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
     await client.close()
     throw e
   }
+  const opsMs = msSince(startMs) - openMs
+  let protoMs = 0
   let grpc: GrpcServer
   let listener: Listener | undefined
   let access: RestAccess | undefined
   try {
+    const protoStartMs = performance.now()
+    loadMilvusProto()
+    protoMs = msSince(protoStartMs)
     listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
     access = opts.access ?? (opts.authorizationEnabled === true ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts)) : undefined)
     grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
@@ -85,7 +127,9 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   const rest = createRestServer({ client, ...(access === undefined ? {} : { access }), ...(opts.log === undefined ? {} : { log: opts.log }) })
   const bound = listener
   bound.serve({ grpc: (socket) => grpc.injectConnection(socket), http: (socket) => rest.injectConnection(socket) })
-  let closing: Promise<void> | undefined
+  const totalMs = msSince(startMs)
+  const startup: StartupStats = { openMs, open: client.database.openStats, opsMs, protoMs, serversMs: totalMs - openMs - opsMs - protoMs, totalMs }
+  let closing: Promise<ShutdownStats> | undefined
   return {
     client,
     grpc,
@@ -95,14 +139,33 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
     metrics: operations.metrics,
     ...(operations.ops === undefined ? {} : { ops: operations.ops }),
     ...(access === undefined ? {} : { access }),
+    startup,
     close: () => {
-      closing ??= bound
-        .close()
-        .then(() => Promise.all([grpc.close(), rest.close()]))
-        .then(() => client.close()).finally(() => operations.close())
+      closing ??= shutdown(bound, grpc, rest, client, operations)
       return closing
     },
   }
+}
+
+/**
+ * Stops accepting, then side by side: in-flight calls get the servers' grace to finish, and index
+ * builds and compactions are cancelled (not waited for: they resume after the next start). Then the
+ * database closes (bounded: `Database.close`).
+ */
+async function shutdown(listener: Listener, grpc: GrpcServer, rest: RestServer, client: Quiver, operations: Operations): Promise<ShutdownStats> {
+  const startMs = performance.now()
+  await listener.close()
+  const [drainMs, cancelMs] = await Promise.all([
+    Promise.all([grpc.close(), rest.close()]).then(() => msSince(startMs)),
+    client.database.stopBackgroundWork().then(() => msSince(startMs)),
+  ])
+  const closeStartMs = performance.now()
+  try {
+    await client.close()
+  } finally {
+    await operations.close()
+  }
+  return { drainMs, cancelMs, closeMs: msSince(closeStartMs), database: client.database.closeStats, totalMs: msSince(startMs) }
 }
 
 function accessOptions(opts: ServeOptions): AccessControlOptions {

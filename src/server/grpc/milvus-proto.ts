@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import * as protoLoader from '@grpc/proto-loader'
+import type * as protoLoader from '@grpc/proto-loader'
 import protobuf from 'protobufjs'
 import { errors } from '../../errors/errors.ts'
 
@@ -28,20 +28,87 @@ export interface MilvusProto {
 
 let cached: MilvusProto | undefined
 
-/** Loads (once) the service definitions and the message root. */
+/** The descriptor as protobufjs JSON (the SDK's module, read once). */
+export function milvusDescriptorJson(): protobuf.INamespace {
+  const require = createRequire(import.meta.url)
+  return (require(DESCRIPTOR_MODULE) as { default: protobuf.INamespace }).default
+}
+
+/**
+ * Loads (once) the service definitions and the message root. The definitions are what
+ * `@grpc/proto-loader`'s `fromJSON` makes with `loaderOptions` (same paths, serializers and
+ * deserializers; `milvus-proto.test.ts` compares them), built from one protobufjs root for the two
+ * services only: proto-loader also builds a definition and a descriptor for every message of the
+ * package and a second root, ~3× the start-up time (docs/operations.md, "Restart and shutdown").
+ * Message types compile their codecs on first use.
+ */
 export function loadMilvusProto(): MilvusProto {
   if (cached !== undefined) return cached
-  const require = createRequire(import.meta.url)
-  const json = (require(DESCRIPTOR_MODULE) as { default: protobuf.INamespace }).default
-  const definition = protoLoader.fromJSON(json, { ...loaderOptions })
+  const root = protobuf.Root.fromJSON(milvusDescriptorJson())
   cached = {
     services: {
-      milvus: definition[MILVUS_SERVICE] as protoLoader.ServiceDefinition,
-      telemetry: definition[TELEMETRY_SERVICE] as protoLoader.ServiceDefinition,
+      milvus: serviceDefinition(root.lookupService(MILVUS_SERVICE)),
+      telemetry: serviceDefinition(root.lookupService(TELEMETRY_SERVICE)),
     },
-    root: protobuf.Root.fromJSON(json),
+    root,
   }
   return cached
+}
+
+function serviceDefinition(service: protobuf.Service): protoLoader.ServiceDefinition {
+  const out: protoLoader.ServiceDefinition = {}
+  for (const method of service.methodsArray) {
+    method.resolve()
+    const requestType = method.resolvedRequestType!
+    const responseType = method.resolvedResponseType!
+    out[method.name] = {
+      path: `/${service.fullName.slice(1)}/${method.name}`,
+      requestStream: method.requestStream === true,
+      responseStream: method.responseStream === true,
+      requestSerialize: serializer(requestType),
+      requestDeserialize: deserializer(requestType),
+      responseSerialize: serializer(responseType),
+      responseDeserialize: deserializer(responseType),
+      originalName: camelCase(method.name),
+      requestType: messageDefinition(requestType),
+      responseType: messageDefinition(responseType),
+      options: { deprecated: false, idempotency_level: 'IDEMPOTENCY_UNKNOWN' as protoLoader.IdempotencyLevel, uninterpreted_option: [] },
+    }
+  }
+  return out
+}
+
+/** lodash's `camelCase` for method names, as proto-loader names them: `BackupRBAC` → `backupRbac`. */
+function camelCase(name: string): string {
+  const words = name.match(/[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g) ?? []
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join('')
+}
+
+function serializer(type: protobuf.Type): (value: object) => Buffer {
+  return (value) => {
+    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`)
+    // A Buffer under Node (protobufjs writes with its BufferWriter there), as proto-loader returns it.
+    return type.encode(type.fromObject(value)).finish() as Buffer
+  }
+}
+
+function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => type.toObject(type.decode(bytes), loaderOptions)
+}
+
+/**
+ * The message's definition with only what the server reads (`rpc-response.ts`: the type's name and
+ * its fields' names and type names), not proto-loader's full descriptor.
+ */
+function messageDefinition(type: protobuf.Type): protoLoader.MessageTypeDefinition<object, object> {
+  const fields = type.fieldsArray.map((f) => ({ name: f.name, typeName: typeNameOf(f) }))
+  return { format: 'Protocol Buffer 3 DescriptorProto', type: { name: type.name, field: fields }, fileDescriptorProtos: [], serialize: serializer(type), deserialize: deserializer(type) }
+}
+
+/** A message or enum field's type as a descriptor names it (`.milvus.proto.common.Status`); undefined for scalars. */
+function typeNameOf(field: protobuf.Field): string | undefined {
+  field.resolve()
+  return field.resolvedType === null ? undefined : field.resolvedType.fullName
 }
 
 /** Decodes a message carried as bytes (int64 as strings, enums by name); 1100 when malformed. */

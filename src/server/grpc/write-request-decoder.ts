@@ -1,6 +1,6 @@
 import { endianness } from 'node:os'
 import protobuf from 'protobufjs'
-import { loaderOptions, loadMilvusProto } from './milvus-proto.ts'
+import { loaderOptions, milvusDescriptorJson } from './milvus-proto.ts'
 
 /** The types whose decoding is specialised: `repeated float` of FloatArray read as one Float32Array. */
 const FLOAT_ARRAY = 'milvus.proto.schema.FloatArray'
@@ -15,9 +15,13 @@ let root: protobuf.Root | undefined
  * for a 5k × 128 batch). Results equal the service decoder's, with Float32Array in place of number[].
  */
 export function writeRequestDeserializer(typeName: 'milvus.proto.milvus.InsertRequest' | 'milvus.proto.milvus.UpsertRequest'): (buf: Buffer) => object {
-  const type = specialisedRoot().lookupType(typeName)
   const options = { ...loaderOptions }
-  return (buf) => type.toObject(type.decode(buf), options)
+  // Its root (~0.1 s to build) is made on the first write, not while the server starts.
+  let type: protobuf.Type | undefined
+  return (buf) => {
+    type ??= specialisedRoot().lookupType(typeName)
+    return type.toObject(type.decode(buf), options)
+  }
 }
 
 /** The specialised decoder reads floats in host order: little-endian hosts only (others use the plain one). */
@@ -27,8 +31,9 @@ export function fastFloatDecodingAvailable(): boolean {
 
 function specialisedRoot(): protobuf.Root {
   if (root !== undefined) return root
-  const r = protobuf.Root.fromJSON(loadMilvusProto().root.toJSON())
-  r.resolveAll()
+  // A root of its own, so the service's decoder keeps plain FloatArrays. Types resolve on first use;
+  // the containing types call `FloatArray.decode` / `toObject` through the type object, so the patch holds.
+  const r = protobuf.Root.fromJSON(milvusDescriptorJson())
   const floats = r.lookupType(FLOAT_ARRAY)
   floats.setup()
   floats.decode = decodeFloatArray as unknown as typeof floats.decode
