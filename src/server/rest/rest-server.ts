@@ -11,8 +11,8 @@ import { allowsInt64, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBo
 import type { RestAccess, RestContext, RestRoute } from './rest-route.ts'
 import { findRoute } from './rest-routes.ts'
 
-/** How long `close()` waits for in-flight requests before cutting connections. */
-export const REST_SHUTDOWN_GRACE_MS = 10_000
+/** How long `close()` waits for in-flight requests before cutting connections (as gRPC's `SHUTDOWN_GRACE_MS`). */
+export const REST_SHUTDOWN_GRACE_MS = 2_000
 
 export interface RestServerOptions {
   readonly client: Quiver
