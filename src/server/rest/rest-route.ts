@@ -14,6 +14,8 @@ export interface RestContext {
   readonly access: RestAccess | undefined
   /** The authenticated caller (`root` when there is no access control). */
   readonly principal: Principal
+  /** Aborted when the client goes away before its answer: reads stop at their next block. */
+  readonly signal?: AbortSignal
 }
 
 /** An endpoint's translation to the facade. */
@@ -30,7 +32,7 @@ export type RestRouteTable = Readonly<Record<string, RestHandler>>
 
 /** A facade request for the request's database (`db_name` is how the facade names it). */
 export function sdk(ctx: RestContext, fields: Record<string, unknown>): Record<string, unknown> {
-  return { ...fields, db_name: ctx.dbName }
+  return { ...fields, db_name: ctx.dbName, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) }
 }
 
 export const empty: RestReply = { data: {} }

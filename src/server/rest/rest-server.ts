@@ -8,6 +8,7 @@ import { errorEnvelope, successEnvelope } from './rest-envelope.ts'
 import { renderJson } from './rest-json.ts'
 import type { RestBody } from './rest-params.ts'
 import { allowsInt64, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBody } from './rest-request.ts'
+import { Admission } from '../admission.ts'
 import type { RestAccess, RestContext, RestRoute } from './rest-route.ts'
 import { findRoute } from './rest-routes.ts'
 
@@ -19,6 +20,8 @@ export interface RestServerOptions {
   /** When given, every request authenticates (`Authorization: Bearer user:password`) and is authorised. */
   readonly access?: RestAccess
   readonly log?: (message: string) => void
+  /** Fair admission of reads (search, query, hybrid search); default: one of its own with the default limits. */
+  readonly admission?: Admission
 }
 
 export interface RestServer {
@@ -32,10 +35,11 @@ export interface RestServer {
 export function createRestServer(opts: RestServerOptions): RestServer {
   const log = opts.log ?? ((m: string) => console.error(`[quiver] ${m}`))
   const connections = new ConnectionSet()
+  const admission = opts.admission ?? new Admission()
   const http = createServer({ requireHostHeader: false }, (req, res) => {
     connections.begin(req.socket, res)
     res.on('close', () => connections.end(req.socket, res))
-    serve(req, res, opts, log).catch((e: unknown) => {
+    serve(req, res, opts, admission, log).catch((e: unknown) => {
       log(`REST ${req.url} failed unexpectedly: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
@@ -52,7 +56,7 @@ export function createRestServer(opts: RestServerOptions): RestServer {
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, opts: RestServerOptions, log: (m: string) => void): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, opts: RestServerOptions, admission: Admission, log: (m: string) => void): Promise<void> {
   const route = req.method === 'POST' ? findRoute(new URL(req.url ?? '/', 'http://x').pathname) : undefined
   if (route === undefined) {
     req.resume()
@@ -64,7 +68,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: RestServer
   let code = 0
   let body: string
   try {
-    body = renderJson(successEnvelope(await answer(route, req, opts)), allowInt64)
+    // A client that goes away before its answer aborts its read at the next block.
+    const cancel = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) cancel.abort()
+    })
+    body = renderJson(successEnvelope(await answer(route, req, opts, admission, cancel.signal)), allowInt64)
   } catch (e) {
     const { body: envelope, unexpected } = errorEnvelope(e)
     code = envelope.code
@@ -77,14 +86,23 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: RestServer
 }
 
 /** Body → authentication → authorisation → the route. */
-async function answer(route: RestRoute, req: IncomingMessage, opts: RestServerOptions) {
+async function answer(route: RestRoute, req: IncomingMessage, opts: RestServerOptions, admission: Admission, signal: AbortSignal) {
   const body = parseBody(await readBody(req))
   const dbName = databaseOf(body, req)
   const principal = await authenticate(opts.access, req)
   if (opts.access !== undefined) await opts.access.authorize(principal, route.rpc, targetOf(body, dbName))
-  const ctx: RestContext = { client: opts.client, dbName, access: opts.access, principal }
-  return route.handle(body, ctx)
+  const ctx: RestContext = { client: opts.client, dbName, access: opts.access, principal, signal }
+  if (!ADMITTED_RPCS.has(route.rpc)) return route.handle(body, ctx)
+  const release = await admission.admit(`${req.socket.remoteAddress}:${req.socket.remotePort}`)
+  try {
+    return await route.handle(body, ctx)
+  } finally {
+    release()
+  }
 }
+
+/** The endpoints that wait for a read slot (`Admission`), by the RPC they stand for. */
+const ADMITTED_RPCS: ReadonlySet<string> = new Set(['Search', 'HybridSearch', 'Query'])
 
 async function authenticate(access: RestAccess | undefined, req: IncomingMessage): Promise<Principal> {
   if (access === undefined) return { user: 'root' }
