@@ -15,7 +15,7 @@ export const SEARCH_NQ_MAX = 16384
  * Hits one search may ask for: nq × (offset + limit). Quiver's cost limit (Milvus has none): past it
  * the answer alone (ids, scores, output fields) is hundreds of MB built on the server's one thread.
  */
-export const SEARCH_RESULTS_MAX = 1_048_576
+export const SEARCH_RESULTS_MAX = 262_144
 
 export interface SearchSpec extends ReadScope {
   /** One query vector or several (nq). */

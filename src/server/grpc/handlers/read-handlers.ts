@@ -7,7 +7,9 @@ import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
 import { columnsOfRows, outputColumnsOf } from '../wire/output-columns.ts'
 import { hybridSpecOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
-import { searchResultData } from '../wire/search-results.ts'
+import { encodeSearchResultData } from '../wire/search-results-encode.ts'
+import { preEncodedField } from '../wire/proto-writer.ts'
+import { loadMilvusProto } from '../milvus-proto.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 import { okStatus } from '../wire-status.ts'
 
@@ -23,7 +25,7 @@ export const readHandlers: HandlerTable = {
     const hits = await searchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
-    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
   HybridSearch: async (req, ctx, { client }) => {
@@ -33,7 +35,7 @@ export const readHandlers: HandlerTable = {
     const spec = { ...hybridSpecOf(req), ...readControlOf(ctx) }
     const hits = await hybridSearchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
-    return { status: okStatus(), results: searchResultData(hits, spec.limit ?? 10, d.pkField, out), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
   Query: async (req, ctx, { client }) => {
@@ -66,6 +68,12 @@ export const readHandlers: HandlerTable = {
     const out = outputColumnsOf(d.schema, requested, d.pkField.name)
     return { ...base, fields_data: columnsOfRows(rows, out), output_fields: out.names } satisfies Wire
   },
+}
+
+/** `SearchResults.results` already encoded (a large answer is written without per-hit objects; see `ProtoWriter`). */
+function resultsField(encoded: Uint8Array): Wire {
+  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.SearchResults').fields.results!
+  return preEncodedField(field.id, encoded) as unknown as Wire
 }
 
 function isCount(field: string): boolean {

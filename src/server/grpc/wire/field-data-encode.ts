@@ -21,6 +21,17 @@ export function fieldDataOfRows(rows: readonly Row[], fields: readonly FieldSche
   return out
 }
 
+/**
+ * An int64 for the wire codec: a number when it is a safe integer (the codec makes a Long from a
+ * number ~10× faster than from a decimal string, and a search answer can hold a million of them),
+ * else its decimal string; null and undefined are 0.
+ */
+export function int64Wire(v: unknown): number | string {
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v.toString()
+  return v === null || v === undefined ? 0 : String(v)
+}
+
 /** `count(*)` as Milvus returns it: one Int64 column named `count(*)`. */
 export function countFieldData(count: number): Wire {
   return { type: DataType.Int64, field_name: 'count(*)', field_id: '0', is_dynamic: false, valid_data: [], scalars: { long_data: { data: [String(count)] } } }
@@ -34,7 +45,8 @@ function fieldDataOf(rows: readonly Row[], f: FieldSchema): Wire {
   return { ...base, valid_data, scalars: scalarField(f.dataType, values, f.elementType) }
 }
 
-function dynamicFieldData(rows: readonly Row[], schemaNames: ReadonlySet<string>): Wire {
+/** The `$meta` column: each row's keys that are not schema fields, as one JSON object per row. */
+export function dynamicFieldData(rows: readonly Row[], schemaNames: ReadonlySet<string>): Wire {
   const data = rows.map((r) => {
     const meta: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(r)) if (!schemaNames.has(k)) meta[k] = v
@@ -53,7 +65,7 @@ export function scalarField(dataType: number, values: readonly unknown[], elemen
     case DataType.Int32:
       return { int_data: { data: values.map((v) => Number(v ?? 0)) } }
     case DataType.Int64:
-      return { long_data: { data: values.map((v) => String(v ?? 0)) } }
+      return { long_data: { data: values.map(int64Wire) } }
     case DataType.Float:
       return { float_data: { data: values.map((v) => Number(v ?? 0)) } }
     case DataType.Double:

@@ -1,7 +1,7 @@
 import type { SearchHit } from '../../../engine/read-ops.ts'
 import type { FieldSchema } from '../../../schema/collection-schema.ts'
 import { DataType } from '../../../schema/data-type.ts'
-import { fieldDataOfRows } from './field-data-encode.ts'
+import { fieldDataOfRows, int64Wire } from './field-data-encode.ts'
 import { columnsOfRows, type OutputColumns } from './output-columns.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
@@ -15,7 +15,7 @@ type Wire = Record<string, any>
  */
 export function searchResultData(hits: readonly (readonly SearchHit[])[], limit: number, pk: FieldSchema, out: OutputColumns, groupBy?: FieldSchema): Wire {
   const all = hits.flat()
-  const ids = all.map((h) => String(h.id))
+  const ids = pk.dataType === DataType.Int64 ? all.map((h) => int64Wire(h.id)) : all.map((h) => String(h.id))
   const group = groupBy === undefined ? {} : groupValues(all, groupBy)
   return {
     ...group,

@@ -1,0 +1,140 @@
+/**
+ * A protobuf writer for the few large, flat fields of a search answer (scores, ids, an int64 or
+ * float column): typed arrays and numbers go straight to bytes, with no per-value objects. The
+ * general codec (protobufjs `fromObject` + `encode`) makes a `Long` per int64 and spent seconds,
+ * all on the event loop, on an answer of a million hits. Everything else is still encoded by the
+ * codec: this writes plain wire format (tags, varints, length-delimited fields) and nothing more.
+ */
+export class ProtoWriter {
+  private buf = new Uint8Array(1024)
+  private at = 0
+
+  get length(): number {
+    return this.at
+  }
+
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.at)
+  }
+
+  /** Field tag: number and wire type (0 varint, 2 length-delimited, 5 fixed32). */
+  tag(field: number, wireType: 0 | 2 | 5): this {
+    return this.uint32((field << 3) | wireType)
+  }
+
+  uint32(v: number): this {
+    this.ensure(5)
+    let n = v >>> 0
+    while (n > 127) {
+      this.buf[this.at++] = (n & 127) | 128
+      n >>>= 7
+    }
+    this.buf[this.at++] = n
+    return this
+  }
+
+  /** An int64 varint (negative values as ten bytes of two's complement, as protobuf does). */
+  int64(v: number | bigint): this {
+    if (typeof v === 'number' && v >= 0 && v <= 0x7fffffff) return this.uint32(v)
+    let lo: number
+    let hi: number
+    if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) {
+      lo = v >>> 0
+      hi = Math.floor(v / 4294967296) >>> 0
+    } else {
+      const b = BigInt.asUintN(64, BigInt(v))
+      lo = Number(b & 0xffffffffn)
+      hi = Number(b >> 32n)
+    }
+    this.ensure(10)
+    while (hi !== 0) {
+      this.buf[this.at++] = (lo & 127) | 128
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0
+      hi >>>= 7
+    }
+    while (lo > 127) {
+      this.buf[this.at++] = (lo & 127) | 128
+      lo >>>= 7
+    }
+    this.buf[this.at++] = lo
+    return this
+  }
+
+  /** Bytes already in wire format (whole fields), appended as they are. */
+  raw(b: Uint8Array): this {
+    this.ensure(b.length)
+    this.buf.set(b, this.at)
+    this.at += b.length
+    return this
+  }
+
+  /** Length-delimited bytes (the caller wrote the tag). */
+  bytes(b: Uint8Array): this {
+    this.uint32(b.length)
+    this.ensure(b.length)
+    this.buf.set(b, this.at)
+    this.at += b.length
+    return this
+  }
+
+  string(s: string): this {
+    return this.bytes(Buffer.from(s, 'utf8'))
+  }
+
+  /** A packed `repeated float` field from float32 values (little-endian, as the wire wants). */
+  packedFloats(field: number, values: Float32Array): this {
+    if (values.length === 0) return this
+    this.tag(field, 2)
+    return this.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+  }
+
+  /** A packed `repeated int64` field. */
+  packedInt64(field: number, values: ArrayLike<number | bigint>): this {
+    if (values.length === 0) return this
+    const inner = new ProtoWriter()
+    for (let i = 0; i < values.length; i++) inner.int64(values[i]!)
+    this.tag(field, 2)
+    return this.bytes(inner.finish())
+  }
+
+  /** A `repeated string` field. */
+  strings(field: number, values: readonly string[]): this {
+    for (const s of values) this.tag(field, 2).string(s)
+    return this
+  }
+
+  /** An embedded message field, from its encoded bytes. */
+  message(field: number, encoded: Uint8Array): this {
+    this.tag(field, 2)
+    return this.bytes(encoded)
+  }
+
+  private ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < this.at + n) size *= 2
+    const next = new Uint8Array(size)
+    next.set(this.buf.subarray(0, this.at))
+    this.buf = next
+  }
+}
+
+/**
+ * A response field already encoded (`encoded` bytes of the field's message): the service's response
+ * serialiser encodes the rest of the response and appends this field (protobuf fields may come in
+ * any order, and a message field is its tag, length and bytes).
+ */
+export interface PreEncodedField {
+  readonly [PRE_ENCODED]: Uint8Array
+  readonly fieldNumber: number
+}
+
+export const PRE_ENCODED = Symbol('pre-encoded field')
+
+export function preEncodedField(fieldNumber: number, encoded: Uint8Array): PreEncodedField {
+  return { [PRE_ENCODED]: encoded, fieldNumber }
+}
+
+export function isPreEncoded(v: unknown): v is PreEncodedField {
+  return typeof v === 'object' && v !== null && PRE_ENCODED in v
+}
