@@ -24,6 +24,7 @@ import { systemHandlers } from './handlers/system-handlers.ts'
 import { telemetryHandlers } from './handlers/telemetry-handlers.ts'
 import { fastFloatDecodingAvailable, writeRequestDeserializer } from './write-request-decoder.ts'
 import { okStatus, statusOf, unsupportedStatus } from './wire-status.ts'
+import { isPreEncoded, PRE_ENCODED, type PreEncodedField, ProtoWriter } from './wire/proto-writer.ts'
 
 /** Requests up to this size are read (Milvus accepts 64 MiB); larger ones answer 1102. */
 export const REQUEST_BYTES_MAX = limits.requestBytesMax
@@ -151,7 +152,7 @@ function guardService(service: LoaderServiceDefinition): ServiceDefinition {
       requestDeserialize: (buf: Buffer) => (buf.length > REQUEST_BYTES_MAX ? ({ [TOO_LARGE]: buf.length } as unknown as object) : decode(buf)),
       responseSerialize: (res: object) => {
         try {
-          return def.responseSerialize(res)
+          return serializeWithPreEncoded(def, res)
         } catch (e) {
           if (place === undefined) throw e
           return def.responseSerialize(responseWithStatus(place, statusOf(new Error(`response of ${name} could not be encoded: ${(e as Error).message}`))))
@@ -160,6 +161,17 @@ function guardService(service: LoaderServiceDefinition): ServiceDefinition {
     }
   }
   return out as unknown as ServiceDefinition
+}
+
+/** Encodes a response; a field given pre-encoded (`PreEncodedField`) is appended as its tag, length and bytes. */
+function serializeWithPreEncoded(def: MethodDefinition<object, object>, res: object): Buffer {
+  const entries = Object.entries(res)
+  const pre = entries.find(([, v]) => isPreEncoded(v))
+  if (pre === undefined) return def.responseSerialize(res)
+  const field = pre[1] as PreEncodedField
+  const rest = def.responseSerialize(Object.fromEntries(entries.filter(([k]) => k !== pre[0])))
+  const tail = new ProtoWriter().message(field.fieldNumber, field[PRE_ENCODED]).finish()
+  return Buffer.concat([rest, tail])
 }
 
 type UnaryImpl = (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void
