@@ -18,7 +18,8 @@ export interface InspectReport {
 
 /** Opens a data directory (recovering it as `Quiver.open` does) and describes what it holds. */
 export async function inspectDataDir(path: string): Promise<InspectReport> {
-  const db = await Database.open({ path, log: (m) => console.error(`[quiver] ${m}`) })
+  // No compaction pass for a look (index builds an open starts are cancelled by the close).
+  const db = await Database.open({ path, autoCompaction: false, log: (m) => console.error(`[quiver] ${m}`) })
   try {
     const collections = [...db.state.catalog.collections.values()].map((meta) => {
       const data = db.state.collectionById(meta.id)
