@@ -3,6 +3,7 @@ import type { MethodDefinition, ServiceDefinition as LoaderServiceDefinition } f
 import type { Duplex } from 'node:stream'
 import type { Quiver } from '../../engine/quiver.ts'
 import { Admission } from '../admission.ts'
+import { DecodeThread, THREAD_DECODE_BYTES_MIN, type WriteRequestType } from './decode-thread.ts'
 import { ErrorCode, errors, MilvusError } from '../../errors/errors.ts'
 import { requestObserverOf } from '../../observability/request-event.ts'
 import { limits } from '../../schema/limits.ts'
@@ -100,13 +101,18 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     identity,
     nextIdentifier: () => String(++identifier),
     admission: opts.admission ?? new Admission(),
+    ...(fastFloatDecodingAvailable() ? { decodeThread: new DecodeThread() } : {}),
     ...(opts.access === undefined ? {} : { access: opts.access }),
   }
   server.addService(guardService(proto.services.milvus), implement(proto.services.milvus, allHandlers, deps, log))
   server.addService(guardService(proto.services.telemetry), implement(proto.services.telemetry, telemetryHandlers, deps, log))
   // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
-  return { host: opts.host, port: opts.port, injectConnection: (socket) => injector.injectConnection(socket), close: () => shutdown(server) }
+  const close = async () => {
+    await shutdown(server)
+    await deps.decodeThread?.close()
+  }
+  return { host: opts.host, port: opts.port, injectConnection: (socket) => injector.injectConnection(socket), close }
 }
 
 function shutdown(server: Server): Promise<void> {
@@ -130,6 +136,19 @@ const fastDeserializers: Record<string, (() => (buf: Buffer) => object) | undefi
     }
   : {}
 
+/** Writes decoded on the decode thread when large (`THREAD_DECODE_BYTES_MIN`), by method. */
+const threadDecodedTypes: Record<string, WriteRequestType | undefined> = fastFloatDecodingAvailable()
+  ? { Insert: 'milvus.proto.milvus.InsertRequest', Upsert: 'milvus.proto.milvus.UpsertRequest' }
+  : {}
+
+/** A large write left undecoded by the service's deserialiser: `run` decodes it on the decode thread. */
+const UNDECODED = Symbol('undecoded request')
+type Undecoded = { readonly [UNDECODED]: { typeName: WriteRequestType; bytes: Buffer } }
+
+function isUndecoded(req: unknown): req is Undecoded {
+  return typeof req === 'object' && req !== null && UNDECODED in req
+}
+
 const TOO_LARGE = Symbol('request too large')
 type TooLarge = { readonly [TOO_LARGE]: number }
 
@@ -149,7 +168,12 @@ function guardService(service: LoaderServiceDefinition): ServiceDefinition {
     const decode = fastDeserializers[name]?.() ?? def.requestDeserialize
     out[name] = {
       ...def,
-      requestDeserialize: (buf: Buffer) => (buf.length > REQUEST_BYTES_MAX ? ({ [TOO_LARGE]: buf.length } as unknown as object) : decode(buf)),
+      requestDeserialize: (buf: Buffer) => {
+        if (buf.length > REQUEST_BYTES_MAX) return { [TOO_LARGE]: buf.length } as unknown as object
+        const typeName = threadDecodedTypes[name]
+        if (typeName !== undefined && buf.length >= THREAD_DECODE_BYTES_MIN) return { [UNDECODED]: { typeName, bytes: buf } } as unknown as object
+        return decode(buf)
+      },
       responseSerialize: (res: object) => {
         try {
           return serializeWithPreEncoded(def, res)
@@ -240,7 +264,8 @@ function codeOfGrpcError(err: { code?: number }): number {
 /** The RPCs that wait for a read slot (`Admission`): the ones whose work grows with the data or the request. */
 const ADMITTED_RPCS: ReadonlySet<string> = new Set(['Search', 'HybridSearch', 'Query'])
 
-async function run(name: string, handler: Handler, req: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps): Promise<Wire> {
+async function run(name: string, handler: Handler, received: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps): Promise<Wire> {
+  const req = isUndecoded(received) ? ((await deps.decodeThread!.decode(received[UNDECODED].typeName, received[UNDECODED].bytes)) as Wire) : received
   const metadata = call.metadata
   const ctx = createCallContext(name, req, metadata, call.getDeadline(), signal)
   const principal = await authorizeCall(deps.access, ctx, req, metadata, call.getPeer())

@@ -1,3 +1,4 @@
+import type { DecodeThread } from './decode-thread.ts'
 import type { Admission } from '../admission.ts'
 import type { AccessControl, UserAdmin } from '../../auth/access-control.ts'
 import type { Quiver } from '../../engine/quiver.ts'
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   readonly access?: AccessControl & UserAdmin
   /** Fair admission of reads (shared with REST); undefined = reads start at once. */
   readonly admission?: Admission
+  /** Decodes large writes off the event loop; undefined = every request is decoded where it arrives. */
+  readonly decodeThread?: DecodeThread
 }
 
 /**

@@ -1,0 +1,96 @@
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../../common/start-worker.ts'
+import { errors } from '../../errors/errors.ts'
+
+/** Requests at least this large are decoded on the decode thread (smaller ones cost less than the hop). */
+export const THREAD_DECODE_BYTES_MIN = 1024 * 1024
+
+export type WriteRequestType = 'milvus.proto.milvus.InsertRequest' | 'milvus.proto.milvus.UpsertRequest'
+
+/** A message to the worker (decode-worker.ts). */
+export interface DecodeRequest {
+  readonly id: number
+  readonly typeName: WriteRequestType
+  readonly bytes: Uint8Array
+}
+
+export type DecodeReply = { readonly id: number; readonly message: object } | { readonly id: number; readonly error: string }
+
+interface Waiter {
+  readonly resolve: (message: object) => void
+  readonly reject: (e: unknown) => void
+}
+
+/**
+ * One worker thread that decodes large Insert/Upsert requests (tens of MB of vectors take the codec
+ * hundreds of milliseconds), so the event loop keeps serving others meanwhile. The request bytes are
+ * copied to the worker; the decoded vectors come back transferred, not copied. Started on first use,
+ * referenced only while decodes are pending; one that fails or exits rejects what it had and is
+ * replaced on the next call.
+ */
+export class DecodeThread {
+  #worker: Worker | undefined
+  readonly #waiting = new Map<number, Waiter>()
+  #nextId = 1
+
+  decode(typeName: WriteRequestType, bytes: Buffer): Promise<object> {
+    const worker = this.#worker ?? this.#start()
+    const id = this.#nextId++
+    const copy = new Uint8Array(bytes.length)
+    copy.set(bytes)
+    const request: DecodeRequest = { id, typeName, bytes: copy }
+    return new Promise<object>((resolve, reject) => {
+      if (this.#waiting.size === 0) worker.ref()
+      this.#waiting.set(id, { resolve, reject })
+      worker.postMessage(request, [copy.buffer])
+    })
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker
+    if (worker === undefined) return
+    this.#fail(worker, new Error('the decode thread is closed'))
+    await worker.terminate()
+  }
+
+  #start(): Worker {
+    const worker = startWorker(import.meta.url, 'decode-worker')
+    worker.unref()
+    worker.on('message', (m: DecodeReply) => {
+      const w = this.#waiting.get(m.id)
+      if (w === undefined) return
+      this.#waiting.delete(m.id)
+      if (this.#waiting.size === 0) worker.unref()
+      if ('error' in m) w.reject(errors.invalid(`the request could not be decoded: ${m.error}`))
+      else w.resolve(asBuffers(m.message) as object)
+    })
+    worker.on('error', (e) => this.#fail(worker, e))
+    worker.on('exit', () => this.#fail(worker, new Error('the decode thread exited')))
+    this.#worker = worker
+    return worker
+  }
+
+  #fail(worker: Worker, e: unknown): void {
+    if (this.#worker !== worker) return
+    this.#worker = undefined
+    for (const w of this.#waiting.values()) w.reject(e)
+    this.#waiting.clear()
+  }
+}
+
+/**
+ * The codec gives `bytes` fields as Buffers; structured clone turns them into plain Uint8Arrays.
+ * Views of the same memory are made Buffers again (no copy), so the message equals the codec's.
+ */
+function asBuffers(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  if (ArrayBuffer.isView(v)) return v
+  if (Array.isArray(v)) {
+    if (v.length > 0 && typeof v[0] === 'object') for (let i = 0; i < v.length; i++) v[i] = asBuffers(v[i])
+    return v
+  }
+  const o = v as Record<string, unknown>
+  for (const k of Object.keys(o)) o[k] = asBuffers(o[k])
+  return o
+}
