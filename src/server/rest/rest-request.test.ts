@@ -1,11 +1,11 @@
 // REST request parsing: bodies are JSON whatever the Content-Type (1801 otherwise), the database and
-// credential headers follow Milvus's rules, and a body over the limit is refused (1102) unread.
+// credential headers follow Milvus's rules, a body over the limit is refused (1102) unread, and a body cut short is 1801.
 import assert from 'node:assert/strict'
 import type { IncomingMessage } from 'node:http'
 import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
-import { allowsInt64, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBody } from './rest-request.ts'
+import { allowsInt64, BodyCutShort, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBody } from './rest-request.ts'
 
 const withHeaders = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage
 
@@ -59,4 +59,13 @@ test('a body over the limit is refused with 1102, one byte under is read', async
   assert.equal((await readBody(feed(100), 100)).length, 100)
   await assert.rejects(readBody(feed(101), 100), (e: unknown) => e instanceof BodyTooLarge && e.code === ErrorCode.ParameterTooLarge)
   await assert.rejects(readBody(withHeaders({ 'content-length': '101' }), 100), BodyTooLarge)
+})
+
+test('a body the client stops sending (connection closed) is 1801 cut short, not an unexpected error', async () => {
+  const s = new PassThrough()
+  Object.assign(s, { headers: { 'content-length': '100' } })
+  s.write(Buffer.alloc(10, 32))
+  const reading = readBody(s as unknown as IncomingMessage)
+  setImmediate(() => s.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })))
+  await assert.rejects(reading, (e: unknown) => e instanceof BodyCutShort && e.code === ErrorCode.IncorrectParameterFormat && /after 10 bytes/.test(e.message) && (e.cause as Error).message === 'aborted')
 })

@@ -14,6 +14,16 @@ export class BodyTooLarge extends MilvusError {
   }
 }
 
+/**
+ * The connection failed before the whole body arrived (the client closed it, or sent a broken
+ * chunk): nobody is left to read an answer, and it is no server fault, so it is not logged as one.
+ */
+export class BodyCutShort extends MilvusError {
+  constructor(sizeBytes: number, cause: unknown) {
+    super(ErrorCode.IncorrectParameterFormat, `the request body was cut short after ${sizeBytes} bytes`, {}, { cause })
+  }
+}
+
 /** Reads the body, at most `bytesMax` bytes. */
 export function readBody(req: IncomingMessage, bytesMax = BODY_BYTES_MAX): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -33,7 +43,7 @@ export function readBody(req: IncomingMessage, bytesMax = BODY_BYTES_MAX): Promi
     }
     req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks, sizeBytes)))
-    req.on('error', reject)
+    req.on('error', (e) => reject(new BodyCutShort(sizeBytes, e)))
   })
 }
 
