@@ -1,3 +1,4 @@
+import { SEARCH_NQ_MAX } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
 import { decodeEmbedded } from '../milvus-proto.ts'
 import { decodeSparseRow } from './sparse-bytes.ts'
@@ -12,6 +13,8 @@ export type QueryVectors = Float32Array[] | Uint8Array[] | Uint16Array[] | { ind
  * embedding lists) are not supported (3000).
  */
 export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
+  const nq = placeholderValueCount(bytes)
+  if (nq > SEARCH_NQ_MAX) throw errors.invalid(`nq (${nq}) should be in range [1, ${SEARCH_NQ_MAX}]`)
   const group = decodeEmbedded('milvus.proto.common.PlaceholderGroup', bytes)
   const holders = (group.placeholders ?? []) as { tag?: string; type?: string; values?: Uint8Array[] }[]
   if (holders.length !== 1) throw errors.invalid(`the placeholder group should hold one placeholder, got ${holders.length}`)
@@ -41,4 +44,54 @@ function typedRows<T>(b: Uint8Array, width: number, i: number, view: (buf: Array
   const copy = new Uint8Array(b.length)
   copy.set(b)
   return view(copy.buffer)
+}
+
+/**
+ * How many query vectors the group's bytes hold (`values` records of every placeholder), read from
+ * the wire without decoding: a group of a million tiny vectors is refused in milliseconds instead
+ * of seconds of protobuf decoding on the event loop. Malformed bytes count what is readable (the
+ * decoder reports them).
+ */
+export function placeholderValueCount(bytes: Uint8Array): number {
+  let count = 0
+  forEachRecord(bytes, 0, bytes.length, (field, start, end) => {
+    if (field === 1) forEachRecord(bytes, start, end, (inner) => void (inner === 3 && count++))
+  })
+  return count
+}
+
+/** Calls `visit` for each length-delimited record in bytes[from, to) (other wire types are skipped); stops at the first malformed one. */
+function forEachRecord(bytes: Uint8Array, from: number, to: number, visit: (field: number, start: number, end: number) => void): void {
+  let at = from
+  while (at < to) {
+    const tag = readVarint(bytes, at, to)
+    if (tag === undefined) return
+    at = tag.next
+    const wireType = tag.value % 8
+    if (wireType === 0) {
+      const v = readVarint(bytes, at, to)
+      if (v === undefined) return
+      at = v.next
+    } else if (wireType === 1 || wireType === 5) {
+      at += wireType === 1 ? 8 : 4
+    } else if (wireType === 2) {
+      const len = readVarint(bytes, at, to)
+      if (len === undefined || len.next + len.value > to) return
+      visit(Math.floor(tag.value / 8), len.next, len.next + len.value)
+      at = len.next + len.value
+    } else {
+      return
+    }
+  }
+}
+
+/** A varint of up to 7 bytes (lengths and tags; larger is malformed here). */
+function readVarint(bytes: Uint8Array, at: number, to: number): { value: number; next: number } | undefined {
+  let value = 0
+  for (let i = 0; i < 7 && at + i < to; i++) {
+    const b = bytes[at + i]!
+    value += (b & 0x7f) * 2 ** (7 * i)
+    if (b < 0x80) return { value, next: at + i + 1 }
+  }
+  return undefined
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { assertMilvusError } from '../../../column/test-fixtures.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
-import { decodePlaceholderGroup } from './placeholder-group.ts'
+import { decodePlaceholderGroup, placeholderValueCount } from './placeholder-group.ts'
 import { encodeSparseRow } from './sparse-bytes.ts'
 import { hybridSpecOf, searchKeysOf, searchSpecOf } from './search-request.ts'
 import { templateValuesOf } from './template-values.ts'
@@ -24,6 +24,26 @@ describe('placeholder groups', () => {
     assert.deepEqual(decodePlaceholderGroup(placeholders(100, [Uint8Array.of(255, 1)])), [Uint8Array.of(255, 1)])
     assert.deepEqual(decodePlaceholderGroup(placeholders(102, [Uint8Array.of(0x00, 0x3c)])), [Uint16Array.of(0x3c00)])
     assert.deepEqual(decodePlaceholderGroup(placeholders(104, [encodeSparseRow({ 3: 0.5, 10: 2 })])), [{ indices: [3, 10], values: [0.5, 2] }])
+  })
+
+  test('more query vectors than nq allows are refused before decoding (a million empty ones in well under a second)', () => {
+    const t = loadMilvusProto().root.lookupType('milvus.proto.common.PlaceholderGroup')
+    const one = t.encode(t.create({ placeholders: [{ tag: '$0', type: 101, values: [new Uint8Array(0)] }] })).finish()
+    // A placeholder record is `0a <len> 0a 02 "$0" 10 65 1a 00`: repeat its `values` record (1a 00) a million times.
+    const head = Buffer.from([0x0a, 0x02, 0x24, 0x30, 0x10, 0x65])
+    const body = Buffer.concat([head, Buffer.alloc(2_000_000, Buffer.from([0x1a, 0x00]))])
+    const len: number[] = []
+    for (let n = body.length; ; n = Math.floor(n / 128)) {
+      len.push(n < 128 ? n : (n & 0x7f) | 0x80)
+      if (n < 128) break
+    }
+    const group = Buffer.concat([Buffer.from([0x0a, ...len]), body])
+    assert.equal(placeholderValueCount(one), 1)
+    assert.equal(placeholderValueCount(group), 1_000_000)
+    const started = performance.now()
+    assertMilvusError(() => decodePlaceholderGroup(group), 1100, 'nq (1000000) should be in range [1, 16384]')
+    assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`)
+    assert.equal(placeholderValueCount(Uint8Array.of(0x0a, 0xff)), 0)
   })
 
   test('malformed bytes are 1100; text and int8 placeholders are 3000', () => {
