@@ -1,0 +1,137 @@
+import { status as grpcStatus } from '@grpc/grpc-js'
+import type { GrpcCase } from './grpc-fuzzer.ts'
+import { type GrpcAnswer, statusOfResponse } from './grpc-transport.ts'
+import type { RestCase } from './rest-fuzzer.ts'
+import type { RestAnswer } from './rest-transport.ts'
+
+/** What went wrong, by kind: the invariants of test/fuzz/README.md. */
+export type FindingKind =
+  | 'crash' // the server process died
+  | 'freeze' // no answer within the deadline, or /healthz slow
+  | 'unexpected-code' // an answer with code 65535
+  | 'leak' // a stack trace or a source path in an answer
+  | 'bad-answer' // an answer no client can use: wrong gRPC code, undecodable, HTTP 500, no status
+  | 'auth-bypass' // a request without valid credentials served
+  | 'reference-changed' // the reference collection's rows changed
+  | 'server-log' // the server logged an unexpected failure
+  | 'setup' // building or resetting the fuzz world failed
+
+export interface Finding {
+  readonly kind: FindingKind
+  readonly detail: string
+  readonly caseId?: string
+  /** RPC or REST endpoint. */
+  readonly where?: string
+  /** The request bytes (gRPC message or the whole HTTP request) for replay. */
+  readonly bytes?: Uint8Array
+  readonly notes?: readonly string[]
+}
+
+/**
+ * Codes 65535 that are legitimate. None so far: every error a request can cause is the client's
+ * (1100, 1102, 1801, …) or the engine's own (100, 200, 700, 800, 9 …). An entry needs its reason.
+ */
+export const LEGITIMATE_UNEXPECTED: readonly { readonly where: RegExp; readonly reason: RegExp; readonly why: string }[] = []
+
+/**
+ * Text no answer may carry: a stack frame, a source or package path. `/work/` is where this
+ * repository's checkouts live; the server's data directory is allowed (GetMetrics reports it, as
+ * Milvus reports its paths) and is removed before checking.
+ */
+const LEAKS: readonly RegExp[] = [/\n\s+at /, / {4}at /, /\/work\//, /node_modules/, /\.(?:ts|js|mjs|cjs):\d+/, /file:\/\//, /\/src\/(?:server|engine|query|expr|wire)\//]
+
+/** The first leak pattern found in `text` (the data directory blanked out), or undefined. */
+export function leakIn(text: string, dataDir: string): string | undefined {
+  const scrubbed = dataDir === '' ? text : text.split(dataDir).join('<data>')
+  for (const p of LEAKS) {
+    const m = p.exec(scrubbed)
+    if (m !== null) return `${p} at …${scrubbed.slice(Math.max(0, m.index - 60), m.index + 80)}…`
+  }
+  return undefined
+}
+
+/** RPCs Quiver answers gRPC UNIMPLEMENTED (no status in their response, or streaming). */
+const UNIMPLEMENTED_RPCS = new Set(['Dummy', 'GetReplicateInfo', 'CreateReplicateStream', 'DumpMessages'])
+
+/** Findings in one gRPC answer. */
+export function checkGrpcAnswer(c: GrpcCase, a: GrpcAnswer, dataDir: string): Finding[] {
+  const found: Finding[] = []
+  const add = (kind: FindingKind, detail: string) => found.push({ kind, detail, caseId: c.id, where: c.rpc, bytes: c.bytes, notes: c.notes })
+  if (a.err !== undefined) {
+    const details = a.err.details ?? ''
+    const leak = leakIn(details, dataDir)
+    if (leak !== undefined) add('leak', `gRPC error details: ${leak}`)
+    const code = a.err.code
+    if (code === grpcStatus.INTERNAL && details.startsWith('Error deserializing request')) return found
+    if (code === grpcStatus.UNIMPLEMENTED && UNIMPLEMENTED_RPCS.has(c.rpc)) return found
+    if (code === grpcStatus.UNAUTHENTICATED || code === grpcStatus.PERMISSION_DENIED) {
+      if (c.metadata.authenticates === true) add('bad-answer', `root's call refused: gRPC ${code} ${details}`)
+      return found
+    }
+    if (code === grpcStatus.DEADLINE_EXCEEDED) add('freeze', `no answer within the deadline (${Math.round(a.ms)} ms)`)
+    else if (code === grpcStatus.UNAVAILABLE) add('bad-answer', `connection dropped: ${details}`)
+    else add('bad-answer', `gRPC ${code} ${details}`)
+    return found
+  }
+  if (a.decodeError !== undefined) {
+    add('bad-answer', `the response does not decode as its type: ${a.decodeError}`)
+    return found
+  }
+  const res = a.res!
+  const leak = leakIn(JSON.stringify(res), dataDir)
+  if (leak !== undefined) add('leak', leak)
+  const status = statusOfResponse(res)
+  if (status === undefined) {
+    add('bad-answer', 'the response carries no status')
+    return found
+  }
+  if (status.code === 65535 && !legitimate(c.rpc, status.reason)) add('unexpected-code', `65535: ${status.reason.slice(0, 300)}`)
+  if (c.metadata.authenticates === false) add('auth-bypass', `served without valid credentials (${c.metadata.name}): code ${status.code}`)
+  return found
+}
+
+function legitimate(where: string, reason: string): boolean {
+  return LEGITIMATE_UNEXPECTED.some((l) => l.where.test(where) && l.reason.test(reason))
+}
+
+/** HTTP statuses node:http answers a malformed request with (the request never reaches Quiver). */
+const PROTOCOL_REFUSALS = new Set([400, 408, 413, 414, 431, 501, 505])
+
+/** Findings in one REST answer. */
+export function checkRestAnswer(c: RestCase, a: RestAnswer, dataDir: string): Finding[] {
+  const found: Finding[] = []
+  const add = (kind: FindingKind, detail: string) => found.push({ kind, detail, caseId: c.id, where: c.endpoint, bytes: c.bytes, notes: c.notes })
+  const leak = leakIn(a.raw.toString('latin1'), dataDir)
+  if (leak !== undefined) add('leak', leak)
+  if (c.answer === 'h2') return found
+  const r = a.response
+  if (r === undefined) {
+    if (c.answer === 'maybe-silent') return found
+    add(a.timedOut ? 'freeze' : 'bad-answer', a.timedOut ? `no response within the deadline (${Math.round(a.ms)} ms)` : `the connection closed without a response (${a.raw.length} bytes)`)
+    return found
+  }
+  if (r.status === 404) {
+    if (c.routable) add('bad-answer', 'HTTP 404 for a known endpoint')
+    return found
+  }
+  if (PROTOCOL_REFUSALS.has(r.status)) return found
+  if (r.status !== 200) {
+    add('bad-answer', `HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`)
+    return found
+  }
+  let envelope: { code?: unknown; message?: unknown }
+  try {
+    envelope = JSON.parse(r.body.toString('utf8')) as { code?: unknown; message?: unknown }
+  } catch {
+    add('bad-answer', `HTTP 200 without a JSON body: ${r.body.toString('utf8').slice(0, 200)}`)
+    return found
+  }
+  if (typeof envelope !== 'object' || envelope === null || typeof envelope.code !== 'number') {
+    add('bad-answer', `HTTP 200 without an envelope code: ${r.body.toString('utf8').slice(0, 200)}`)
+    return found
+  }
+  const message = String(envelope.message ?? '')
+  if (envelope.code === 65535 && !legitimate(c.endpoint, message)) add('unexpected-code', `65535: ${message.slice(0, 300)}`)
+  if (c.authenticates === false && envelope.code === 0) add('auth-bypass', 'served without valid credentials')
+  return found
+}
