@@ -148,7 +148,7 @@ export class Compactions {
     for (const seg of plan.inputs) this.busy.add(seg)
     try {
       while (this.running.size >= this.options.concurrencyMax && !this.stopped) await new Promise<void>((wake) => this.waiting.push(wake))
-      if (this.stopped) return
+      if (this.stopped) return this.cancelled(plan.inputs.map((seg) => seg.id), of)
       const job = this.runJob(data, plan, latest, of)
       this.running.add(job)
       await job.finally(() => this.running.delete(job))
