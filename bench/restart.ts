@@ -12,7 +12,8 @@
  * breakdown and its `stopped cleanly` line a `shutdown` breakdown (when the server has them).
  * Run: `npm run build && npx tsx bench/restart.ts [--small-rows 5000] [--large-rows 200000]
  * [--wal-rows 50000] [--runs 3] [--skip-large] [--skip-restart] [--skip-shutdown] [--fresh] [--keep]
- * [--dist label=path,label=path]`. `--dist` compares compiled builds (default: this checkout's `dist/`),
+ * [--dist label=path,label=path] [--per-gb]`. `--per-gb` adds embedded opens of a 1M-row directory without an
+ * index (plus 250k rows in the WAL) and states open's cost per GiB of segment files and of WAL. `--dist` compares compiled builds (default: this checkout's `dist/`),
  * e.g. an older commit built in a git worktree: every measurement runs for each build in turn, so a
  * busy machine slows them alike.
  * Data directories are prepared once under `bench/data/restart/` (reused while their `ready` marker is
@@ -599,6 +600,7 @@ async function main(): Promise<void> {
     lines.push(...(await restartReport(datasets)), '', `\`node -e 0\` alone: ${fmt(median(nodeMs))} ms.`)
     lines.push(...(await embeddedReport(datasets)))
   }
+  if (process.argv.includes('--per-gb')) lines.push(...(await perGibReport()))
   if (!skipShutdown) lines.push(...(await shutdownReport(datasets[0]!)))
 
   const header = [
@@ -645,6 +647,37 @@ async function embeddedReport(datasets: readonly Prepared[]): Promise<string[]> 
     }
   }
   return [...lines, '', 'Where `Quiver.open` goes (`database.openStats` of the median run):', '', ...breakdowns]
+}
+
+/** Embedded opens of 1M rows in segment files (no index) + 250k rows in the WAL: ms per GiB of each. */
+async function perGibReport(): Promise<string[]> {
+  const rows = 1_000_000
+  const wal = 250_000
+  const p = await prepare('gib', rows + wal, async (dir) => {
+    await flushedDir(dir, rows, false)
+    await addWalRows(dir, rows, wal)
+  })
+  const segmentGib = bytesUnder(join(p.dir, 'segments')) / 2 ** 30
+  const walGib = bytesUnder(join(p.dir, 'wal')) / 2 ** 30
+  // The writer's rows seal at ~126k rows (64 MiB): the WAL keeps what came after the last seal.
+  const lines = ['', `### Open cost per GiB: ${fmt(rows)} rows flushed, then ${fmt(wal)} more written without a flush: ${fmt(segmentGib, 2)} GiB of segment files (no index), ${fmt(walGib, 2)} GiB of WAL after the last seal; embedded, fresh process`, '']
+  lines.push('| build | run | Quiver.open ms | segments ms (ms/GiB) | WAL read + check ms (ms/GiB) | WAL replay ms (ms/GiB) |')
+  lines.push('|---|---:|---:|---:|---:|---:|')
+  for (let i = 0; i < runs; i++) {
+    for (const b of builds) {
+      const r = await embeddedRun(b, p, i)
+      const o = r.open as unknown as OpenStatsLike | null
+      const per = (ms: number | undefined, gib: number) => (ms === undefined ? '—' : `${fmt(ms)} (${fmt(ms / gib)})`)
+      lines.push(`| ${b.label} | ${i + 1} | ${fmt(r.openMs)} | ${per(o?.segmentsMs, segmentGib)} | ${per(o?.walReadMs, walGib)} | ${per(o?.walReplayMs, walGib)} |`)
+    }
+  }
+  return lines
+}
+
+interface OpenStatsLike {
+  readonly segmentsMs: number
+  readonly walReadMs: number
+  readonly walReplayMs: number
 }
 
 async function shutdownReport(small: Prepared): Promise<string[]> {
