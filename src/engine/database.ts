@@ -461,15 +461,20 @@ export class Database {
   /** Close's checkpoint: none when the last one covers everything applied, else one bounded by the deadline. */
   private async lastCheckpoint(): Promise<CloseStats['checkpoint']> {
     if (this.appliedLsn === this.checkpointedLsn && this.unloggedChanges === this.persistedChanges) return 'skipped'
-    if (this.options.closeCheckpointMsMax <= 0) return 'cancelled'
+    // No time left (0, or a background checkpoint used it up): do not even plan one.
+    if (this.checkpointAbort.signal.aborted) return this.lastCheckpointCancelled()
     try {
       await this.checkpoint()
       return 'written'
     } catch (e) {
       if (!isCheckpointCancelled(e)) throw e
-      this.log(`close: the last checkpoint was cancelled after ${this.options.closeCheckpointMsMax} ms; the WAL holds every write since lsn ${this.checkpointedLsn} and the next open replays it`)
-      return 'cancelled'
+      return this.lastCheckpointCancelled()
     }
+  }
+
+  private lastCheckpointCancelled(): 'cancelled' {
+    this.log(`close: no time for the last checkpoint (closeCheckpointMsMax ${this.options.closeCheckpointMsMax} ms); the WAL holds every write since lsn ${this.checkpointedLsn} and the next open replays it`)
+    return 'cancelled'
   }
 
   // ---- DDL -------------------------------------------------------------------------------------
