@@ -4,7 +4,7 @@ import { type CollectionMeta, Catalog, DEFAULT_PARTITION, type PartitionMeta } f
 import { applyDeleteKeys, applyInsert, applyUpsert, type WriteOutcome } from '../collection/apply-write.ts'
 import { CollectionData, type SealPolicy } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
-import { compileFilter } from '../expr/compile-filter.ts'
+import { compileFilterCached } from '../expr/filter-cache.ts'
 import { selectRows } from '../query/select-rows.ts'
 import type { PkColumn } from '../segment/pk-index.ts'
 import type { VectorAllocator } from '../segment/column-store.ts'
@@ -148,7 +148,8 @@ export class DbState {
     const d = this.collectionById(cmd.collectionId)
     const partitionId = cmd.partition === undefined ? undefined : this.catalog.partition(d.meta, cmd.partition).id
     if (cmd.batch !== undefined) return applyDeleteKeys(d, d.pkColumn(cmd.batch), cmd.ts, partitionId)
-    const plan = compileFilter(cmd.filter ?? '', d.schema, cmd.params)
+    // The live path finds the plan its request compiled (write-ops deleteData); replay compiles it again.
+    const plan = compileFilterCached(cmd.filter ?? '', d.schema, cmd.params)
     const scope = {
       ts: cmd.ts,
       plan,

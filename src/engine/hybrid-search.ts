@@ -3,7 +3,7 @@ import { runSearch, type SearchHits, searchRequest } from '../query/run-search.t
 import type { Metric } from '../vector/metric.ts'
 import type { Database } from './database.ts'
 import { planOutput } from './output-fields.ts'
-import { hitsToRows, type ReadScope, requireLoaded, runRead, type SearchHit, scopeOf } from './read-ops.ts'
+import { hitsToRows, type ReadScope, requireLoaded, runRead, type SearchHit, scopeOfAsync } from './read-ops.ts'
 import { resolveSearch, SEARCH_LIMIT_MAX, type SearchSpec } from './search-spec.ts'
 
 /** One ANN request of a hybrid search: its own vectors, field, filter and limit. */
@@ -46,7 +46,8 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   const results: { metric: Metric; hits: SearchHits[] }[] = []
   for (const r of spec.requests) {
     const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
-    results.push({ metric: resolved.metric, hits: await runSearch(d, searchRequest(scopeOf(db, d, { ...shared, ...r }), resolved), slice) })
+    const scope = await scopeOfAsync(db, d, { ...shared, ...r })
+    results.push({ metric: resolved.metric, hits: await runSearch(d, searchRequest(scope, resolved), slice) })
   }
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')

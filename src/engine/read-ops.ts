@@ -3,6 +3,8 @@ import { type ReadControl, WorkSlice } from '../common/work-slice.ts'
 import { batchToRows } from '../column/rows.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
+import { compileFilterAsync } from '../expr/compile-filter-async.ts'
+import type { ExprPlan } from '../expr/expr-plan.ts'
 import { compileFilterCached } from '../expr/filter-cache.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
 import { runSearch, type SearchHits, searchRequest } from '../query/run-search.ts'
@@ -40,6 +42,28 @@ export interface SearchHit {
 }
 
 export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
+  return scopeWith(db, d, s, (filter) => compileFilterCached(filter, d.schema, s.params))
+}
+
+/**
+ * `scopeOf` for reads: the filter is compiled by `compileFilterAsync`, so a big one is parsed and
+ * planned off the event loop. The scope's checks run first (their errors come first, as in
+ * `scopeOf`) and again, with its snapshot taken, after the compile (the database still open).
+ */
+export async function scopeOfAsync(db: Database, d: CollectionData, s: ReadScope): Promise<RowScope & { latest: boolean }> {
+  const filter = filterOf(s)
+  if (filter === undefined) return scopeOf(db, d, s)
+  scopeWith(db, d, s, () => undefined)
+  const plan = await compileFilterAsync(filter, d.schema, s.params)
+  db.assertOpen()
+  return scopeWith(db, d, s, () => plan)
+}
+
+function filterOf(s: ReadScope): string | undefined {
+  return s.filter === undefined || s.filter.trim() === '' ? undefined : s.filter
+}
+
+function scopeWith(db: Database, d: CollectionData, s: ReadScope, compile: (filter: string) => ExprPlan | undefined): RowScope & { latest: boolean } {
   const latest = db.latestTs()
   if (s.asOf !== undefined && s.asOf > latest) throw errors.invalid(`asOf ${s.asOf} is in the future (latest ${latest})`)
   if (s.asOf !== undefined && s.asOf < db.compactions.minReadableTs) {
@@ -49,7 +73,8 @@ export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope
   const partitionIds = s.partitions === undefined || s.partitions.length === 0
     ? undefined
     : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
-  const plan = s.filter === undefined || s.filter.trim() === '' ? undefined : compileFilterCached(s.filter, d.schema, s.params)
+  const filter = filterOf(s)
+  const plan = filter === undefined ? undefined : compile(filter)
   return { ts, latest: ts === latest, partitionIds, plan, ignoreGrowing: s.ignoreGrowing === true }
 }
 
@@ -88,7 +113,7 @@ export function queryRows(db: Database, collection: string, opts: QueryOptions):
     db.assertOpen()
     const d = db.state.collection(collection)
     requireLoaded(d)
-    const scope = scopeOf(db, d, opts)
+    const scope = await scopeOfAsync(db, d, opts)
     const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
     const paging = checkPaging(opts.limit, opts.offset)
     const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
@@ -103,7 +128,7 @@ export function countRows(db: Database, collection: string, scope: ReadScope): P
     db.assertOpen()
     const d = db.state.collection(collection)
     requireLoaded(d)
-    return runCount(d, scopeOf(db, d, scope), slice)
+    return runCount(d, await scopeOfAsync(db, d, scope), slice)
   })
 }
 
@@ -181,7 +206,7 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     db.assertOpen()
     const d = db.state.collection(collection)
     requireLoaded(d)
-    const scope = scopeOf(db, d, spec)
+    const scope = await scopeOfAsync(db, d, spec)
     const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
     const group = spec.groupByField === undefined || spec.groupByField === ''
       ? undefined

@@ -5,7 +5,8 @@ import { rejectDuplicateKeys, type WriteOutcome } from '../collection/apply-writ
 import { PropertyKey, propertyBool } from '../catalog/properties.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
-import { compileFilter } from '../expr/compile-filter.ts'
+import { compileFilterAsync } from '../expr/compile-filter-async.ts'
+import { compileFilterCached, isCacheable, pinFilter } from '../expr/filter-cache.ts'
 import { DataType } from '../schema/data-type.ts'
 import type { Database } from './database.ts'
 import { checkMemory } from './memory-guard.ts'
@@ -69,6 +70,11 @@ export async function writeData(db: Database, collection: string, data: unknown,
 export async function deleteData(db: Database, collection: string, target: DeleteTarget, opts: WriteOptions = {}): Promise<DeleteOutcome> {
   db.assertOpen()
   const deadline = deadlineOf(opts.timeoutMs)
+  const filter = target.ids === undefined && typeof target.filter === 'string' && target.filter.trim() !== '' ? target.filter : undefined
+  const owned = filter === undefined ? undefined : privateParams(target.params)
+  const params = owned ?? target.params
+  if (filter !== undefined) await precompileDelete(db, collection, filter, params, owned !== undefined, opts)
+  db.assertOpen()
   const d = db.state.collection(collection)
   assertWritable(db, d)
   if (opts.partition !== undefined) db.state.catalog.partition(d.meta, opts.partition)
@@ -78,14 +84,51 @@ export async function deleteData(db: Database, collection: string, target: Delet
     const batch = keyBatch(d.pkField.name, d.pkField.dataType, target.ids)
     if (batch.rowCount === 0) return { deleteCount: 0, ts: db.latestTs() }
     r = await db.submit({ ...base, batch }, deadline)
-  } else if (typeof target.filter === 'string' && target.filter.trim() !== '') {
-    compileFilter(target.filter, d.schema, target.params)
-    r = await db.submit({ ...base, filter: target.filter, ...(target.params === undefined ? {} : { params: target.params }) }, deadline)
+  } else if (filter !== undefined) {
+    // The plan compiled above (unless the schema changed meanwhile): the apply takes the same one.
+    compileFilterCached(filter, d.schema, params)
+    r = await db.submit({ ...base, filter, ...(params === undefined ? {} : { params }) }, deadline)
   } else {
     throw errors.invalid('delete needs ids or a non-empty filter expression')
   }
   if (r.kind !== 'delete') throw new Error(`expected a delete result, got ${r.kind}`)
   return { deleteCount: r.deleteCount, ts: r.ts }
+}
+
+/**
+ * Compiles a delete's filter before it is written, with the checks that come before it (their errors
+ * first, as always): a big filter compiles off the event loop (`compileFilterAsync`), and its plan is
+ * kept where the live apply (`applyDelete`, synchronous, as WAL replay needs) finds it through
+ * `compileFilterCached`: the filter cache, or for template filters pinned to the command's own
+ * params object. Replay, without them, compiles the same plan from the same text and values.
+ */
+async function precompileDelete(
+  db: Database,
+  collection: string,
+  filter: string,
+  params: Record<string, unknown> | undefined,
+  paramsOwned: boolean,
+  opts: WriteOptions,
+): Promise<void> {
+  const d = db.state.collection(collection)
+  assertWritable(db, d)
+  if (opts.partition !== undefined) db.state.catalog.partition(d.meta, opts.partition)
+  const plan = await compileFilterAsync(filter, d.schema, params)
+  if (paramsOwned && params !== undefined && !isCacheable(params)) pinFilter(filter, d.schema, params, plan)
+}
+
+/**
+ * A copy of a delete's template values that only the command holds (the caller may reuse its
+ * object); undefined without params, or with values no thread could take (never valid ones: they
+ * are compiled, and refused, as before).
+ */
+function privateParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (params === undefined) return undefined
+  try {
+    return structuredClone(params)
+  } catch {
+    return undefined
+  }
 }
 
 /** `database.force.deny.writing`: inserts, upserts and deletes into the database fail (code 9). */

@@ -5,6 +5,7 @@ import { META_FIELD } from '../schema/collection-schema.ts'
 import type { CompareOp, PathKey } from './expr-node.ts'
 import type { ArraySource, ConstValue, ExprPlan, PredicatePlan, Scalar, ValuePlan } from './expr-plan.ts'
 import type { ColumnSource } from './kernels/column-access.ts'
+import { termValues } from './planner/term-set.ts'
 
 /**
  * Row-at-a-time evaluator: the oracle the vectorised `evaluate` is tested against. Written
@@ -42,7 +43,7 @@ function truth(p: PredicatePlan, src: ColumnSource, row: number): boolean | null
     case 'in': {
       const v = value(p.value, src, row)
       if (v === NULL) return null
-      return p.set.values.some((s) => compare('==', v, s.value) === true)
+      return termValues(p.set).some((s) => compare('==', v, s.value) === true)
     }
     case 'like': {
       const v = value(p.value, src, row)

@@ -12,8 +12,22 @@ export const exprLimits = {
    * `a or b or c` is one level). Bounds every recursive walk over an expression.
    */
   exprNestingDepthMax: 128,
-  /** Values in one `in` list or one list argument (`[...]` or a template list), in values. */
-  inListLengthMax: 1_000_000,
+  /**
+   * Operators in one expression, in operators: each comparison (a range `1 < x < 5` is two),
+   * `and`/`or` (each occurrence), `not`, `in`/`not in`, `like`, arithmetic, `is null`, `exists` and
+   * function call; unary minus and plus are part of their number. Counted by the parser, which stops
+   * at the first one too many, so a huge chain is refused after a bounded amount of work. Bounds the
+   * size of the plan, and so what the main thread pays to receive a plan compiled on the filter
+   * worker (docs/design/0008-request-slicing.md, Filters).
+   */
+  exprOperatorsMax: 10_000,
+  /**
+   * Values in the lists of one expression, in values: every `[...]` in its text and every template
+   * list it uses (nested lists included) count together, so this bounds one `in` list and the whole
+   * expression's. Bounds the worker's compile time and what the main thread pays to receive the
+   * plan and build its lookup sets (docs/design/0008-request-slicing.md, Filters).
+   */
+  inListLengthMax: 100_000,
   /** Length of one integer literal, in characters (a 64-bit binary literal needs 66). */
   integerLiteralCharsMax: 128,
 } as const

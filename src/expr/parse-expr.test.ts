@@ -174,8 +174,36 @@ test('exprNestingDepthMax: parentheses, prefix chains and left-deep chains at th
 })
 
 test('long and/or chains are flat, so they do not count as nesting', () => {
-  const n = parseExpr(Array.from({ length: 20_000 }, (_, i) => `pk == ${i}`).join(' or '))
-  assert.equal(n.kind === 'logical' && n.operands.length, 20_000)
+  const n = parseExpr(Array.from({ length: 5000 }, (_, i) => `pk == ${i}`).join(' or '))
+  assert.equal(n.kind === 'logical' && n.operands.length, 5000)
+})
+
+test('exprOperatorsMax: exactly the maximum parses, one more operator is refused where it stands', () => {
+  const max = exprLimits.exprOperatorsMax
+  // k terms `pk == i` joined by `or`: 2k - 1 operators.
+  const chain = (k: number, op = 'or') => Array.from({ length: k }, (_, i) => `pk == ${i}`).join(` ${op} `)
+  assert.equal(max % 2, 0)
+  const ok = parseExpr(`${chain(max / 2)} or b`)
+  assert.equal(ok.kind === 'logical' && ok.operands.length, max / 2 + 1)
+  const text = `${chain(max / 2)} or pk == 1`
+  assertInvalid(() => parseExpr(text), `more than ${max} operators (exprOperatorsMax)`)
+  assertInvalid(() => parseExpr(text), `column ${text.length - 3}:`) // at the last `==`
+  // Every kind of operator counts; a range is two; unary minus is part of its number.
+  const rest = (used: number) => chain((max - used + 1) / 2, 'and') // max - used operators (used odd)
+  assert.equal(parseExpr(`${rest(3)} and (1 < a < 2)`).kind, 'logical')
+  assertInvalid(() => parseExpr(`${rest(3)} and (1 < a < 2) and b`), 'exprOperatorsMax')
+  assert.equal(parseExpr(`${rest(15)} and not b and array_contains(c, 1) and d is null and e like "x" and exists f and g in [1] and h + 1 > 2`).kind, 'logical')
+  assertInvalid(() => parseExpr(`${rest(15)} and not b and array_contains(c, 1) and d is null and e like "x" and exists f and g in [1] and h + 1 > 2 and b`), 'exprOperatorsMax')
+  assertInvalid(() => parseExpr(`${rest(1)} and not b and array_contains(c, 1) and d is null and e like "x" and exists f and g in [1] and h + 1 > 2`), 'exprOperatorsMax')
+  const negatives = `pk in [${Array.from({ length: max + 1 }, (_, i) => -i).join(',')}]`
+  assert.equal(parseExpr(negatives).kind, 'in')
+})
+
+test('a 200,000-term chain is refused at the limit, before the rest of the text is read', () => {
+  const text = Array.from({ length: 200_000 }, (_, i) => `id != ${i}`).join(' and ')
+  const e = assertInvalid(() => parseExpr(text), 'exprOperatorsMax')
+  const column = Number(/error at column (\d+)/.exec(e.message)?.[1])
+  assert.ok(column < text.length / 10, `stopped at column ${column} of ${text.length}`)
 })
 
 test('inListLengthMax: a list of exactly the maximum parses, one more value is refused', () => {
@@ -184,4 +212,8 @@ test('inListLengthMax: a list of exactly the maximum parses, one more value is r
   const n = parseExpr(list(max))
   assert.equal(n.kind === 'in' && n.right.kind === 'list' && n.right.items.length, max)
   assertInvalid(() => parseExpr(list(max + 1)), `more than ${max} values`)
+  // All the lists of the expression count together.
+  const half = max / 2
+  assert.equal(parseExpr(`${list(half)} or ${list(half)}`).kind, 'logical')
+  assertInvalid(() => parseExpr(`${list(half)} or ${list(half + 1)}`), `the lists of the expression hold more than ${max} values in all (inListLengthMax)`)
 })

@@ -24,6 +24,10 @@ export function parseExpr(text: string): ExprNode {
   return root
 }
 
+function tooManyOperators(): string {
+  return `the expression has more than ${exprLimits.exprOperatorsMax} operators (exprOperatorsMax)`
+}
+
 function tooDeep(): string {
   return `the expression is nested deeper than ${exprLimits.exprNestingDepthMax} levels (exprNestingDepthMax)`
 }
@@ -45,6 +49,10 @@ class Parser {
   private readonly lexer: Lexer
   private readonly source: string
   private depth = 0
+  /** Operators read so far (`exprOperatorsMax`): the parse stops at the first one too many. */
+  private operatorCount = 0
+  /** List values read so far, all lists together (`inListLengthMax`). */
+  private listValueCount = 0
   /** Nodes written in parentheses: `(a or b) or c` keeps its inner chain. */
   private readonly parenthesized = new WeakSet<ExprNode>()
 
@@ -124,6 +132,7 @@ class Parser {
       }
       case 'like': {
         if (Prec.like < minPrec) return null
+        this.countOperator(t)
         this.lexer.next()
         const pattern = this.expression(Prec.like + 1)
         return { kind: 'like', left, pattern, offset: left.offset }
@@ -135,14 +144,14 @@ class Parser {
 
   private arith(left: ExprNode, op: '+' | '-' | '*' | '/' | '%' | '**', prec: number, minPrec: number): ExprNode | null {
     if (prec < minPrec) return null
-    this.lexer.next()
+    this.countOperator(this.lexer.next())
     const right = this.expression(prec + 1)
     return { kind: 'arith', op, left, right, offset: left.offset }
   }
 
   private compare(left: ExprNode, op: CompareOp, prec: number, minPrec: number): ExprNode | null {
     if (prec < minPrec) return null
-    this.lexer.next()
+    this.countOperator(this.lexer.next())
     const right = this.expression(prec + 1)
     return { kind: 'compare', op, left, right, offset: left.offset }
   }
@@ -167,7 +176,7 @@ class Parser {
       const upperOp = u.kind === 'punct' ? rangeOps[u.text] : undefined
       const less = lowerOp === '<' || lowerOp === '<='
       if (upperOp !== undefined && less === (upperOp === '<' || upperOp === '<=')) {
-        this.lexer.next()
+        this.countOperator(this.lexer.next(), 2) // a range is two comparisons
         const upper = this.expression(Prec.range + 1)
         return { kind: 'range', lower, lowerOp, field, upperOp, upper, offset: lower.offset }
       }
@@ -180,6 +189,7 @@ class Parser {
     const operands: ExprNode[] = [first]
     const prec = op === 'or' ? Prec.or : Prec.and
     for (let t = this.lexer.peek(); t.kind === 'keyword' && t.word === op; t = this.lexer.peek()) {
+      this.countOperator(t)
       this.lexer.next()
       operands.push(this.expression(prec + 1))
     }
@@ -187,7 +197,7 @@ class Parser {
   }
 
   private inList(left: ExprNode, negated: boolean): ExprNode {
-    this.lexer.next()
+    this.countOperator(this.lexer.next())
     const right = this.expression(Prec.in + 1)
     return { kind: 'in', negated, left, right, offset: left.offset }
   }
@@ -219,10 +229,10 @@ class Parser {
         this.lexer.next()
         return { kind: 'bool', value: t.word === 'true', offset: t.offset }
       case 'not':
-        this.lexer.next()
+        this.countOperator(this.lexer.next())
         return { kind: 'unary', op: 'not', operand: this.expression(Prec.unary), offset: t.offset }
       case 'exists':
-        this.lexer.next()
+        this.countOperator(this.lexer.next())
         return { kind: 'exists', operand: this.expression(Prec.exists), offset: t.offset }
       default:
         throw this.expected(t, 'a value')
@@ -258,9 +268,9 @@ class Parser {
     for (;;) {
       const t = this.lexer.peek()
       if (t.kind === 'punct' && t.text === ']') break
-      if (items.length === exprLimits.inListLengthMax) {
-        throw this.error(open, `the list has more than ${exprLimits.inListLengthMax} values (inListLengthMax)`)
-      }
+      const max = exprLimits.inListLengthMax
+      if (items.length === max) throw this.error(open, `the list has more than ${max} values (inListLengthMax)`)
+      if (++this.listValueCount > max) throw this.error(t, `the lists of the expression hold more than ${max} values in all (inListLengthMax)`)
       items.push(this.expression(0))
       const u = this.lexer.peek()
       if (u.kind === 'punct' && u.text === ',') this.lexer.next()
@@ -307,6 +317,7 @@ class Parser {
     const negated = t.kind === 'keyword' && t.word === 'not'
     if (negated) t = this.lexer.next()
     if (t.kind === 'identifier' && (t.text === 'null' || t.text === 'NULL')) {
+      this.countOperator(is)
       return { kind: 'isNull', negated, operand: field, offset: field.offset }
     }
     this.lexer.reset(mark)
@@ -314,6 +325,7 @@ class Parser {
   }
 
   private call(name: Token & { kind: 'identifier' }): ExprNode {
+    this.countOperator(name)
     this.lexer.next()
     const args: ExprNode[] = []
     for (;;) {
@@ -328,6 +340,12 @@ class Parser {
     const lower = name.text.toLowerCase()
     const known = knownFunctions.has(lower) && (name.text === lower || name.text === name.text.toUpperCase())
     return { kind: 'call', name: known ? lower : name.text, args, offset: name.offset }
+  }
+
+  /** Counts `n` operators at token `t` against `exprOperatorsMax`. */
+  private countOperator(t: Token, n = 1): void {
+    this.operatorCount += n
+    if (this.operatorCount > exprLimits.exprOperatorsMax) throw this.error(t, tooManyOperators())
   }
 
   private expect(text: string, what: string): void {

@@ -9,6 +9,7 @@ import { exprLimits } from './expr-limits.ts'
 import type { PredicatePlan } from './expr-plan.ts'
 import { parseExpr } from './parse-expr.ts'
 import { planExpr } from './plan.ts'
+import { termCount, termValues } from './planner/term-set.ts'
 import { assertInvalid, testSchema } from './test-fixtures.ts'
 
 const plan = (text: string, params?: Record<string, unknown>) => planExpr(parseExpr(text), testSchema, params)
@@ -178,8 +179,18 @@ test('templates take values from params: integers, floats, strings, booleans, li
 test('inListLengthMax applies to template lists at the boundary', () => {
   const max = exprLimits.inListLengthMax
   const ok = root('pk in {ids}', { ids: new Array(max).fill(7) })
-  assert.ok(ok.kind === 'in' && ok.set.values.length === 1)
+  assert.ok(ok.kind === 'in' && termCount(ok.set) === 1)
   assertInvalid(() => plan('pk in {ids}', { ids: new Array(max + 1).fill(7) }), `more than ${max}`)
+  // Nested lists count together (the outer list's items too): one shared big list cannot multiply.
+  const half = (max - 2) / 2
+  assert.equal(root('json_contains_any(j, {x})', { x: [new Array(half).fill(1), new Array(half).fill(2)] }).kind, 'contains')
+  assertInvalid(() => plan('json_contains_any(j, {x})', { x: [new Array(half).fill(1), new Array(half + 1).fill(2)] }), `more than ${max} values in all (inListLengthMax)`)
+  // Text and template lists together.
+  const text = `pk in [${'1,'.repeat(half)}] or json_contains_any(j, {x})`
+  assert.equal(root(text, { x: new Array(max - half).fill(1) }).kind, 'logical')
+  assertInvalid(() => plan(text, { x: new Array(max - half + 1).fill(1) }), `more than ${max} values in all (inListLengthMax)`)
+  const big = new Array(max).fill(1)
+  assertInvalid(() => plan('json_contains_any(j, {x})', { x: new Array(1000).fill(big) }), 'in all (inListLengthMax)')
 })
 
 test('compileFilter wraps planner errors as "cannot parse expression: <expr>, error: <reason>"', () => {
@@ -196,9 +207,9 @@ test('an or of == / in on the same field becomes one in (same truth, one pass)',
   if (r.kind !== 'logical') return
   assert.deepEqual(r.operands.map((x) => x.kind), ['in', 'compare'])
   const first = r.operands[0]!
-  assert.deepEqual(first.kind === 'in' && first.set.values.map((v) => v.value), [1n, 2n, 3n])
-  const big = root(Array.from({ length: 20_000 }, (_, i) => `pk == ${i}`).join(' or '))
-  assert.ok(big.kind === 'in' && big.set.values.length === 20_000)
+  assert.deepEqual(first.kind === 'in' && termValues(first.set).map((v) => v.value), [1n, 2n, 3n])
+  const big = root(Array.from({ length: 5000 }, (_, i) => `pk == ${i}`).join(' or '))
+  assert.ok(big.kind === 'in' && termCount(big.set) === 5000)
   assert.equal(root('pk == 1 or pk == 1 + 0').kind, 'in')
   assert.equal(root('i32 * 2 == 1 or i32 * 2 == 2').kind, 'logical')
 })

@@ -20,7 +20,7 @@ export type { ExprPlan } from './expr-plan.ts'
  * the reason (`field x not exist`, `cannot compare VarChar field name with the integer 3`, ...).
  */
 export function planExpr(ast: ExprNode, schema: CollectionSchema, params?: Readonly<Record<string, unknown>>): ExprPlan {
-  const ctx: PlanContext = { schema, params, columns: new Set() }
+  const ctx: PlanContext = { schema, params, columns: new Set(), listValues: { count: 0 } }
   const root = planPredicate(ctx, ast)
   return { root, columns: [...ctx.columns] }
 }

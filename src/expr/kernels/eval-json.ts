@@ -1,6 +1,6 @@
 import { Bitset } from '../../common/bitset.ts'
 import type { ConstValue, PredicatePlan } from '../expr-plan.ts'
-import { createTermSet, hasValue } from '../planner/term-set.ts'
+import { hasValue, scalarTermSet, termLookup } from '../planner/term-set.ts'
 import { type ColumnSource, readColumn } from './column-access.ts'
 import { resolveJsonPath } from './json-path.ts'
 import { leafTruth, type Truth } from './truth.ts'
@@ -45,9 +45,8 @@ export function evalContains(p: PredicatePlan & { kind: 'contains' }, src: Colum
 
 /** The per-row test, chosen once: scalars go through a TermSet, lists compare element-wise. */
 function containsTest(mode: 'one' | 'all' | 'any', values: readonly ConstValue[]): (arr: readonly unknown[]) => boolean {
-  const scalars = values.flatMap((v) => (v.type === 'list' ? [] : [v]))
   const lists = values.filter((v) => v.type === 'list')
-  const set = createTermSet(scalars)
+  const set = termLookup(scalarTermSet(values))
   const hasAny = (arr: readonly unknown[]) => {
     for (let k = 0; k < arr.length; k++) if (hasValue(set, arr[k])) return true
     for (const l of lists) if (arr.some((e) => equalsConst(e, l))) return true

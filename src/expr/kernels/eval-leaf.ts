@@ -6,6 +6,7 @@ import { opMask, unorderedHolds } from './compare-mask.ts'
 import type { ColumnSource } from './column-access.ts'
 import { evalValue } from './eval-value.ts'
 import { likeJson, likeStrings } from './like-kernels.ts'
+import { termLookup } from '../planner/term-set.ts'
 import { inInt64, inNumbers, inStrings, inValues } from './term-kernels.ts'
 import { leafTruth, type Truth } from './truth.ts'
 import type { Vector } from './vector.ts'
@@ -48,7 +49,10 @@ export function evalIn(p: PredicatePlan & { kind: 'in' }, src: ColumnSource, wan
   const v = evalValue(p.value, src)
   const n = src.rowCount
   const holds = new Bitset(n)
-  if (v.kind === 'num') inNumbers(v.values, n, p.value.type === 'bool' ? p.set.boolNumbers : p.set.numbers, holds.words)
+  if (v.kind === 'num') {
+    const lookup = termLookup(p.set)
+    inNumbers(v.values, n, p.value.type === 'bool' ? lookup.boolNumbers : lookup.numbers, holds.words)
+  }
   else if (v.kind === 'i64') inInt64(v.words, n, p.set, holds.words)
   else if (v.kind === 'str') inStrings(v.values, n, p.set, holds.words)
   else inValues(v.values, n, p.set, holds.words)

@@ -1,4 +1,4 @@
-import { hasInt64, hasValue, type TermSet } from '../planner/term-set.ts'
+import { hasInt64, hasValue, type TermSet, termLookup } from '../planner/term-set.ts'
 import type { NumArray } from './vector.ts'
 
 /* `in` kernels: set bit i of `out` when row i's value is in the set. */
@@ -17,10 +17,11 @@ export function inInt64(words: Int32Array, n: number, set: TermSet, out: Uint32A
 }
 
 export function inStrings(values: readonly string[], n: number, set: TermSet, out: Uint32Array): void {
-  const strings = set.strings
+  const strings = termLookup(set).strings
   for (let i = 0; i < n; i++) if (strings.has(values[i]!)) out[i >>> 5]! |= 1 << (i & 31)
 }
 
 export function inValues(values: readonly unknown[], n: number, set: TermSet, out: Uint32Array): void {
-  for (let i = 0; i < n; i++) if (hasValue(set, values[i])) out[i >>> 5]! |= 1 << (i & 31)
+  const lookup = termLookup(set)
+  for (let i = 0; i < n; i++) if (hasValue(lookup, values[i])) out[i >>> 5]! |= 1 << (i & 31)
 }

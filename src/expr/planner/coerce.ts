@@ -22,8 +22,7 @@ export function targetOf(v: ValuePlan): CoerceTarget {
  * takes any scalar. Booleans compare with == and != only.
  */
 export function coerceScalar(target: CoerceTarget, c: ConstValue, op: CompareOp): Scalar {
-  const mismatch = () => errors.invalid(`cannot compare ${target.label} with ${describeConst(c)}`)
-  if (c.type === 'list') throw mismatch()
+  if (c.type === 'list') throw mismatch(target, c)
   if (c.type === 'bool' && op !== '==' && op !== '!=') {
     throw errors.invalid(`booleans support only == and !=, got ${op} with ${target.label}`)
   }
@@ -34,21 +33,25 @@ export function coerceScalar(target: CoerceTarget, c: ConstValue, op: CompareOp)
       if (c.type === 'float') {
         throw errors.invalid(`cannot compare ${target.label} with ${describeConst(c)}: integer fields take integer values`)
       }
-      throw mismatch()
+      throw mismatch(target, c)
     case 'float': {
-      if (c.type !== 'int' && c.type !== 'float') throw mismatch()
+      if (c.type !== 'int' && c.type !== 'float') throw mismatch(target, c)
       const v = Number(c.value)
       return { type: 'float', value: target.float32 ? Math.fround(v) : v }
     }
     case 'bool':
-      if (c.type !== 'bool') throw mismatch()
+      if (c.type !== 'bool') throw mismatch(target, c)
       return c
     case 'string':
-      if (c.type !== 'string') throw mismatch()
+      if (c.type !== 'string') throw mismatch(target, c)
       return c
     case 'json':
       return c
   }
+}
+
+function mismatch(target: CoerceTarget, c: ConstValue) {
+  return errors.invalid(`cannot compare ${target.label} with ${describeConst(c)}`)
 }
 
 /** For JSON containment: lists are allowed (compared element-wise), scalars as `coerceScalar`. */

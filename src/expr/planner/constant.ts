@@ -121,29 +121,40 @@ export function foldCompare(op: CompareOp, a: ConstValue, b: ConstValue): boolea
 
 /**
  * A template value from `params`: a safe integer or bigint → integer, other finite number → float,
- * string, boolean, array → list (at most `inListLengthMax` items).
+ * string, boolean, array → list. Its values (nested lists' too) are added to `listValues`, the
+ * expression's count, which may not pass `inListLengthMax`: a list holding one big list many times
+ * is refused, not walked.
  */
-export function templateConst(name: string, v: unknown, depth = 0): ConstValue {
-  const bad = (why: string) => errors.invalid(`template variable {${name}}: ${why}`)
+export function templateConst(name: string, v: unknown, listValues: { count: number } = { count: 0 }): ConstValue {
+  return templateValue(name, v, 0, listValues)
+}
+
+function badTemplate(name: string, why: string) {
+  return errors.invalid(`template variable {${name}}: ${why}`)
+}
+
+function templateValue(name: string, v: unknown, depth: number, seen: { count: number }): ConstValue {
   switch (typeof v) {
     case 'bigint':
       return { type: 'int', value: checkInt64(v) }
     case 'number':
       if (Number.isSafeInteger(v)) return { type: 'int', value: BigInt(v) }
-      if (!Number.isFinite(v)) throw bad(`${v} is not a finite number`)
+      if (!Number.isFinite(v)) throw badTemplate(name, `${v} is not a finite number`)
       return { type: 'float', value: v }
     case 'string':
       return { type: 'string', value: v }
     case 'boolean':
       return { type: 'bool', value: v }
-    default:
-      if (!Array.isArray(v)) throw bad(v === undefined ? 'no value given in params' : `unsupported value type ${v === null ? 'null' : typeof v}`)
-      if (v.length > exprLimits.inListLengthMax) {
-        throw bad(`the list has ${v.length} values, more than ${exprLimits.inListLengthMax} (inListLengthMax)`)
-      }
-      if (depth >= exprLimits.exprNestingDepthMax) throw bad(`lists nested deeper than ${exprLimits.exprNestingDepthMax} levels`)
+    default: {
+      if (!Array.isArray(v)) throw badTemplate(name, v === undefined ? 'no value given in params' : `unsupported value type ${v === null ? 'null' : typeof v}`)
+      const max = exprLimits.inListLengthMax
+      if (v.length > max) throw badTemplate(name, `the list has ${v.length} values, more than ${max} (inListLengthMax)`)
+      seen.count += v.length
+      if (seen.count > max) throw badTemplate(name, `the lists of the expression hold more than ${max} values in all (inListLengthMax)`)
+      if (depth >= exprLimits.exprNestingDepthMax) throw badTemplate(name, `lists nested deeper than ${exprLimits.exprNestingDepthMax} levels`)
       const items: ConstValue[] = []
-      for (let i = 0; i < v.length; i++) items.push(templateConst(name, v[i], depth + 1))
+      for (let i = 0; i < v.length; i++) items.push(templateValue(name, v[i], depth + 1, seen))
       return { type: 'list', items }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { PathKey } from '../expr-node.ts'
 import type { PredicatePlan, Scalar, ValuePlan } from '../expr-plan.ts'
-import { createTermSet } from './term-set.ts'
+import { createTermSet, termValues } from './term-set.ts'
 
 /**
  * Rewrites the operands of an `or`: all `x == c` and `x in [...]` on the same field become one
@@ -34,7 +34,7 @@ export function mergeOrTerms(operands: readonly PredicatePlan[]): PredicatePlan[
 
 function termOf(p: PredicatePlan): { value: ValuePlan; scalars: readonly Scalar[] } | undefined {
   if (p.kind === 'compare' && p.op === '==') return { value: p.value, scalars: [p.constant] }
-  if (p.kind === 'in') return { value: p.value, scalars: p.set.values }
+  if (p.kind === 'in') return { value: p.value, scalars: termValues(p.set) }
   return undefined
 }
 

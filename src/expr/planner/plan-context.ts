@@ -6,4 +6,6 @@ export interface PlanContext {
   readonly params: Readonly<Record<string, unknown>> | undefined
   /** Columns read so far, in first-use order. */
   readonly columns: Set<string>
+  /** Values of the lists planned so far, text and template ones (`inListLengthMax`). */
+  readonly listValues: { count: number }
 }

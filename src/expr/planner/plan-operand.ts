@@ -2,6 +2,7 @@ import { errors } from '../../errors/errors.ts'
 import type { ArithNode, ExprNode } from '../expr-node.ts'
 import type { ArithPlanOp, ConstValue, Scalar, ValuePlan } from '../expr-plan.ts'
 import { checkInt64, describeConst, foldArith, foldUnary, templateConst } from './constant.ts'
+import { exprLimits } from '../expr-limits.ts'
 import type { PlanContext } from './plan-context.ts'
 import { planArrayLength } from './plan-array-length.ts'
 import { describeValue, resolveField } from './resolve-field.ts'
@@ -18,6 +19,7 @@ export function planOperand(ctx: PlanContext, node: ExprNode): Operand {
     case 'string':
       return constant({ type: node.kind, value: node.value } as Scalar)
     case 'list':
+      countListValues(ctx, node.items.length)
       return constant({ type: 'list', items: node.items.map((x) => planConst(ctx, x, 'a list item')) })
     case 'template':
       return constant(templateValue(ctx, node.name))
@@ -45,7 +47,14 @@ export function planConst(ctx: PlanContext, node: ExprNode, what: string): Const
 export function templateValue(ctx: PlanContext, name: string): ConstValue {
   const params = ctx.params
   const v = typeof params === 'object' && params !== null && Object.hasOwn(params, name) ? params[name] : undefined
-  return templateConst(name, v)
+  return templateConst(name, v, ctx.listValues)
+}
+
+/** Counts `n` more list values of the expression against `inListLengthMax`. */
+function countListValues(ctx: PlanContext, n: number): void {
+  ctx.listValues.count += n
+  const max = exprLimits.inListLengthMax
+  if (ctx.listValues.count > max) throw errors.invalid(`the lists of the expression hold more than ${max} values in all (inListLengthMax)`)
 }
 
 function constant(value: ConstValue): Operand {

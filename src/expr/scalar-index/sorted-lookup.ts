@@ -2,7 +2,7 @@ import { Bitset } from '../../common/bitset.ts'
 import type { CompareOp } from '../expr-node.ts'
 import type { ConstValue, Scalar } from '../expr-plan.ts'
 import { type LikeMatcher, likeMatches } from '../planner/like-pattern.ts'
-import { createTermSet, type TermSet } from '../planner/term-set.ts'
+import { createTermSet, scalarTermSet, type TermSet, termLookup } from '../planner/term-set.ts'
 import { type IndexKey, type IndexKeys, keyCount, lowerBound, prefixRange, upperBound } from './index-keys.ts'
 import type { Postings } from './postings.ts'
 import type { ValueKind } from './sorted-entries.ts'
@@ -101,13 +101,13 @@ function keyOf(kind: ValueKind, c: Scalar): IndexKey | undefined {
 function probeKeys(kind: ValueKind, set: TermSet, use: 'in' | 'element'): IndexKey[] | undefined {
   switch (kind) {
     case 'bool':
-      return use === 'in' ? [...set.boolNumbers] : [...set.bools].map((b) => (b ? 1 : 0))
+      return set.bools.map((b) => (b ? 1 : 0))
     case 'num': {
-      const keys = [...set.numbers]
+      const keys = [...termLookup(set).numbers]
       return keys.some((k) => k !== k) ? undefined : keys
     }
     case 'i64':
-      return use === 'in' ? set.values.flatMap((s) => (s.type === 'int' ? [s.value] : [])) : [...set.bigints]
+      return use === 'in' ? Array.from(set.ints) : [...termLookup(set).bigints]
     case 'str':
       return [...set.strings]
   }
@@ -179,7 +179,7 @@ function likeByKeys(view: SortedView, keys: readonly string[], m: LikeMatcher): 
 function contains(view: SortedView, mode: 'one' | 'all' | 'any', values: readonly ConstValue[]): Bitset | undefined {
   const scalars = values.flatMap((v) => (v.type === 'list' ? [] : [v]))
   if (mode !== 'all') {
-    const probes = probeKeys(view.valueKind, createTermSet(scalars), 'element')
+    const probes = probeKeys(view.valueKind, scalarTermSet(values), 'element')
     return probes === undefined ? undefined : rowsOfKeys(view, probes)
   }
   if (values.length === 0) return validRows(view)

@@ -44,7 +44,14 @@ export function exprDepth(root: ExprNode): { depth: number; offset: number } {
   const stack: { node: ExprNode; depth: number }[] = [{ node: root, depth: 1 }]
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     if (top.depth > best.depth) best = { depth: top.depth, offset: top.node.offset }
-    for (const child of exprChildren(top.node)) stack.push({ node: child, depth: top.depth + 1 })
+    const children = exprChildren(top.node)
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!
+      // Leaves (a long list's items) need no stack entry: their depth is known now.
+      if (exprChildren(child) === none) {
+        if (top.depth + 1 > best.depth) best = { depth: top.depth + 1, offset: child.offset }
+      } else stack.push({ node: child, depth: top.depth + 1 })
+    }
   }
   return best
 }
