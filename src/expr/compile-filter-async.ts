@@ -7,10 +7,12 @@ import { prepareLookups } from './prepare-lookups.ts'
 
 /**
  * Filters at most this long, in characters, are compiled in-line (on the calling thread); longer
- * ones on the filter worker. In-line compiling costs about 0.2–0.4 µs a character (a 16 KiB
- * `a != 1 and …` chain: 3–6 ms on a busy 2-core machine), under one 8 ms read slice; the worker's
- * round trip costs the main thread ~0.1 ms plus the plan's deserialisation, and the request a
- * thread hop or two. docs/design/0008-request-slicing.md (Filters).
+ * ones on the filter worker. Measured (best of 7, busy 2-core machine): at 16 KiB an in-line compile
+ * costs 0.9 ms (an `in` list) to 2 ms (a chain of comparisons and likes), well under one 8 ms read
+ * slice; at 64 KiB an `in` list costs 8 ms in-line but 1.2 ms of the main thread through the worker
+ * (its plan is typed arrays). Plans of many small objects (long chains) cost about as much to
+ * deserialise as to compile (a 5,000-term chain: 8 ms vs 5 ms), so for them the worker gains
+ * nothing, and loses little; `exprOperatorsMax` bounds both. docs/design/0008-request-slicing.md.
  */
 export const INLINE_FILTER_CHARS_MAX = 16 * 1024
 /**
