@@ -43,11 +43,17 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   }
   const metricOf = (field: string) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType
   const shared = { ...(spec.partitions === undefined ? {} : { partitions: spec.partitions }), ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }) }
-  const results: { metric: Metric; hits: SearchHits[] }[] = []
+  // Every request reads one snapshot: filters compile first (maybe on the filter worker), then all
+  // scopes take the same timestamp before any search pauses.
+  const prepared = []
   for (const r of spec.requests) {
     const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
-    const scope = await scopeOfAsync(db, d, { ...shared, ...r })
-    results.push({ metric: resolved.metric, hits: await runSearch(d, searchRequest(scope, resolved), slice) })
+    prepared.push({ resolved, scope: await scopeOfAsync(db, d, { ...shared, ...r }) })
+  }
+  const ts = spec.asOf ?? db.latestTs()
+  const results: { metric: Metric; hits: SearchHits[] }[] = []
+  for (const { resolved, scope } of prepared) {
+    results.push({ metric: resolved.metric, hits: await runSearch(d, searchRequest({ ...scope, ts }, resolved), slice) })
   }
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')
