@@ -108,8 +108,11 @@ export function parseReranker(raw: unknown): Reranker {
   switch (String(r.strategy ?? '').toLowerCase()) {
     case 'rrf':
       return { strategy: 'rrf', k: Number(params.k ?? 60) }
-    case 'weighted':
-      return { strategy: 'weighted', weights: (params.weights as unknown[] | undefined)?.map(Number) ?? [] }
+    case 'weighted': {
+      const weights = params.weights ?? []
+      if (!Array.isArray(weights)) throw errors.invalid(`rerank params weights should be a list of numbers, got ${typeof weights}`)
+      return { strategy: 'weighted', weights: weights.map(Number) }
+    }
     default:
       throw errors.invalid(`unsupported rerank strategy ${String(r.strategy)}; use RRFRanker(k) or WeightedRanker(weights)`)
   }

@@ -166,4 +166,19 @@ describe('wire counts and lengths are checked before allocation (issue 11.1, 11.
     const health = await c.checkHealth()
     assert.equal(health.isHealthy, true)
   })
+
+  test('found by the fuzzer: a Flush naming one collection a million times answers once; weights that are not a list are 1100', async () => {
+    const flush = await rawCall(raw, 'Flush', encode('milvus.proto.milvus.FlushRequest', { collection_names: new Array(1_000_000).fill('ref') }))
+    assert.equal(flush.status.code, 0, flush.status.reason)
+    assert.deepEqual(Object.keys(flush.res.coll_segIDs as object), ['ref'])
+    const res = await fetch(`http://${env.address}/v2/vectordb/entities/advanced_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ collectionName: 'ref', search: [{ data: [[1, 0, 0, 0]], annsField: 'vec', limit: 2 }], rerank: { strategy: 'weighted', params: { weights: 9223372036854775808 } }, limit: 2 }),
+    })
+    const body = (await res.json()) as { code: number; message: string }
+    assert.equal(body.code, 1100, body.message)
+    assert.match(body.message, /weights should be a list of numbers/)
+    assert.equal(await count(), 3)
+  })
 })

@@ -564,8 +564,9 @@ export class MilvusClientApi {
 
   flush(req: Req): Promise<{ status: ResStatus; coll_segIDs: Record<string, unknown> }> {
     return asStatus(async () => {
-      const names = (req.collection_names ?? []) as string[]
-      const ids = names.map((n) => this.db.state.catalog.get(this.key(req, n)).id)
+      // Each collection once, however often it is named (a request may repeat a name a million times).
+      const names = [...new Set((req.collection_names ?? []) as string[])]
+      const ids = [...new Set(names.map((n) => this.db.state.catalog.get(this.key(req, n)).id))]
       await this.db.flush(ids)
       return { status: okStatus(), coll_segIDs: {} }
     }, (status) => ({ status, coll_segIDs: {} }))

@@ -5,12 +5,13 @@ import { errors } from '../../errors/errors.ts'
 /** Requests at least this large are decoded on the decode thread (smaller ones cost less than the hop). */
 export const THREAD_DECODE_BYTES_MIN = 1024 * 1024
 
-export type WriteRequestType = 'milvus.proto.milvus.InsertRequest' | 'milvus.proto.milvus.UpsertRequest'
+/** A request message's full type name (`milvus.proto.milvus.InsertRequest`). */
+export type RequestTypeName = string
 
 /** A message to the worker (decode-worker.ts). */
 export interface DecodeRequest {
   readonly id: number
-  readonly typeName: WriteRequestType
+  readonly typeName: RequestTypeName
   readonly bytes: Uint8Array
 }
 
@@ -22,8 +23,8 @@ interface Waiter {
 }
 
 /**
- * One worker thread that decodes large Insert/Upsert requests (tens of MB of vectors take the codec
- * hundreds of milliseconds), so the event loop keeps serving others meanwhile. The request bytes are
+ * One worker thread that decodes large requests (tens of MB of vectors, or a million int64 ids, take
+ * the codec hundreds of milliseconds to seconds), so the event loop keeps serving others meanwhile. The request bytes are
  * copied to the worker; the decoded vectors come back transferred, not copied. Started on first use,
  * referenced only while decodes are pending; one that fails or exits rejects what it had and is
  * replaced on the next call.
@@ -33,7 +34,7 @@ export class DecodeThread {
   readonly #waiting = new Map<number, Waiter>()
   #nextId = 1
 
-  decode(typeName: WriteRequestType, bytes: Buffer): Promise<object> {
+  decode(typeName: RequestTypeName, bytes: Buffer): Promise<object> {
     const worker = this.#worker ?? this.#start()
     const id = this.#nextId++
     const copy = new Uint8Array(bytes.length)

@@ -1,16 +1,32 @@
 import { parentPort } from 'node:worker_threads'
-import { writeRequestDeserializer } from './write-request-decoder.ts'
+import { loaderOptions, loadMilvusProto } from './milvus-proto.ts'
+import { fastFloatDecodingAvailable, writeRequestDeserializer } from './write-request-decoder.ts'
 import type { DecodeReply, DecodeRequest } from './decode-thread.ts'
 
-/** The decode thread's worker: decodes one Insert/Upsert request at a time; typed arrays go back transferred. */
-const decoders = {
-  'milvus.proto.milvus.InsertRequest': writeRequestDeserializer('milvus.proto.milvus.InsertRequest'),
-  'milvus.proto.milvus.UpsertRequest': writeRequestDeserializer('milvus.proto.milvus.UpsertRequest'),
+/**
+ * The decode thread's worker: decodes one request at a time as the service would (writes with the
+ * float-array decoder); typed arrays go back transferred.
+ */
+const decoders: Record<string, (buf: Buffer) => object> = fastFloatDecodingAvailable()
+  ? {
+      'milvus.proto.milvus.InsertRequest': writeRequestDeserializer('milvus.proto.milvus.InsertRequest'),
+      'milvus.proto.milvus.UpsertRequest': writeRequestDeserializer('milvus.proto.milvus.UpsertRequest'),
+    }
+  : {}
+
+function decoderOf(typeName: string): (buf: Buffer) => object {
+  let d = decoders[typeName]
+  if (d === undefined) {
+    const type = loadMilvusProto().root.lookupType(typeName)
+    d = (buf) => type.toObject(type.decode(buf), loaderOptions)
+    decoders[typeName] = d
+  }
+  return d
 }
 
 parentPort!.on('message', (m: DecodeRequest) => {
   try {
-    const message = decoders[m.typeName](Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength))
+    const message = decoderOf(m.typeName)(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength))
     const reply: DecodeReply = { id: m.id, message }
     parentPort!.postMessage(reply, buffersOf(message))
   } catch (e) {

@@ -3,7 +3,7 @@ import type { MethodDefinition, ServiceDefinition as LoaderServiceDefinition } f
 import type { Duplex } from 'node:stream'
 import type { Quiver } from '../../engine/quiver.ts'
 import { Admission } from '../admission.ts'
-import { DecodeThread, THREAD_DECODE_BYTES_MIN, type WriteRequestType } from './decode-thread.ts'
+import { DecodeThread, type RequestTypeName, THREAD_DECODE_BYTES_MIN } from './decode-thread.ts'
 import { ErrorCode, errors, MilvusError } from '../../errors/errors.ts'
 import { requestObserverOf } from '../../observability/request-event.ts'
 import { limits } from '../../schema/limits.ts'
@@ -17,7 +17,7 @@ import { compactionHandlers } from './handlers/compaction-handlers.ts'
 import { dataHandlers } from './handlers/data-handlers.ts'
 import { type Handler, type HandlerTable, type ServerIdentity, type ServiceDeps, StatusResponse, type Wire } from './handler.ts'
 import { indexHandlers } from './handlers/index-handlers.ts'
-import { loadMilvusProto } from './milvus-proto.ts'
+import { loadMilvusProto, MILVUS_SERVICE, TELEMETRY_SERVICE } from './milvus-proto.ts'
 import { partitionHandlers } from './handlers/partition-handlers.ts'
 import { readHandlers } from './handlers/read-handlers.ts'
 import { responseWithStatus, type StatusPlace, statusPlaceOf } from './rpc-response.ts'
@@ -101,11 +101,11 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     identity,
     nextIdentifier: () => String(++identifier),
     admission: opts.admission ?? new Admission(),
-    ...(fastFloatDecodingAvailable() ? { decodeThread: new DecodeThread() } : {}),
+    decodeThread: new DecodeThread(),
     ...(opts.access === undefined ? {} : { access: opts.access }),
   }
-  server.addService(guardService(proto.services.milvus), implement(proto.services.milvus, allHandlers, deps, log))
-  server.addService(guardService(proto.services.telemetry), implement(proto.services.telemetry, telemetryHandlers, deps, log))
+  server.addService(guardService(proto.services.milvus, MILVUS_SERVICE), implement(proto.services.milvus, allHandlers, deps, log))
+  server.addService(guardService(proto.services.telemetry, TELEMETRY_SERVICE), implement(proto.services.telemetry, telemetryHandlers, deps, log))
   // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
   const close = async () => {
@@ -136,14 +136,20 @@ const fastDeserializers: Record<string, (() => (buf: Buffer) => object) | undefi
     }
   : {}
 
-/** Writes decoded on the decode thread when large (`THREAD_DECODE_BYTES_MIN`), by method. */
-const threadDecodedTypes: Record<string, WriteRequestType | undefined> = fastFloatDecodingAvailable()
-  ? { Insert: 'milvus.proto.milvus.InsertRequest', Upsert: 'milvus.proto.milvus.UpsertRequest' }
-  : {}
+/** Request types by method, for the decode thread (requests of at least `THREAD_DECODE_BYTES_MIN` are decoded there). */
+function requestTypesOf(serviceName: string): Record<string, RequestTypeName | undefined> {
+  const service = loadMilvusProto().root.lookupService(serviceName)
+  const out: Record<string, RequestTypeName> = {}
+  for (const m of service.methodsArray) {
+    m.resolve()
+    out[m.name] = m.resolvedRequestType!.fullName.slice(1)
+  }
+  return out
+}
 
 /** A large write left undecoded by the service's deserialiser: `run` decodes it on the decode thread. */
 const UNDECODED = Symbol('undecoded request')
-type Undecoded = { readonly [UNDECODED]: { typeName: WriteRequestType; bytes: Buffer } }
+type Undecoded = { readonly [UNDECODED]: { typeName: RequestTypeName; bytes: Buffer } }
 
 function isUndecoded(req: unknown): req is Undecoded {
   return typeof req === 'object' && req !== null && UNDECODED in req
@@ -161,8 +167,9 @@ function isTooLarge(req: unknown): req is TooLarge {
  * decoded (its handler answers 1102), and a response that fails to serialise is replaced by an
  * error status (a gRPC INTERNAL would make the Node SDK retry until its deadline).
  */
-function guardService(service: LoaderServiceDefinition): ServiceDefinition {
+function guardService(service: LoaderServiceDefinition, serviceName: string): ServiceDefinition {
   const out: Record<string, MethodDefinition<object, object>> = {}
+  const requestTypes = requestTypesOf(serviceName)
   for (const [name, def] of Object.entries(service)) {
     const place = statusPlaceOf(def)
     const decode = fastDeserializers[name]?.() ?? def.requestDeserialize
@@ -170,7 +177,7 @@ function guardService(service: LoaderServiceDefinition): ServiceDefinition {
       ...def,
       requestDeserialize: (buf: Buffer) => {
         if (buf.length > REQUEST_BYTES_MAX) return { [TOO_LARGE]: buf.length } as unknown as object
-        const typeName = threadDecodedTypes[name]
+        const typeName = requestTypes[name]
         if (typeName !== undefined && buf.length >= THREAD_DECODE_BYTES_MIN) return { [UNDECODED]: { typeName, bytes: buf } } as unknown as object
         return decode(buf)
       },

@@ -29,7 +29,7 @@ export const dataHandlers: HandlerTable = {
 
   /** Flush is synchronous in Quiver: when it answers, the listed segments are sealed and durable. */
   Flush: async (req, ctx, { client }) => {
-    const names = (req.collection_names ?? []) as string[]
+    const names = [...new Set((req.collection_names ?? []) as string[])]
     const r = ok(await client.flush(sdkRequest(ctx, { collection_names: names })))
     const segIds: Record<string, Wire> = {}
     const flushTs: Record<string, string> = {}
