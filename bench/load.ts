@@ -711,7 +711,10 @@ async function main(): Promise<void> {
   const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--import=${pathToFileURL(probeFile).href}`].join(' ').trim()
   if (cfg.cpuProfDir !== undefined) mkdirSync(cfg.cpuProfDir, { recursive: true })
   const log = (m: string) => process.stderr.write(`[load ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s] ${m}\n`)
-  const served = await serveChild(dataDir, ['--log-level', 'warn'], { NODE_OPTIONS: nodeOptions, ...(cfg.cpuProfDir === undefined ? {} : { LOADPROBE_CPU_PROF_DIR: resolve(cfg.cpuProfDir) }) })
+  const served = await serveChild(dataDir, ['--log-level', 'warn'], { NODE_OPTIONS: nodeOptions, ...(cfg.cpuProfDir === undefined ? {} : { LOADPROBE_CPU_PROF_DIR: resolve(cfg.cpuProfDir) }) }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true })
+    throw e
+  })
   const pid = served.child.pid!
   log(`server pid ${pid} on ${served.address}, ops ${served.opsUrl}`)
   const samples: Sample[] = []
