@@ -201,8 +201,9 @@ function serializeWithPreEncoded(def: MethodDefinition<object, object>, res: obj
   if (pre === undefined) return def.responseSerialize(res)
   const field = pre[1] as PreEncodedField
   const rest = def.responseSerialize(Object.fromEntries(entries.filter(([k]) => k !== pre[0])))
-  const tail = new ProtoWriter().message(field.fieldNumber, field[PRE_ENCODED]).finish()
-  return Buffer.concat([rest, tail])
+  const tail = new ProtoWriter()
+  for (const part of field[PRE_ENCODED]) tail.message(field.fieldNumber, part)
+  return Buffer.concat([rest, tail.finish()])
 }
 
 type UnaryImpl = (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void

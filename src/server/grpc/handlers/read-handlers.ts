@@ -5,7 +5,8 @@ import { collectionKey, readControlOf } from '../call-context.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
 import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
-import { columnsOfRows, outputColumnsOf } from '../wire/output-columns.ts'
+import { outputColumnsOf } from '../wire/output-columns.ts'
+import { fieldDataBytes } from '../wire/field-data-bytes.ts'
 import { hybridSpecOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
 import { encodeSearchResultData } from '../wire/search-results-encode.ts'
 import { preEncodedField } from '../wire/proto-writer.ts'
@@ -66,8 +67,14 @@ export const readHandlers: HandlerTable = {
       ...(offset === undefined ? {} : { offset }),
     })
     const out = outputColumnsOf(d.schema, requested, d.pkField.name)
-    return { ...base, fields_data: columnsOfRows(rows, out), output_fields: out.names } satisfies Wire
+    return { ...base, fields_data: fieldsDataField(fieldDataBytes(rows, out)), output_fields: out.names } satisfies Wire
   },
+}
+
+/** `QueryResults.fields_data` already encoded (primary keys and vectors written without per-value objects). */
+function fieldsDataField(parts: readonly Uint8Array[]): Wire {
+  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.QueryResults').fields.fields_data!
+  return preEncodedField(field.id, parts) as unknown as Wire
 }
 
 /** `SearchResults.results` already encoded (a large answer is written without per-hit objects; see `ProtoWriter`). */

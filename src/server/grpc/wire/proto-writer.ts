@@ -120,19 +120,20 @@ export class ProtoWriter {
 }
 
 /**
- * A response field already encoded (`encoded` bytes of the field's message): the service's response
- * serialiser encodes the rest of the response and appends this field (protobuf fields may come in
- * any order, and a message field is its tag, length and bytes).
+ * A response field already encoded (the bytes of its message, or of each element of a repeated
+ * message field): the service's response serialiser encodes the rest of the response and appends
+ * this field (protobuf fields may come in any order, and a message field is its tag, length and
+ * bytes; a repeated one is that once per element).
  */
 export interface PreEncodedField {
-  readonly [PRE_ENCODED]: Uint8Array
+  readonly [PRE_ENCODED]: readonly Uint8Array[]
   readonly fieldNumber: number
 }
 
 export const PRE_ENCODED = Symbol('pre-encoded field')
 
-export function preEncodedField(fieldNumber: number, encoded: Uint8Array): PreEncodedField {
-  return { [PRE_ENCODED]: encoded, fieldNumber }
+export function preEncodedField(fieldNumber: number, encoded: Uint8Array | readonly Uint8Array[]): PreEncodedField {
+  return { [PRE_ENCODED]: encoded instanceof Uint8Array ? [encoded] : encoded, fieldNumber }
 }
 
 export function isPreEncoded(v: unknown): v is PreEncodedField {
