@@ -6,6 +6,7 @@
  *
  *   QUIVER_FUZZ_REQUESTS=200000 QUIVER_FUZZ_SEED=7 npx tsx bench/fuzz-long.ts
  *   npx tsx bench/fuzz-long.ts --seed 7 --replay grpc:1234 [--replay rest:56 …]
+ *   npx tsx bench/fuzz-long.ts --grpc Insert <hex>        # raw request bytes (a finding's `hex`)
  *
  * `QUIVER_FUZZ_REQUESTS` (default 200,000) are split 60 % gRPC / 40 % REST; `QUIVER_FUZZ_SEED`
  * defaults to the clock. `--replay` regenerates the named cases of that seed, sends them one by
@@ -15,7 +16,7 @@ import { inspect } from 'node:util'
 import { checkGrpcAnswer, checkRestAnswer } from '../test/fuzz/fuzz-oracle.ts'
 import { FuzzServer } from '../test/fuzz/fuzz-server.ts'
 import { describeFinding, implementedRpcs, runFuzz } from '../test/fuzz/fuzz-session.ts'
-import { createGrpcCorpus, grpcCase } from '../test/fuzz/grpc-fuzzer.ts'
+import { createGrpcCorpus, grpcCase, ROOT_METADATA } from '../test/fuzz/grpc-fuzzer.ts'
 import { grpcSeeds } from '../test/fuzz/grpc-seeds.ts'
 import { restCase } from '../test/fuzz/rest-fuzzer.ts'
 import { restSeeds } from '../test/fuzz/rest-seeds.ts'
@@ -27,8 +28,10 @@ const argValues = (name: string): string[] => process.argv.flatMap((a, i) => (a 
 const seedArg = argValues('seed')[0] ?? process.env.QUIVER_FUZZ_SEED
 const seed = seedArg === undefined ? Date.now() % 1_000_000_000 : Number(seedArg)
 const replays = argValues('replay')
+const rawGrpc = process.argv.indexOf('--grpc')
 
-if (replays.length > 0) await replay(seed, replays)
+if (rawGrpc >= 0) await replayBytes(process.argv[rawGrpc + 1]!, Buffer.from(process.argv[rawGrpc + 2] ?? '', 'hex'))
+else if (replays.length > 0) await replay(seed, replays)
 else await longRun(seed, Number(process.env.QUIVER_FUZZ_REQUESTS ?? 200_000))
 
 async function longRun(seed: number, requests: number): Promise<void> {
@@ -40,6 +43,19 @@ async function longRun(seed: number, requests: number): Promise<void> {
   for (const f of findings) console.log(describeFinding(f, seed))
   console.log(JSON.stringify({ startedAt: started.toISOString(), node: process.version, ...numbers, durationMs: Math.round(numbers.durationMs), requestsPerSecond: Math.round(numbers.requestsPerSecond) }, null, 1))
   process.exitCode = findings.length === 0 ? 0 : 1
+}
+
+/** Sends raw request bytes to one MilvusService RPC (root's credentials) on a fresh server and prints the answer and the checks. */
+async function replayBytes(rpc: string, bytes: Uint8Array): Promise<void> {
+  const server = await FuzzServer.start()
+  try {
+    const c = { id: 'grpc:raw', service: 'milvus' as const, rpc, target: 'fuzz' as const, bytes, metadata: ROOT_METADATA, notes: ['raw bytes'] }
+    const a = await server.sendGrpc(c)
+    console.log(`${rpc}, ${bytes.length} bytes: answer in ${Math.round(a.ms)} ms:`, inspect(a.err ?? a.decodeError ?? a.res, { depth: 4, maxStringLength: 500 }))
+    for (const f of [...checkGrpcAnswer(c, a, server.child.dataDir), ...(await server.check())]) console.log(`FINDING [${f.kind}] ${f.detail}`)
+  } finally {
+    console.log(`server stopped with exit code ${await server.stop()}`)
+  }
 }
 
 async function replay(seed: number, ids: readonly string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { get as httpGet } from 'node:http'
 import { Metadata } from '@grpc/grpc-js'
 import { type Finding, leakIn } from './fuzz-oracle.ts'
 import { fuzzWorldSteps, REFERENCE, REFERENCE_DB, REFERENCE_ROW_COUNT, referenceSteps, ROOT_TOKEN, type SetupStep } from './fuzz-world.ts'
@@ -119,15 +120,11 @@ export class FuzzServer {
   /** Undefined when /healthz answers 200 in time, else what went wrong. */
   async health(): Promise<string | undefined> {
     const started = performance.now()
-    try {
-      const res = await fetch(`http://127.0.0.1:${this.child.opsPort}/healthz`, { signal: AbortSignal.timeout(HEALTH_MS_MAX) })
-      const body = await res.text()
-      if (res.status !== 200) return `/healthz answered ${res.status}: ${body.slice(0, 200)}`
-      const leak = leakIn(body, this.child.dataDir)
-      return leak === undefined ? undefined : `/healthz leaks ${leak}`
-    } catch (e) {
-      return `/healthz did not answer within ${HEALTH_MS_MAX} ms (${Math.round(performance.now() - started)} ms: ${(e as Error).message})`
-    }
+    const r = await getOnce(this.child.opsPort, '/healthz', HEALTH_MS_MAX)
+    if (r.error !== undefined) return `/healthz did not answer within ${HEALTH_MS_MAX} ms (${Math.round(performance.now() - started)} ms: ${r.error})`
+    if (r.status !== 200) return `/healthz answered ${r.status}: ${r.body.slice(0, 200)}`
+    const leak = leakIn(r.body, this.child.dataDir)
+    return leak === undefined ? undefined : `/healthz leaks ${leak}`
   }
 
   /**
@@ -200,6 +197,23 @@ export async function readReference(grpc: GrpcRawClient, root: Metadata, port: n
   if (body.code !== 0 || !Array.isArray(body.data)) throw new Error(`query: ${body.code} ${body.message}`)
   const rows = [...body.data].sort((a, b) => Number(a.id) - Number(b.id))
   return { count, rows: rows.length, digest: createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16) }
+}
+
+/** One GET on a fresh connection (no keep-alive: a reused socket the server just closed would fail for the client's reasons, not the server's). */
+function getOnce(port: number, path: string, timeoutMs: number): Promise<{ status?: number; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    const req = httpGet({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('error', (e) => resolve({ body, error: e.message }))
+    })
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', (e) => resolve({ body: '', error: e.message }))
+  })
 }
 
 function lastLines(text: string): string {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { authHandlers } from '../../src/server/grpc/handlers/auth-handlers.ts'
 import { catalogHandlers } from '../../src/server/grpc/handlers/catalog-handlers.ts'
 import { collectionHandlers } from '../../src/server/grpc/handlers/collection-handlers.ts'
@@ -12,7 +13,7 @@ import { systemHandlers } from '../../src/server/grpc/handlers/system-handlers.t
 import { checkGrpcAnswer, checkRestAnswer, type Finding } from './fuzz-oracle.ts'
 import { FuzzServer, HEALTH_MS_MAX } from './fuzz-server.ts'
 import { createGrpcCorpus, type GrpcCase, grpcCase } from './grpc-fuzzer.ts'
-import type { GrpcAnswer } from './grpc-transport.ts'
+import { type GrpcAnswer, statusOfResponse } from './grpc-transport.ts'
 import { type GrpcSeed, grpcSeeds } from './grpc-seeds.ts'
 import { type RestCase, restCase } from './rest-fuzzer.ts'
 import { type RestSeed, restSeeds } from './rest-seeds.ts'
@@ -56,8 +57,12 @@ export interface FuzzReport {
   readonly outcomes: Record<string, number>
   /** gRPC requests answered with code 0, by RPC: how deep the mutated requests got. */
   readonly acceptedByRpc: Record<string, number>
-  /** Where the time went (ms): making cases, sending them, the checks between batches, resets. */
+  /** Where the time went (ms): batches (cases made and sent; `generate` is the making, inside it), the checks between batches, resets. */
   readonly timeMs: { generate: number; send: number; check: number; reset: number }
+  /** Answer time summed by RPC / endpoint (ms): where the server's time goes. */
+  readonly msByWhere: Record<string, number>
+  /** The longest /healthz answer seen while probing, less the fuzzer's own event-loop stall (ms). */
+  healthMaxMs: number
   /** The slowest answers (ms). */
   readonly slowest: { id: string; where: string; ms: number }[]
   readonly findings: FindingRecord[]
@@ -83,7 +88,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now()
   const corpus = createGrpcCorpus(grpcSeeds(), implementedRpcs())
   const rest = restSeeds()
-  const report: FuzzReport = { seed: o.seed, grpcSent: 0, restSent: 0, batches: 0, durationMs: 0, requestsPerSecond: 0, restarts: 0, resets: 0, outcomes: {}, acceptedByRpc: {}, timeMs: { generate: 0, send: 0, check: 0, reset: 0 }, slowest: [], findings: [] }
+  const report: FuzzReport = { seed: o.seed, grpcSent: 0, restSent: 0, batches: 0, durationMs: 0, requestsPerSecond: 0, restarts: 0, resets: 0, outcomes: {}, acceptedByRpc: {}, timeMs: { generate: 0, send: 0, check: 0, reset: 0 }, healthMaxMs: 0, msByWhere: {}, slowest: [], findings: [] }
   const record = recorder(report, o.findingsDir)
   let server = await FuzzServer.start()
   log(`seed ${o.seed}: quiver serve pid ${server.child.pid} on 127.0.0.1:${server.child.port}, health on ${server.child.opsPort}; ${o.grpcCases} gRPC + ${o.restCases} REST requests`)
@@ -102,15 +107,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         report.resets++
         lap('reset')
       }
-      const grpcBatch = range(Math.round((o.grpcCases * b) / batchCount), Math.round((o.grpcCases * (b + 1)) / batchCount)).map((i) => grpcCase(corpus, o.seed, i))
-      const restBatch = range(Math.round((o.restCases * b) / batchCount), Math.round((o.restCases * (b + 1)) / batchCount)).map((i) => restCase(rest, o.seed, i))
-      lap('generate')
-      const answerFindings = await sendBatch(server, grpcBatch, restBatch, o, report)
+      const grpcIndexes = range(Math.round((o.grpcCases * b) / batchCount), Math.round((o.grpcCases * (b + 1)) / batchCount))
+      const restIndexes = range(Math.round((o.restCases * b) / batchCount), Math.round((o.restCases * (b + 1)) / batchCount))
+      const makeGrpc = (i: number) => grpcCase(corpus, o.seed, i)
+      const makeRest = (i: number) => restCase(rest, o.seed, i)
+      const answerFindings = await sendBatch(server, grpcIndexes.map((i) => () => makeGrpc(i)), restIndexes.map((i) => () => makeRest(i)), o, report)
       lap('send')
       const checks = await server.check()
       lap('check')
       report.batches++
       if (checks.some((f) => f.kind === 'crash')) {
+        const grpcBatch = grpcIndexes.map(makeGrpc)
+        const restBatch = restIndexes.map(makeRest)
         const culprit = await isolateCrash(grpcBatch, restBatch, log)
         report.restarts += 2
         record({ ...checks[0]!, ...(culprit === undefined ? { detail: `${checks[0]!.detail} (not reproduced alone; batch ${grpcBatch[0]?.id}..${restBatch.at(-1)?.id})` } : culprit) }, b)
@@ -167,13 +175,24 @@ function range(from: number, to: number): number[] {
  * Sends a batch (gRPC and REST pools side by side) and checks each answer, with /healthz probed
  * throughout: a stall past HEALTH_MS_MAX is a freeze, blamed on the batch's slowest requests.
  */
-async function sendBatch(server: FuzzServer, grpc: readonly GrpcCase[], rest: readonly RestCase[], o: typeof DEFAULTS, report: FuzzReport): Promise<Finding[]> {
+async function sendBatch(server: FuzzServer, grpc: readonly (() => GrpcCase)[], rest: readonly (() => RestCase)[], o: typeof DEFAULTS, report: FuzzReport): Promise<Finding[]> {
   const found: Finding[] = []
   const dataDir = server.child.dataDir
   const timed: { c: GrpcCase | RestCase; ms: number }[] = []
   const probe = server.probeHealth()
+  // The probe runs in this process: a stall of our own (a big case being made) is not the server's.
+  const ownLag = monitorEventLoopDelay({ resolution: 20 })
+  ownLag.enable()
+  // Each case is made right before it is sent: making one overlaps with the server working on the others.
+  const made = <T>(make: () => T): T => {
+    const started = performance.now()
+    const c = make()
+    report.timeMs.generate += performance.now() - started
+    return c
+  }
   await Promise.all([
-    pool(grpc, o.grpcConcurrency, async (c) => {
+    pool(grpc, o.grpcConcurrency, async (make) => {
+      const c = made(make)
       const a = await server.sendGrpc(c)
       report.grpcSent++
       count(report, c, a)
@@ -181,7 +200,8 @@ async function sendBatch(server: FuzzServer, grpc: readonly GrpcCase[], rest: re
       timed.push({ c, ms: a.ms })
       found.push(...checkGrpcAnswer(c, a, dataDir))
     }),
-    pool(rest, o.restConcurrency, async (c) => {
+    pool(rest, o.restConcurrency, async (make) => {
+      const c = made(make)
       const a = await server.sendRest(c)
       report.restSent++
       countRest(report, a)
@@ -191,13 +211,17 @@ async function sendBatch(server: FuzzServer, grpc: readonly GrpcCase[], rest: re
     }),
   ])
   const health = await probe.stop()
-  if (health.failure !== undefined || health.maxMs > HEALTH_MS_MAX) {
+  ownLag.disable()
+  const ownLagMs = Number.isFinite(ownLag.max) ? ownLag.max / 1e6 : 0
+  const serverMs = health.maxMs - ownLagMs
+  report.healthMaxMs = Math.max(report.healthMaxMs, Math.round(serverMs))
+  if ((health.failure !== undefined && ownLagMs < HEALTH_MS_MAX) || serverMs > HEALTH_MS_MAX) {
     const suspects = timed.sort((a, b) => b.ms - a.ms).slice(0, 3)
     const first = suspects[0]?.c
     const where = first === undefined ? undefined : 'rpc' in first ? first.rpc : first.endpoint
     found.push({
       kind: 'freeze',
-      detail: `/healthz stalled ${Math.round(health.maxMs)} ms during the batch${health.failure === undefined ? '' : ` (${health.failure})`}; slowest: ${suspects.map((s) => `${s.c.id} ${Math.round(s.ms)} ms`).join(', ')}`,
+      detail: `/healthz stalled ${Math.round(health.maxMs)} ms during the batch (the fuzzer's own loop ${Math.round(ownLagMs)} ms)${health.failure === undefined ? '' : ` (${health.failure})`}; slowest: ${suspects.map((s) => `${s.c.id} ${Math.round(s.ms)} ms`).join(', ')}`,
       ...(first === undefined ? {} : { caseId: first.id, where: where!, bytes: first.bytes, notes: first.notes }),
     })
   }
@@ -216,6 +240,7 @@ async function pool<T>(items: readonly T[], concurrency: number, run: (item: T) 
 const SLOWEST_KEPT = 10
 
 function noteSlow(report: FuzzReport, id: string, where: string, ms: number): void {
+  report.msByWhere[where] = Math.round((report.msByWhere[where] ?? 0) + ms)
   const s = report.slowest
   if (s.length === SLOWEST_KEPT && ms <= s[s.length - 1]!.ms) return
   s.push({ id, where, ms: Math.round(ms) })
@@ -224,7 +249,7 @@ function noteSlow(report: FuzzReport, id: string, where: string, ms: number): vo
 }
 
 function count(report: FuzzReport, c: GrpcCase, a: GrpcAnswer): void {
-  const status = a.res === undefined ? undefined : ((a.res.status ?? a.res) as { code?: number })
+  const status = a.res === undefined ? undefined : statusOfResponse(a.res)
   const key = a.err !== undefined ? `grpc:E${a.err.code}` : a.decodeError !== undefined ? 'grpc:undecodable' : `grpc:${status?.code ?? `no status (${c.rpc})`}`
   report.outcomes[key] = (report.outcomes[key] ?? 0) + 1
   if (key === 'grpc:0') report.acceptedByRpc[c.rpc] = (report.acceptedByRpc[c.rpc] ?? 0) + 1

@@ -7,7 +7,7 @@ import { placeholder } from './grpc-seeds.ts'
 import { requestTypeOf, type ServiceName } from './grpc-transport.ts'
 import { deepJson, hostileExpression } from './interesting-values.ts'
 import { deepMessage, mutateTree } from './proto-mutator.ts'
-import { EncodeBudgetExceeded, encodeTree } from './wire-writer.ts'
+import { EncodeBudgetExceeded, ENCODED_BYTES_MAX, encodeTree } from './wire-writer.ts'
 import { RepeatedRun, type WireTree } from './wire-tree.ts'
 
 /** Metadata a case is sent with: root's credentials, or a hostile variant. */
@@ -49,6 +49,9 @@ const HOSTILE_METADATA: readonly MetadataVariant[] = [
   { name: 'root+long dbname', entries: [root, ['dbname', 'd'.repeat(300)]], authenticates: true },
 ]
 
+/** Edge cases may be this large (random cases stay within ENCODED_BYTES_MAX). */
+const EDGE_BYTES_MAX = 20 * 1024 * 1024
+
 /** How often a random case's metadata is hostile, its RPC one Quiver does not implement, or another RPC's bytes. */
 const HOSTILE_METADATA_RATE = 0.04
 const UNIMPLEMENTED_RATE = 0.03
@@ -60,7 +63,7 @@ const HEAVY_RPCS: Readonly<Record<string, number>> = { Search: 4, Insert: 4, Ups
 export interface GrpcCorpus {
   readonly seeds: readonly GrpcSeed[]
   readonly edges: readonly GrpcSeed[]
-  /** Encoded seeds, spliced into byte-level mutations. */
+  /** Encoded seeds of the fuzz world, spliced into byte-level mutations and sent as other RPCs' bytes. */
   readonly donors: readonly Uint8Array[]
   /** Seed indexes weighted by RPC, for random cases. */
   readonly weightedSeeds: readonly (readonly [number, number])[]
@@ -76,7 +79,8 @@ export function createGrpcCorpus(seeds: readonly GrpcSeed[], implemented: Readon
   return {
     seeds,
     edges: edgeCases(),
-    donors: seeds.map((s) => encodeTree(requestTypeOf(s.service, s.rpc), s.tree)),
+    // Never the reference's seeds: a splice or crossed bytes could carry its names into a write.
+    donors: seeds.filter((s) => s.target === 'fuzz').map((s) => encodeTree(requestTypeOf(s.service, s.rpc), s.tree)),
     weightedSeeds,
     unimplemented: methods.filter((m) => !implemented.has(m)),
   }
@@ -96,12 +100,12 @@ export function grpcCase(corpus: GrpcCorpus, runSeed: number, index: number): Gr
   const id = `grpc:${index}`
   if (index < corpus.seeds.length) return fromSeed(id, corpus.seeds[index]!, ['seed as is'])
   const edgeIndex = index - corpus.seeds.length
-  if (edgeIndex < corpus.edges.length) return fromSeed(id, corpus.edges[edgeIndex]!, ['edge case'])
+  if (edgeIndex < corpus.edges.length) return fromSeed(id, corpus.edges[edgeIndex]!, ['edge case'], EDGE_BYTES_MAX)
   return randomCase(id, corpus, FuzzRandom.forCase(runSeed, 'grpc', index))
 }
 
-function fromSeed(id: string, s: GrpcSeed, notes: readonly string[]): GrpcCase {
-  return { id, service: s.service, rpc: s.rpc, target: s.target, bytes: encodeTree(requestTypeOf(s.service, s.rpc), s.tree), metadata: ROOT_METADATA, notes: [`${s.rpc} (${s.target})`, ...notes] }
+function fromSeed(id: string, s: GrpcSeed, notes: readonly string[], bytesMax = ENCODED_BYTES_MAX): GrpcCase {
+  return { id, service: s.service, rpc: s.rpc, target: s.target, bytes: encodeTree(requestTypeOf(s.service, s.rpc), s.tree, bytesMax), metadata: ROOT_METADATA, notes: [`${s.rpc} (${s.target})`, ...notes] }
 }
 
 function randomCase(id: string, corpus: GrpcCorpus, rnd: FuzzRandom): GrpcCase {
@@ -226,7 +230,7 @@ function edgeCases(): GrpcSeed[] {
     edge('GetCompactionStateWithPlans', { compactionID: '9223372036854775807' }),
     edge('GetReplicas', { collectionID: '-1' }),
     edge('GetFlushState', { segmentIDs: [new RepeatedRun('9223372036854775807', 100_000)], collection_name: '' }),
-    edge('GetFlushState', { segmentIDs: [new RepeatedRun(1, 4_000_000)], collection_name: FZ_ALL }),
+    edge('GetFlushState', { segmentIDs: [new RepeatedRun(1, 16_000_000)], collection_name: FZ_ALL }),
     edge('Connect', { client_info: { reserved: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])) } }),
     edge('CreateCredential', { username: FZ_USER, password: 'not base64 at all %%%' }),
     edge('CreateCredential', { username: 'fz_long', password: b64('p'.repeat(100_000)) }),

@@ -21,6 +21,9 @@ export class DuplicateKey {
   }
 }
 
+/** A repeated array element is copied at most up to this many bytes of JSON. */
+const REPEAT_BYTES_MAX = 4 * 1024 * 1024
+
 /** The key under which an object lists its duplicate keys (written after its own). */
 const DUPLICATES = '\u0000duplicates'
 
@@ -137,8 +140,12 @@ function replacement(value: unknown, rnd: FuzzRandom, opts: JsonMutateOptions): 
       return new RawJson(`[${'1,'.repeat(rnd.pick([1_000, 100_000, 1_000_000]))}1]`)
     case 5:
       return typeof value === 'number' ? String(value) : typeof value === 'string' ? Number(value.length) : Array.isArray(value) ? Object.fromEntries(value.map((x, i) => [String(i), x])) : isObject(value) ? Object.values(value) : [value ?? null]
-    case 6:
-      return Array.isArray(value) && value.length > 0 ? new RawJson(`[${Array.from({ length: rnd.pick([2, 1_000, 50_000]) }, () => JSON.stringify(value[0])).join(',')}]`) : hostileExpression(rnd)
+    case 6: {
+      if (!Array.isArray(value) || value.length === 0) return hostileExpression(rnd)
+      const item = writeJson(value[0])
+      const n = Math.min(rnd.pick([2, 1_000, 50_000]), Math.floor(REPEAT_BYTES_MAX / (item.length + 1)))
+      return new RawJson(`[${Array.from({ length: Math.max(1, n) }, () => item).join(',')}]`)
+    }
     case 7:
       return 'x'.repeat(rnd.pick(LONG_LENGTHS))
     default:
