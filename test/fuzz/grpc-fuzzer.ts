@@ -186,6 +186,8 @@ function edgeCases(): GrpcSeed[] {
     edge('Insert', { collection_name: FZ_ALL, fields_data: withField('tags', { type: 'Array', field_name: 'tags', scalars: { array_data: { element_type: 'Array', data: [deepMessage(schemaType('ScalarField'), rnd, 10_000), {}, {}] } } }), num_rows: 3 }),
     edge('Insert', { collection_name: FZ_ALL, fields_data: withField('title', fd.varchar('title', ['a'.repeat(70_000), '\u0000', ''])), num_rows: 3 }),
     edge('Insert', { collection_name: FZ_ALL, fields_data: [...rows, ...rows], num_rows: 3 }),
+    edge('Insert', { collection_name: FZ_ALL, fields_data: [...rows.filter((f) => f.field_name !== '$meta'), { ...fd.floatVector('$meta', 4, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), is_dynamic: true }], num_rows: 3 }),
+    edge('Upsert', { collection_name: FZ_ALL, fields_data: [...rows.filter((f) => f.field_name !== '$meta'), { type: 'JSON', field_name: 'extra', is_dynamic: true }], num_rows: 3 }),
     edge('Insert', { collection_name: FZ_ALL, fields_data: rows.map((f) => ({ ...f, valid_data: [new RepeatedRun(true, 100_000)] })), num_rows: 3 }),
     search({}, deep5000),
     search({}, deep100k),
