@@ -118,6 +118,11 @@ function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
 }
 
 function spreadDynamic(fd: Wire, rowCount: number, out: Record<string, unknown>): void {
+  if (fd.scalars?.data !== 'json_data') {
+    // No values at all counts as not given; anything but JSON objects is refused.
+    if (fd.vectors === undefined && (fd.scalars === undefined || fd.scalars === null || fd.scalars.data === undefined)) return
+    throw errors.invalid(`the dynamic field must carry JSON objects, got ${fd.vectors !== undefined ? 'vectors' : String(fd.scalars.data)}`, { field: META_FIELD })
+  }
   const rows = scalarColumn(fd, META_FIELD, rowCount)
   if (rows === undefined) return
   if (rows.length !== rowCount) throw errors.invalid(`the dynamic field has ${rows.length} rows, expected ${rowCount}`)

@@ -117,3 +117,9 @@ describe('FieldData', () => {
     assert.equal(countFieldData(42).field_name, 'count(*)')
   })
 })
+
+test('a dynamic field without JSON: nothing is not given; vectors or other scalars are 1100 (found by the fuzzer)', () => {
+  assert.deepEqual(Object.keys(columnarDataOf([{ field_name: '$meta', is_dynamic: true, type: 'JSON' }], 0)), [])
+  assertMilvusError(() => columnarDataOf([{ field_name: '$meta', is_dynamic: true, vectors: { dim: 2, data: 'float_vector', float_vector: { data: [1, 2] } } }], 1), 1100, 'dynamic field must carry JSON objects')
+  assertMilvusError(() => columnarDataOf([{ field_name: '$meta', is_dynamic: true, scalars: { data: 'long_data', long_data: { data: ['1'] } } }], 1), 1100, 'dynamic field must carry JSON objects')
+})
