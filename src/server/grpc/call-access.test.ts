@@ -1,11 +1,12 @@
 // The gRPC `authorization` header is decoded exactly: one canonical base64 token of UTF-8 text, or
 // UNAUTHENTICATED (1400) — no trimming, no lenient decoding of stray characters or bits; the peer
-// string grpc-js gives yields the client's IP address.
+// string grpc-js gives yields the client's IP address; access errors' details stay short enough for
+// the grpc-message trailer.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Metadata } from '@grpc/grpc-js'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
-import { credentialsOf, peerAddressOf } from './call-access.ts'
+import { ACCESS_DETAILS_CHARS_MAX, accessGrpcError, credentialsOf, peerAddressOf } from './call-access.ts'
 
 function header(...values: string[]): Metadata {
   const m = new Metadata()
@@ -56,4 +57,21 @@ test('the client address of a grpc-js peer string', () => {
   assert.equal(peerAddressOf('[2001:db8::1]:50123'), '2001:db8::1')
   assert.equal(peerAddressOf('10.0.0.1'), '10.0.0.1')
   assert.equal(peerAddressOf('unknown'), undefined)
+})
+
+test('access errors: gRPC PERMISSION_DENIED / UNAUTHENTICATED, details clipped however long the names quoted', () => {
+  const short = accessGrpcError(new MilvusError(ErrorCode.PermissionDenied, 'PrivilegeSearch: permission deny to alice in the `default` database'))
+  assert.equal(short?.code, 7)
+  assert.equal(short?.details, 'PrivilegeSearch: permission deny to alice in the `default` database')
+  const db = 'x'.repeat(100_000)
+  const long = accessGrpcError(new MilvusError(ErrorCode.PermissionDenied, `PrivilegeDropCollection: permission deny to fzuser in the \`${db}\` database`))
+  assert.ok(long !== undefined && long.details.length < ACCESS_DETAILS_CHARS_MAX + 40, `${long?.details.length}`)
+  assert.match(long.details, /^PrivilegeDropCollection: permission deny to fzuser in the `x+… \(\d+ more characters\)$/)
+  // A clip through a surrogate pair, or a lone surrogate, must not reach grpc-js's encodeURI (it throws).
+  for (const name of ['\u{1F600}'.repeat(50_000), `a${'\u{1F600}'.repeat(50_000)}`, 'lone \ud800 high', 'lone \udc00 low']) {
+    const e = accessGrpcError(new MilvusError(ErrorCode.PermissionDenied, `PrivilegeSearch: permission deny to bob in the \`${name}\` database`))
+    assert.doesNotThrow(() => encodeURI(e!.details), name.slice(0, 12))
+  }
+  assert.equal(accessGrpcError(new MilvusError(ErrorCode.Unauthenticated, 'invalid token format'))?.code, 16)
+  assert.equal(accessGrpcError(new MilvusError(ErrorCode.ParameterInvalid, 'x')), undefined)
 })

@@ -72,14 +72,27 @@ export function targetsOf(ctx: CallContext, req: Wire): AccessTarget[] {
   return names.map((collectionName) => ({ ...base, collectionName }))
 }
 
+/**
+ * Longest `details` of an access error (characters). It travels in the `grpc-message` trailer, a
+ * header: a message quoting a client's 100 KB database name went over the client's header limit,
+ * and grpc-js clients then hung every later call on that connection.
+ */
+export const ACCESS_DETAILS_CHARS_MAX = 1_024
+
 /** The gRPC error for an authentication or authorisation failure; undefined for any other error. */
 export function accessGrpcError(e: unknown): (Error & { code: number; details: string }) | undefined {
   if (!(e instanceof MilvusError)) return undefined
   const code = e.code === ErrorCode.Unauthenticated ? grpcStatus.UNAUTHENTICATED : e.code === ErrorCode.PermissionDenied ? grpcStatus.PERMISSION_DENIED : undefined
   if (code === undefined) return undefined
   const suffix = `: ${errorBase[e.code]}`
-  const details = e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message
+  const message = e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message
+  const details = wellFormed(message.length <= ACCESS_DETAILS_CHARS_MAX ? message : `${message.slice(0, ACCESS_DETAILS_CHARS_MAX)}… (${message.length - ACCESS_DETAILS_CHARS_MAX} more characters)`)
   return Object.assign(new Error(details), { code, details })
+}
+
+/** Lone surrogates (a pair cut by the clip) as U+FFFD: grpc-js `encodeURI`s the details, which throws on them and took the process down. */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
 }
 
 function str(v: unknown): string | undefined {
