@@ -34,6 +34,9 @@ const b64 = (s: string) => Buffer.from(s).toString('base64')
 export const ROOT_METADATA: MetadataVariant = { name: 'root', entries: [['authorization', b64(ROOT_TOKEN)]], authenticates: true }
 const root = ROOT_METADATA.entries[0]!
 
+/** The fuzz user: no privileges, so most calls are PERMISSION_DENIED (its password may have been changed by then). */
+const FUZZ_USER_METADATA: MetadataVariant = { name: 'fuzz user', entries: [['authorization', b64(`${FZ_USER}:${FZ_PASSWORD}`)]], authenticates: undefined }
+
 /** Credentials and database headers a client could send; only `root` and `root+dbname` authenticate as root. */
 const HOSTILE_METADATA: readonly MetadataVariant[] = [
   { name: 'no credentials', entries: [], authenticates: false },
@@ -42,7 +45,7 @@ const HOSTILE_METADATA: readonly MetadataVariant[] = [
   { name: 'no colon', entries: [['authorization', b64('rootMilvus')]], authenticates: false },
   { name: 'empty', entries: [['authorization', '']], authenticates: false },
   { name: 'huge token', entries: [['authorization', b64(`root:${'x'.repeat(6_000)}`)]], authenticates: false },
-  { name: 'fuzz user', entries: [['authorization', b64(`${FZ_USER}:${FZ_PASSWORD}`)]], authenticates: undefined },
+  FUZZ_USER_METADATA,
   { name: 'two tokens in one value', entries: [['authorization', `${b64(ROOT_TOKEN)}, ${b64('root:wrong')}`]], authenticates: false },
   { name: 'root+dbname', entries: [root, ['dbname', FZ_DB]], authenticates: true },
   { name: 'root+unknown dbname', entries: [root, ['dbname', 'no_such_db']], authenticates: true },
@@ -105,7 +108,8 @@ export function grpcCase(corpus: GrpcCorpus, runSeed: number, index: number): Gr
 }
 
 function fromSeed(id: string, s: GrpcSeed, notes: readonly string[], bytesMax = ENCODED_BYTES_MAX): GrpcCase {
-  return { id, service: s.service, rpc: s.rpc, target: s.target, bytes: encodeTree(requestTypeOf(s.service, s.rpc), s.tree, bytesMax), metadata: ROOT_METADATA, notes: [`${s.rpc} (${s.target})`, ...notes] }
+  const metadata = s.asFuzzUser === true ? FUZZ_USER_METADATA : ROOT_METADATA
+  return { id, service: s.service, rpc: s.rpc, target: s.target, bytes: encodeTree(requestTypeOf(s.service, s.rpc), s.tree, bytesMax), metadata, notes: [`${s.rpc} (${s.target}), metadata ${metadata.name}`, ...notes] }
 }
 
 function randomCase(id: string, corpus: GrpcCorpus, rnd: FuzzRandom): GrpcCase {
@@ -238,5 +242,9 @@ function edgeCases(): GrpcSeed[] {
     edge('CreateCredential', { username: 'fz_long', password: b64('p'.repeat(100_000)) }),
     edge('OperatePrivilegeV2', { role: { name: 'x'.repeat(10_000) }, grantor: { privilege: { name: deep5000 } }, type: 99 }),
     edge('SelectGrant', { entity: { role: { name: 'admin' }, object: { name: 'Collection' }, object_name: '*', db_name: '*' } }),
+    // Access errors quote the names: they travel in the grpc-message trailer (a header).
+    { ...edge('DropCollection', { db_name: 'x'.repeat(100_000), collection_name: 'c' }), asFuzzUser: true },
+    { ...edge('DropCollection', { db_name: '\u{1F600}'.repeat(50_000), collection_name: 'c' }), asFuzzUser: true },
+    { ...edge('Search', { collection_name: `a${'\u{1F600}'.repeat(50_000)}`, placeholder_group: floatGroup }), asFuzzUser: true },
   ]
 }

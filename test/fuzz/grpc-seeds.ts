@@ -21,6 +21,8 @@ export interface GrpcSeed {
   readonly frozen?: readonly string[]
   /** The code the seed answers when the seeds run in order over a fresh fuzz world (default 0). */
   readonly expectCode?: number
+  /** Sent with the fuzz user's credentials (a user without privileges) instead of root's. */
+  readonly asFuzzUser?: boolean
 }
 
 const seed = (rpc: string, tree: WireTree, more: Partial<GrpcSeed> = {}): GrpcSeed => ({ rpc, service: 'milvus', tree, target: 'fuzz', ...more })
