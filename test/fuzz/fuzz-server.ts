@@ -12,7 +12,7 @@ import { type RestAnswer, sendRaw } from './rest-transport.ts'
 /** A fuzz request that gets no answer within this is a freeze. */
 export const REQUEST_DEADLINE_MS = 30_000
 /** A request allowed to go unanswered (a body that never comes) is given up after this. */
-export const SILENT_WAIT_MS = 500
+export const SILENT_WAIT_MS = 300
 /** /healthz must answer 200 within this, during every batch and after it. */
 export const HEALTH_MS_MAX = 5_000
 /** How often /healthz is asked while a batch runs. */

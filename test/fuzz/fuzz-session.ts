@@ -92,7 +92,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const record = recorder(report, o.findingsDir)
   let server = await FuzzServer.start()
   log(`seed ${o.seed}: quiver serve pid ${server.child.pid} on 127.0.0.1:${server.child.port}, health on ${server.child.opsPort}; ${o.grpcCases} gRPC + ${o.restCases} REST requests`)
+  const seedsStarted = performance.now()
   for (const f of await seedsAnswerAsExpected(server, corpus.seeds, rest)) record(f, 0)
+  log(`every seed sent alone (${corpus.seeds.length} gRPC, ${rest.length} REST) in ${((performance.now() - seedsStarted) / 1000).toFixed(1)} s`)
   const batchCount = Math.max(1, Math.ceil((o.grpcCases + o.restCases) / o.batchSize))
   try {
     for (let b = 0; b < batchCount; b++) {

@@ -236,7 +236,7 @@ function edgeCases(): GrpcSeed[] {
     edge('GetCompactionStateWithPlans', { compactionID: '9223372036854775807' }),
     edge('GetReplicas', { collectionID: '-1' }),
     edge('GetFlushState', { segmentIDs: [new RepeatedRun('9223372036854775807', 100_000)], collection_name: '' }),
-    edge('GetFlushState', { segmentIDs: [new RepeatedRun(1, 16_000_000)], collection_name: FZ_ALL }),
+    edge('GetFlushState', { segmentIDs: [new RepeatedRun(1, 4_000_000)], collection_name: FZ_ALL }),
     edge('Connect', { client_info: { reserved: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])) } }),
     edge('CreateCredential', { username: FZ_USER, password: 'not base64 at all %%%' }),
     edge('CreateCredential', { username: 'fz_long', password: b64('p'.repeat(100_000)) }),
