@@ -131,7 +131,8 @@ function randomCase(id: string, corpus: GrpcCorpus, rnd: FuzzRandom): GrpcCase {
   let bytes = encodeTree(type, s.tree)
   if (mode !== 'bytes') {
     for (let attempt = 0; attempt < 4; attempt++) {
-      const m = mutateTree(type, s.tree, rnd, { names: FUZZ_NAMES, ...(s.frozen === undefined ? {} : { frozen: s.frozen }) })
+      const m = tryMutate(() => mutateTree(type, s.tree, rnd, { names: FUZZ_NAMES, ...(s.frozen === undefined ? {} : { frozen: s.frozen }) }))
+      if (m === undefined) continue
       const encoded = tryEncode(type, m.tree)
       if (encoded === undefined) continue
       bytes = encoded
@@ -145,6 +146,16 @@ function randomCase(id: string, corpus: GrpcCorpus, rnd: FuzzRandom): GrpcCase {
     notes.push(...m.notes)
   }
   return { id, service: s.service, rpc: s.rpc, target: s.target, bytes, metadata, notes }
+}
+
+/** The mutation, or undefined when it grew past what V8 can hold (a string or array length). */
+function tryMutate<T>(mutate: () => T): T | undefined {
+  try {
+    return mutate()
+  } catch (e) {
+    if (e instanceof RangeError) return undefined
+    throw e
+  }
 }
 
 /** The encoding, or undefined when it is over the budget or too deep for the encoder's stack. */

@@ -84,8 +84,12 @@ export function deepJson(rnd: FuzzRandom, depth = rnd.pick(NESTING_DEPTHS)): str
   }
 }
 
+/** A string a mutation starts from is cut to this (stacked mutations would otherwise grow it past V8's limit). */
+export const STRING_CHARS_MAX = 1_048_576
+
 /** A hostile replacement for a string field: one of the pools, a clip or repeat of `current`, or raw non-UTF-8. */
-export function hostileString(rnd: FuzzRandom, current: string, names: readonly string[]): string | RawField {
+export function hostileString(rnd: FuzzRandom, whole: string, names: readonly string[]): string | RawField {
+  const current = whole.length > STRING_CHARS_MAX ? whole.slice(0, STRING_CHARS_MAX) : whole
   switch (rnd.int(10)) {
     case 0:
       return rnd.pick(HOSTILE_STRINGS)
@@ -106,6 +110,6 @@ export function hostileString(rnd: FuzzRandom, current: string, names: readonly 
     case 8:
       return hostileExpression(rnd)
     default:
-      return current.repeat(rnd.range(2, 50))
+      return current.repeat(Math.max(1, Math.min(rnd.range(2, 50), Math.floor(STRING_CHARS_MAX / Math.max(1, current.length)))))
   }
 }

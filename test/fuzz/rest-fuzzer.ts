@@ -80,8 +80,15 @@ export function restCase(seeds: readonly RestSeed[], runSeed: number, index: num
   let body = writeJson(s.body)
   if (rnd.chance(0.85)) {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const m = mutateJson(s.body, rnd, { names: FUZZ_NAMES, ...(s.frozen === undefined ? {} : { frozen: s.frozen }), ...(s.forbiddenKeys === undefined ? {} : { forbiddenKeys: s.forbiddenKeys }) })
-      const text = writeJson(m.body)
+      let m: ReturnType<typeof mutateJson>
+      let text: string
+      try {
+        m = mutateJson(s.body, rnd, { names: FUZZ_NAMES, ...(s.frozen === undefined ? {} : { frozen: s.frozen }), ...(s.forbiddenKeys === undefined ? {} : { forbiddenKeys: s.forbiddenKeys }) })
+        text = writeJson(m.body)
+      } catch (e) {
+        if (e instanceof RangeError) continue // grew past V8's string length: make it again
+        throw e
+      }
       if (text.length > BODY_BYTES_MAX) continue
       body = text
       notes.push(...m.notes)
