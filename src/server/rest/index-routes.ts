@@ -1,5 +1,7 @@
 import { qualify } from '../../catalog/catalog.ts'
 import { createIndex } from '../../engine/index-ops.ts'
+import { errors } from '../../errors/errors.ts'
+import { limits } from '../../schema/limits.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
 import { objectList, optionalObject, optionalString, requireArray, requireString, type RestBody } from './rest-params.ts'
 import { empty, type RestContext, type RestRouteTable, sdk } from './rest-route.ts'
@@ -30,6 +32,15 @@ export const indexRoutes: RestRouteTable = {
  * gRPC CreateIndex handler does (engine `createIndex` under the request's database).
  */
 export async function createIndexes(ctx: RestContext, collection: string, list: readonly RestBody[]): Promise<void> {
+  for (const spec of indexSpecsOf(list)) await createIndex(ctx.client.database, qualify(ctx.dbName, collection), spec)
+}
+
+/**
+ * The index specs of `indexParams`, identical ones once; more than `limits.fieldCountMax` distinct
+ * ones is 1100 (a collection has at most that many fields, one index each). Fifty thousand copies of
+ * one spec were created one after the other for minutes.
+ */
+export function indexSpecsOf(list: readonly RestBody[]) {
   const specs = list.map((p) => {
     const indexName = optionalString(p, 'indexName')
     const indexType = optionalString(p, 'indexType')
@@ -43,7 +54,9 @@ export async function createIndexes(ctx: RestContext, collection: string, list: 
       params: { ...params },
     }
   })
-  for (const spec of specs) await createIndex(ctx.client.database, qualify(ctx.dbName, collection), spec)
+  const unique = [...new Map(specs.map((spec) => [JSON.stringify(spec), spec])).values()]
+  if (unique.length > limits.fieldCountMax) throw errors.invalid(`indexParams holds ${unique.length} distinct indexes, more than a collection's ${limits.fieldCountMax} fields`, { key: 'indexParams' })
+  return unique
 }
 
 /** A facade index description in REST shape. */
