@@ -103,6 +103,9 @@ describe('search requests', () => {
     assert.deepEqual(searchKeysOf({ search_input: 'ids', ids: { str_id: { data: ['a'] } } }), ['a'])
     assert.equal(searchKeysOf({ placeholder_group: group }), undefined)
     assertMilvusError(() => searchKeysOf({ search_input: 'ids', ids: { int_id: { data: [] } } }), 1100, 'ids')
+    // Each key is a query: more than nq allows is refused before any vector is fetched.
+    assert.equal(searchKeysOf({ search_input: 'ids', ids: { int_id: { data: new Array(16_384).fill('1') } } })?.length, 16_384)
+    assertMilvusError(() => searchKeysOf({ search_input: 'ids', ids: { int_id: { data: new Array(1_000_000).fill('1') } } }), 1100, 'nq (1000000) should be in range [1, 16384]')
   })
 
   test('hybrid: sub-requests and rank params (rrf default, weighted)', () => {

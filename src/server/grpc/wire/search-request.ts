@@ -1,5 +1,5 @@
 import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts'
-import type { SearchSpec } from '../../../engine/search-spec.ts'
+import { SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
 import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
 import { decodePlaceholderGroup } from './placeholder-group.ts'
@@ -49,6 +49,8 @@ export function searchKeysOf(req: Wire): (string | number)[] | undefined {
   if (req.search_input !== 'ids') return undefined
   const keys: unknown = req.ids?.int_id?.data ?? req.ids?.str_id?.data
   if (!Array.isArray(keys) || keys.length === 0) throw errors.invalid('search by ids needs at least one primary key in ids')
+  // Each key is a query: refused before its vector is fetched (a million keys took 4 s of event loop to reach the nq check).
+  if (keys.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${keys.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
   return keys as (string | number)[]
 }
 
