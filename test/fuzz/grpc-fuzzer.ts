@@ -219,6 +219,7 @@ function edgeCases(): GrpcSeed[] {
     search({}, '{}', [kv('topk', '-1'), kv('offset', '9223372036854775807')]),
     search({}, '{}', [kv('round_decimal', '1000'), kv('group_by_field', 'meta'), kv('group_size', '4294967295')]),
     search({ ids: { int_id: { data: [new RepeatedRun(1, 100_000)] } } }),
+    edge('Search', { collection_name: FZ_ALL, ids: { int_id: { data: [new RepeatedRun(1, 1_000_000)] } }, search_params: searchKv('{}'), nq: 1 }),
     search({ expr_template_values: { ids: deepMessage(schemaType('TemplateValue'), rnd, 100_000) }, dsl: 'id in {ids}' }),
     edge('HybridSearch', { collection_name: FZ_ALL, requests: [], rank_params: [kv('strategy', 'rrf'), kv('params', deep5000)] }),
     edge('HybridSearch', { collection_name: FZ_ALL, requests: [new RepeatedRun({ dsl: '', placeholder_group: floatGroup, search_params: searchKv('{}'), nq: 1 }, 1_000)], rank_params: [kv('strategy', 'weighted'), kv('params', '{"weights":[]}')] }),
