@@ -5,7 +5,7 @@ import { collectionKey, readControlOf } from '../call-context.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
 import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
-import { outputColumnsOf } from '../wire/output-columns.ts'
+import { outputColumnsOf, requestedOutputFields } from '../wire/output-columns.ts'
 import { fieldDataBytes } from '../wire/field-data-bytes.ts'
 import { hybridSpecOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
 import { encodeSearchResultData } from '../wire/search-results-encode.ts'
@@ -52,7 +52,7 @@ export const readHandlers: HandlerTable = {
       ...(templates === undefined ? {} : { params: templates }),
       ...(Array.isArray(req.partition_names) && req.partition_names.length > 0 ? { partitions: req.partition_names as string[] } : {}),
     }
-    const requested = ((req.output_fields ?? []) as string[]).map((f) => f.trim()).filter((f) => f !== '')
+    const requested = requestedOutputFields(req.output_fields)
     const base = { status: okStatus(), collection_name: d.meta.name, primary_field_name: d.pkField.name, session_ts: String(db.latestTs()) }
     if (requested.some(isCount)) {
       if (requested.length > 1) throw errors.invalid('count(*) cannot be combined with other output fields')

@@ -18,6 +18,20 @@ export interface OutputColumns {
   readonly names: readonly string[]
 }
 
+/**
+ * `output_fields` as a read takes them: trimmed, empty names dropped, each name once in the order
+ * first asked (Milvus reads them as a set). A million copies of one name held the event loop 6 s.
+ */
+export function requestedOutputFields(list: unknown): string[] {
+  if (!Array.isArray(list)) return []
+  const seen = new Set<string>()
+  for (const f of list) {
+    const name = String(f).trim()
+    if (name !== '') seen.add(name)
+  }
+  return [...seen]
+}
+
 export function outputColumnsOf(schema: CollectionSchema, requested: readonly string[] | undefined, pkName: string): OutputColumns {
   const plan = planOutput(schema, requested, pkName)
   const fields = plan.fields.filter((n) => n !== META_FIELD).map((n) => schema.fields.find((f) => f.name === n)!)

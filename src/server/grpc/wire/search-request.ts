@@ -2,6 +2,7 @@ import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts
 import { SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
 import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
+import { requestedOutputFields } from './output-columns.ts'
 import { decodePlaceholderGroup } from './placeholder-group.ts'
 import { templateValuesOf } from './template-values.ts'
 
@@ -37,7 +38,7 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (typeof req.dsl === 'string' && req.dsl.trim() !== '') spec.filter = req.dsl
   const templates = templateValuesOf(req.expr_template_values)
   if (templates !== undefined) spec.params = templates
-  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = req.output_fields
+  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = requestedOutputFields(req.output_fields)
   if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
   setGroupBy(spec, kv, params)
   if (boolParam(kv, 'ignore_growing') === true || params.ignore_growing === true || req.ignore_growing === true) spec.ignoreGrowing = true
@@ -100,7 +101,7 @@ export function hybridSpecOf(req: Wire): HybridSpec {
   if (limit !== undefined) spec.limit = limit
   if (offset !== undefined) spec.offset = offset
   if (roundDecimal !== undefined) spec.roundDecimal = roundDecimal
-  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = req.output_fields
+  if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = requestedOutputFields(req.output_fields)
   if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
   return spec
 }
