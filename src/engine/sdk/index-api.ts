@@ -1,0 +1,128 @@
+import { parseClientJson } from '../../common/bounded-json.ts'
+import { errors } from '../../errors/errors.ts'
+import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '../index-ops.ts'
+import { optional, type Req } from './client-base.ts'
+import { PartitionApi } from './partition-api.ts'
+import { asStatus, okStatus, type ResStatus } from './status.ts'
+
+/** Indexes and compaction. */
+export class IndexApi extends PartitionApi {
+  // ---- indexes --------------------------------------------------------------------------------
+
+  createIndex(req: Req | Req[]): Promise<ResStatus> {
+    return asStatus(async () => {
+      for (const r of Array.isArray(req) ? req : [req]) {
+        const extra = (r.extra_params ?? {}) as Req
+        const rawParams = r.params ?? extra.params
+        const params = (typeof rawParams === 'string' ? parseClientJson(rawParams, 'index params') : rawParams) ?? {}
+        await createIndex(this.db, this.key(r), {
+          fieldName: r.field_name,
+          ...optional('indexName', r.index_name),
+          ...optional('indexType', r.index_type ?? extra.index_type),
+          ...optional('metricType', r.metric_type ?? extra.metric_type),
+          params,
+        })
+      }
+      return okStatus()
+    }, (s) => s)
+  }
+
+  describeIndex(req: Req): Promise<{ status: ResStatus; index_descriptions: Record<string, unknown>[] }> {
+    return asStatus(
+      () => ({ status: okStatus(), index_descriptions: describeIndexes(this.db, this.key(req), indexTarget(req)).map(describeOne) }),
+      (status) => ({ status, index_descriptions: [] }),
+    )
+  }
+
+  listIndexes(req: Req): Promise<{ status: ResStatus; indexes: string[] }> {
+    return asStatus(
+      () => ({ status: okStatus(), indexes: this.db.state.collection(this.key(req)).meta.indexes.map((i) => i.name) }),
+      (status) => ({ status, indexes: [] }),
+    )
+  }
+
+  getIndexState(req: Req): Promise<{ status: ResStatus; state: string }> {
+    return asStatus(
+      () => ({ status: okStatus(), state: describeIndexes(this.db, this.key(req), indexTarget(req))[0]!.state }),
+      (status) => ({ status, state: 'IndexStateNone' }),
+    )
+  }
+
+  getIndexBuildProgress(req: Req): Promise<{ status: ResStatus; indexed_rows: number; total_rows: number }> {
+    return asStatus(
+      () => {
+        const d = describeIndexes(this.db, this.key(req), indexTarget(req))[0]!
+        return { status: okStatus(), indexed_rows: d.indexedRows, total_rows: d.totalRows }
+      },
+      (status) => ({ status, indexed_rows: 0, total_rows: 0 }),
+    )
+  }
+
+  dropIndex(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      await dropIndex(this.db, this.key(req), indexTarget(req))
+      return okStatus()
+    }, (s) => s)
+  }
+
+  // ---- compaction -----------------------------------------------------------------------------
+
+  compact(req: Req): Promise<{ status: ResStatus; compactionID: string; compactionPlanCount: number }> {
+    return asStatus(
+      async () => {
+        const d = this.db.state.collection(this.key(req))
+        const record = await this.db.compactions.compactNow(d, () => this.db.latestTs())
+        return { status: okStatus(), compactionID: String(record.id), compactionPlanCount: record.merges.length }
+      },
+      (status) => ({ status, compactionID: '0', compactionPlanCount: 0 }),
+    )
+  }
+
+  getCompactionState(req: Req): Promise<{ status: ResStatus; state: string; executingPlanNo: string; timeoutPlanNo: string; completedPlanNo: string; failedPlanNo: string }> {
+    return asStatus(
+      () => {
+        const r = this.db.compactions.records.get(Number(req.compactionID))
+        if (r === undefined) throw errors.invalid(`compaction ${String(req.compactionID)} not found`)
+        const executing = r.state === 'executing' ? r.merges.length : 0
+        const done = executing > 0 ? 0 : r.merges.length - r.failedCount
+        return { status: okStatus(), state: executing > 0 ? 'Executing' : 'Completed', executingPlanNo: String(executing), timeoutPlanNo: '0', completedPlanNo: String(done), failedPlanNo: String(r.failedCount) }
+      },
+      (status) => ({ status, state: 'UndefiedState', executingPlanNo: '0', timeoutPlanNo: '0', completedPlanNo: '0', failedPlanNo: '0' }),
+    )
+  }
+
+  getCompactionStateWithPlans(req: Req): Promise<{ status: ResStatus; state: string; mergeInfos: { sources: string[]; target: string }[] }> {
+    return asStatus(
+      () => {
+        const r = this.db.compactions.records.get(Number(req.compactionID))
+        if (r === undefined) throw errors.invalid(`compaction ${String(req.compactionID)} not found`)
+        return { status: okStatus(), state: 'Completed', mergeInfos: r.merges.map((m) => ({ sources: m.sources.map(String), target: String(m.target ?? 0) })) }
+      },
+      (status) => ({ status, state: 'UndefiedState', mergeInfos: [] }),
+    )
+  }
+}
+
+function indexTarget(req: Req): { indexName?: string; fieldName?: string } {
+  return { ...optional('indexName', req.index_name as string | undefined), ...optional('fieldName', req.field_name as string | undefined) }
+}
+
+/** `describeIndex` entry in the SDK's shape. */
+function describeOne(d: IndexDescription): Record<string, unknown> {
+  const params = [
+    { key: 'index_type', value: d.meta.indexType },
+    ...(d.meta.metricType === undefined ? [] : [{ key: 'metric_type', value: d.meta.metricType }]),
+    { key: 'params', value: JSON.stringify(d.meta.params) },
+  ]
+  return {
+    index_name: d.meta.name,
+    indexID: d.meta.id,
+    params,
+    field_name: d.meta.fieldName,
+    indexed_rows: String(d.indexedRows),
+    total_rows: String(d.totalRows),
+    state: d.state,
+    index_state_fail_reason: '',
+    pending_index_rows: String(d.pendingIndexRows),
+  }
+}
