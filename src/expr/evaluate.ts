@@ -16,24 +16,40 @@ export type { ColumnSource } from './kernels/column-access.ts'
  * field with a scalar index (`source.index`) are answered by the index, with the same rows.
  */
 export function evaluate(plan: ExprPlan, source: ColumnSource): Bitset {
-  return evalPredicate(plan.root, source, false).t
+  const walk = evalPredicate(plan.root, source, false)
+  for (;;) {
+    const step = walk.next()
+    if (step.done === true) return step.value.t
+  }
 }
 
+/** What `evaluateSliced` needs of a request's time slice (`WorkSlice`). */
+export interface EvalSlice {
+  due(): boolean
+  pause(): Promise<void>
+}
+
+/**
+ * `evaluate` for reads: the same walk, letting other work run (`slice.pause()`, which also ends the
+ * read on its deadline or cancellation) between operands of `and`/`or` once the slice is used up. A
+ * leaf is one tight loop over the segment's rows; a plan of thousands of leaves over a big segment
+ * therefore never holds the event loop for longer than about the slice plus one leaf.
+ */
+export async function evaluateSliced(plan: ExprPlan, source: ColumnSource, slice: EvalSlice): Promise<Bitset> {
+  const walk = evalPredicate(plan.root, source, false)
+  for (;;) {
+    const step = walk.next()
+    if (step.done === true) return step.value.t
+    if (slice.due()) await slice.pause()
+  }
+}
+
+type LeafKind = Exclude<PredicateKind, 'logical' | 'not'>
 type Handler<K extends PredicateKind> = (p: PredicatePlan & { kind: K }, src: ColumnSource, wantFalse: boolean) => Truth
 
-/** One handler per predicate kind; a missing kind is a compile error. */
-const handlers: { readonly [K in PredicateKind]: Handler<K> } = {
+/** One handler per leaf kind (`logical` and `not` are walked by `evalPredicate`); a missing kind is a compile error. */
+const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   constant: (p, src) => constantTruth(p.value, src.rowCount),
-  logical: (p, src, wantFalse) => {
-    const parts: Truth[] = []
-    for (const x of p.operands) {
-      const part = evalPredicate(x, src, wantFalse)
-      parts.push(part)
-      if (!wantFalse && settled(p.op, part, src.rowCount)) break
-    }
-    return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
-  },
-  not: (p, src, wantFalse) => notTruth(evalPredicate(p.operand, src, true), wantFalse),
   compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
   compareColumns: evalCompareColumns,
   in: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalIn(p, src, wantFalse),
@@ -49,6 +65,21 @@ function settled(op: 'and' | 'or', part: Truth, rowCount: number): boolean {
   return op === 'and' ? n === 0 : n === rowCount
 }
 
-function evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean): Truth {
-  return (handlers[p.kind] as Handler<PredicateKind>)(p, src, wantFalse)
+/**
+ * The truth of `p` over every row. A generator that yields after each operand of `and`/`or` (the
+ * points where a sliced evaluation may pause); `evaluate` runs it to the end in one go.
+ */
+function* evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean): Generator<void, Truth, void> {
+  if (p.kind === 'logical') {
+    const parts: Truth[] = []
+    for (const x of p.operands) {
+      const part = yield* evalPredicate(x, src, wantFalse)
+      parts.push(part)
+      if (!wantFalse && settled(p.op, part, src.rowCount)) break
+      yield
+    }
+    return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
+  }
+  if (p.kind === 'not') return notTruth(yield* evalPredicate(p.operand, src, true), wantFalse)
+  return (handlers[p.kind] as Handler<LeafKind>)(p as PredicatePlan & { kind: LeafKind }, src, wantFalse)
 }

@@ -2,7 +2,7 @@ import type { Bitset } from '../common/bitset.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
-import { evaluate } from '../expr/evaluate.ts'
+import { evaluate, evaluateSliced } from '../expr/evaluate.ts'
 import { isSharedPlan } from '../expr/filter-cache.ts'
 import type { ExprPlan } from '../expr/plan.ts'
 import type { Segment } from '../segment/segment.ts'
@@ -49,18 +49,22 @@ export async function selectRowsSliced(data: CollectionData, scope: RowScope, sl
   const out: SegmentRows[] = []
   for (const segment of data.segmentsOf(scope.partitionIds)) {
     if (slice.due()) await slice.pause()
-    const rows = segmentRows(segment, scope)
-    if (rows !== undefined) out.push(rows)
+    const rows = segmentRows(segment, scope, slice)
+    if (rows !== undefined) out.push(rows instanceof Promise ? await rows : rows)
   }
   return out
 }
 
-function segmentRows(segment: Segment, scope: RowScope): SegmentRows | undefined {
+/** The rows of one segment in scope; with a slice, a filter that has to be evaluated is evaluated sliced (a promise). */
+function segmentRows(segment: Segment, scope: RowScope): SegmentRows | undefined
+function segmentRows(segment: Segment, scope: RowScope, slice: WorkSlice): SegmentRows | Promise<SegmentRows> | undefined
+function segmentRows(segment: Segment, scope: RowScope, slice?: WorkSlice): SegmentRows | Promise<SegmentRows> | undefined {
   if (segment.rowCount === 0 || (scope.ignoreGrowing === true && segment.state === 'growing')) return undefined
   // visibleBits may be shared by every read at the latest state: filtered reads work on a copy.
   const visible = segment.visibleRows(scope.ts)
   if (scope.plan === undefined) return { segment, allowedBits: visible.bits, allowedCount: visible.count }
-  const filtered = filteredRows(segment, visible, scope.plan)
+  const filtered = filteredRows(segment, visible, scope.plan, slice)
+  if (filtered instanceof Promise) return filtered.then((f) => ({ segment, allowedBits: f.bits, allowedCount: f.count }))
   return { segment, allowedBits: filtered.bits, allowedCount: filtered.count }
 }
 
@@ -75,13 +79,25 @@ export const FILTERED_PLANS_PER_SEGMENT_MAX = 8
  */
 const filteredByVisibility = new WeakMap<object, Map<ExprPlan, { bits: Bitset; count: number }>>()
 
-function filteredRows(segment: Segment, visible: { bits: Bitset; count: number }, plan: ExprPlan): { bits: Bitset; count: number } {
+type Filtered = { bits: Bitset; count: number }
+
+/**
+ * `visible ∧ plan` for one segment, from the cache when it has it. Without a slice the filter is
+ * evaluated in one go; with one, sliced (a promise; the segment's columns only grow meanwhile, and
+ * the evaluation reads the first `rowCount` rows it saw at the start).
+ */
+function filteredRows(segment: Segment, visible: Filtered, plan: ExprPlan, slice?: WorkSlice): Filtered | Promise<Filtered> {
   const cacheable = segment.isLatestVisible(visible) && isSharedPlan(plan)
-  let byPlan = cacheable ? filteredByVisibility.get(visible) : undefined
-  const hit = byPlan?.get(plan)
+  const hit = cacheable ? filteredByVisibility.get(visible)?.get(plan) : undefined
   if (hit !== undefined) return hit
-  const bits = visible.bits.clone().and(evaluate(plan, segmentSource(segment)))
+  const source = segmentSource(segment)
+  if (slice === undefined) return remember(visible, plan, cacheable, visible.bits.clone().and(evaluate(plan, source)))
+  return evaluateSliced(plan, source, slice).then((m) => remember(visible, plan, cacheable, visible.bits.clone().and(m)))
+}
+
+function remember(visible: Filtered, plan: ExprPlan, cacheable: boolean, bits: Bitset): Filtered {
   const entry = { bits, count: bits.count() }
+  let byPlan = cacheable ? filteredByVisibility.get(visible) : undefined
   if (cacheable) {
     if (byPlan === undefined) {
       byPlan = new Map()

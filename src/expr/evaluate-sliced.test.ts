@@ -1,0 +1,55 @@
+// evaluateSliced walks the same plan as evaluate: the same rows for any filter, pausing between
+// operands of and/or once the slice is used up, and ending the evaluation when a pause throws
+// (a read's deadline or cancellation).
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Column } from '../column/column.ts'
+import { compileFilter } from './compile-filter.ts'
+import { evaluate, evaluateSliced } from './evaluate.ts'
+import { sourceOf, testSchema, validOf } from './test-fixtures.ts'
+
+const N = 1000
+const present = Array.from({ length: N }, (_, i) => i % 7 !== 3)
+const columns = new Map<string, Column>([
+  ['pk', { kind: 'int64', values: BigInt64Array.from({ length: N }, (_, i) => BigInt(i)), validBits: null }],
+  ['i32', { kind: 'int32', values: Int32Array.from({ length: N }, (_, i) => (i * 37) % 101), validBits: validOf(present) }],
+  ['s', { kind: 'varchar', values: Array.from({ length: N }, (_, i) => `s${i % 13}`), validBits: validOf(present) }],
+])
+const src = sourceOf(N, columns)
+
+/** A slice that is due every `every` calls to `due()` and counts its pauses. */
+function countingSlice(every: number, failAfter = Infinity) {
+  let calls = 0
+  const slice = {
+    pauses: 0,
+    due: () => ++calls % every === 0,
+    pause: async () => {
+      slice.pauses++
+      await new Promise((r) => setImmediate(r))
+      if (slice.pauses > failAfter) throw new Error('deadline')
+    },
+  }
+  return slice
+}
+
+test('sliced evaluation answers the same rows as evaluate, pausing between operands', async () => {
+  const filters = [
+    'i32 > 50',
+    'i32 > 10 and not (s == "s3" or i32 in [1, 2, 3]) and pk < 900',
+    'not (i32 < 20 and s like "s1%") or pk % 5 == 0',
+    Array.from({ length: 200 }, (_, i) => `i32 != ${i}`).join(' and '),
+    Array.from({ length: 200 }, (_, i) => `(pk == ${i * 3} and i32 > 5)`).join(' or '),
+  ]
+  for (const f of filters) {
+    const plan = compileFilter(f, testSchema)
+    const slice = countingSlice(2)
+    const sliced = await evaluateSliced(plan, src, slice)
+    assert.deepEqual([...sliced.toIndexes()], [...evaluate(plan, src).toIndexes()], f)
+    if (f.length > 500) assert.ok(slice.pauses >= 50, `${f.slice(0, 40)}…: ${slice.pauses} pauses`)
+  }
+})
+
+test('a pause that throws ends the evaluation with its error', async () => {
+  const plan = compileFilter(Array.from({ length: 100 }, (_, i) => `i32 != ${i}`).join(' and '), testSchema)
+  await assert.rejects(evaluateSliced(plan, src, countingSlice(1, 3)), /deadline/)
+})
