@@ -2,6 +2,7 @@ import { assert } from '../../common/assert.ts'
 import { Bitset } from '../../common/bitset.ts'
 import type { Column, ColumnKind } from '../../column/column.ts'
 import { META_FIELD } from '../../schema/collection-schema.ts'
+import type { PathKey } from '../expr-node.ts'
 import type { ScalarIndex } from '../scalar-index/scalar-index-spec.ts'
 
 /** Where an evaluator reads columns: a segment, a batch. `$meta` holds the dynamic keys. */
@@ -13,6 +14,11 @@ export interface ColumnSource {
    * The evaluator asks it for the leaves it can answer and scans the column for the rest.
    */
   index?(name: string): ScalarIndex | undefined
+  /**
+   * The JSON path indexes over `column` (a JSON field or `$meta`) at exactly `path` (several casts
+   * may exist); the evaluator asks each for a JSON leaf on that path and scans when none answers.
+   */
+  jsonIndexes?(column: string, path: readonly PathKey[]): readonly ScalarIndex[]
 }
 
 /**

@@ -1,14 +1,15 @@
-import { errors } from '../../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../../errors/errors.ts'
 import type { FieldSchema } from '../../schema/collection-schema.ts'
 import { DataType, dataTypeName, isFloatType, isIntegerType } from '../../schema/data-type.ts'
 import { type ScalarIndexSpec, ScalarIndexType } from './scalar-index-spec.ts'
 import type { ValueKind } from './sorted-entries.ts'
+import type { JsonCastType } from './json-path-index.ts'
 
 /**
  * Which scalar index types a field takes (Milvus 2.5 `indexparamcheck`): INVERTED on Bool, integer,
  * floating-point, VarChar and Array fields; STL_SORT on numeric fields; BITMAP on Bool, integer,
  * VarChar and Array fields of those elements, not on the primary key; Trie on VarChar. JSON fields
- * need Milvus's `json_path` / `json_cast_type` form, which Quiver does not have yet.
+ * (and dynamic keys) take INVERTED and BITMAP on one path with a cast type: `jsonIndexSpecOf`.
  */
 const accepts: Readonly<Record<ScalarIndexType, (t: DataType) => boolean>> = {
   INVERTED: (t) => t === DataType.Bool || isIntegerType(t) || isFloatType(t) || t === DataType.VarChar,
@@ -44,7 +45,7 @@ export function scalarIndexTypesFor(field: FieldSchema): string[] {
  */
 export function scalarIndexSpecOf(requested: string, field: FieldSchema): ScalarIndexSpec {
   if (field.dataType === DataType.JSON) {
-    throw errors.invalid(`index on JSON field ${field.name} needs json_path and json_cast_type, which Quiver does not support yet`, { field: field.name })
+    throw errors.invalid(`index on JSON field ${field.name} needs json_path and json_cast_type (jsonIndexSpecOf)`, { field: field.name })
   }
   const indexType = scalarIndexTypeOf(requested)
   const allowed = scalarIndexTypesFor(field).join(', ')
@@ -78,4 +79,34 @@ export function valueKindOf(t: DataType): ValueKind {
   if (t === DataType.Int64) return 'i64'
   if (t === DataType.VarChar) return 'str'
   return 'num'
+}
+
+/** The cast types each index type takes on a JSON path (Milvus 2.6 `indexparamcheck`). */
+const jsonCasts: Readonly<Partial<Record<ScalarIndexType, readonly JsonCastType[]>>> = {
+  INVERTED: ['BOOL', 'DOUBLE', 'VARCHAR', 'ARRAY_BOOL', 'ARRAY_DOUBLE', 'ARRAY_VARCHAR'],
+  BITMAP: ['BOOL', 'VARCHAR'],
+}
+
+/**
+ * The spec of a JSON path index of type `requested` with `json_cast_type` `cast` on `fieldName` (a
+ * JSON field or a dynamic key): INVERTED (AUTOINDEX) takes BOOL, DOUBLE, VARCHAR and their ARRAY_
+ * forms, BITMAP takes BOOL and VARCHAR; STL_SORT and Trie are not built on JSON, as in Milvus.
+ * MilvusError 1101 when the cast type is missing, 1100 naming the field and what is supported.
+ */
+export function jsonIndexSpecOf(requested: string, cast: string | undefined, fieldName: string): { spec: ScalarIndexSpec; castType: JsonCastType } {
+  const indexType = scalarIndexTypeOf(requested)
+  const casts = indexType === undefined ? undefined : jsonCasts[indexType]
+  if (casts === undefined) {
+    throw errors.invalid(`index type ${requested} is not supported on JSON field ${fieldName}; supported: INVERTED, BITMAP, AUTOINDEX (with json_path and json_cast_type)`, { field: fieldName })
+  }
+  if (cast === undefined || cast === '') {
+    throw new MilvusError(ErrorCode.ParameterMissing, 'json index must specify cast type', { param: 'json_cast_type' })
+  }
+  const castType = cast.trim().toUpperCase() as JsonCastType
+  if (!casts.includes(castType)) {
+    throw errors.invalid(`json_cast_type ${cast} is not supported${indexType === 'INVERTED' ? '' : ` for ${indexType} index`}: field ${fieldName}; supported: ${casts.join(', ')}`, { field: fieldName })
+  }
+  const base = castType.replace('ARRAY_', '')
+  const valueKind: ValueKind = base === 'BOOL' ? 'bool' : base === 'DOUBLE' ? 'num' : 'str'
+  return { spec: { indexType: indexType!, valueKind, multiValued: castType.startsWith('ARRAY_') }, castType }
 }
