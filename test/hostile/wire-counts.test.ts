@@ -68,6 +68,19 @@ describe('wire counts and lengths are checked before allocation (issue 11.1, 11.
     }
   })
 
+  test('bytes that are not a protobuf message of the RPC\'s type: 1100 with a Milvus status, not gRPC INTERNAL', async () => {
+    // A message field (base, field 1) whose length runs past the end, an invalid wire type (7). (protobufjs
+    // is lenient elsewhere: a string whose length runs past the end is cut there, not refused.)
+    for (const hex of ['0a7f0801', '0f']) {
+      for (const method of ['Upsert', 'Query', 'DescribeCollection']) {
+        const a = await rawCall(raw, method, Buffer.from(hex, 'hex'))
+        assert.equal(a.status.code, 1100, `${method} ${hex}: ${a.status.reason}`)
+        assert.match(a.status.reason, new RegExp(`the ${method} request is not a valid protobuf message`))
+      }
+    }
+    assert.equal(await count(), 3)
+  })
+
   test('num_rows that disagrees with a column: 1100 naming the field and both counts (empty Int64, dynamic, binary, one real row)', async () => {
     const typeName = 'milvus.proto.milvus.UpsertRequest'
     const big = 4294967295

@@ -162,9 +162,26 @@ function isTooLarge(req: unknown): req is TooLarge {
   return typeof req === 'object' && req !== null && TOO_LARGE in req
 }
 
+/** A request whose bytes are not a valid message of its type: answered 1100 by its handler (not gRPC INTERNAL). */
+const MALFORMED = Symbol('malformed request')
+type Malformed = { readonly [MALFORMED]: string }
+
+function isMalformed(req: unknown): req is Malformed {
+  return typeof req === 'object' && req !== null && MALFORMED in req
+}
+
+function decodeOrMalformed(decode: (buf: Buffer) => object, buf: Buffer): object {
+  try {
+    return decode(buf)
+  } catch (e) {
+    return { [MALFORMED]: e instanceof Error ? e.message : String(e) } as unknown as object
+  }
+}
+
 /**
- * The service definition with two guards per method: a request over REQUEST_BYTES_MAX is not
- * decoded (its handler answers 1102), and a response that fails to serialise is replaced by an
+ * The service definition with three guards per method: a request over REQUEST_BYTES_MAX is not
+ * decoded (its handler answers 1102), one that is not a valid protobuf message of its type is
+ * answered 1100 by its handler, and a response that fails to serialise is replaced by an
  * error status (a gRPC INTERNAL would make the Node SDK retry until its deadline).
  */
 function guardService(service: LoaderServiceDefinition, serviceName: string): ServiceDefinition {
@@ -179,7 +196,7 @@ function guardService(service: LoaderServiceDefinition, serviceName: string): Se
         if (buf.length > REQUEST_BYTES_MAX) return { [TOO_LARGE]: buf.length } as unknown as object
         const typeName = requestTypes[name]
         if (typeName !== undefined && buf.length >= THREAD_DECODE_BYTES_MIN) return { [UNDECODED]: { typeName, bytes: buf } } as unknown as object
-        return decode(buf)
+        return decodeOrMalformed(decode, buf)
       },
       responseSerialize: (res: object) => {
         try {
@@ -227,6 +244,11 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
     const req = call.request
     if (isTooLarge(req)) {
       const e = errors.tooLarge(`the request is ${req[TOO_LARGE]} bytes, more than ${REQUEST_BYTES_MAX}`)
+      callback(null, responseWithStatus(place, statusOf(e)))
+      return
+    }
+    if (isMalformed(req)) {
+      const e = errors.invalid(`the ${name} request is not a valid protobuf message: ${req[MALFORMED].slice(0, 200)}`)
       callback(null, responseWithStatus(place, statusOf(e)))
       return
     }
