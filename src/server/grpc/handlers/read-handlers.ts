@@ -1,5 +1,6 @@
 import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
 import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
+import { searchIteratorPage } from '../../../engine/search-iterator.ts'
 import { errors } from '../../../errors/errors.ts'
 import { collectionKey, readControlOf } from '../call-context.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
@@ -7,7 +8,7 @@ import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
 import { outputColumnsOf, requestedOutputFields } from '../wire/output-columns.ts'
 import { fieldDataBytes } from '../wire/field-data-bytes.ts'
-import { hybridSpecOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
+import { hybridSpecOf, searchIteratorOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
 import { encodeSearchResultData } from '../wire/search-results-encode.ts'
 import { preEncodedField } from '../wire/proto-writer.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
@@ -23,8 +24,14 @@ export const readHandlers: HandlerTable = {
     const keys = searchKeysOf(req)
     const asked = searchSpecOf(req)
     const spec = { ...(keys === undefined ? asked : { ...asked, vectors: await vectorsOfKeys(db, key, keys, asked.annsField) }), ...readControlOf(ctx) }
-    const hits = await searchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
+    const iterator = searchIteratorOf(req)
+    if (iterator !== undefined) {
+      const page = await searchIteratorPage(db, key, spec, iterator)
+      const v2 = { token: page.token, last_bound: page.lastBound }
+      return { status: okStatus(), results: resultsField(encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, undefined, v2)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    }
+    const hits = await searchRows(db, key, spec)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
     return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },

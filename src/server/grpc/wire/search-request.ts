@@ -1,6 +1,7 @@
 import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts'
 import { SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
+import type { IteratorSpec } from '../../../engine/search-iterator.ts'
 import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
 import { requestedOutputFields } from './output-columns.ts'
 import { decodePlaceholderGroup } from './placeholder-group.ts'
@@ -16,13 +17,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
  * holds `anns_field`, `topk`, `metric_type`, `offset`, `round_decimal` and `params` (JSON: ef, nprobe,
  * radius, range_filter), whose keys may also appear flattened. With `ids` (search by primary keys,
  * Milvus 2.6) `vectors` is empty: the handler fills it from `searchKeysOf`. `ignore_growing` searches
- * sealed segments only; `group_by_field` makes a grouping search. Iterators are refused with 3000.
+ * sealed segments only; `group_by_field` makes a grouping search. A search iterator v2 page's keys
+ * are read by `searchIteratorOf`; `iterator` alone (pymilvus's v1 iterator) is a plain search.
  */
 export function searchSpecOf(req: Wire): SearchSpec {
   const byKeys = req.search_input === 'ids'
   const kv = kvObject(req.search_params)
   const params = jsonParam(kv, 'params')
-  refuseUnsupported(kv, params)
   const pick = (key: string) => numberParam(params, key) ?? numberParam(kv, key)
   const spec: Mutable<SearchSpec> = { vectors: byKeys ? [] : decodePlaceholderGroup(req.placeholder_group ?? new Uint8Array(0)) }
   const metric = kv.metric_type ?? (typeof params.metric_type === 'string' ? params.metric_type : undefined)
@@ -69,8 +70,21 @@ function setGroupBy(spec: Mutable<SearchSpec>, kv: Record<string, string>, param
   if (boolParam(kv, 'strict_group_size') === true || params.strict_group_size === true) spec.strictGroupSize = true
 }
 
-function refuseUnsupported(kv: Record<string, string>, params: Record<string, unknown>): void {
-  if (boolParam(kv, 'iterator') === true || kv.search_iter_v2 !== undefined) throw errors.notSupported('search iterators are not supported by Quiver')
+/**
+ * A search iterator v2 page (`search_iter_v2: true` with `search_iter_batch_size`, and after the first
+ * page `search_iter_id` and `search_iter_last_bound`), from the KV pairs or the params JSON as the
+ * SDKs send them; undefined for any other search.
+ */
+export function searchIteratorOf(req: Wire): IteratorSpec | undefined {
+  const kv = kvObject(req.search_params)
+  const params = jsonParam(kv, 'params')
+  const v2 = boolParam(kv, 'search_iter_v2') ?? boolParam(params, 'search_iter_v2')
+  if (v2 !== true) return undefined
+  const batchSize = numberParam(kv, 'search_iter_batch_size') ?? numberParam(params, 'search_iter_batch_size') ?? numberParam(kv, 'topk')
+  if (batchSize === undefined) throw errors.invalid('search_iter_batch_size is required by a search iterator v2 page')
+  const token = kv.search_iter_id ?? (typeof params.search_iter_id === 'string' ? params.search_iter_id : undefined)
+  const lastBound = numberParam(kv, 'search_iter_last_bound') ?? numberParam(params, 'search_iter_last_bound')
+  return { batchSize, token, lastBound }
 }
 
 /** Grouping is a plain search's option here; a hybrid search refuses it rather than ignore it. */

@@ -17,13 +17,20 @@ const ARRAY_DATA = 1
  * fields (counts, `topks`, names, group values) through the codec, the per-hit arrays — scores,
  * ids — written straight from numbers by `ProtoWriter`, and the output columns by `fieldDataBytes`.
  */
-export function encodeSearchResultData(hits: readonly (readonly SearchHit[])[], limit: number, pk: FieldSchema, out: OutputColumns, groupBy?: FieldSchema): Uint8Array {
+export function encodeSearchResultData(
+  hits: readonly (readonly SearchHit[])[],
+  limit: number,
+  pk: FieldSchema,
+  out: OutputColumns,
+  groupBy?: FieldSchema,
+  iteratorV2?: { token: string; last_bound: number },
+): Uint8Array {
   const all = hits.flat()
   const rows = all.map((h) => h.row)
   const types = loadMilvusProto().root
   const resultType = types.lookupType('milvus.proto.schema.SearchResultData')
   const group = groupBy === undefined ? {} : groupFields(rows, groupBy)
-  const small = { ...group, num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
+  const small = { ...group, ...(iteratorV2 === undefined ? {} : { search_iterator_v2_results: iteratorV2 }), num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
   const w = new ProtoWriter()
   w.raw(resultType.encode(resultType.fromObject(small)).finish())
   for (const part of fieldDataBytes(rows, out)) w.message(RESULT.fieldsData, part)
