@@ -7,7 +7,7 @@ import { assertMilvusError } from '../../../column/test-fixtures.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
 import { decodePlaceholderGroup, placeholderValueCount } from './placeholder-group.ts'
 import { encodeSparseRow } from './sparse-bytes.ts'
-import { hybridSpecOf, searchKeysOf, searchSpecOf } from './search-request.ts'
+import { hybridSpecOf, searchIteratorOf, searchKeysOf, searchSpecOf } from './search-request.ts'
 import { templateValuesOf } from './template-values.ts'
 
 function placeholders(type: number, values: Uint8Array[]): Uint8Array {
@@ -81,7 +81,7 @@ describe('search requests', () => {
     assert.equal(spec.filter, undefined)
   })
 
-  test('grouping is read from the pairs or the params JSON; iterators answer 3000; bad numbers 1100', () => {
+  test('grouping is read from the pairs or the params JSON; iterator v2 pages from either; bad numbers 1100', () => {
     const grouped = searchSpecOf({ placeholder_group: group, search_params: kv({ group_by_field: 'x', group_size: '2', strict_group_size: 'True' }) })
     assert.equal(grouped.groupByField, 'x')
     assert.equal(grouped.groupSize, 2)
@@ -90,7 +90,10 @@ describe('search requests', () => {
     assert.equal(fromJson.groupByField, 'y')
     assert.equal(fromJson.groupSize, 3)
     assert.equal(searchSpecOf({ placeholder_group: group }).groupByField, undefined)
-    assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ iterator: 'True' }) }), 3000, 'iterators')
+    assert.equal(searchIteratorOf({ placeholder_group: group, search_params: kv({ iterator: 'True', topk: '5' }) }), undefined)
+    assert.deepEqual(searchIteratorOf({ search_params: kv({ iterator: 'True', search_iter_v2: 'True', search_iter_batch_size: '5' }) }), { batchSize: 5, token: undefined, lastBound: undefined })
+    assert.deepEqual(searchIteratorOf({ search_params: kv({ params: '{"search_iter_v2":true,"search_iter_batch_size":7,"search_iter_id":"t","search_iter_last_bound":0.5}' }) }), { batchSize: 7, token: 't', lastBound: 0.5 })
+    assertMilvusError(() => searchIteratorOf({ search_params: kv({ search_iter_v2: 'True', search_iter_batch_size: 'x' }) }), 1100, 'search_iter_batch_size')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ topk: 'ten' }) }), 1100, 'topk')
     assertMilvusError(() => searchSpecOf({ placeholder_group: group, search_params: kv({ params: '{bad' }) }), 1100, 'params')
   })
