@@ -222,7 +222,7 @@ export class Catalog {
   /** Adds an index; an identical one on the field is a no-op, a different one an error. */
   addIndex(collection: string, index: Omit<IndexMeta, 'id'>): IndexMeta | undefined {
     const meta = this.get(collection)
-    const same = meta.indexes.find((i) => i.fieldName === index.fieldName)
+    const same = index.jsonPath === undefined ? meta.indexes.find((i) => i.fieldName === index.fieldName) : sameJsonTarget(meta.indexes, index)
     if (same !== undefined) {
       if (sameIndex(same, index)) return undefined
       throw errors.invalid('CreateIndex failed: at most one distinct index is allowed per field', { field: index.fieldName })
@@ -249,4 +249,13 @@ export class Catalog {
 
 function sameIndex(a: Omit<IndexMeta, 'id'>, b: Omit<IndexMeta, 'id'>): boolean {
   return a.name === b.name && a.indexType === b.indexType && a.metricType === b.metricType && JSON.stringify(a.params) === JSON.stringify(b.params)
+}
+
+/**
+ * The index a JSON path index collides with: one of the same name, or one on the same column, path
+ * and cast type (a field may hold several JSON path indexes, one per path and cast).
+ */
+function sameJsonTarget(indexes: readonly IndexMeta[], index: Omit<IndexMeta, 'id'>): IndexMeta | undefined {
+  const key = JSON.stringify(index.jsonPath)
+  return indexes.find((i) => i.name === index.name) ?? indexes.find((i) => i.jsonPath !== undefined && JSON.stringify(i.jsonPath) === key)
 }

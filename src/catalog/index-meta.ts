@@ -1,4 +1,5 @@
 import type { Timestamp } from '../common/hybrid-ts.ts'
+import type { PathKey } from '../expr/expr-node.ts'
 
 /** An index as `createIndex` declared it: one per field, applied to every sealed segment. */
 export interface IndexMeta {
@@ -12,4 +13,25 @@ export interface IndexMeta {
   /** Build parameters as given (`M`, `efConstruction`, `nlist`, …), values as strings. */
   readonly params: Readonly<Record<string, string>>
   readonly createdTs: Timestamp
+  /**
+   * JSON path indexes only: the JSON column read (`$meta` for a dynamic key), the path in it and
+   * the cast type, resolved from `json_path` / `json_cast_type` when the index was created.
+   */
+  readonly jsonPath?: IndexJsonPath
+}
+
+export interface IndexJsonPath {
+  readonly column: string
+  readonly path: readonly PathKey[]
+  /** Upper case: BOOL, DOUBLE, VARCHAR, ARRAY_BOOL, ARRAY_DOUBLE, ARRAY_VARCHAR. */
+  readonly castType: string
+}
+
+/**
+ * Where a segment keeps the built index of `meta` (`Segment.scalarIndexes`/`vectorIndexes` keys,
+ * manifest `fieldName`): the field name, one index per field; `json:<id>` for a JSON path index, of
+ * which a field may have several (different paths or casts).
+ */
+export function indexSlotOf(meta: Pick<IndexMeta, 'id' | 'fieldName' | 'jsonPath'>): string {
+  return meta.jsonPath === undefined ? meta.fieldName : `json:${meta.id}`
 }

@@ -1,12 +1,13 @@
-import type { IndexMeta } from '../catalog/index-meta.ts'
+import { type IndexMeta, indexSlotOf } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
-import { errors } from '../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { type IndexSpec, validateIndexSpec } from '../index/vector-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isVectorType } from '../schema/data-type.ts'
 import { validateName } from '../schema/name-rules.ts'
 import type { Database } from './database.ts'
+import { isJsonIndexRequest, resolveJsonIndex } from './json-index-target.ts'
 
 export interface CreateIndexRequest {
   readonly fieldName: string
@@ -68,12 +69,20 @@ export function specOf(meta: Pick<IndexMeta, 'indexType' | 'metricType' | 'param
 export async function createIndex(db: Database, collection: string, req: CreateIndexRequest): Promise<void> {
   db.assertOpen()
   const d = db.state.collection(collection)
-  const field = d.schema.fields.find((f) => f.name === req.fieldName)
-  if (field === undefined) throw errors.invalid(`cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
   const params: Record<string, string> = {}
   for (const [k, v] of Object.entries(req.params ?? {})) if (v !== undefined && v !== null) params[k] = String(v)
-  const name = req.indexName === undefined || req.indexName === '' ? field.name : validateName(req.indexName, 'index')
+  const name = req.indexName === undefined || req.indexName === '' ? req.fieldName : validateName(req.indexName, 'index')
   const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
+  if (isJsonIndexRequest(d.schema, req.fieldName, params)) {
+    // JSON field or dynamic key: a JSON path index (several per field, one per path and cast).
+    const jsonPath = resolveJsonIndex(d.schema, req.fieldName, indexType, params)
+    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: req.fieldName, indexType, metricType: undefined, params, jsonPath } })
+    db.indexBuilds.schedule()
+    return
+  }
+  const field = d.schema.fields.find((f) => f.name === req.fieldName)
+  // Milvus answers a plain error here (code 65535, legacy UnexpectedError), not an invalid parameter.
+  if (field === undefined) throw new MilvusError(ErrorCode.Unexpected, `cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
   const scalar = !isVectorType(field.dataType)
   // Scalar indexes have no metric; their type is checked against the field (1100 naming both).
   const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params }
@@ -110,7 +119,8 @@ export function describeIndexes(db: Database, collection: string, target: { inde
     for (const s of d.segments.values()) {
       if (s.state !== 'sealed') continue
       totalRows += s.rowCount
-      const built = s.vectorIndexes.get(meta.fieldName)?.indexId === meta.id || s.scalarIndexes.get(meta.fieldName)?.indexId === meta.id
+      const slot = indexSlotOf(meta)
+      const built = s.vectorIndexes.get(slot)?.indexId === meta.id || s.scalarIndexes.get(slot)?.indexId === meta.id
       if (built) indexedRows += s.rowCount
     }
     const pendingIndexRows = totalRows - indexedRows

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { indexSlotOf } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { Database } from './database.ts'
 
@@ -63,7 +64,7 @@ function collectionStats(data: CollectionData): CollectionStats {
     if (seg.rowCount === 0) continue
     let missing = 0
     for (const index of data.meta.indexes) {
-      const built = seg.vectorIndexes.get(index.fieldName)?.indexId === index.id || seg.scalarIndexes.get(index.fieldName)?.indexId === index.id
+      const built = seg.vectorIndexes.get(indexSlotOf(index))?.indexId === index.id || seg.scalarIndexes.get(indexSlotOf(index))?.indexId === index.id
       if (!built) missing++
     }
     pendingIndexBuilds += missing

@@ -1,4 +1,6 @@
 import type { ColumnSource } from '../expr/evaluate.ts'
+import type { PathKey } from '../expr/expr-node.ts'
+import type { ScalarIndex } from '../expr/scalar-index/scalar-index.ts'
 import type { Segment } from '../segment/segment.ts'
 
 /**
@@ -10,5 +12,14 @@ export function segmentSource(seg: Segment): ColumnSource {
     rowCount: seg.rowCount,
     column: (name: string) => seg.column(name),
     index: (name: string) => seg.scalarIndexes.get(name)?.index,
+    jsonIndexes: (column: string, path: readonly PathKey[]) => {
+      const out: ScalarIndex[] = []
+      for (const si of seg.scalarIndexes.values()) if (si.jsonPath !== undefined && si.jsonPath.column === column && samePath(si.jsonPath.path, path)) out.push(si.index)
+      return out
+    },
   }
+}
+
+function samePath(a: readonly PathKey[], b: readonly PathKey[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i])
 }

@@ -3,6 +3,7 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { columnKindOf } from '../column/column-kind.ts'
 import type { ScalarIndex } from '../expr/scalar-index/scalar-index.ts'
+import type { PathKey } from '../expr/expr-node.ts'
 import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
 import { ColumnStore, type VectorAllocator } from './column-store.ts'
 import { DeleteLog } from './delete-log.ts'
@@ -18,6 +19,8 @@ export interface SegmentScalarIndex {
   readonly index: ScalarIndex
   /** The file holding it, once a checkpoint wrote it. */
   file?: string
+  /** A JSON path index: the JSON column (`$meta` for dynamic keys) and the path it covers. */
+  readonly jsonPath?: { readonly column: string; readonly path: readonly PathKey[] }
 }
 
 export interface PersistedSegment {
@@ -44,7 +47,7 @@ export class Segment {
   private latestVisible: { rows: number; deleteCount: number; bits: Bitset; count: number } | undefined
   /** Vector indexes by field name (sealed segments only; derived state, rebuilt when missing). */
   readonly vectorIndexes = new Map<string, SegmentIndex>()
-  /** Scalar indexes by field name (sealed segments only; derived state, rebuilt when missing). */
+  /** Scalar indexes by slot: field name, `json:<index id>` for JSON path indexes (`indexSlotOf`; sealed segments only; derived state, rebuilt when missing). */
   readonly scalarIndexes = new Map<string, SegmentScalarIndex>()
   /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
   persisted: PersistedSegment = { rowCount: -1, state: 'growing', deleteCount: 0 }

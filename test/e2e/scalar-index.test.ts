@@ -219,7 +219,6 @@ describe('scalar indexes', () => {
       ['id', 'BITMAP', /bitmap index on primary key not supported: field id/],
       ['n', 'Trie', /Trie index is only supported on VarChar fields: field n is Int32/],
       ['tags', 'STL_SORT', /field tags is Array of VarChar/],
-      ['meta', 'INVERTED', /JSON field meta needs json_path and json_cast_type/],
       ['n', 'HNSW', /index type HNSW is not supported on scalar field n \(Int32\); supported: INVERTED, STL_SORT, BITMAP, AUTOINDEX/],
     ]
     for (const [field, type, message] of cases) {
@@ -228,6 +227,9 @@ describe('scalar indexes', () => {
       assert.match(st.reason, message)
       assert.match(st.reason, new RegExp(`\\[field=${field}\\]`))
     }
+    const json = await client.createIndex({ collection_name: 'errs', field_name: 'meta', index_type: 'INVERTED' })
+    assert.equal(json.code, 1101, 'a JSON index without json_cast_type')
+    assert.match(json.reason, /json index must specify cast type/)
     assert.deepEqual((await client.listIndexes({ collection_name: 'errs' })).indexes, [])
   })
 })

@@ -3,6 +3,7 @@ import type { Column } from '../../column/column.ts'
 import type { PathKey } from '../expr-node.ts'
 import type { ConstValue, Scalar } from '../expr-plan.ts'
 import { resolveJsonPath } from '../kernels/json-path.ts'
+import type { TermSet } from '../planner/term-set.ts'
 import type { ScalarIndex, ScalarIndexSpec } from './scalar-index-spec.ts'
 import { buildScalarIndex } from './scalar-index.ts'
 import type { IndexQuery } from './sorted-lookup.ts'
@@ -122,6 +123,8 @@ export class JsonPathIndex implements ScalarIndex {
         return out.andNot(equal)
       }
       case 'in':
+        // A member of another type may match rows this index has no entry for: scan.
+        return array || !onlyOfType(q.set, castShape(this.castType).element) ? undefined : this.inner.lookup(q)
       case 'like':
         return array ? undefined : this.inner.lookup(q)
       case 'contains':
@@ -152,4 +155,12 @@ function fitsCast(element: 'boolean' | 'number' | 'string', c: ConstValue | Scal
     case 'list':
       return false
   }
+}
+
+/** Every member of an `in` list has the JSON type `element`. */
+function onlyOfType(set: TermSet, element: 'boolean' | 'number' | 'string'): boolean {
+  const numbers = set.ints.length + set.floats.length
+  if (element === 'number') return set.strings.length === 0 && set.bools.length === 0
+  if (element === 'string') return numbers === 0 && set.bools.length === 0
+  return numbers === 0 && set.strings.length === 0
 }
