@@ -28,7 +28,7 @@ export function mergePartialRows(data: CollectionData, batch: ColumnBatch): Colu
     for (let i = 0; i < n; i++) {
       const loc = locs[i]!
       if (loc >= 0) store.appendRowFrom(data.columnAt(loc, f.name)!, locationRow(loc))
-      else store.append(fillColumn(f.name, f.defaultValue, f.nullable, columnKindOf(f), i))
+      else store.append(fillColumn(f.name, f.defaultValue, f.nullable, columnKindOf(f), i, f.dim ?? 0))
     }
     columns.set(f.name, store.view())
   }
@@ -48,7 +48,7 @@ function mergeMeta(data: CollectionData, batch: ColumnBatch, locs: Float64Array)
   return { kind: 'json', values: out, validBits: null }
 }
 
-function fillColumn(field: string, dflt: unknown, nullable: boolean, kind: Column['kind'], row: number): Column {
+function fillColumn(field: string, dflt: unknown, nullable: boolean, kind: Column['kind'], row: number, dim: number): Column {
   if (dflt === undefined && !nullable) {
     throw errors.invalid(
       `field ${field} at row ${row}: partial update of a new primary key needs every field without a default_value or nullable`,
@@ -78,7 +78,28 @@ function fillColumn(field: string, dflt: unknown, nullable: boolean, kind: Colum
     case 'array':
       return { kind, values: [isNull ? null : dflt] as never, validBits: isNull ? emptyValid() : valid }
     default:
-      throw errors.invalid(`field ${field} at row ${row}: vector fields cannot be omitted for a new primary key`, { field })
+      // Only a nullable vector gets here (vectors have no default_value): one null row of zeros.
+      return nullVectorRow(kind, dim)
+  }
+}
+
+/** One null row of a nullable vector column (zeros, or an empty sparse row). */
+function nullVectorRow(kind: Column['kind'], dim: number): Column {
+  const validBits = emptyValid()
+  switch (kind) {
+    case 'floatVector':
+      return { kind, dim, values: new Float32Array(dim), validBits }
+    case 'binaryVector':
+      return { kind, dim, values: new Uint8Array(dim >>> 3), validBits }
+    case 'float16Vector':
+    case 'bfloat16Vector':
+      return { kind, dim, values: new Uint16Array(dim), validBits }
+    case 'int8Vector':
+      return { kind, dim, values: new Int8Array(dim), validBits }
+    case 'sparseVector':
+      return { kind, values: [{ indices: new Uint32Array(0), values: new Float32Array(0) }], validBits }
+    default:
+      throw new Error(`not a vector column kind: ${kind}`)
   }
 }
 

@@ -24,6 +24,7 @@ const kinds: readonly ColumnKind[] = [
   'binaryVector',
   'float16Vector',
   'bfloat16Vector',
+  'int8Vector',
   'sparseVector',
 ]
 
@@ -45,7 +46,11 @@ function scalar<K extends ColumnKind>(kind: K, values: fc.Arbitrary<unknown>, n:
 }
 
 function vector<K extends ColumnKind>(kind: K, dims: fc.Arbitrary<number>, values: (len: number) => fc.Arbitrary<unknown>, n: number) {
-  return dims.chain((dim) => values(kind === 'binaryVector' ? (n * dim) / 8 : n * dim).map((v) => ({ kind, dim, values: v }) as Column))
+  return dims.chain((dim) =>
+    fc
+      .tuple(values(kind === 'binaryVector' ? (n * dim) / 8 : n * dim), validBitsArb(n))
+      .map(([v, validBits]) => ({ kind, dim, values: v, validBits }) as Column),
+  )
 }
 
 const sparseRowArb: fc.Arbitrary<SparseRow> = fc
@@ -87,8 +92,10 @@ function columnArb(kind: ColumnKind, n: number): fc.Arbitrary<Column> {
     case 'float16Vector':
     case 'bfloat16Vector':
       return vector(kind, fc.integer({ min: 1, max: 6 }), (l) => fc.uint16Array({ minLength: l, maxLength: l }), n)
+    case 'int8Vector':
+      return vector(kind, fc.integer({ min: 1, max: 6 }), (l) => fc.int8Array({ minLength: l, maxLength: l }), n)
     case 'sparseVector':
-      return fc.array(sparseRowArb, len).map((values) => ({ kind, values }))
+      return fc.tuple(fc.array(sparseRowArb, len), validBitsArb(n)).map(([values, validBits]) => ({ kind, values, validBits }))
   }
 }
 
@@ -141,7 +148,7 @@ describe('batch codec', () => {
 
   it('sends big typed arrays as their own chunks and decodes aligned input without copying', () => {
     const values = new Float32Array(1024).map((_, i) => i / 7)
-    const batch: ColumnBatch = { rowCount: 8, columns: new Map([['v', { kind: 'floatVector', dim: 128, values }]]) }
+    const batch: ColumnBatch = { rowCount: 8, columns: new Map([['v', { kind: 'floatVector', dim: 128, values, validBits: null }]]) }
     const chunks = encodeBatch(batch)
     assert.ok(chunks.some((c) => c.buffer === values.buffer && c.byteLength === values.byteLength))
     const bytes = placeAt(chunks, 8)

@@ -36,29 +36,31 @@ export function decodeColumn(r: ByteReader, name: string, rowCount: number): Col
     case 'array':
       return { kind, values: decodeValues(r, rowCount, name) as unknown[][], validBits }
     default:
-      if (validBits !== null) throw corrupt(`vector column ${name} has validBits`)
-      return decodeVectorColumn(r, kind, rowCount, name)
+      return decodeVectorColumn(r, kind, rowCount, name, validBits)
   }
 }
 
 function decodeVectorColumn(
   r: ByteReader,
-  kind: 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector' | 'sparseVector',
+  kind: 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector' | 'int8Vector' | 'sparseVector',
   rowCount: number,
   name: string,
+  validBits: Bitset | null,
 ): Column {
-  if (kind === 'sparseVector') return { kind, values: decodeSparse(r, rowCount, name) }
+  if (kind === 'sparseVector') return { kind, values: decodeSparse(r, rowCount, name), validBits }
   const dim = r.u32('vector dim')
   switch (kind) {
     case 'floatVector':
-      return { kind, dim, values: decodeFixed(r, Float32Array, rowCount * dim, name) }
+      return { kind, dim, values: decodeFixed(r, Float32Array, rowCount * dim, name), validBits }
     case 'float16Vector':
-      return { kind, dim, values: decodeFixed(r, Uint16Array, rowCount * dim, name) }
+      return { kind, dim, values: decodeFixed(r, Uint16Array, rowCount * dim, name), validBits }
     case 'bfloat16Vector':
-      return { kind, dim, values: decodeFixed(r, Uint16Array, rowCount * dim, name) }
+      return { kind, dim, values: decodeFixed(r, Uint16Array, rowCount * dim, name), validBits }
+    case 'int8Vector':
+      return { kind, dim, values: decodeFixed(r, Int8Array, rowCount * dim, name), validBits }
     case 'binaryVector':
       if (dim % 8 !== 0) throw corrupt(`binary vector column ${name} has dim ${dim}`)
-      return { kind, dim, values: decodeFixed(r, Uint8Array, (rowCount * dim) / 8, name) }
+      return { kind, dim, values: decodeFixed(r, Uint8Array, (rowCount * dim) / 8, name), validBits }
     default:
       return assertNever(kind, 'column kind')
   }

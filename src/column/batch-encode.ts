@@ -26,6 +26,7 @@ export function encodeColumn(w: ChunkWriter, name: string, column: Column, rowCo
     case 'floatVector':
     case 'float16Vector':
     case 'bfloat16Vector':
+    case 'int8Vector':
       w.u32(column.dim)
       return encodeFixed(w, column.values, rowCount * column.dim, name)
     case 'binaryVector':

@@ -21,6 +21,7 @@ export const kindCode: Readonly<Record<ColumnKind, number>> = {
   float16Vector: 102,
   bfloat16Vector: 103,
   sparseVector: 104,
+  int8Vector: 105,
 }
 export const kindByCode = new Map(Object.entries(kindCode).map(([k, v]) => [v, k as ColumnKind]))
 

@@ -28,6 +28,7 @@ const builders: Readonly<Record<ColumnKind, ColumnBuilder>> = {
   binaryVector: buildDenseVectorColumn,
   float16Vector: buildDenseVectorColumn,
   bfloat16Vector: buildDenseVectorColumn,
+  int8Vector: buildDenseVectorColumn,
   sparseVector: buildSparseVectorColumn,
 }
 

@@ -42,5 +42,7 @@ export function columnKindOf(field: Pick<FieldSchema, 'dataType'>): ColumnKind {
       throw new Error('DataType.None has no column')
     default:
       return assertNever(t, 'data type')
+    case DataType.Int8Vector:
+      return 'int8Vector'
   }
 }

@@ -24,14 +24,17 @@ export type Column =
   | { readonly kind: 'json'; readonly values: unknown[]; readonly validBits: Bitset | null }
   /** Arrays of scalars; int64 elements as bigint. */
   | { readonly kind: 'array'; readonly values: unknown[][]; readonly validBits: Bitset | null }
-  /** dim floats per row. */
-  | { readonly kind: 'floatVector'; readonly dim: number; readonly values: Float32Array }
+  /** dim floats per row. Vector `validBits`: nullable vector fields only; a null row holds zeros. */
+  | { readonly kind: 'floatVector'; readonly dim: number; readonly values: Float32Array; readonly validBits: Bitset | null }
   /** dim bits per row, dim/8 bytes. */
-  | { readonly kind: 'binaryVector'; readonly dim: number; readonly values: Uint8Array }
+  | { readonly kind: 'binaryVector'; readonly dim: number; readonly values: Uint8Array; readonly validBits: Bitset | null }
   /** dim IEEE half (or bfloat16) values per row, raw 16-bit patterns. */
-  | { readonly kind: 'float16Vector'; readonly dim: number; readonly values: Uint16Array }
-  | { readonly kind: 'bfloat16Vector'; readonly dim: number; readonly values: Uint16Array }
-  | { readonly kind: 'sparseVector'; readonly values: SparseRow[] }
+  | { readonly kind: 'float16Vector'; readonly dim: number; readonly values: Uint16Array; readonly validBits: Bitset | null }
+  | { readonly kind: 'bfloat16Vector'; readonly dim: number; readonly values: Uint16Array; readonly validBits: Bitset | null }
+  /** dim signed bytes per row. */
+  | { readonly kind: 'int8Vector'; readonly dim: number; readonly values: Int8Array; readonly validBits: Bitset | null }
+  /** A null row is an empty row. */
+  | { readonly kind: 'sparseVector'; readonly values: SparseRow[]; readonly validBits: Bitset | null }
 
 export type ColumnKind = Column['kind']
 

@@ -1,42 +1,50 @@
 import { assert } from '../common/assert.ts'
+import { Bitset } from '../common/bitset.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import type { Column } from './column.ts'
 import { f32ToBf16, f32ToF16, isBf16NonFinite, isF16NonFinite } from '../common/half-float.ts'
-import { missingValueError } from './missing-value.ts'
+import { resolveMissing } from './missing-value.ts'
 import type { BuildContext, RawColumn } from './raw-column.ts'
 import { fieldRowError, typeProblem } from './value-problem.ts'
 import { dimMismatchError, impliedDim, rowWidth } from './vector-shape.ts'
 
 /**
- * Dense vector columns (Float, Binary, Float16, BFloat16): one flat typed array, stride = dim
+ * Dense vector columns (Float, Binary, Float16, BFloat16, Int8): one flat typed array, stride = dim
  * (binary: dim/8 bytes). Each row, or the whole flat input at once, is copied with one loop that
- * also checks the values (finite floats, bytes 0..255, no 16-bit overflow). Vectors are never null.
+ * also checks the values (finite floats, bytes 0..255, int8 -128..127, no 16-bit overflow). A null
+ * row of a nullable field is left zero and cleared in `validBits` (vectors have no default_value).
  */
 export function buildDenseVectorColumn(field: FieldSchema, raw: RawColumn, ctx: BuildContext): Column {
   const dim = field.dim ?? 0
   const n = ctx.rowCount
   const t = field.dataType
   const width = t === DataType.BinaryVector ? dim / 8 : dim
-  const bytesPerElement = t === DataType.FloatVector ? 4 : t === DataType.BinaryVector ? 1 : 2
+  const bytesPerElement = t === DataType.FloatVector ? 4 : t === DataType.BinaryVector || t === DataType.Int8Vector ? 1 : 2
   ctx.size.add(n * width * bytesPerElement, field.name) // before allocating
+  const validBits = field.nullable ? Bitset.full(n) : null
   switch (t) {
     case DataType.FloatVector: {
       const values = new Float32Array(n * width)
-      fillRows(field, raw, n, (src, start) => copyFloats(field, src, values, start))
-      return { kind: 'floatVector', dim, values }
+      fillRows(field, raw, n, validBits, (src, start) => copyFloats(field, src, values, start))
+      return { kind: 'floatVector', dim, values, validBits }
     }
     case DataType.BinaryVector: {
       const values = new Uint8Array(n * width)
-      fillRows(field, raw, n, (src, start) => copyBytes(field, src, values, start))
-      return { kind: 'binaryVector', dim, values }
+      fillRows(field, raw, n, validBits, (src, start) => copyBytes(field, src, values, start))
+      return { kind: 'binaryVector', dim, values, validBits }
+    }
+    case DataType.Int8Vector: {
+      const values = new Int8Array(n * width)
+      fillRows(field, raw, n, validBits, (src, start) => copyInt8s(field, src, values, start))
+      return { kind: 'int8Vector', dim, values, validBits }
     }
     case DataType.Float16Vector:
     case DataType.BFloat16Vector: {
       const brain = t === DataType.BFloat16Vector
       const values = new Uint16Array(n * width)
-      fillRows(field, raw, n, (src, start) => copyHalves(field, src, values, start, brain))
-      return brain ? { kind: 'bfloat16Vector', dim, values } : { kind: 'float16Vector', dim, values }
+      fillRows(field, raw, n, validBits, (src, start) => copyHalves(field, src, values, start, brain))
+      return brain ? { kind: 'bfloat16Vector', dim, values, validBits } : { kind: 'float16Vector', dim, values, validBits }
     }
     default:
       return assert.fail(`not a dense vector field: ${field.name}`)
@@ -46,7 +54,7 @@ export function buildDenseVectorColumn(field: FieldSchema, raw: RawColumn, ctx: 
 type Copy = (src: ArrayLike<unknown>, start: number) => void
 
 /** Calls `copy` once for flat input, else once per row (a closure per column, not per row). */
-function fillRows(field: FieldSchema, raw: RawColumn, n: number, copy: Copy): void {
+function fillRows(field: FieldSchema, raw: RawColumn, n: number, validBits: Bitset | null, copy: Copy): void {
   if (raw.form === 'flat') {
     copy(raw.data, 0)
     return
@@ -56,7 +64,10 @@ function fillRows(field: FieldSchema, raw: RawColumn, n: number, copy: Copy): vo
   const outWidth = field.dataType === DataType.BinaryVector ? dim / 8 : dim
   for (let i = 0; i < n; i++) {
     const v = values[i]
-    if (v === undefined || v === null) throw missingValueError(field.name, i)
+    if (v === undefined || v === null) {
+      resolveMissing(field, i, validBits)
+      continue
+    }
     const width = rowWidth(field, v)
     if (width === undefined) throw fieldRowError(field.name, i, typeProblem(rowForms(field), v))
     const len = (v as ArrayLike<unknown>).length
@@ -72,6 +83,8 @@ function rowForms(field: FieldSchema): string {
       return `${name} (number[] or Float32Array)`
     case DataType.BinaryVector:
       return `${name} (number[] of bytes or Uint8Array)`
+    case DataType.Int8Vector:
+      return `${name} (number[] of integers -128..127 or Int8Array)`
     default:
       return `${name} (number[] or Float32Array of floats, Uint16Array of raw values or Uint8Array of raw bytes)`
   }
@@ -106,6 +119,21 @@ function copyBytes(field: FieldSchema, src: ArrayLike<unknown>, out: Uint8Array,
     const x = src[k]
     if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 255) {
       throw elementError(field, start + k, (field.dim ?? 8) / 8, typeProblem('a byte (integer 0..255)', x))
+    }
+    out[start + k] = x
+  }
+}
+
+function copyInt8s(field: FieldSchema, src: ArrayLike<unknown>, out: Int8Array, start: number): void {
+  if (src instanceof Int8Array) {
+    out.set(src, start)
+    return
+  }
+  const len = src.length
+  for (let k = 0; k < len; k++) {
+    const x = src[k]
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < -128 || x > 127) {
+      throw elementError(field, start + k, field.dim ?? 1, typeProblem('an int8 (integer -128..127)', x))
     }
     out[start + k] = x
   }

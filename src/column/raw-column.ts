@@ -3,7 +3,7 @@ import type { FieldSchema } from '../schema/collection-schema.ts'
 import type { RequestSize } from './request-size.ts'
 
 /** Vector data for many rows, row-major (`rowCount × width` values), as the caller gave it. */
-export type FlatVectorData = Float32Array | Float64Array | Uint8Array | Uint16Array | readonly number[]
+export type FlatVectorData = Float32Array | Float64Array | Uint8Array | Uint16Array | Int8Array | readonly number[]
 
 /**
  * A field's data as read from the request, before validation.

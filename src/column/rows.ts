@@ -14,7 +14,8 @@ export type Int64As = 'number' | 'string' | 'bigint'
 
 /**
  * Row objects from a batch, for query results (Milvus output shape): scalars as JS values, nulls as
- * `null`, vectors as `number[]` (binary: bytes; float16/bfloat16: decoded floats), sparse vectors as
+ * `null` (null vectors too), vectors as `number[]` (binary: bytes; float16/bfloat16: decoded floats;
+ * int8: integers), sparse vectors as
  * `{ [index]: value }`, JSON values copied, and the `$meta` keys spread into the row (a schema
  * field wins over a dynamic key of the same name).
  * `fields`: the output fields in order; a name that is not a column is looked up among the dynamic
@@ -82,15 +83,17 @@ export function columnValues(column: Column, n: number, int64As: Int64As): unkno
     case 'array':
       return withNulls(column.values.slice(0, n).map((a) => a.map((e) => element(e, int64As))), column.validBits)
     case 'floatVector':
-      return floatRows(column.values, column.dim, n)
+      return withNulls(floatRows(column.values, column.dim, n), column.validBits)
     case 'binaryVector':
-      return byteRows(column.values, column.dim / 8, n)
+      return withNulls(byteRows(column.values, column.dim / 8, n), column.validBits)
+    case 'int8Vector':
+      return withNulls(byteRows(column.values, column.dim, n), column.validBits)
     case 'float16Vector':
-      return halfRows(column.values, column.dim, n, false)
+      return withNulls(halfRows(column.values, column.dim, n, false), column.validBits)
     case 'bfloat16Vector':
-      return halfRows(column.values, column.dim, n, true)
+      return withNulls(halfRows(column.values, column.dim, n, true), column.validBits)
     case 'sparseVector':
-      return column.values.slice(0, n).map(sparseDict)
+      return withNulls(column.values.slice(0, n).map(sparseDict), column.validBits)
     default:
       return assertNever(column, 'column kind')
   }
@@ -141,7 +144,7 @@ function floatRows(values: Float32Array, dim: number, n: number): number[][] {
   return out
 }
 
-function byteRows(values: Uint8Array, width: number, n: number): number[][] {
+function byteRows(values: Uint8Array | Int8Array, width: number, n: number): number[][] {
   const out = new Array<number[]>(n)
   for (let i = 0; i < n; i++) {
     const row = new Array<number>(width)

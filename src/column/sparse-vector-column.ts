@@ -1,33 +1,44 @@
+import { Bitset } from '../common/bitset.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import type { Column, SparseRow } from './column.ts'
 import { isPlainObject } from './json-value.ts'
-import { missingValueError } from './missing-value.ts'
+import { missingValueError, resolveMissing } from './missing-value.ts'
 import type { BuildContext, RawColumn } from './raw-column.ts'
 import { fieldRowError, typeProblem } from './value-problem.ts'
 
 /** Sparse indices are uint32 below 2^32 − 1 (Milvus reserves the largest value). */
 export const sparseIndexMax = 4294967294
 
+/** The placeholder of a null row of a nullable sparse field. */
+const emptySparseRow: SparseRow = { indices: new Uint32Array(0), values: new Float32Array(0) }
+
 const sparseForms = 'SparseFloatVector ({ [index]: value }, { indices, values } or [{ index, value }])'
 
 /**
  * SparseFloatVector column. A row is a dict `{ [index]: value }`, `{ indices, values }` or a COO list
  * `[{ index, value }]`; indices are unique integers in [0, 2^32 − 2], values finite float32.
- * Output rows have ascending indices.
+ * Output rows have ascending indices. A null row of a nullable field is empty and cleared in `validBits`.
  */
 export function buildSparseVectorColumn(field: FieldSchema, raw: RawColumn, ctx: BuildContext): Column {
   if (raw.form !== 'values') throw fieldRowError(field.name, 0, typeProblem(sparseForms, raw.data))
   const n = ctx.rowCount
   const out = new Array<SparseRow>(n)
+  const validBits = field.nullable ? Bitset.full(n) : null
   let pairs = 0
   for (let i = 0; i < n; i++) {
-    const row = readSparseRow(field, raw.values[i], i)
+    const v = raw.values[i]
+    if ((v === undefined || v === null) && validBits !== null) {
+      resolveMissing(field, i, validBits)
+      out[i] = emptySparseRow
+      continue
+    }
+    const row = readSparseRow(field, v, i)
     checkSparseRow(field, row, i)
     out[i] = sortSparseRow(field, row, i)
     pairs += row.indices.length
   }
   ctx.size.add(pairs * 8, field.name)
-  return { kind: 'sparseVector', values: out }
+  return { kind: 'sparseVector', values: out, validBits }
 }
 
 /** Copies one row into typed arrays, without checking the numbers yet. */

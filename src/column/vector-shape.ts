@@ -7,7 +7,7 @@ import type { FlatVectorData } from './raw-column.ts'
  * How many elements of the container `v` one row of a dense vector field takes, or undefined if the
  * field does not accept that container. FloatVector: dim floats; BinaryVector: dim/8 bytes;
  * Float16/BFloat16Vector: dim floats, dim raw 16-bit values (`Uint16Array`) or 2·dim raw bytes
- * (`Uint8Array`, little-endian).
+ * (`Uint8Array`, little-endian); Int8Vector: dim integers (`number[]`, `Int8Array`).
  */
 export function rowWidth(field: FieldSchema, v: unknown): number | undefined {
   const dim = field.dim ?? 0
@@ -17,6 +17,8 @@ export function rowWidth(field: FieldSchema, v: unknown): number | undefined {
       return floats ? dim : undefined
     case DataType.BinaryVector:
       return Array.isArray(v) || v instanceof Uint8Array ? dim / 8 : undefined
+    case DataType.Int8Vector:
+      return floats || v instanceof Int8Array ? dim : undefined
     case DataType.Float16Vector:
     case DataType.BFloat16Vector:
       if (floats || v instanceof Uint16Array) return dim

@@ -36,9 +36,11 @@ export function resolveIndexType(indexType: string, field: FieldSchema): string 
   return field.dataType === DataType.BinaryVector ? 'BIN_FLAT' : 'HNSW'
 }
 
-function fieldKindOf(field: FieldSchema): 'float' | 'binary' | 'float16' | 'bfloat16' | 'sparse' {
+function fieldKindOf(field: FieldSchema): 'float' | 'binary' | 'float16' | 'bfloat16' | 'int8' | 'sparse' {
   switch (field.dataType) {
     case DataType.BinaryVector:
+    case DataType.Int8Vector:
+      return 'int8'
       return 'binary'
     case DataType.Float16Vector:
       return 'float16'

@@ -16,6 +16,9 @@ export function estimateRowBytes(schema: CollectionSchema): number {
       case DataType.BinaryVector:
         n += (f.dim ?? 0) >>> 3
         break
+      case DataType.Int8Vector:
+        n += f.dim ?? 0
+        break
       case DataType.VarChar:
         n += Math.min(f.maxLength ?? 64, 64)
         break

@@ -141,6 +141,8 @@ function toQueryVector(field: FieldSchema, v: unknown, i: number): QueryVector {
     }
     case DataType.SparseFloatVector:
       return { kind: 'sparse', row: toSparse(v, i) }
+    case DataType.Int8Vector:
+      return { kind: 'float', values: int8Query(field, v, i) }
     default: {
       let values: Float32Array
       if (v instanceof Uint16Array) {
@@ -157,6 +159,19 @@ function toQueryVector(field: FieldSchema, v: unknown, i: number): QueryVector {
       return { kind: 'float', values }
     }
   }
+}
+
+/** An int8 query (Int8Array, or integers -128..127) as float32, exactly. */
+function int8Query(field: FieldSchema, v: unknown, i: number): Float32Array {
+  const values = v instanceof Int8Array ? new Float32Array(v) : Float32Array.from(v as ArrayLike<number>)
+  if (values.length !== (field.dim ?? 0)) throw dimError(field, i, values.length)
+  for (let k = 0; k < values.length; k++) {
+    const x = values[k]!
+    if (!Number.isInteger(x) || x < -128 || x > 127) {
+      throw errors.invalid(`query vector ${i} of Int8Vector field ${field.name} has ${String((v as ArrayLike<unknown>)[k])} at ${k}, expected an integer in [-128, 127]`)
+    }
+  }
+  return values
 }
 
 function dimError(field: FieldSchema, i: number, got: number) {

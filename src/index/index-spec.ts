@@ -18,7 +18,7 @@ export interface SearchParams {
 }
 
 /** The kind of vector field an index is created on. */
-export type VectorFieldKind = 'float' | 'binary' | 'float16' | 'bfloat16' | 'sparse'
+export type VectorFieldKind = 'float' | 'binary' | 'float16' | 'bfloat16' | 'int8' | 'sparse'
 
 export interface RawIndexSpec {
   readonly indexType: unknown
@@ -66,6 +66,11 @@ const autoIndexFloat = { indexType: IndexType.HNSW, params: { M: 18, efConstruct
 const autoIndexBinary = { indexType: IndexType.BIN_IVF_FLAT, params: { nlist: 1024 } } as const
 
 const floatMetrics = [Metric.L2, Metric.IP, Metric.COSINE]
+/**
+ * Index types Int8Vector fields accept: knowhere registers int8 data only for the HNSW family
+ * (HNSW, HNSW_SQ/PQ/PRQ); of those Quiver has HNSW. FLAT and the IVF types are float-only there.
+ */
+const int8IndexTypes: readonly IndexType[] = [IndexType.HNSW]
 const binaryMetrics = [Metric.HAMMING, Metric.JACCARD]
 
 /**
@@ -88,7 +93,7 @@ export function validateIndexSpec(raw: RawIndexSpec): IndexSpec {
   } else {
     throw errors.invalid(`invalid index type: ${String(raw.indexType)}`)
   }
-  if (isBinaryIndexType(indexType) !== binaryField) {
+  if (isBinaryIndexType(indexType) !== binaryField || (raw.fieldKind === 'int8' && !int8IndexTypes.includes(indexType))) {
     throw errors.invalid(`data type ${fieldTypeName(raw.fieldKind)} can't build with this index ${indexType}`)
   }
   const metric = checkMetric(raw.metric, binaryField)
@@ -101,6 +106,7 @@ function fieldTypeName(kind: VectorFieldKind): string {
     binary: 'BinaryVector',
     float16: 'Float16Vector',
     bfloat16: 'BFloat16Vector',
+    int8: 'Int8Vector',
     sparse: 'SparseFloatVector',
   }
   return names[kind]

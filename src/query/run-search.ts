@@ -6,7 +6,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
-import { type RowScope, selectRowsSliced } from './select-rows.ts'
+import { type RowScope, type SegmentRows, selectRowsSliced } from './select-rows.ts'
 import { type QueryVector, scoreRange } from './vector-scan.ts'
 
 export interface SearchRequest extends RowScope {
@@ -64,7 +64,7 @@ let blockScores: Float32Array | undefined
 export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
-  const selected = await selectRowsSliced(data, req, slice)
+  const selected = withVectors(await selectRowsSliced(data, req, slice), req.field)
   // No query can find more hits than rows allowed: heaps sized by that (nq × k can be 2^28 slots).
   let allowedTotal = 0
   for (const s of selected) allowedTotal += s.allowedCount
@@ -91,6 +91,20 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
     }
   }
   return heaps.map((h) => dropOffset(h.drain(), req.offset))
+}
+
+/**
+ * The selected rows of a nullable vector field without its null rows: a null vector is never a hit
+ * (as in Milvus). The bits are copied (the selected ones may be shared between reads).
+ */
+function withVectors(selected: SegmentRows[], field: FieldSchema): SegmentRows[] {
+  if (!field.nullable) return selected
+  return selected.map((s) => {
+    const valid = s.segment.fields.get(field.name)?.validity ?? null
+    if (valid === null) return s
+    const allowedBits = s.allowedBits.clone().and(valid)
+    return { segment: s.segment, allowedBits, allowedCount: allowedBits.count() }
+  })
 }
 
 /** A sealed segment with an index: the index takes the allowed bitset (null = every row) and returns its top k. */

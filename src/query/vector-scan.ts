@@ -4,6 +4,7 @@ import type { ColumnStore } from '../segment/column-store.ts'
 import { scanBinary } from '../vector/binary-scan.ts'
 import { scanFloat } from '../vector/float-scan.ts'
 import { scanHalfFloat } from '../vector/half-float-scan.ts'
+import { scanInt8 } from '../vector/int8-scan.ts'
 import { type BinaryMetric, type FloatMetric, isBinaryMetric, type Metric } from '../vector/metric.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
 
@@ -21,6 +22,7 @@ export function scoreRange(metric: Metric, query: QueryVector, store: ColumnStor
       const base = store.vectorRange(from, to)
       const m = metric as FloatMetric
       if (store.kind === 'floatVector') scanFloat(VectorArena.shared(), m, query.values, base as Float32Array, n, store.dim, out)
+      else if (store.kind === 'int8Vector') scanInt8(VectorArena.shared(), m, query.values, base as Int8Array, n, store.dim, out)
       else scanHalfFloat(VectorArena.shared(), m, store.kind === 'float16Vector' ? 'float16' : 'bfloat16', query.values, base as Uint16Array, n, store.dim, out)
       return
     }

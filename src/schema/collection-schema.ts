@@ -149,9 +149,8 @@ function createFieldSchema(f: FieldSpec, fieldId: number): FieldSchema {
     field.maxCapacity = checkMaxCapacity(name, f.maxCapacity)
   }
   if (isPartitionKey) checkPartitionKey(name, dataType, isPrimaryKey, nullable)
-  if (nullable && (isPrimaryKey || isVectorType(dataType))) {
-    throw errors.invalid(`${isPrimaryKey ? 'primary field' : 'vector type'} not support null`, { field: name })
-  }
+  // Milvus 2.6 allows nullable vector fields (a null row is never searched); only the key cannot be null.
+  if (nullable && isPrimaryKey) throw errors.invalid('primary field not support null', { field: name })
   if (f.defaultValue !== undefined && f.defaultValue !== null) {
     field.defaultValue = checkDefaultValue(field, f.defaultValue)
   }

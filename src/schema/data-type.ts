@@ -17,6 +17,7 @@ export const DataType = {
   Float16Vector: 102,
   BFloat16Vector: 103,
   SparseFloatVector: 104,
+  Int8Vector: 105,
 } as const
 export type DataType = (typeof DataType)[keyof typeof DataType]
 export type DataTypeName = keyof typeof DataType
@@ -43,11 +44,12 @@ export function dataTypeName(t: DataType): DataTypeName {
 }
 
 export function isVectorType(t: DataType): boolean {
-  return t >= 100 && t <= 104
+  return t >= 100 && t <= 105
 }
 
+/** Vectors with a fixed dim: every vector type but SparseFloatVector. */
 export function isDenseVectorType(t: DataType): boolean {
-  return t >= 100 && t <= 103
+  return (t >= 100 && t <= 103) || t === DataType.Int8Vector
 }
 
 export function isIntegerType(t: DataType): boolean {

@@ -6,8 +6,8 @@ export const VECTOR_CHUNK_ROWS = 16384
 
 type TypedKind = 'bool' | 'int8' | 'int16' | 'int32' | 'int64' | 'float' | 'double'
 type Typed = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array
-type VectorKind = 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector'
-type VectorArray = Float32Array | Uint8Array | Uint16Array
+type VectorKind = 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector' | 'int8Vector'
+type VectorArray = Float32Array | Uint8Array | Uint16Array | Int8Array
 
 /** Allocates zeroed vector storage; the default is the JS heap, the engine passes the vector arena. */
 export interface VectorAllocator {
@@ -78,7 +78,7 @@ export class ColumnStore {
   append(col: Column): void {
     const n = columnLength(col, this.dim)
     const start = this.rowCount
-    if (col.kind === 'floatVector' || col.kind === 'binaryVector' || col.kind === 'float16Vector' || col.kind === 'bfloat16Vector') {
+    if (col.kind === 'floatVector' || col.kind === 'binaryVector' || col.kind === 'float16Vector' || col.kind === 'bfloat16Vector' || col.kind === 'int8Vector') {
       this.appendVectors(col.values, n)
     } else if (this.typed !== null) {
       this.ensureTyped(start + n)
@@ -123,6 +123,8 @@ export class ColumnStore {
         return this.allocator.allocFloat32(length, false)
       case 'binaryVector':
         return new Uint8Array(length)
+      case 'int8Vector':
+        return new Int8Array(length)
       default:
         return new Uint16Array(length)
     }
@@ -150,12 +152,26 @@ export class ColumnStore {
     this.adoptVectors(block, n)
   }
 
-  /** Replaces whole vector storage with one contiguous block (sealed segments loaded from disk). */
-  adoptVectors(values: VectorArray, rowCount: number): void {
+  /**
+   * Replaces whole vector storage with one contiguous block (sealed segments loaded from disk).
+   * `validBits` (loading a nullable field; null = every row valid) replaces the validity too.
+   */
+  adoptVectors(values: VectorArray, rowCount: number, validBits?: Bitset | null): void {
     this.chunks.length = 0
     this.chunks.push(values)
     ;(this as { chunkRows: number }).chunkRows = Math.max(rowCount, 1)
     this.rowCount = rowCount
+    if (validBits !== undefined && this.validBits !== null) {
+      const bits = new Bitset(rowCount)
+      if (validBits === null) bits.setRange(0, rowCount)
+      else for (let i = 0; i < rowCount; i++) if (validBits.get(i)) bits.set(i)
+      this.validBits = bits
+    }
+  }
+
+  /** 1 = the row has a value; null for fields that are not nullable. Live: grows with appends, do not change. */
+  get validity(): Bitset | null {
+    return this.validBits
   }
 
   isValid(row: number): boolean {
@@ -172,7 +188,7 @@ export class ColumnStore {
     if (this.list !== null) {
       return { kind: this.kind, values: this.list, validBits } as Column
     }
-    return { kind: this.kind, dim: this.dim, values: this.vectorRange(0, n) } as Column
+    return { kind: this.kind, dim: this.dim, values: this.vectorRange(0, n), validBits } as Column
   }
 
   /** Vectors of rows [from, to) as one array (a view when inside one chunk). */
@@ -184,8 +200,7 @@ export class ColumnStore {
       const base = c0 * this.chunkRows
       return this.chunks[c0]!.subarray((from - base) * stride, (to - base) * stride)
     }
-    const first = this.chunks[0]
-    const out = first instanceof Float32Array ? new Float32Array((to - from) * stride) : first instanceof Uint8Array ? new Uint8Array((to - from) * stride) : new Uint16Array((to - from) * stride)
+    const out = this.newVectorArray((to - from) * stride)
     for (let r = from; r < to; ) {
       const ci = Math.floor(r / this.chunkRows)
       const base = ci * this.chunkRows
@@ -213,15 +228,29 @@ export class ColumnStore {
       return { kind: this.kind, values: out, validBits: vb } as Column
     }
     const stride = vectorStride(this.kind as VectorKind, this.dim)
-    const first = this.chunks[0]
-    const out = first instanceof Float32Array || first === undefined ? new Float32Array(n * stride) : first instanceof Uint8Array ? new Uint8Array(n * stride) : new Uint16Array(n * stride)
+    const out = this.newVectorArray(n * stride)
     for (let i = 0; i < n; i++) {
       const r = rows[i]!
       const ci = Math.floor(r / this.chunkRows)
       const off = (r - ci * this.chunkRows) * stride
       out.set(this.chunks[ci]!.subarray(off, off + stride) as never, i * stride)
     }
-    return { kind: this.kind, dim: this.dim, values: out } as Column
+    return { kind: this.kind, dim: this.dim, values: out, validBits: vb } as Column
+  }
+
+  /** A heap array of this vector column's element type. */
+  private newVectorArray(length: number): VectorArray {
+    switch (this.kind) {
+      case 'binaryVector':
+        return new Uint8Array(length)
+      case 'int8Vector':
+        return new Int8Array(length)
+      case 'float16Vector':
+      case 'bfloat16Vector':
+        return new Uint16Array(length)
+      default:
+        return new Float32Array(length)
+    }
   }
 
   /** Frees arena memory held by vector chunks. */
@@ -236,7 +265,7 @@ export function isTyped(kind: ColumnKind): kind is TypedKind {
 }
 
 export function isVector(kind: ColumnKind): kind is VectorKind {
-  return kind === 'floatVector' || kind === 'binaryVector' || kind === 'float16Vector' || kind === 'bfloat16Vector'
+  return kind === 'floatVector' || kind === 'binaryVector' || kind === 'float16Vector' || kind === 'bfloat16Vector' || kind === 'int8Vector'
 }
 
 /** Number of rows in a column. */
@@ -245,6 +274,7 @@ export function columnLength(col: Column, dim: number): number {
     case 'floatVector':
     case 'float16Vector':
     case 'bfloat16Vector':
+    case 'int8Vector':
       return dim === 0 ? 0 : col.values.length / dim
     case 'binaryVector':
       return col.values.length / (dim >>> 3)
@@ -259,17 +289,22 @@ export function sliceColumn(col: Column, from: number, to: number, dim: number):
     case 'floatVector':
     case 'float16Vector':
     case 'bfloat16Vector':
-      return { kind: col.kind, dim, values: col.values.subarray(from * dim, to * dim) } as Column
+    case 'int8Vector':
+      return { kind: col.kind, dim, values: col.values.subarray(from * dim, to * dim), validBits: sliceValid(col.validBits, from, to) } as Column
     case 'binaryVector':
-      return { kind: col.kind, dim, values: col.values.subarray(from * (dim >>> 3), to * (dim >>> 3)) }
+      return { kind: col.kind, dim, values: col.values.subarray(from * (dim >>> 3), to * (dim >>> 3)), validBits: sliceValid(col.validBits, from, to) }
     case 'sparseVector':
-      return { kind: col.kind, values: col.values.slice(from, to) as SparseRow[] }
+      return { kind: col.kind, values: col.values.slice(from, to) as SparseRow[], validBits: sliceValid(col.validBits, from, to) }
     default: {
       const vb = col.validBits === null ? null : sliceBits(col.validBits, from, to)
       const values = Array.isArray(col.values) ? col.values.slice(from, to) : (col.values as Float64Array).subarray(from, to)
       return { kind: col.kind, values, validBits: vb } as Column
     }
   }
+}
+
+function sliceValid(b: Bitset | null, from: number, to: number): Bitset | null {
+  return b === null ? null : sliceBits(b, from, to)
 }
 
 function sliceBits(b: Bitset, from: number, to: number): Bitset {

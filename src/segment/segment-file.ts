@@ -80,7 +80,7 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
       const src = (data.children[0]!.values as Float32Array).subarray(0, n * store.dim)
       const block = allocator.allocFloat32(n * store.dim, false)
       block.set(src)
-      store.adoptVectors(block, n)
+      store.adoptVectors(block, n, store.nullable ? validOf(data, n) : undefined)
     } else if (data !== undefined) {
       const field = schema.fields.find((f) => f.name === name)
       store.append(arrowToColumn(data, store.kind, store.dim, n, field?.elementType))
@@ -120,20 +120,22 @@ function columnToArrow(col: Column, n: number, dim: number): Data {
     case 'array':
       return utf8Data(col.values.slice(0, n).map((v) => stringifyWithBigint(v)), n, nb)
     case 'sparseVector':
-      return utf8Data(col.values.slice(0, n).map((r) => JSON.stringify({ i: [...r.indices], v: [...r.values] })), n, undefined)
+      return utf8Data(col.values.slice(0, n).map((r) => JSON.stringify({ i: [...r.indices], v: [...r.values] })), n, nb)
     case 'floatVector':
-      return fixedList(new Float32(), col.values.subarray(0, n * dim), n, dim)
+      return fixedList(new Float32(), col.values.subarray(0, n * dim), n, dim, np)
     case 'float16Vector':
     case 'bfloat16Vector':
-      return fixedList(new Uint16(), col.values.subarray(0, n * dim), n, dim)
+      return fixedList(new Uint16(), col.values.subarray(0, n * dim), n, dim, np)
+    case 'int8Vector':
+      return fixedList(new Int8(), col.values.subarray(0, n * dim), n, dim, np)
     case 'binaryVector':
-      return makeData({ type: new FixedSizeBinary(dim >>> 3), length: n, data: col.values.subarray(0, n * (dim >>> 3)) })
+      return makeData({ type: new FixedSizeBinary(dim >>> 3), length: n, data: col.values.subarray(0, n * (dim >>> 3)), ...np })
   }
 }
 
-function fixedList(item: ArrowType, values: Float32Array | Uint16Array, n: number, dim: number): Data {
+function fixedList(item: ArrowType, values: Float32Array | Uint16Array | Int8Array, n: number, dim: number, np: { nullBitmap?: Uint8Array }): Data {
   const child = makeData({ type: item, length: n * dim, data: values } as never) as Data
-  return makeData({ type: new FixedSizeList(dim, new Field('item', item, false)), length: n, child })
+  return makeData({ type: new FixedSizeList(dim, new Field('item', item, false)), length: n, child, ...np })
 }
 
 function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefined): Data {
@@ -176,14 +178,14 @@ function arrowToColumn(data: Data, kind: Column['kind'], dim: number, n: number,
   if (isVector(kind)) {
     const stride = kind === 'binaryVector' ? dim >>> 3 : dim
     const values = kind === 'binaryVector' ? (data.values as Uint8Array) : (data.children[0]!.values as Uint16Array)
-    return { kind, dim, values: values.slice(0, n * stride) } as Column
+    return { kind, dim, values: values.slice(0, n * stride), validBits: validOf(data, n) } as Column
   }
   const strings = readUtf8(data, n)
   switch (kind) {
     case 'varchar':
       return { kind, values: strings, validBits: validOf(data, n) }
     case 'sparseVector':
-      return { kind, values: strings.map(parseSparse) }
+      return { kind, values: strings.map(parseSparse), validBits: validOf(data, n) }
     default: {
       const values = strings.map((s) => parseWithBigint(s))
       if (kind === 'array' && elementType === DataType.Int64) {

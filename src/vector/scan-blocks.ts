@@ -8,6 +8,7 @@ export type RowSource =
   | { readonly kind: 'float32'; readonly values: Float32Array }
   | { readonly kind: 'float16'; readonly values: Uint16Array }
   | { readonly kind: 'bfloat16'; readonly values: Uint16Array }
+  | { readonly kind: 'int8'; readonly values: Int8Array }
 
 /** Rows copied (or converted) into arena scratch per kernel call: 256 KiB, about an L2 cache. */
 export const scanBlockBytes = 256 * 1024
@@ -95,6 +96,9 @@ function fillBlock(source: RowSource, from: number, length: number, block: Float
       return
     case 'bfloat16':
       bf16ToF32Array(source.values.subarray(from, to), block)
+      return
+    case 'int8':
+      block.set(source.values.subarray(from, to))
       return
     default:
       assertNever(source, 'row source')
