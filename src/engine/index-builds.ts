@@ -1,7 +1,8 @@
-import type { IndexMeta } from '../catalog/index-meta.ts'
+import { type IndexJsonPath, type IndexMeta, indexSlotOf } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { buildScalarIndex } from '../expr/scalar-index/scalar-index.ts'
-import { scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
+import { JsonPathIndex } from '../expr/scalar-index/json-path-index.ts'
+import { jsonIndexSpecOf, scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { buildIndexInWorker } from '../index/index-builder.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { isVectorType } from '../schema/data-type.ts'
@@ -21,7 +22,8 @@ interface BuildJob {
   readonly collectionId: number
   readonly segment: Segment
   readonly meta: IndexMeta
-  readonly field: FieldSchema
+  /** Undefined for an index on a dynamic key (a JSON path index over `$meta`). */
+  readonly field: FieldSchema | undefined
 }
 
 /**
@@ -97,11 +99,11 @@ export class IndexBuilds {
       } catch (e) {
         if (this.stopped) {
           this.cancelledCount++
-          this.log(`index build for segment ${job.segment.id} field ${job.field.name} cancelled by close; it is built again after the next open`)
+          this.log(`index build for segment ${job.segment.id} field ${job.meta.fieldName} cancelled by close; it is built again after the next open`)
           return
         }
         this.failures.set(key, String(e))
-        this.log(`index build failed for segment ${job.segment.id} field ${job.field.name}: ${String(e)}`)
+        this.log(`index build failed for segment ${job.segment.id} field ${job.meta.fieldName}: ${String(e)}`)
       }
     }
   }
@@ -109,11 +111,12 @@ export class IndexBuilds {
   private nextJob(): BuildJob | undefined {
     for (const data of this.state.data.values()) {
       for (const meta of data.meta.indexes) {
-        const field = data.schema.fields.find((f) => f.name === meta.fieldName)!
+        const field = data.schema.fields.find((f) => f.name === meta.fieldName)
+        const slot = indexSlotOf(meta)
         for (const segment of data.segmentsOf()) {
           if (segment.state !== 'sealed' || segment.rowCount === 0) continue
-          if (segment.vectorIndexes.get(meta.fieldName)?.indexId === meta.id) continue
-          if (segment.scalarIndexes.get(meta.fieldName)?.indexId === meta.id) continue
+          if (segment.vectorIndexes.get(slot)?.indexId === meta.id) continue
+          if (segment.scalarIndexes.get(slot)?.indexId === meta.id) continue
           if (this.failures.has(`${segment.id}/${meta.id}`)) continue
           return { collectionId: data.meta.id, segment, meta, field }
         }
@@ -123,7 +126,9 @@ export class IndexBuilds {
   }
 
   private async build(job: BuildJob): Promise<void> {
-    if (!isVectorType(job.field.dataType)) return this.buildScalar(job)
+    if (job.meta.jsonPath !== undefined) return this.buildJsonPath(job, job.meta.jsonPath)
+    if (job.field === undefined) throw new Error(`index ${job.meta.name} names no field of the schema (${job.meta.fieldName})`)
+    if (!isVectorType(job.field.dataType)) return this.buildScalar(job, job.field)
     const spec = specOf(job.meta, job.field)
     const input = indexInput(job.segment, job.field)
     const { onStart, ...hold } = this.hooks
@@ -137,14 +142,27 @@ export class IndexBuilds {
     this.onBuilt()
   }
 
-  private async buildScalar(job: BuildJob): Promise<void> {
+  private async buildScalar(job: BuildJob, field: FieldSchema): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve))
     if (this.stopped || !this.stillWanted(job)) return
-    const spec = scalarIndexSpecOf(job.meta.indexType, job.field)
-    const column = job.segment.column(job.field.name)
-    if (column === undefined) throw new Error(`segment ${job.segment.id} has no column ${job.field.name}`)
+    const spec = scalarIndexSpecOf(job.meta.indexType, field)
+    const column = job.segment.column(field.name)
+    if (column === undefined) throw new Error(`segment ${job.segment.id} has no column ${field.name}`)
     const index = buildScalarIndex(spec, column, job.segment.rowCount)
-    job.segment.scalarIndexes.set(job.field.name, { indexId: job.meta.id, index })
+    job.segment.scalarIndexes.set(field.name, { indexId: job.meta.id, index })
+    this.builtCount++
+    this.onBuilt()
+  }
+
+  /** A JSON path index: the cast column of the values at the path, indexed (`JsonPathIndex`). */
+  private async buildJsonPath(job: BuildJob, target: IndexJsonPath): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (this.stopped || !this.stillWanted(job)) return
+    const { spec, castType } = jsonIndexSpecOf(job.meta.indexType, target.castType, job.meta.fieldName)
+    const column = job.segment.column(target.column)
+    if (column?.kind !== 'json') throw new Error(`segment ${job.segment.id} has no JSON column ${target.column}`)
+    const index = JsonPathIndex.build(spec, column, { column: target.column, path: target.path, castType }, job.segment.rowCount)
+    job.segment.scalarIndexes.set(indexSlotOf(job.meta), { indexId: job.meta.id, index, jsonPath: { column: target.column, path: target.path } })
     this.builtCount++
     this.onBuilt()
   }
