@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 
 const layers: string[][] = [
   ['errors', 'common'],
-  ['schema'],
+  ['schema', 'geometry'],
   ['column'],
   ['expr', 'vector'],
   ['index'],

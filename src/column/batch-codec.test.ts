@@ -18,6 +18,7 @@ const kinds: readonly ColumnKind[] = [
   'float',
   'double',
   'varchar',
+  'geometry',
   'json',
   'array',
   'floatVector',
@@ -80,6 +81,7 @@ function columnArb(kind: ColumnKind, n: number): fc.Arbitrary<Column> {
     case 'double':
       return scalar(kind, fc.float64Array(len), n)
     case 'varchar':
+    case 'geometry':
       return scalar(kind, fc.array(stringArb, len), n)
     case 'json':
       return scalar(kind, fc.array(jsonArb, len), n)

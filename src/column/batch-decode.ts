@@ -31,6 +31,8 @@ export function decodeColumn(r: ByteReader, name: string, rowCount: number): Col
       return { kind, values: decodeFixed(r, Float64Array, rowCount, name), validBits }
     case 'varchar':
       return { kind, values: decodeVarchar(r, rowCount, name), validBits }
+    case 'geometry':
+      return { kind, values: decodeVarchar(r, rowCount, name), validBits }
     case 'json':
       return { kind, values: decodeValues(r, rowCount, name), validBits }
     case 'array':

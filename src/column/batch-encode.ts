@@ -34,6 +34,7 @@ export function encodeColumn(w: ChunkWriter, name: string, column: Column, rowCo
       w.u32(column.dim)
       return encodeFixed(w, column.values, (rowCount * column.dim) / 8, name)
     case 'varchar':
+    case 'geometry':
       return encodeVarchar(w, column.values, rowCount, name)
     case 'json':
     case 'array':

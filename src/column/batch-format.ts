@@ -16,6 +16,7 @@ export const kindCode: Readonly<Record<ColumnKind, number>> = {
   varchar: 21,
   array: 22,
   json: 23,
+  geometry: 24,
   binaryVector: 100,
   floatVector: 101,
   float16Vector: 102,

@@ -3,6 +3,7 @@ import { buildArrayColumn } from './array-column.ts'
 import type { Column, ColumnKind } from './column.ts'
 import { columnKindOf } from './column-kind.ts'
 import { buildDenseVectorColumn } from './dense-vector-column.ts'
+import { buildGeometryColumn } from './geometry-column.ts'
 import { buildInt64Column } from './int64-column.ts'
 import { buildJsonColumn } from './json-column.ts'
 import type { BuildContext, RawColumn } from './raw-column.ts'
@@ -23,6 +24,7 @@ const builders: Readonly<Record<ColumnKind, ColumnBuilder>> = {
   double: buildDoubleColumn,
   varchar: buildVarcharColumn,
   json: buildJsonColumn,
+  geometry: buildGeometryColumn,
   array: buildArrayColumn,
   floatVector: buildDenseVectorColumn,
   binaryVector: buildDenseVectorColumn,

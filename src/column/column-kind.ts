@@ -28,6 +28,8 @@ export function columnKindOf(field: Pick<FieldSchema, 'dataType'>): ColumnKind {
       return 'json'
     case DataType.Array:
       return 'array'
+    case DataType.Geometry:
+      return 'geometry'
     case DataType.FloatVector:
       return 'floatVector'
     case DataType.BinaryVector:

@@ -22,6 +22,8 @@ export type Column =
   | { readonly kind: 'varchar'; readonly values: string[]; readonly validBits: Bitset | null }
   /** Parsed JSON values; `$meta` (dynamic keys) is a json column of objects. */
   | { readonly kind: 'json'; readonly values: unknown[]; readonly validBits: Bitset | null }
+  /** Geometries as canonical WKT (`geometry/` prints it as Milvus does); a null row holds ''. */
+  | { readonly kind: 'geometry'; readonly values: string[]; readonly validBits: Bitset | null }
   /** Arrays of scalars; int64 elements as bigint. */
   | { readonly kind: 'array'; readonly values: unknown[][]; readonly validBits: Bitset | null }
   /** dim floats per row. Vector `validBits`: nullable vector fields only; a null row holds zeros. */

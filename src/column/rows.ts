@@ -77,6 +77,7 @@ export function columnValues(column: Column, n: number, int64As: Int64As): unkno
     case 'int64':
       return withNulls(int64Values(column.values, n, int64As), column.validBits)
     case 'varchar':
+    case 'geometry':
       return withNulls(column.values.slice(0, n), column.validBits)
     case 'json':
       return withNulls(column.values.slice(0, n).map((v) => copyJsonValue(v)), column.validBits)

@@ -6,6 +6,8 @@ import type { CompareOp, PathKey } from './expr-node.ts'
 import type { ArraySource, ConstValue, ExprPlan, PredicatePlan, Scalar, ValuePlan } from './expr-plan.ts'
 import type { ColumnSource } from './kernels/column-access.ts'
 import { termValues } from './planner/term-set.ts'
+import { isWktProblem, readWkt } from '../geometry/wkt.ts'
+import { spatialHolds } from './kernels/spatial-kernels.ts'
 
 /**
  * Row-at-a-time evaluator: the oracle the vectorised `evaluate` is tested against. Written
@@ -62,6 +64,8 @@ function truth(p: PredicatePlan, src: ColumnSource, row: number): boolean | null
     }
     case 'contains':
       return contains(p, src, row)
+    case 'spatial':
+      return spatialTruth(p, src, row)
     default:
       return assertNever(p, 'predicate')
   }
@@ -213,4 +217,15 @@ function likeRegExp(pattern: string): RegExp {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+}
+
+/** A geometry function at `row`: the row's WKT parsed afresh (no cache, no index). */
+function spatialTruth(p: PredicatePlan & { kind: 'spatial' }, src: ColumnSource, row: number): boolean | null {
+  const c = src.column(p.column)
+  if (c === undefined || c.kind !== 'geometry' || isNullAt(c, row)) return null
+  const r = readWkt(c.values[row]!)
+  if (isWktProblem(r)) return false
+  if (p.op === 'isvalid') return spatialHolds(p, r, null)
+  const q = readWkt(p.wkt)
+  return isWktProblem(q) ? false : spatialHolds(p, r, q)
 }

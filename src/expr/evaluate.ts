@@ -5,6 +5,7 @@ import { evalCompare, evalCompareColumns, evalIn, evalLike } from './kernels/eva
 import { evalIndexed } from './kernels/eval-indexed.ts'
 import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
+import { evalSpatial } from './kernels/spatial-kernels.ts'
 
 export type { ColumnSource } from './kernels/column-access.ts'
 
@@ -52,6 +53,7 @@ const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   constant: (p, src) => constantTruth(p.value, src.rowCount),
   compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
   compareColumns: evalCompareColumns,
+  spatial: evalSpatial,
   in: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalIn(p, src, wantFalse),
   like: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalLike(p, src, wantFalse),
   isNull: (p, src) => evalIsNull(p, src),

@@ -1,6 +1,7 @@
 import type { CompareOp, PathKey } from './expr-node.ts'
 import type { LikeMatcher } from './planner/like-pattern.ts'
 import type { TermSet } from './planner/term-set.ts'
+import type { SpatialRelation } from '../geometry/spatial-op.ts'
 
 /**
  * A type-checked filter, ready to evaluate over columns. Built once per request by `planExpr`;
@@ -95,5 +96,14 @@ export type PredicatePlan =
       readonly source: ArraySource
       readonly values: readonly ConstValue[]
     }
+  /**
+   * A geometry function on Geometry field `column` (`planner/spatial-functions.ts`): `relation`
+   * (`st_contains` ...) with the query geometry `wkt` (canonical), `dwithin` within `distanceM`
+   * metres of the query point, `isvalid`. Unknown when the row is null.
+   */
+  | { readonly kind: 'spatial'; readonly op: SpatialOp; readonly column: string; readonly wkt: string; readonly distanceM: number }
+
+/** What a `spatial` predicate tests. */
+export type SpatialOp = SpatialRelation | 'dwithin' | 'isvalid'
 
 export type PredicateKind = PredicatePlan['kind']

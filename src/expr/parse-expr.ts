@@ -32,7 +32,8 @@ function tooDeep(): string {
   return `the expression is nested deeper than ${exprLimits.exprNestingDepthMax} levels (exprNestingDepthMax)`
 }
 
-/** Function names Milvus spells in lower or upper case; read as lower case. */
+/** Function names Milvus spells in lower or upper case; read as lower case. */import { spatialFunctionNames } from './planner/spatial-functions.ts'
+
 const knownFunctions: ReadonlySet<string> = new Set([
   'json_contains',
   'json_contains_all',
@@ -41,6 +42,7 @@ const knownFunctions: ReadonlySet<string> = new Set([
   'array_contains_all',
   'array_contains_any',
   'array_length',
+  ...spatialFunctionNames,
 ])
 
 const rangeOps: Partial<Record<string, '<' | '<=' | '>' | '>='>> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=' }

@@ -1,4 +1,5 @@
 import { errors } from '../errors/errors.ts'
+import { canonicalWkt } from '../geometry/canonical-wkt.ts'
 import {
   DataType,
   dataTypeName,
@@ -249,6 +250,12 @@ function checkDefaultValue(f: FieldSchema, v: unknown): unknown {
     case DataType.Int32: {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw bad()
       return v
+    }
+    case DataType.Geometry: {
+      if (typeof v !== 'string') throw bad()
+      const c = canonicalWkt(v)
+      if ('problem' in c) throw errors.invalid(`default_value of Geometry field ${f.name} is not WKT: ${c.problem}`, { field: f.name })
+      return c.wkt
     }
     default:
       throw bad()

@@ -115,6 +115,7 @@ function columnToArrow(col: Column, n: number, dim: number): Data {
     case 'double':
       return makeData({ type: new Float64(), length: n, data: col.values.subarray(0, n), ...np })
     case 'varchar':
+    case 'geometry':
       return utf8Data(col.values, n, nb)
     case 'json':
     case 'array':
@@ -183,7 +184,8 @@ function arrowToColumn(data: Data, kind: Column['kind'], dim: number, n: number,
   const strings = readUtf8(data, n)
   switch (kind) {
     case 'varchar':
-      return { kind, values: strings, validBits: validOf(data, n) }
+    case 'geometry':
+      return { kind, values: strings, validBits: validOf(data, n) } as Column
     case 'sparseVector':
       return { kind, values: strings.map(parseSparse), validBits: validOf(data, n) }
     default: {

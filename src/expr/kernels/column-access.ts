@@ -4,6 +4,7 @@ import type { Column, ColumnKind } from '../../column/column.ts'
 import { META_FIELD } from '../../schema/collection-schema.ts'
 import type { PathKey } from '../expr-node.ts'
 import type { ScalarIndex } from '../scalar-index/scalar-index-spec.ts'
+import type { GeometryIndex } from '../../geometry/geometry-index.ts'
 
 /** Where an evaluator reads columns: a segment, a batch. `$meta` holds the dynamic keys. */
 export interface ColumnSource {
@@ -14,6 +15,8 @@ export interface ColumnSource {
    * The evaluator asks it for the leaves it can answer and scans the column for the rest.
    */
   index?(name: string): ScalarIndex | undefined
+  /** The RTREE index of Geometry field `name` over these rows, if there is one (sealed segments). */
+  geometryIndex?(name: string): GeometryIndex | undefined
   /**
    * The JSON path indexes over `column` (a JSON field or `$meta`) at exactly `path` (several casts
    * may exist); the evaluator asks each for a JSON leaf on that path and scans when none answers.
@@ -50,7 +53,8 @@ function absentColumn(kind: ColumnKind, n: number, allNull: boolean): Column {
     case 'double':
       return { kind, values: new Float64Array(n), validBits }
     case 'varchar':
-      return { kind, values: new Array<string>(n).fill(''), validBits }
+    case 'geometry':
+      return { kind, values: new Array<string>(n).fill(''), validBits } as Column
     case 'json':
       return { kind, values: new Array<unknown>(n).fill(undefined), validBits }
     case 'array':

@@ -8,6 +8,7 @@ import { arraySource } from './plan-array-length.ts'
 import type { PlanContext } from './plan-context.ts'
 import { planConst } from './plan-operand.ts'
 import { resolveField, valueTypeOf } from './resolve-field.ts'
+import { geometryFieldOf, isSpatialFunction, planSpatial } from './spatial-functions.ts'
 
 const containsModes: Readonly<Record<string, 'one' | 'all' | 'any'>> = {
   json_contains: 'one',
@@ -20,6 +21,7 @@ const containsModes: Readonly<Record<string, 'one' | 'all' | 'any'>> = {
 
 /** A function used as a condition: the `*_contains*` family (`json_` and `array_` are aliases, as in Milvus). */
 export function planCall(ctx: PlanContext, node: CallNode): PredicatePlan {
+  if (isSpatialFunction(node.name)) return planSpatial(ctx, node)
   const mode = Object.hasOwn(containsModes, node.name) ? containsModes[node.name] : undefined
   if (mode === undefined) {
     if (node.name === 'array_length') {
@@ -51,6 +53,8 @@ function elementTarget(source: ArraySource): CoerceTarget {
  * on a JSON path or dynamic key it means "the key is absent or JSON null" (Milvus: `not exists`).
  */
 export function planIsNull(ctx: PlanContext, node: IsNullNode): PredicatePlan {
+  const geometry = geometryFieldOf(ctx, node.operand)
+  if (geometry !== undefined) return isNull(geometry.name, geometry.nullable, node.negated)
   const t = resolveField(ctx, node.operand)
   switch (t.kind) {
     case 'scalar':
