@@ -2,9 +2,9 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
-import { validateName } from '../schema/name-rules.ts'
 import type { IndexMeta } from './index-meta.ts'
-import { alteredProperties, initialProperties, type Properties, PropertyKey, propertyCount } from './properties.ts'
+import { alteredProperties, initialProperties, type Properties, PropertyKey, propertyCount, timezoneOf } from './properties.ts'
+import { checkTtlField } from './ttl-field.ts'
 
 export const DEFAULT_PARTITION = '_default'
 
@@ -66,8 +66,6 @@ export class Catalog {
     const c = this.collections.get(key) ?? this.byAlias(key)
     if (c === undefined) {
       const { database, name } = splitKey(key)
-      // A name no collection could have is reported as invalid before any existence check (Milvus 2.6).
-      validateName(name, 'collection')
       if (!this.databases.has(database)) throw errors.databaseNotFound(database)
       throw errors.collectionNotFound(name, database)
     }
@@ -103,6 +101,9 @@ export class Catalog {
     if (this.aliases.has(key)) throw errors.invalid(`collection name [${schema.name}] conflicts with an existing alias`)
     this.checkCollectionRoom(database)
     const props = initialProperties(properties, 'collection')
+    // Milvus records the timezone on every new collection: its own, else its database's, else UTC.
+    if (props[PropertyKey.timezone] === undefined) props[PropertyKey.timezone] = timezoneOf(this.databases.get(database)!.properties)
+    checkTtlField(schema, props)
     const meta: CollectionMeta = { id: this.allocateId(), name: schema.name, database, schema, createdTs: ts, partitions: [], indexes: [], loaded: true, properties: props }
     if (schema.numPartitions > 0) {
       for (let i = 0; i < schema.numPartitions; i++) meta.partitions.push(this.newPartition(`${DEFAULT_PARTITION}_${i}`, ts))
@@ -127,7 +128,9 @@ export class Catalog {
   /** Sets or deletes collection properties (one or the other); a rejected alter changes nothing. */
   alterCollectionProperties(key: string, set: Properties, deleteKeys: readonly string[]): void {
     const meta = this.get(key)
-    meta.properties = alteredProperties(meta.properties, set, deleteKeys, 'collection')
+    const props = alteredProperties(meta.properties, set, deleteKeys, 'collection')
+    checkTtlField(meta.schema, props)
+    meta.properties = props
   }
 
   alterDatabaseProperties(name: string, set: Properties, deleteKeys: readonly string[]): void {

@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEZONE, isTimezoneValid } from '../common/timestamptz.ts'
 import { errors } from '../errors/errors.ts'
 
 /** Collection or database properties: string keys, string values (Milvus's `KeyValuePair`s). */
@@ -14,15 +15,20 @@ export const PropertyKey = {
   databaseMaxCollections: 'database.max.collections',
   databaseForceDenyWriting: 'database.force.deny.writing',
   databaseForceDenyReading: 'database.force.deny.reading',
+  /** IANA timezone Timestamptz values are shown in (and naive timestamp text read in); collections and databases. */
+  timezone: 'timezone',
+  /** Entity-level TTL: the Timestamptz field holding each row's expiry (Milvus 2.6 `ttl_field`). */
+  ttlField: 'ttl_field',
 } as const
 
-type ValueKind = 'bool' | 'count'
+type ValueKind = 'bool' | 'count' | 'timezone'
 
 const collectionKinds: Readonly<Record<string, ValueKind>> = {
   [PropertyKey.collectionTtlSeconds]: 'count',
   [PropertyKey.mmapEnabled]: 'bool',
   [PropertyKey.autoCompactionEnabled]: 'bool',
   [PropertyKey.partitionKeyIsolation]: 'bool',
+  [PropertyKey.timezone]: 'timezone',
 }
 
 const databaseKinds: Readonly<Record<string, ValueKind>> = {
@@ -30,6 +36,7 @@ const databaseKinds: Readonly<Record<string, ValueKind>> = {
   [PropertyKey.databaseMaxCollections]: 'count',
   [PropertyKey.databaseForceDenyWriting]: 'bool',
   [PropertyKey.databaseForceDenyReading]: 'bool',
+  [PropertyKey.timezone]: 'timezone',
 }
 
 /** Go's `strconv.ParseBool` spellings, which Milvus parses these values with. */
@@ -53,6 +60,9 @@ export function propertyCount(props: Properties, key: string): number | undefine
 }
 
 function checkValue(key: string, value: string, kind: ValueKind | undefined): void {
+  if (kind === 'timezone' && !isTimezoneValid(value)) {
+    throw errors.invalid(`unknown or invalid IANA Time Zone ID: ${value}`, { key })
+  }
   if (kind === 'bool' && boolSpellings[value] === undefined) {
     throw errors.invalid(`invalid value [${value}] of property ${key}, expected true or false`, { key })
   }
@@ -84,4 +94,10 @@ export function alteredProperties(current: Properties, set: Properties, deleteKe
 /** Properties given at creation: the same checks as an alter (an empty set is fine). */
 export function initialProperties(set: Properties, scope: 'collection' | 'database'): Record<string, string> {
   return Object.keys(set).length === 0 ? {} : alteredProperties({}, set, [], scope)
+}
+
+/** The timezone a collection shows Timestamptz values in: its `timezone` property, else UTC (Milvus sets it at creation). */
+export function timezoneOf(props: Properties): string {
+  const tz = props[PropertyKey.timezone]
+  return tz !== undefined && isTimezoneValid(tz) ? tz : DEFAULT_TIMEZONE
 }

@@ -1,4 +1,5 @@
 import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType } from '../schema/data-type.ts'
 import { buildArrayColumn } from './array-column.ts'
 import type { Column, ColumnKind } from './column.ts'
 import { columnKindOf } from './column-kind.ts'
@@ -9,6 +10,7 @@ import { buildJsonColumn } from './json-column.ts'
 import type { BuildContext, RawColumn } from './raw-column.ts'
 import { buildBoolColumn, buildDoubleColumn, buildFloatColumn, buildIntColumn } from './scalar-column.ts'
 import { buildSparseVectorColumn } from './sparse-vector-column.ts'
+import { buildTimestamptzColumn } from './timestamptz-column.ts'
 import { buildVarcharColumn } from './varchar-column.ts'
 
 type ColumnBuilder = (field: FieldSchema, raw: RawColumn, ctx: BuildContext) => Column
@@ -36,5 +38,6 @@ const builders: Readonly<Record<ColumnKind, ColumnBuilder>> = {
 
 /** Validates `raw` (exactly `ctx.rowCount` rows, or absent) against `field` and builds its column. */
 export function buildColumn(field: FieldSchema, raw: RawColumn, ctx: BuildContext): Column {
+  if (field.dataType === DataType.Timestamptz) return buildTimestamptzColumn(field, raw, ctx)
   return builders[columnKindOf(field)](field, raw, ctx)
 }

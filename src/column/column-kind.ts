@@ -16,6 +16,8 @@ export function columnKindOf(field: Pick<FieldSchema, 'dataType'>): ColumnKind {
     case DataType.Int32:
       return 'int32'
     case DataType.Int64:
+    // Timestamptz: int64 microseconds since the epoch (UTC); text only at the edges (`timestamptz-column.ts`).
+    case DataType.Timestamptz:
       return 'int64'
     case DataType.Float:
       return 'float'

@@ -27,6 +27,8 @@ export interface NormalizeOptions {
   readonly requestBytesMax?: number
   /** Serialised size limit of one JSON value or `$meta` object (default `limits.jsonBytesMax`). */
   readonly jsonBytesMax?: number
+  /** IANA timezone that Timestamptz text without an offset is read in (the collection's; default UTC). */
+  readonly timezone?: string
 }
 
 /**
@@ -43,6 +45,7 @@ export function normalizeData(data: unknown, options: NormalizeOptions): ColumnB
     rowCount: raw.rowCount,
     size: new RequestSize(options.requestBytesMax ?? limits.requestBytesMax),
     jsonBytesMax: options.jsonBytesMax ?? limits.jsonBytesMax,
+    ...(options.timezone === undefined ? {} : { timezone: options.timezone }),
   }
   const built = new Map<string, Column>()
   for (const field of plan.schema.fields) {

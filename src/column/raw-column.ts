@@ -27,6 +27,8 @@ export interface BuildContext {
   readonly rowCount: number
   readonly size: RequestSize
   readonly jsonBytesMax: number
+  /** IANA timezone that Timestamptz text without an offset is read in (default UTC). */
+  readonly timezone?: string
 }
 
 /** A column no value was given for: reads `undefined` at every row. */

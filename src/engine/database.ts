@@ -1,12 +1,13 @@
+import { isTimezoneValid } from '../common/timestamptz.ts'
+import { checkTtlField } from '../catalog/ttl-field.ts'
 import { totalmem } from 'node:os'
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
-import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey, DEFAULT_PARTITION } from '../catalog/catalog.ts'
-import { alteredProperties, initialProperties, type Properties } from '../catalog/properties.ts'
+import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
+import { alteredProperties, initialProperties, type Properties, PropertyKey, timezoneOf } from '../catalog/properties.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
-import { stringifyWithBigint } from '../common/json-bigint.ts'
 import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
 import { decodeSegment } from '../segment/segment-file.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
@@ -482,18 +483,16 @@ export class Database {
 
   /** Creates a collection (in `database`, default `default`); returns its catalog entry. */
   async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE, properties: Properties = {}): Promise<CollectionMeta> {
-    const schema = createCollectionSchema(spec)
+    const dbMeta = this.state.catalog.databases.get(database)
+    const asked = properties[PropertyKey.timezone]
+    const timezone = isTimezoneValid(asked) ? asked : timezoneOf(dbMeta?.properties ?? {})
+    const schema = createCollectionSchema({ ...spec, timezone })
     const key = qualify(database, schema.name)
-    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
-    const existing = this.state.catalog.collections.get(key)
-    if (existing !== undefined) {
-      // Milvus 2.6: re-creating an identical collection succeeds and changes nothing.
-      if (sameSchema(existing.schema, schema)) return existing
-      throw errors.invalid(`create duplicate collection with different parameters, collection: ${schema.name}`)
-    }
+    if (dbMeta === undefined) throw errors.databaseNotFound(database)
     if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
     this.state.catalog.checkCollectionRoom(database)
     const props = initialProperties(properties, 'collection')
+    checkTtlField(schema, props)
     await this.submit({
       type: 'createCollection',
       schema,
@@ -513,7 +512,7 @@ export class Database {
   /** Sets `set` or deletes `deleteKeys` (not both) on a collection; checked before anything is written. */
   async alterCollectionProperties(collection: string, set: Properties, deleteKeys: readonly string[]): Promise<void> {
     const meta = this.state.catalog.get(collection)
-    alteredProperties(meta.properties, set, deleteKeys, 'collection')
+    checkTtlField(meta.schema, alteredProperties(meta.properties, set, deleteKeys, 'collection'))
     await this.submit({ type: 'alterCollectionProperties', collectionId: meta.id, set, deleteKeys })
   }
 
@@ -542,12 +541,9 @@ export class Database {
     await this.submit({ type: alter ? 'alterAlias' : 'createAlias', alias: aliasKey, collection: this.state.catalog.keyOf(meta) })
   }
 
-  /** Dropping an alias that does not exist succeeds (Milvus 2.6: DDL is idempotent). */
   async dropAlias(database: string, alias: string): Promise<void> {
-    validateName(alias, 'alias')
-    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
     const key = qualify(database, alias)
-    if (!this.state.catalog.aliases.has(key)) return
+    if (!this.state.catalog.aliases.has(key)) throw errors.invalid(`alias does not exist[alias=${alias}]`)
     await this.submit({ type: 'dropAlias', alias: key })
   }
 
@@ -580,19 +576,13 @@ export class Database {
   async createPartition(collection: string, partition: string): Promise<void> {
     validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
-    if (meta.schema.numPartitions > 0) throw errors.invalid('disable create partition if partition key mode is used')
-    // Milvus 2.6: creating a partition that exists succeeds and changes nothing.
-    if (meta.partitions.some((p) => p.name === partition)) return
+    if (meta.partitions.some((p) => p.name === partition)) throw errors.invalid(`partition already exists[partition=${partition}]`)
     await this.submit({ type: 'createPartition', collectionId: meta.id, partition })
   }
 
   async dropPartition(collection: string, partition: string): Promise<void> {
-    validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
-    if (partition === DEFAULT_PARTITION) throw errors.invalid('default partition cannot be deleted')
-    if (meta.schema.numPartitions > 0) throw errors.invalid('disable drop partition if partition key mode is used')
-    // Milvus 2.6: dropping a partition that does not exist succeeds.
-    if (!meta.partitions.some((p) => p.name === partition)) return
+    this.state.catalog.partition(meta, partition)
     await this.submit({ type: 'dropPartition', collectionId: meta.id, partition })
   }
 
@@ -609,7 +599,3 @@ export class Database {
   }
 }
 
-/** Same fields (names, types, params, flags, defaults), description, dynamic flag and partition count. */
-function sameSchema(a: CollectionSchema, b: CollectionSchema): boolean {
-  return stringifyWithBigint(a) === stringifyWithBigint(b)
-}

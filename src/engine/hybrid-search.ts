@@ -3,7 +3,7 @@ import { runSearch, type SearchHits, searchRequest } from '../query/run-search.t
 import type { Metric } from '../vector/metric.ts'
 import type { Database } from './database.ts'
 import { planOutput } from './output-fields.ts'
-import { hitsToRows, type ReadScope, requireLoaded, runRead, type SearchHit, scopeOfAsync } from './read-ops.ts'
+import { hitsToRows, type ReadScope, readTimezone, requireLoaded, runRead, type SearchHit, scopeOfAsync } from './read-ops.ts'
 import { resolveSearch, SEARCH_LIMIT_MAX, type SearchSpec } from './search-spec.ts'
 
 /** One ANN request of a hybrid search: its own vectors, field, filter and limit. */
@@ -11,7 +11,7 @@ export type HybridRequest = Omit<SearchSpec, 'partitions' | 'asOf' | 'outputFiel
 
 export type Reranker = { readonly strategy: 'rrf'; readonly k: number } | { readonly strategy: 'weighted'; readonly weights: readonly number[] }
 
-export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf' | 'timeoutMs' | 'signal'> {
+export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf' | 'timeoutMs' | 'signal' | 'timezone'> {
   readonly requests: readonly HybridRequest[]
   readonly rerank: Reranker
   readonly limit?: number
@@ -57,7 +57,7 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   }
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')
-  const out = planOutput(d.schema, spec.outputFields, d.pkField.name)
+  const out = planOutput(d.schema, spec.outputFields, d.pkField.name, readTimezone(d, spec))
   const fusedAll = []
   for (let q = 0; q < nq; q++) {
     if (slice.due()) await slice.pause()

@@ -1,4 +1,6 @@
+import { DEFAULT_TIMEZONE, formatTimestamptz } from '../common/timestamptz.ts'
 import { errors } from '../errors/errors.ts'
+import { DataType } from '../schema/data-type.ts'
 import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
 
 /** The fields a read returns: schema fields to gather, and which dynamic keys to lift from `$meta`. */
@@ -6,13 +8,15 @@ export interface OutputPlan {
   readonly fields: readonly string[]
   /** 'all' = every dynamic key; a list = those keys; empty = none. */
   readonly dynamicKeys: 'all' | readonly string[]
+  /** Timestamptz fields among `fields`, shown as RFC 3339 text in `timezone` (the collection's). */
+  readonly times?: { readonly fields: readonly string[]; readonly timezone: string }
 }
 
 /**
  * Milvus rules: nothing asked → the primary key; `*` → every field and every dynamic key; a name
  * not in the schema is a dynamic key (or an error when dynamic fields are off); `$meta` → all keys.
  */
-export function planOutput(schema: CollectionSchema, requested: readonly string[] | undefined, pkName: string): OutputPlan {
+export function planOutput(schema: CollectionSchema, requested: readonly string[] | undefined, pkName: string, timezone = DEFAULT_TIMEZONE): OutputPlan {
   const fields = new Set<string>([pkName])
   let dynamic: 'all' | string[] = []
   for (const raw of requested ?? []) {
@@ -32,7 +36,18 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
     }
   }
   const withMeta = dynamic === 'all' || dynamic.length > 0 ? [...fields, META_FIELD] : [...fields]
-  return { fields: withMeta, dynamicKeys: dynamic }
+  const times = schema.fields.filter((f) => f.dataType === DataType.Timestamptz && fields.has(f.name)).map((f) => f.name)
+  return { fields: withMeta, dynamicKeys: dynamic, ...(times.length === 0 ? {} : { times: { fields: times, timezone } }) }
+}
+
+/** Renders a row's Timestamptz values (int64 microseconds) as Milvus returns them: RFC 3339 text in the plan's timezone. */
+export function renderTimes(row: Record<string, unknown>, plan: OutputPlan): Record<string, unknown> {
+  if (plan.times === undefined) return row
+  for (const name of plan.times.fields) {
+    const v = row[name]
+    if (typeof v === 'bigint') row[name] = formatTimestamptz(v, plan.times.timezone)
+  }
+  return row
 }
 
 /** Moves the wanted dynamic keys from a row's `$meta` onto the row itself. */

@@ -1,3 +1,5 @@
+import { timezoneOf } from '../catalog/properties.ts'
+import { isTimezoneValid } from '../common/timestamptz.ts'
 import { readGate } from '../common/read-gate.ts'
 import { type ReadControl, WorkSlice } from '../common/work-slice.ts'
 import { batchToRows } from '../column/rows.ts'
@@ -13,7 +15,7 @@ import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { Database } from './database.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
-import { liftDynamic, type OutputPlan, planOutput } from './output-fields.ts'
+import { liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
 import { keyBatch } from './write-ops.ts'
 
@@ -27,6 +29,8 @@ export interface ReadScope extends ReadControl {
   readonly asOf?: bigint
   /** Skip growing (not yet sealed) segments, as Milvus's `ignore_growing`: only sealed data is read. */
   readonly ignoreGrowing?: boolean
+  /** IANA timezone Timestamptz values are returned in (default: the collection's `timezone` property). */
+  readonly timezone?: string
 }
 
 export interface QueryOptions extends ReadScope {
@@ -39,6 +43,13 @@ export interface SearchHit {
   readonly id: bigint | string
   readonly score: number
   readonly row: Row
+}
+
+/** The timezone a read shows Timestamptz values in: the request's `timezone`, else the collection's (Milvus `resolveTimezone`). */
+export function readTimezone(d: CollectionData, s: { readonly timezone?: string }): string {
+  if (s.timezone === undefined || s.timezone === '') return timezoneOf(d.meta.properties)
+  if (!isTimezoneValid(s.timezone)) throw errors.invalid(`unknown or invalid IANA Time Zone ID: ${s.timezone}`)
+  return s.timezone
 }
 
 export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope & { latest: boolean } {
@@ -114,7 +125,7 @@ export function queryRows(db: Database, collection: string, opts: QueryOptions):
     const d = db.state.collection(collection)
     requireLoaded(d)
     const scope = await scopeOfAsync(db, d, opts)
-    const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
+    const out = planOutput(d.schema, opts.outputFields, d.pkField.name, readTimezone(d, opts))
     const paging = checkPaging(opts.limit, opts.offset)
     const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
     const slices = lookupKeys(d, req, scope.latest) ?? (await runQuery(d, req, slice))
@@ -139,7 +150,7 @@ export async function getRows(db: Database, collection: string, ids: readonly un
   requireLoaded(d)
   const keys = keyBatch(d.pkField.name, d.pkField.dataType, ids).columns.get(d.pkField.name)!.values as BigInt64Array | string[]
   const scope = scopeOf(db, d, opts)
-  const out = planOutput(d.schema, opts.outputFields, d.pkField.name)
+  const out = planOutput(d.schema, opts.outputFields, d.pkField.name, readTimezone(d, opts))
   const rows: Row[] = []
   for (let i = 0; i < keys.length; i++) {
     const loc = scope.latest ? d.locate(keys, i) : -1
@@ -177,7 +188,7 @@ export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): 
     for (let i = 0; i < part.length; i++) {
       const row = part[i]!
       if (meta !== undefined) row[META_FIELD] = (meta.values as unknown[])[i]
-      rows.push(liftDynamic(row, out))
+      rows.push(liftDynamic(renderTimes(row, out), out))
     }
   }
   return rows
@@ -213,7 +224,7 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
       : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
     // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
     const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
-    const out = planOutput(d.schema, outputFields, d.pkField.name)
+    const out = planOutput(d.schema, outputFields, d.pkField.name, readTimezone(d, spec))
     const req = searchRequest(scope, resolved)
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
     return hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)

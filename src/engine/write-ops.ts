@@ -1,3 +1,4 @@
+import { timezoneOf } from '../catalog/properties.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { normalizeData, type WriteMode } from '../column/normalize-data.ts'
 import { parseInt64 } from '../column/int64-value.ts'
@@ -50,6 +51,7 @@ export async function writeData(db: Database, collection: string, data: unknown,
     schema: d.schema,
     mode,
     allocateIds: (n: number) => db.allocateIds(n),
+    timezone: timezoneOf(d.meta.properties),
   })
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))

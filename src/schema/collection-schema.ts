@@ -9,6 +9,7 @@ import {
   parseDataType,
 } from './data-type.ts'
 import { limits } from './limits.ts'
+import { timestamptzDefault } from './timestamptz-default.ts'
 import { validateName } from './name-rules.ts'
 
 /** Name of the hidden JSON field that holds the keys of a dynamic schema. */
@@ -32,8 +33,6 @@ export interface FieldSchema {
   readonly nullable: boolean
   readonly isPartitionKey: boolean
   readonly isDynamic: boolean
-  /** Type params with no schema meaning to Quiver, kept and described as given (`mmap.enabled`). */
-  readonly properties?: Readonly<Record<string, string>>
 }
 
 export interface CollectionSchema {
@@ -60,7 +59,6 @@ export interface FieldSpec {
   nullable?: unknown
   isPartitionKey?: unknown
   isDynamic?: unknown
-  properties?: unknown
 }
 
 export interface SchemaSpec {
@@ -69,6 +67,8 @@ export interface SchemaSpec {
   fields: readonly FieldSpec[]
   enableDynamicField?: boolean
   numPartitions?: number
+  /** IANA timezone a Timestamptz default given as text without an offset is read in (default UTC). */
+  timezone?: string
 }
 
 /** Validates a schema description and returns the frozen schema; throws 1100 naming the field. */
@@ -79,7 +79,7 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
   if (specs.length > limits.fieldCountMax) {
     throw errors.invalid(`maximum field's number should be limited to ${limits.fieldCountMax}`)
   }
-  const fields = specs.map((f, i) => createFieldSchema(f, 100 + i))
+  const fields = specs.map((f, i) => createFieldSchema(f, 100 + i, spec.timezone))
   checkFieldSet(fields)
   const hasPartitionKey = fields.some((f) => f.isPartitionKey)
   const numPartitions = hasPartitionKey ? checkNumPartitions(spec.numPartitions) : 0
@@ -119,8 +119,7 @@ function checkFieldSet(fields: FieldSchema[]): void {
   }
 }
 
-/** One field, validated alone (the rules that span fields are `createCollectionSchema`'s); throws 1100 naming it. */
-export function createFieldSchema(f: FieldSpec, fieldId: number): FieldSchema {
+function createFieldSchema(f: FieldSpec, fieldId: number, timezone = 'UTC'): FieldSchema {
   const name = validateName(f.name, 'field')
   const dataType = parseDataType(f.dataType)
   if (dataType === undefined || dataType === DataType.None || dataType === DataType.String) {
@@ -157,19 +156,9 @@ export function createFieldSchema(f: FieldSpec, fieldId: number): FieldSchema {
   // Milvus 2.6 allows nullable vector fields (a null row is never searched); only the key cannot be null.
   if (nullable && isPrimaryKey) throw errors.invalid('primary field not support null', { field: name })
   if (f.defaultValue !== undefined && f.defaultValue !== null) {
-    field.defaultValue = checkDefaultValue(field, f.defaultValue)
+    field.defaultValue = checkDefaultValue(field, f.defaultValue, timezone)
   }
-  const properties = fieldPropertiesOf(f.properties)
-  if (properties !== undefined) field.properties = properties
   return Object.freeze(field)
-}
-
-/** Keeps string-valued properties (numbers and booleans as their text); none → undefined. */
-function fieldPropertiesOf(raw: unknown): Readonly<Record<string, string>> | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v)
-  return Object.keys(out).length === 0 ? undefined : Object.freeze(out)
 }
 
 function checkPrimaryKey(name: string, t: DataType, f: FieldSpec): void {
@@ -233,7 +222,7 @@ function checkPartitionKey(name: string, t: DataType, isPk: boolean, nullable: b
   if (nullable) throw errors.invalid('partition key field not support nullable', { field: name })
 }
 
-function checkDefaultValue(f: FieldSchema, v: unknown): unknown {
+function checkDefaultValue(f: FieldSchema, v: unknown, timezone: string): unknown {
   const t = f.dataType
   const bad = () =>
     errors.invalid(`type (${dataTypeName(t)}) of field (${f.name}) is not equal to the type(${typeof v}) of default_value`)
@@ -265,6 +254,8 @@ function checkDefaultValue(f: FieldSchema, v: unknown): unknown {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw bad()
       return v
     }
+    case DataType.Timestamptz:
+      return timestamptzDefault(f.name, v, timezone)
     case DataType.Geometry: {
       if (typeof v !== 'string') throw bad()
       const c = canonicalWkt(v)

@@ -13,6 +13,7 @@ export const DataType = {
   Array: 22,
   JSON: 23,
   Geometry: 24,
+  Timestamptz: 26,
   BinaryVector: 100,
   FloatVector: 101,
   Float16Vector: 102,

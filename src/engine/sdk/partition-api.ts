@@ -1,11 +1,10 @@
 import { DEFAULT_PARTITION } from '../../catalog/catalog.ts'
-import { validateName } from '../../schema/name-rules.ts'
 import { type ListedItem, type Req, timestampsOf } from './client-base.ts'
-import { CollectionSchemaApi } from './collection-schema-api.ts'
+import { CollectionApi } from './collection-api.ts'
 import { asStatus, okStatus, type ResStatus } from './status.ts'
 
 /** Partitions. */
-export class PartitionApi extends CollectionSchemaApi {
+export class PartitionApi extends CollectionApi {
   // ---- partitions ------------------------------------------------------------------------------
 
   createPartition(req: Req): Promise<ResStatus> {
@@ -24,10 +23,7 @@ export class PartitionApi extends CollectionSchemaApi {
 
   hasPartition(req: Req): Promise<{ status: ResStatus; value: boolean }> {
     return asStatus(
-      () => {
-        const name = validateName(req.partition_name, 'partition')
-        return { status: okStatus(), value: this.db.state.catalog.get(this.key(req)).partitions.some((p) => p.name === name) }
-      },
+      () => ({ status: okStatus(), value: this.db.state.catalog.get(this.key(req)).partitions.some((p) => p.name === req.partition_name) }),
       (status) => ({ status, value: false }),
     )
   }

@@ -1,6 +1,8 @@
+import { timezoneOf } from '../../catalog/properties.ts'
+import { formatTimestamptz } from '../../common/timestamptz.ts'
 import { errors } from '../../errors/errors.ts'
 import type { CollectionMeta } from '../../catalog/catalog.ts'
-import type { FieldSpec, SchemaSpec } from '../../schema/collection-schema.ts'
+import type { FieldSchema, FieldSpec, SchemaSpec } from '../../schema/collection-schema.ts'
 import { DataType, dataTypeName, isDenseVectorType } from '../../schema/data-type.ts'
 
 /** A field as the SDK's `FieldType` describes it (snake_case, type params flat or in `type_params`). */
@@ -26,20 +28,7 @@ export function fieldSpecOf(f: SdkField): FieldSpec {
     nullable: f.nullable,
     isPartitionKey: f.is_partition_key ?? f.isPartitionKey,
     isDynamic: f.is_dynamic ?? f.isDynamic,
-    properties: fieldPropertiesOf(f, tp),
   }
-}
-
-/** Field properties kept and described as given: `mmap.enabled` (on the field or in `type_params`). */
-const fieldPropertyKeys = ['mmap.enabled'] as const
-
-function fieldPropertiesOf(f: SdkField, tp: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const k of fieldPropertyKeys) {
-    const v = f[k] ?? tp[k]
-    if (v !== undefined && v !== null) out[k] = v
-  }
-  return out
 }
 
 function normaliseTypeParams(tp: unknown): Record<string, unknown> {
@@ -88,7 +77,6 @@ export function describeFields(meta: CollectionMeta): Record<string, unknown>[] 
     if (f.dim !== undefined && isDenseVectorType(f.dataType)) typeParams.push({ key: 'dim', value: String(f.dim) })
     if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) })
     if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) })
-    for (const [key, value] of Object.entries(f.properties ?? {})) typeParams.push({ key, value })
     const out: Record<string, unknown> = {
       fieldID: String(f.fieldId),
       name: f.name,
@@ -108,7 +96,14 @@ export function describeFields(meta: CollectionMeta): Record<string, unknown>[] 
       ...Object.fromEntries(typeParams.map((p) => [p.key, p.value])),
     }
     if (f.elementType !== undefined) out.element_type = dataTypeName(f.elementType)
-    if (f.defaultValue !== undefined) out.default_value = typeof f.defaultValue === 'bigint' ? f.defaultValue.toString() : f.defaultValue
+    if (f.defaultValue !== undefined) out.default_value = describedDefault(f, meta)
     return out
   })
+}
+
+/** A default as describe shows it; Timestamptz: RFC 3339 text in the collection's timezone (Milvus `RewriteTimestampTzDefaultValueToString`). */
+function describedDefault(f: FieldSchema, meta: CollectionMeta): unknown {
+  const v = f.defaultValue
+  if (f.dataType === DataType.Timestamptz && typeof v === 'bigint') return formatTimestamptz(v, timezoneOf(meta.properties))
+  return typeof v === 'bigint' ? v.toString() : v
 }

@@ -70,6 +70,7 @@ export function scalarField(dataType: number, values: readonly unknown[], elemen
       return { float_data: { data: values.map((v) => Number(v ?? 0)) } }
     case DataType.Double:
       return { double_data: { data: values.map((v) => Number(v ?? 0)) } }
+    case DataType.Timestamptz: // RFC 3339 text, as Milvus's proxy answers (`timestamptzUTC2IsoStr`)
     case DataType.VarChar:
       return { string_data: { data: values.map((v) => (v === null || v === undefined ? '' : String(v))) } }
     case DataType.JSON:
