@@ -2,6 +2,7 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
+import { validateName } from '../schema/name-rules.ts'
 import type { IndexMeta } from './index-meta.ts'
 import { alteredProperties, initialProperties, type Properties, PropertyKey, propertyCount, timezoneOf } from './properties.ts'
 import { checkTtlField } from './ttl-field.ts'
@@ -66,6 +67,8 @@ export class Catalog {
     const c = this.collections.get(key) ?? this.byAlias(key)
     if (c === undefined) {
       const { database, name } = splitKey(key)
+      // A name no collection could have is reported as invalid before any existence check (Milvus 2.6).
+      validateName(name, 'collection')
       if (!this.databases.has(database)) throw errors.databaseNotFound(database)
       throw errors.collectionNotFound(name, database)
     }

@@ -13,6 +13,8 @@ export interface IndexMeta {
   /** Build parameters as given (`M`, `efConstruction`, `nlist`, …), values as strings. */
   readonly params: Readonly<Record<string, string>>
   readonly createdTs: Timestamp
+  /** Set by `AlterIndex` (`mmap.enabled`); absent when none. */
+  readonly properties?: Readonly<Record<string, string>>
   /**
    * JSON path indexes only: the JSON column read (`$meta` for a dynamic key), the path in it and
    * the cast type, resolved from `json_path` / `json_cast_type` when the index was created.

@@ -2,12 +2,13 @@ import { isTimezoneValid } from '../common/timestamptz.ts'
 import { checkTtlField } from '../catalog/ttl-field.ts'
 import { totalmem } from 'node:os'
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
-import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey } from '../catalog/catalog.ts'
+import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey, DEFAULT_PARTITION } from '../catalog/catalog.ts'
 import { alteredProperties, initialProperties, type Properties, PropertyKey, timezoneOf } from '../catalog/properties.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
+import { stringifyWithBigint } from '../common/json-bigint.ts'
 import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
 import { decodeSegment } from '../segment/segment-file.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
@@ -489,6 +490,12 @@ export class Database {
     const schema = createCollectionSchema({ ...spec, timezone })
     const key = qualify(database, schema.name)
     if (dbMeta === undefined) throw errors.databaseNotFound(database)
+    const existing = this.state.catalog.collections.get(key)
+    if (existing !== undefined) {
+      // Milvus 2.6: re-creating an identical collection succeeds and changes nothing.
+      if (sameSchema(existing.schema, schema)) return existing
+      throw errors.invalid(`create duplicate collection with different parameters, collection: ${schema.name}`)
+    }
     if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
     this.state.catalog.checkCollectionRoom(database)
     const props = initialProperties(properties, 'collection')
@@ -541,9 +548,12 @@ export class Database {
     await this.submit({ type: alter ? 'alterAlias' : 'createAlias', alias: aliasKey, collection: this.state.catalog.keyOf(meta) })
   }
 
+  /** Dropping an alias that does not exist succeeds (Milvus 2.6: DDL is idempotent). */
   async dropAlias(database: string, alias: string): Promise<void> {
+    validateName(alias, 'alias')
+    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
     const key = qualify(database, alias)
-    if (!this.state.catalog.aliases.has(key)) throw errors.invalid(`alias does not exist[alias=${alias}]`)
+    if (!this.state.catalog.aliases.has(key)) return
     await this.submit({ type: 'dropAlias', alias: key })
   }
 
@@ -576,13 +586,19 @@ export class Database {
   async createPartition(collection: string, partition: string): Promise<void> {
     validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
-    if (meta.partitions.some((p) => p.name === partition)) throw errors.invalid(`partition already exists[partition=${partition}]`)
+    if (meta.schema.numPartitions > 0) throw errors.invalid('disable create partition if partition key mode is used')
+    // Milvus 2.6: creating a partition that exists succeeds and changes nothing.
+    if (meta.partitions.some((p) => p.name === partition)) return
     await this.submit({ type: 'createPartition', collectionId: meta.id, partition })
   }
 
   async dropPartition(collection: string, partition: string): Promise<void> {
+    validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
-    this.state.catalog.partition(meta, partition)
+    if (partition === DEFAULT_PARTITION) throw errors.invalid('default partition cannot be deleted')
+    if (meta.schema.numPartitions > 0) throw errors.invalid('disable drop partition if partition key mode is used')
+    // Milvus 2.6: dropping a partition that does not exist succeeds.
+    if (!meta.partitions.some((p) => p.name === partition)) return
     await this.submit({ type: 'dropPartition', collectionId: meta.id, partition })
   }
 
@@ -599,3 +615,7 @@ export class Database {
   }
 }
 
+/** Same fields (names, types, params, flags, defaults), description, dynamic flag and partition count. */
+function sameSchema(a: CollectionSchema, b: CollectionSchema): boolean {
+  return stringifyWithBigint(a) === stringifyWithBigint(b)
+}

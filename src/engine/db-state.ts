@@ -1,11 +1,13 @@
 import { assertNever } from '../common/assert.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import { type CollectionMeta, Catalog, DEFAULT_PARTITION, type PartitionMeta } from '../catalog/catalog.ts'
+import { alterIndexProperties, replaceSchema } from '../catalog/catalog-alter.ts'
 import { applyDeleteKeys, applyInsert, applyUpsert, type WriteOutcome } from '../collection/apply-write.ts'
 import { CollectionData, type SealPolicy } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
 import { compileFilterCached } from '../expr/filter-cache.ts'
 import { selectRows } from '../query/select-rows.ts'
+import { schemaWithAlteredField, schemaWithField } from '../schema/schema-change.ts'
 import type { PkColumn } from '../segment/pk-index.ts'
 import type { VectorAllocator } from '../segment/column-store.ts'
 import type { WalCommand } from './wal-record.ts'
@@ -117,6 +119,25 @@ export class DbState {
       }
       case 'setLoaded':
         this.collectionById(cmd.collectionId).meta.loaded = cmd.loaded
+        return done
+      case 'addField': {
+        const d = this.collectionById(cmd.collectionId)
+        replaceSchema(d.meta, schemaWithField(d.schema, cmd.field))
+        for (const seg of d.segments.values()) seg.addColumn(cmd.field, this.allocator)
+        return done
+      }
+      case 'alterField': {
+        const d = this.collectionById(cmd.collectionId)
+        replaceSchema(d.meta, schemaWithAlteredField(d.schema, cmd.fieldName, cmd.set, cmd.deleteKeys))
+        return done
+      }
+      case 'truncateCollection': {
+        const d = this.collectionById(cmd.collectionId)
+        for (const p of d.meta.partitions) d.dropPartitionData(p.id)
+        return done
+      }
+      case 'alterIndex':
+        alterIndexProperties(this.collectionById(cmd.collectionId).meta, cmd.indexName, cmd.set, cmd.deleteKeys)
         return done
       default:
         return assertNever(cmd, 'WAL command')

@@ -97,16 +97,23 @@ export async function createIndex(db: Database, collection: string, req: CreateI
 export async function dropIndex(db: Database, collection: string, target: { indexName?: string; fieldName?: string }): Promise<void> {
   db.assertOpen()
   const d = db.state.collection(collection)
+  // Milvus 2.6 answers success for an index that does not exist (DDL is idempotent): nothing to write.
+  if (!d.meta.indexes.some((i) => matchesTarget(i, target))) return
   const meta = findIndex(d, target)
   await db.submit({ type: 'dropIndex', collectionId: d.meta.id, indexName: meta.name })
   db.indexBuilds.forgetDropped()
 }
 
 export function findIndex(d: CollectionData, target: { indexName?: string; fieldName?: string }): IndexMeta {
-  const byName = target.indexName !== undefined && target.indexName !== ''
-  const meta = d.meta.indexes.find((i) => (byName ? i.name === target.indexName : target.fieldName === undefined || target.fieldName === '' || i.fieldName === target.fieldName))
+  const meta = d.meta.indexes.find((i) => matchesTarget(i, target))
   if (meta === undefined) throw errors.indexNotFound(target.indexName ?? target.fieldName ?? '')
   return meta
+}
+
+/** By index name when one is given, else by field name (none: any index). */
+function matchesTarget(i: IndexMeta, target: { indexName?: string; fieldName?: string }): boolean {
+  const byName = target.indexName !== undefined && target.indexName !== ''
+  return byName ? i.name === target.indexName : target.fieldName === undefined || target.fieldName === '' || i.fieldName === target.fieldName
 }
 
 /** Definitions and progress of a collection's indexes (optionally one, by name or field). */

@@ -4,7 +4,7 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { ColumnBatch } from '../column/column.ts'
 import { decodeBatch, encodeBatch } from '../column/batch-codec.ts'
-import type { CollectionSchema } from '../schema/collection-schema.ts'
+import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 
 /**
  * One WAL record: a command whose effect is a deterministic function of the state it is applied to.
@@ -47,6 +47,14 @@ export type WalCommand =
   | { readonly type: 'createIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly index: Omit<IndexMeta, 'id' | 'createdTs'> }
   | { readonly type: 'dropIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly indexName: string }
   | { readonly type: 'setLoaded'; readonly ts: Timestamp; readonly collectionId: number; readonly loaded: boolean }
+  /** A nullable field appended to the schema (already checked); rows already written read its default, else null. */
+  | { readonly type: 'addField'; readonly ts: Timestamp; readonly collectionId: number; readonly field: FieldSchema }
+  /** Sets `set` or removes `deleteKeys` of a field's properties (`max_length`, `max_capacity`, `mmap.enabled`). */
+  | { readonly type: 'alterField'; readonly ts: Timestamp; readonly collectionId: number; readonly fieldName: string; readonly set: Readonly<Record<string, string>>; readonly deleteKeys: readonly string[] }
+  /** Every row of every partition removed; schema, partitions, indexes and load state kept. */
+  | { readonly type: 'truncateCollection'; readonly ts: Timestamp; readonly collectionId: number }
+  /** Sets `set` or removes `deleteKeys` of an index's properties (`mmap.enabled`). */
+  | { readonly type: 'alterIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly indexName: string; readonly set: Readonly<Record<string, string>>; readonly deleteKeys: readonly string[] }
 
 export const WAL_RECORD_VERSION = 1
 

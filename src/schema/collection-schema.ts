@@ -33,6 +33,8 @@ export interface FieldSchema {
   readonly nullable: boolean
   readonly isPartitionKey: boolean
   readonly isDynamic: boolean
+  /** Type params with no schema meaning to Quiver, kept and described as given (`mmap.enabled`). */
+  readonly properties?: Readonly<Record<string, string>>
 }
 
 export interface CollectionSchema {
@@ -59,6 +61,7 @@ export interface FieldSpec {
   nullable?: unknown
   isPartitionKey?: unknown
   isDynamic?: unknown
+  properties?: unknown
 }
 
 export interface SchemaSpec {
@@ -119,7 +122,8 @@ function checkFieldSet(fields: FieldSchema[]): void {
   }
 }
 
-function createFieldSchema(f: FieldSpec, fieldId: number, timezone = 'UTC'): FieldSchema {
+/** One field, validated alone (the rules that span fields are `createCollectionSchema`'s); throws 1100 naming it. */
+export function createFieldSchema(f: FieldSpec, fieldId: number, timezone = 'UTC'): FieldSchema {
   const name = validateName(f.name, 'field')
   const dataType = parseDataType(f.dataType)
   if (dataType === undefined || dataType === DataType.None || dataType === DataType.String) {
@@ -158,7 +162,17 @@ function createFieldSchema(f: FieldSpec, fieldId: number, timezone = 'UTC'): Fie
   if (f.defaultValue !== undefined && f.defaultValue !== null) {
     field.defaultValue = checkDefaultValue(field, f.defaultValue, timezone)
   }
+  const properties = fieldPropertiesOf(f.properties)
+  if (properties !== undefined) field.properties = properties
   return Object.freeze(field)
+}
+
+/** Keeps string-valued properties (numbers and booleans as their text); none → undefined. */
+function fieldPropertiesOf(raw: unknown): Readonly<Record<string, string>> | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v)
+  return Object.keys(out).length === 0 ? undefined : Object.freeze(out)
 }
 
 function checkPrimaryKey(name: string, t: DataType, f: FieldSpec): void {

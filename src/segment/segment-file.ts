@@ -9,6 +9,7 @@ import { DataType } from '../schema/data-type.ts'
 import { isTyped, isVector, type VectorAllocator } from './column-store.ts'
 import { InsertRuns } from './insert-runs.ts'
 import { Segment, type SegmentId, type SegmentState } from './segment.ts'
+import { filledColumn } from '../column/filled-column.ts'
 
 /** Bumped on any incompatible change of the segment file layout. */
 const { Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
@@ -74,7 +75,13 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
   const n = meta.insertRuns.rowCount
   for (const [name, store] of seg.fields) {
     const child = table.getChild(name)
-    if (child === null) throw errors.io(`segment file ${path} lacks column ${name}`, undefined)
+    if (child === null) {
+      // A field added to the schema after this file was written: its rows read the default, else null.
+      const added = schema.fields.find((f) => f.name === name)
+      if (added === undefined || !added.nullable) throw errors.io(`segment file ${path} lacks column ${name}`, undefined)
+      if (n > 0) store.append(filledColumn(added, n))
+      continue
+    }
     const data = n === 0 ? undefined : child.data[0]
     if (store.kind === 'floatVector' && data !== undefined) {
       const src = (data.children[0]!.values as Float32Array).subarray(0, n * store.dim)

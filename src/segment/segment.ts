@@ -1,10 +1,12 @@
+import { assert } from '../common/assert.ts'
 import { Bitset } from '../common/bitset.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { columnKindOf } from '../column/column-kind.ts'
+import { filledColumn } from '../column/filled-column.ts'
 import type { ScalarIndex } from '../expr/scalar-index/scalar-index.ts'
 import type { PathKey } from '../expr/expr-node.ts'
-import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
+import { type CollectionSchema, type FieldSchema, META_FIELD } from '../schema/collection-schema.ts'
 import { ColumnStore, type VectorAllocator } from './column-store.ts'
 import { DeleteLog } from './delete-log.ts'
 import { InsertRuns } from './insert-runs.ts'
@@ -141,6 +143,18 @@ export class Segment {
   /** Live rows right now (latest state). */
   liveCount(): number {
     return this.rowCount - this.deletes.count
+  }
+
+  /**
+   * Gives the segment the column of a field added to its collection's schema: every row it already
+   * holds reads the field's default value, else null (`filledColumn`).
+   */
+  addColumn(field: FieldSchema, allocator: VectorAllocator): void {
+    assert(!this.fields.has(field.name), `segment ${this.id} already has column ${field.name}`)
+    const store = new ColumnStore(columnKindOf(field), field.dim ?? 0, field.nullable, allocator)
+    if (this.rowCount > 0) store.append(filledColumn(field, this.rowCount))
+    if (this.state === 'sealed') store.consolidate()
+    ;(this.fields as Map<string, ColumnStore>).set(field.name, store)
   }
 
   column(name: string): Column | undefined {

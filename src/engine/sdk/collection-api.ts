@@ -1,5 +1,6 @@
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
+import { validateName } from '../../schema/name-rules.ts'
 import { createIndex } from '../index-ops.ts'
 import { type ListedItem, type Req, timestampsOf } from './client-base.ts'
 import { DatabaseApi } from './database-api.ts'
@@ -30,7 +31,7 @@ export class CollectionApi extends DatabaseApi {
   }
 
   hasCollection(req: Req): Promise<{ status: ResStatus; value: boolean }> {
-    return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(this.key(req)) }), (status) => ({ status, value: false }))
+    return asStatus(() => ({ status: okStatus(), value: this.db.state.catalog.has(this.key(req, validateName(req.collection_name, 'collection'))) }), (status) => ({ status, value: false }))
   }
 
   showCollections(req: Req = {}): Promise<{ status: ResStatus; data: ListedItem[]; created_timestamps: string[]; created_utc_timestamps: string[] }> {

@@ -1,7 +1,9 @@
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
 import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '../index-ops.ts'
+import { alterIndex } from '../schema-ops.ts'
 import { optional, type Req } from './client-base.ts'
+import { propertiesOf, propertyKeysOf } from './property-request.ts'
 import { PartitionApi } from './partition-api.ts'
 import { asStatus, okStatus, type ResStatus } from './status.ts'
 
@@ -65,6 +67,30 @@ export class IndexApi extends PartitionApi {
     }, (s) => s)
   }
 
+  /** Sets index properties (`params`, e.g. `{ 'mmap.enabled': true }`) or removes `delete_keys`. */
+  alterIndexProperties(req: Req): Promise<ResStatus> {
+    return asStatus(async () => {
+      if (typeof req.index_name !== 'string' || req.index_name === '') throw errors.invalid('index name is empty')
+      await alterIndex(this.db, this.key(req), req.index_name, propertiesOf(req.params ?? req.extra_params, 'params'), propertyKeysOf(req.delete_keys, 'delete_keys'))
+      return okStatus()
+    }, (s) => s)
+  }
+
+  /** Deprecated name of `alterIndexProperties` in the SDK. */
+  alterIndex(req: Req): Promise<ResStatus> {
+    return this.alterIndexProperties(req)
+  }
+
+  /** `properties` here is the list of keys to remove (the SDK's request shape). */
+  dropIndexProperties(req: Req): Promise<ResStatus> {
+    return this.alterIndexProperties({ ...req, params: {}, delete_keys: req.properties ?? req.delete_keys ?? [] })
+  }
+
+  /** `describeIndex` by another name (Milvus: the indexes' row counts and state); all indexes without `index_name`. */
+  getIndexStatistics(req: Req): Promise<{ status: ResStatus; index_descriptions: Record<string, unknown>[] }> {
+    return this.describeIndex({ ...req, field_name: undefined, index_name: typeof req.index_name === 'string' && req.index_name !== '' ? req.index_name : undefined })
+  }
+
   // ---- compaction -----------------------------------------------------------------------------
 
   compact(req: Req): Promise<{ status: ResStatus; compactionID: string; compactionPlanCount: number }> {
@@ -113,6 +139,7 @@ function describeOne(d: IndexDescription): Record<string, unknown> {
     { key: 'index_type', value: d.meta.indexType },
     ...(d.meta.metricType === undefined ? [] : [{ key: 'metric_type', value: d.meta.metricType }]),
     { key: 'params', value: JSON.stringify(d.meta.params) },
+    ...Object.entries(d.meta.properties ?? {}).map(([key, value]) => ({ key, value })),
   ]
   return {
     index_name: d.meta.name,

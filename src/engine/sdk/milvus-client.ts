@@ -19,9 +19,15 @@ const readControl = (req: Req) => ({ ...timeoutOpt(req), ...(req.signal instance
 export class MilvusClientApi extends WriteApi {
   // ---- reads -----------------------------------------------------------------------------------
 
+  /** Rows, or with `output_fields: ['count(*)']` one row `{ 'count(*)': '<n>' }` (as the SDK reads the server's answer). */
   query(req: Req): Promise<{ status: ResStatus; data: Row[] }> {
     return asStatus(
       async () => {
+        const outputs = Array.isArray(req.output_fields) ? (req.output_fields as unknown[]) : []
+        if (outputs.some(isCountField)) {
+          if (outputs.length > 1) throw errors.invalid('count(*) cannot be combined with other output fields')
+          return { status: okStatus(), data: [{ [COUNT_FIELD]: String(await this.countOf(req)) }] }
+        }
         const common = {
           ...readControl(req),
           ...(req.output_fields === undefined ? {} : { outputFields: req.output_fields as string[] }),
@@ -48,18 +54,21 @@ export class MilvusClientApi extends WriteApi {
   }
 
   count(req: Req): Promise<{ status: ResStatus; data: number }> {
-    return asStatus(
-      async () => ({
-        status: okStatus(),
-        data: await countRows(this.db, this.readKey(req), {
-          ...readControl(req),
-          ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
-          ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
-          ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
-        }),
-      }),
-      (status) => ({ status, data: 0 }),
-    )
+    return asStatus(async () => ({ status: okStatus(), data: await this.countOf(req) }), (status) => ({ status, data: 0 }))
+  }
+
+  /** count(*) of the request's scope: its filter (or `ids`), partitions and template values. */
+  private async countOf(req: Req): Promise<number> {
+    const scope = {
+      ...readControl(req),
+      ...(req.partition_names === undefined ? {} : { partitions: req.partition_names as string[] }),
+    }
+    if (Array.isArray(req.ids)) return (await getRows(this.db, this.readKey(req), req.ids, scope)).length
+    return countRows(this.db, this.readKey(req), {
+      ...scope,
+      ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
+      ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
+    })
   }
 
   /** Multi-vector search with RRFRanker / WeightedRanker (also reached through `search` with `data: [{ data, anns_field }, …]`). */
@@ -132,4 +141,11 @@ export class MilvusClientApi extends WriteApi {
       (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name as string }),
     )
   }
+}
+
+const COUNT_FIELD = 'count(*)'
+
+/** `count(*)` however it is spaced or cased (Milvus reads it so). */
+function isCountField(field: unknown): boolean {
+  return typeof field === 'string' && field.replace(/\s+/g, '').toLowerCase() === COUNT_FIELD
 }

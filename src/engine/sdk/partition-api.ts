@@ -1,10 +1,11 @@
 import { DEFAULT_PARTITION } from '../../catalog/catalog.ts'
+import { validateName } from '../../schema/name-rules.ts'
 import { type ListedItem, type Req, timestampsOf } from './client-base.ts'
-import { CollectionApi } from './collection-api.ts'
+import { CollectionSchemaApi } from './collection-schema-api.ts'
 import { asStatus, okStatus, type ResStatus } from './status.ts'
 
 /** Partitions. */
-export class PartitionApi extends CollectionApi {
+export class PartitionApi extends CollectionSchemaApi {
   // ---- partitions ------------------------------------------------------------------------------
 
   createPartition(req: Req): Promise<ResStatus> {
@@ -23,7 +24,10 @@ export class PartitionApi extends CollectionApi {
 
   hasPartition(req: Req): Promise<{ status: ResStatus; value: boolean }> {
     return asStatus(
-      () => ({ status: okStatus(), value: this.db.state.catalog.get(this.key(req)).partitions.some((p) => p.name === req.partition_name) }),
+      () => {
+        const name = validateName(req.partition_name, 'partition')
+        return { status: okStatus(), value: this.db.state.catalog.get(this.key(req)).partitions.some((p) => p.name === name) }
+      },
       (status) => ({ status, value: false }),
     )
   }

@@ -28,7 +28,20 @@ export function fieldSpecOf(f: SdkField): FieldSpec {
     nullable: f.nullable,
     isPartitionKey: f.is_partition_key ?? f.isPartitionKey,
     isDynamic: f.is_dynamic ?? f.isDynamic,
+    properties: fieldPropertiesOf(f, tp),
   }
+}
+
+/** Field properties kept and described as given: `mmap.enabled` (on the field or in `type_params`). */
+const fieldPropertyKeys = ['mmap.enabled'] as const
+
+function fieldPropertiesOf(f: SdkField, tp: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of fieldPropertyKeys) {
+    const v = f[k] ?? tp[k]
+    if (v !== undefined && v !== null) out[k] = v
+  }
+  return out
 }
 
 function normaliseTypeParams(tp: unknown): Record<string, unknown> {
@@ -77,6 +90,7 @@ export function describeFields(meta: CollectionMeta): Record<string, unknown>[] 
     if (f.dim !== undefined && isDenseVectorType(f.dataType)) typeParams.push({ key: 'dim', value: String(f.dim) })
     if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) })
     if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) })
+    for (const [key, value] of Object.entries(f.properties ?? {})) typeParams.push({ key, value })
     const out: Record<string, unknown> = {
       fieldID: String(f.fieldId),
       name: f.name,

@@ -1,4 +1,6 @@
 import type { WriteOutcome } from '../../collection/apply-write.ts'
+import { errors } from '../../errors/errors.ts'
+import { flushAll } from '../schema-ops.ts'
 import { deleteData, writeData } from '../write-ops.ts'
 import type { Req } from './client-base.ts'
 import { IndexApi } from './index-api.ts'
@@ -105,5 +107,33 @@ export class WriteApi extends IndexApi {
 
   flushSync(req: Req): Promise<{ status: ResStatus; flushed: boolean }> {
     return this.flush(req).then((r) => ({ status: r.status, flushed: r.status.code === 0 }))
+  }
+
+  /**
+   * Seals and persists every collection of every database (Milvus 2.6 flushes the whole cluster);
+   * `flush_all_ts` is the timestamp the flush covers. Durable when it answers.
+   */
+  flushAll(_req: Req = {}): Promise<{ status: ResStatus; flush_all_ts: string; flush_results: unknown[] }> {
+    return asStatus(
+      async () => ({ status: okStatus(), flush_all_ts: String(await flushAll(this.db)), flush_results: [] }),
+      (status) => ({ status, flush_all_ts: '0', flush_results: [] }),
+    )
+  }
+
+  flushAllSync(req: Req = {}): Promise<{ status: ResStatus; flushed: boolean }> {
+    return this.flushAll(req).then((r) => ({ status: r.status, flushed: r.status.code === 0 }))
+  }
+
+  /** A flush all answers once durable, so every `flush_all_ts` it gave is flushed. */
+  getFlushAllState(req: Req): Promise<{ status: ResStatus; flushed: boolean }> {
+    return asStatus(
+      () => {
+        const ts = req.flush_all_ts ?? Object.values((req.flush_all_tss ?? {}) as Record<string, unknown>)[0]
+        if (ts === undefined || ts === null || ts === '') throw errors.invalid('flush_all_ts or flush_all_tss is required')
+        if (!/^\d+$/.test(String(ts))) throw errors.invalid(`flush_all_ts should be a timestamp, got ${String(ts)}`)
+        return { status: okStatus(), flushed: BigInt(String(ts)) <= this.db.latestTs() }
+      },
+      (status) => ({ status, flushed: false }),
+    )
   }
 }

@@ -12,8 +12,9 @@ type Wire = Record<string, any>
  * `normalizeData` (which validates everything). Decoding follows the wire, not the schema:
  * - scalars: one value per row; int64 stay decimal strings; JSON bytes are parsed (empty → null);
  *   with `valid_data`, null rows are restored whether the values are row-dense or compacted;
- * - dense vectors: flat typed arrays (float32, binary bytes, float16/bfloat16 raw bytes); a batch of
- *   one row is wrapped as `[row]` so it cannot be read as a single row object;
+ * - dense vectors: flat typed arrays (float32, binary bytes, float16/bfloat16 raw bytes, int8); a batch
+ *   of one row is wrapped as `[row]` so it cannot be read as a single row object; a nullable vector
+ *   column (`valid_data`) carries only its valid rows (as Milvus clients send it): rows, nulls restored;
  * - sparse vectors: `{ indices, values }` per row from Milvus's binary rows;
  * - the dynamic field (`is_dynamic`, any name — pymilvus 2.3 sends it unnamed): its JSON objects are
  *   spread into one column per key, `undefined` where a row lacks the key;
@@ -92,10 +93,8 @@ function parseJsonBytes(bytes: Uint8Array, name: string, row: number): unknown {
 
 function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
   const v = fd.vectors as Wire
-  if (Array.isArray(fd.valid_data) && fd.valid_data.some((ok: boolean) => !ok)) {
-    throw errors.invalid(`vector field ${name} does not support null`, { field: name })
-  }
-  let flat: Float32Array | Uint8Array
+  const valid = Array.isArray(fd.valid_data) && fd.valid_data.length > 0 ? (fd.valid_data as boolean[]) : undefined
+  let flat: Float32Array | Uint8Array | Int8Array
   switch (v.data) {
     case 'float_vector':
       flat = v.float_vector.data instanceof Float32Array ? v.float_vector.data : Float32Array.from(v.float_vector.data as number[])
@@ -107,15 +106,44 @@ function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
       flat = new Uint8Array(b.buffer, b.byteOffset, b.length)
       break
     }
+    case 'int8_vector': {
+      const b = v.int8_vector as Uint8Array
+      flat = new Int8Array(b.buffer, b.byteOffset, b.length)
+      break
+    }
     case 'sparse_float_vector': {
       const rows = (v.sparse_float_vector.contents as Uint8Array[]).map((b, i) => decodeSparseRow(b, i))
+      if (valid !== undefined) return withNulls(rows, valid, name)
       return rows.length === 0 && rowCount > 0 ? undefined : rows
     }
     default:
       throw errors.notSupported(`field ${name}: ${v.data ?? 'empty'} vectors are not supported by Quiver`)
   }
+  if (valid !== undefined) return withNulls(splitRows(flat, rowWidthOf(v, flat, valid), name), valid, name)
   if (flat.length === 0 && rowCount > 0) return undefined
   return rowCount === 1 ? [flat] : flat
+}
+
+/**
+ * Elements per row of a nullable vector column's data: from `dim` (bits for binary, 2 bytes per
+ * element for float16/bfloat16), or, without it, the data length over the valid rows.
+ */
+function rowWidthOf(v: Wire, flat: ArrayLike<number>, valid: readonly boolean[]): number {
+  const dim = Number(v.dim ?? 0)
+  if (dim > 0) return v.data === 'binary_vector' ? dim / 8 : v.data === 'float16_vector' || v.data === 'bfloat16_vector' ? dim * 2 : dim
+  const present = valid.reduce((n, ok) => n + (ok ? 1 : 0), 0)
+  return present === 0 ? 0 : flat.length / present
+}
+
+/** Flat vector data as one view per row (the builder checks each row's length against the schema). */
+function splitRows<T extends Float32Array | Uint8Array | Int8Array>(flat: T, width: number, name: string): T[] {
+  if (flat.length === 0) return []
+  if (!Number.isInteger(width) || width <= 0 || flat.length % width !== 0) {
+    throw errors.invalid(`field ${name}: ${flat.length} vector values do not divide into rows of ${width}`, { field: name })
+  }
+  const rows = new Array<T>(flat.length / width)
+  for (let i = 0; i < rows.length; i++) rows[i] = flat.subarray(i * width, (i + 1) * width) as T
+  return rows
 }
 
 function spreadDynamic(fd: Wire, rowCount: number, out: Record<string, unknown>): void {

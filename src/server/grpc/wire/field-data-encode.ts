@@ -40,7 +40,12 @@ export function countFieldData(count: number): Wire {
 function fieldDataOf(rows: readonly Row[], f: FieldSchema): Wire {
   const values = rows.map((r) => r[f.name])
   const base = { type: f.dataType, field_name: f.name, field_id: String(f.fieldId), is_dynamic: false }
-  if (isVectorType(f.dataType)) return { ...base, valid_data: [], vectors: vectorField(f, values) }
+  if (isVectorType(f.dataType)) {
+    // Nullable vectors go out as Milvus sends them: valid_data per row, vector data of valid rows only.
+    if (!f.nullable) return { ...base, valid_data: [], vectors: vectorField(f, values) }
+    const valid_data = values.map((v) => v !== null && v !== undefined)
+    return { ...base, valid_data, vectors: vectorField(f, values.filter((_, i) => valid_data[i])) }
+  }
   const valid_data = f.nullable ? values.map((v) => v !== null && v !== undefined) : []
   return { ...base, valid_data, scalars: scalarField(f.dataType, values, f.elementType) }
 }
@@ -98,6 +103,8 @@ function vectorField(f: FieldSchema, values: readonly unknown[]): Wire {
       return { dim: String(dim), float16_vector: halfBytes(values as number[][], f32ToF16) }
     case DataType.BFloat16Vector:
       return { dim: String(dim), bfloat16_vector: halfBytes(values as number[][], f32ToBf16) }
+    case DataType.Int8Vector:
+      return { dim: String(dim), int8_vector: Buffer.from(Int8Array.from(flatten(values as number[][])).buffer) }
     default: {
       const rows = values as Record<string, number>[]
       let sparseDim = 0

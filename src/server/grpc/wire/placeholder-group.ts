@@ -4,13 +4,13 @@ import { decodeEmbedded } from '../milvus-proto.ts'
 import { decodeSparseRow } from './sparse-bytes.ts'
 
 /** Query vectors as the engine's search takes them, one per query. */
-export type QueryVectors = Float32Array[] | Uint8Array[] | Uint16Array[] | { indices: number[]; values: number[] }[]
+export type QueryVectors = Float32Array[] | Uint8Array[] | Uint16Array[] | Int8Array[] | { indices: number[]; values: number[] }[]
 
 /**
  * `placeholder_group` bytes (a serialised `common.PlaceholderGroup`, tag `$0`) → the query vectors:
  * FloatVector rows are float32 LE, BinaryVector rows bytes, Float16/BFloat16 rows 16-bit patterns,
- * SparseFloatVector rows Milvus's (uint32, float32) pairs. Other kinds (text for functions, int8,
- * embedding lists) are not supported (3000).
+ * Int8Vector rows signed bytes, SparseFloatVector rows Milvus's (uint32, float32) pairs. Other kinds
+ * (text for functions, embedding lists) are not supported (3000).
  */
 export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
   const nq = placeholderValueCount(bytes)
@@ -25,6 +25,8 @@ export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
       return values.map((b, i) => typedRows(b, 4, i, (buf) => new Float32Array(buf)))
     case 'BinaryVector':
       return values.map((b) => Uint8Array.from(b))
+    case 'Int8Vector':
+      return values.map((b) => new Int8Array(Uint8Array.from(b).buffer))
     case 'Float16Vector':
     case 'BFloat16Vector':
       return values.map((b, i) => typedRows(b, 2, i, (buf) => new Uint16Array(buf)))

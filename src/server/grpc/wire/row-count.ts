@@ -46,7 +46,11 @@ function columnRows(fd: Wire, name: string): number | undefined {
     if (valid !== undefined) return valid
     return n === 0 ? undefined : n
   }
-  if (fd.vectors) return vectorRows(fd.vectors as Wire, name) ?? valid
+  if (fd.vectors) {
+    // A nullable vector column carries vectors of its valid rows only: valid_data counts the rows.
+    const n = vectorRows(fd.vectors as Wire, name)
+    return valid ?? n
+  }
   return valid
 }
 
