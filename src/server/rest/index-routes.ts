@@ -43,15 +43,16 @@ export async function createIndexes(ctx: RestContext, collection: string, list: 
 export function indexSpecsOf(list: readonly RestBody[]) {
   const specs = list.map((p) => {
     const indexName = optionalString(p, 'indexName')
-    const indexType = optionalString(p, 'indexType')
+    const { index_type: paramsType, ...params } = optionalObject(p, 'params') ?? {}
+    // Milvus's REST v2 takes the type as `indexType` or, when that is absent, as `params.index_type`.
+    const indexType = optionalString(p, 'indexType') ?? (typeof paramsType === 'string' && paramsType !== '' ? paramsType : undefined)
     const metricType = optionalString(p, 'metricType') ?? optionalString(p, 'metric_type')
-    const params = optionalObject(p, 'params') ?? {}
     return {
       fieldName: requireString(p, 'fieldName'),
       ...(indexName === undefined ? {} : { indexName }),
       ...(indexType === undefined ? {} : { indexType }),
       ...(metricType === undefined ? {} : { metricType }),
-      params: { ...params },
+      params,
     }
   })
   const unique = [...new Map(specs.map((spec) => [JSON.stringify(spec), spec])).values()]
