@@ -35,7 +35,7 @@ describe('Node SDK against quiver serve: RPCs', () => {
   test('create, describe, has, list, statistics, rename, drop a collection', async () => {
     const created = await c.createCollection({ collection_name: 'books', fields, enable_dynamic_field: true, description: 'shelf' })
     assert.equal(created.error_code, ErrorCode.SUCCESS)
-    await assert.rejects(c.createCollection({ collection_name: 'books', fields }), (e: { code: number; reason: string }) => e.code === 1100 && /already exists/.test(e.reason))
+    await assert.rejects(c.createCollection({ collection_name: 'books', fields }), (e: { code: number; reason: string }) => e.code === 1100 && /create duplicate collection with different parameters, collection: books/.test(e.reason))
     const d = await c.describeCollection({ collection_name: 'books' })
     assert.equal(d.status.error_code, ErrorCode.SUCCESS)
     assert.equal(d.schema.description, 'shelf')
