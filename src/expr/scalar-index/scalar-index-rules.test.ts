@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MilvusError } from '../../errors/errors.ts'
 import { createCollectionSchema } from '../../schema/collection-schema.ts'
+import { DataType } from '../../schema/data-type.ts'
 import { scalarIndexSpecOf, scalarIndexTypeOf, scalarIndexTypesFor } from './scalar-index-rules.ts'
 
 const schema = createCollectionSchema({
@@ -76,4 +77,11 @@ test('refusals are 1100 naming the field, its type and the types it takes', () =
   refuse('Trie', 'i8', 'Trie index is only supported on VarChar fields', 'field i8 is Int8')
   refuse('INVERTED', 'j', 'JSON field j needs json_path and json_cast_type')
   refuse('IVF_FLAT', 'b', 'index type IVF_FLAT is not supported on scalar field b (Bool); supported: INVERTED, BITMAP, AUTOINDEX')
+})
+
+test('Timestamptz (int64 microseconds): STL_SORT as Milvus 2.6, the other types refused', () => {
+  const ts = { ...field('i8'), name: 'ts', dataType: DataType.Timestamptz }
+  assert.deepEqual(scalarIndexSpecOf('STL_SORT', ts), { indexType: 'STL_SORT', valueKind: 'i64', multiValued: false })
+  assert.throws(() => scalarIndexSpecOf('BITMAP', ts), /BITMAP index is only supported on .*field ts is Timestamptz/)
+  assert.throws(() => scalarIndexSpecOf('INVERTED', ts), /INVERTED index is only supported on .*supported: STL_SORT, AUTOINDEX/)
 })

@@ -7,23 +7,25 @@ import type { JsonCastType } from './json-path-index.ts'
 
 /**
  * Which scalar index types a field takes (Milvus 2.5 `indexparamcheck`): INVERTED on Bool, integer,
- * floating-point, VarChar and Array fields; STL_SORT on numeric fields; BITMAP on Bool, integer,
+ * floating-point, VarChar and Array fields; STL_SORT on numeric and Timestamptz fields; BITMAP on Bool, integer,
  * VarChar and Array fields of those elements, not on the primary key; Trie on VarChar. JSON fields
  * (and dynamic keys) take INVERTED and BITMAP on one path with a cast type: `jsonIndexSpecOf`.
  */
 const accepts: Readonly<Record<ScalarIndexType, (t: DataType) => boolean>> = {
   INVERTED: (t) => t === DataType.Bool || isIntegerType(t) || isFloatType(t) || t === DataType.VarChar,
-  STL_SORT: (t) => isIntegerType(t) || isFloatType(t),
+  STL_SORT: (t) => isIntegerType(t) || isFloatType(t) || t === DataType.Timestamptz,
   BITMAP: (t) => t === DataType.Bool || isIntegerType(t) || t === DataType.VarChar,
   TRIE: (t) => t === DataType.VarChar,
+  RTREE: (t) => t === DataType.Geometry,
 }
 
 /** What each type takes, for error messages. */
 const described: Readonly<Record<ScalarIndexType, string>> = {
   INVERTED: 'Bool, Int8, Int16, Int32, Int64, Float, Double, VarChar and Array fields',
-  STL_SORT: 'numeric fields: Int8, Int16, Int32, Int64, Float, Double',
+  STL_SORT: 'numeric fields: Int8, Int16, Int32, Int64, Float, Double (and Timestamptz)',
   BITMAP: 'Bool, Int8, Int16, Int32, Int64, VarChar and Array fields of those elements (not the primary key)',
   TRIE: 'VarChar fields',
+  RTREE: 'Geometry fields',
 }
 
 /** The scalar type a requested one names (`AUTOINDEX` → INVERTED, `Trie` → TRIE), or undefined. */
@@ -47,7 +49,8 @@ export function scalarIndexSpecOf(requested: string, field: FieldSchema): Scalar
   if (field.dataType === DataType.JSON) {
     throw errors.invalid(`index on JSON field ${field.name} needs json_path and json_cast_type (jsonIndexSpecOf)`, { field: field.name })
   }
-  const indexType = scalarIndexTypeOf(requested)
+  // AUTOINDEX on a Geometry field is RTREE, the only index Milvus builds on geometries.
+  const indexType = field.dataType === DataType.Geometry && requested.toUpperCase() === 'AUTOINDEX' ? ScalarIndexType.RTREE : scalarIndexTypeOf(requested)
   const allowed = scalarIndexTypesFor(field).join(', ')
   if (indexType === undefined) {
     throw errors.invalid(`index type ${requested} is not supported on scalar field ${field.name} (${typeName(field)}); supported: ${allowed}`, { field: field.name })
@@ -76,8 +79,9 @@ function typeName(field: FieldSchema): string {
 
 export function valueKindOf(t: DataType): ValueKind {
   if (t === DataType.Bool) return 'bool'
-  if (t === DataType.Int64) return 'i64'
-  if (t === DataType.VarChar) return 'str'
+  // Timestamptz is stored as int64 microseconds (UTC).
+  if (t === DataType.Int64 || t === DataType.Timestamptz) return 'i64'
+  if (t === DataType.VarChar || t === DataType.Geometry) return 'str'
   return 'num'
 }
 
