@@ -4,7 +4,7 @@ import { errors } from '../errors/errors.ts'
 import type { PartitionMeta } from '../catalog/catalog.ts'
 import type { PkColumn } from '../segment/pk-index.ts'
 import type { CollectionData } from './collection-data.ts'
-import { mergePartialRows } from './partial-merge.ts'
+import { type ArrayFieldOp, mergePartialRows } from './partial-merge.ts'
 
 /** What a write did: honest counts (DESIGN §1). */
 export interface WriteOutcome {
@@ -40,7 +40,8 @@ export function applyInsert(data: CollectionData, batch: ColumnBatch, partitions
 /**
  * Applies an upsert at `ts`: the live row of each key (in any partition) is deleted at `ts` and the
  * new rows written, all in one step. autoID collections accept only keys that exist (they keep
- * their key). With `partial`, given fields are merged into the stored rows.
+ * their key). With `partial`, given fields are merged into the stored rows (array fields in `fieldOps`
+ * appended to or removed from the stored arrays).
  */
 export function applyUpsert(
   data: CollectionData,
@@ -48,10 +49,11 @@ export function applyUpsert(
   partitions: readonly PartitionMeta[],
   ts: Timestamp,
   partial: boolean,
+  fieldOps?: Readonly<Record<string, ArrayFieldOp>>,
 ): WriteOutcome {
   const keys = data.pkColumn(batch)
   if (data.pkField.autoId) rejectUnknownKeys(data, keys, batch.rowCount)
-  const full = partial ? mergePartialRows(data, batch) : batch
+  const full = partial ? mergePartialRows(data, batch, fieldOps) : batch
   let deleteCount = 0
   for (let i = 0; i < full.rowCount; i++) if (data.deleteKey(keys, i, ts)) deleteCount++
   data.appendRows(full, partitions, ts)

@@ -5,14 +5,18 @@ import { errors } from '../errors/errors.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
 import { ColumnStore, heapAllocator } from '../segment/column-store.ts'
 import { locationRow } from '../segment/pk-index.ts'
+import { type ArrayFieldOp, applyArrayOp } from './array-ops.ts'
 import type { CollectionData } from './collection-data.ts'
+
+export type { ArrayFieldOp } from './array-ops.ts'
 
 /**
  * Partial update: turns a batch carrying the primary key and some fields into full rows. A key with
  * a live row starts from that row and takes the given fields; a new key needs every field that has
- * neither a default nor nullable. Dynamic keys merge into the stored `$meta`.
+ * neither a default nor nullable. Dynamic keys merge into the stored `$meta`. Array fields named in
+ * `fieldOps` are appended to or removed from the stored arrays (`array-ops.ts`).
  */
-export function mergePartialRows(data: CollectionData, batch: ColumnBatch): ColumnBatch {
+export function mergePartialRows(data: CollectionData, batch: ColumnBatch, fieldOps?: Readonly<Record<string, ArrayFieldOp>>): ColumnBatch {
   const keys = data.pkColumn(batch)
   const n = batch.rowCount
   const locs = new Float64Array(n)
@@ -21,7 +25,8 @@ export function mergePartialRows(data: CollectionData, batch: ColumnBatch): Colu
   for (const f of data.schema.fields) {
     const given = batch.columns.get(f.name)
     if (given !== undefined) {
-      columns.set(f.name, given)
+      const op = fieldOps?.[f.name]
+      columns.set(f.name, op === undefined ? given : applyArrayOp(data, f, op, given, locs))
       continue
     }
     const store = new ColumnStore(columnKindOf(f), f.dim ?? 0, f.nullable, heapAllocator)

@@ -160,7 +160,7 @@ export class DbState {
     const outcome =
       cmd.type === 'insert'
         ? applyInsert(d, cmd.batch, partitions, cmd.ts)
-        : applyUpsert(d, cmd.batch, partitions, cmd.ts, cmd.partial === true)
+        : applyUpsert(d, cmd.batch, partitions, cmd.ts, cmd.partial === true, cmd.fieldOps)
     this.sealedSinceCheckpoint += countSealed(d) - before
     return outcome
   }

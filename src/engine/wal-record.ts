@@ -4,6 +4,7 @@ import type { Timestamp } from '../common/hybrid-ts.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { ColumnBatch } from '../column/column.ts'
 import { decodeBatch, encodeBatch } from '../column/batch-codec.ts'
+import type { ArrayFieldOp } from '../collection/partial-merge.ts'
 import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 
 /**
@@ -30,6 +31,8 @@ export type WalCommand =
       /** Target partition; undefined = `_default` (or routed by partition key). */
       readonly partition?: string
       readonly partial?: boolean
+      /** Partial upsert only: array fields appended to / removed from instead of replaced (Milvus's `field_ops`). */
+      readonly fieldOps?: Readonly<Record<string, ArrayFieldOp>>
       readonly batch: ColumnBatch
     }
   | {

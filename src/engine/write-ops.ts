@@ -8,7 +8,9 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { errors } from '../errors/errors.ts'
 import { compileFilterAsync } from '../expr/compile-filter-async.ts'
 import { compileFilterCached, isCacheable, pinFilter } from '../expr/filter-cache.ts'
-import { DataType } from '../schema/data-type.ts'
+import type { ArrayFieldOp } from '../collection/partial-merge.ts'
+import type { CollectionSchema } from '../schema/collection-schema.ts'
+import { DataType, dataTypeName } from '../schema/data-type.ts'
 import type { Database } from './database.ts'
 import { checkMemory } from './memory-guard.ts'
 import { estimateRowBytes } from './row-bytes.ts'
@@ -20,6 +22,11 @@ export interface WriteOptions {
   readonly timeoutMs?: number
   /** Upsert only: merge the given fields into the stored rows. */
   readonly partial?: boolean
+  /**
+   * Upsert only: per field, `ARRAY_APPEND` / `ARRAY_REMOVE` (Array fields) or `REPLACE` (the default),
+   * Milvus's `field_ops`. Any op but REPLACE makes the upsert partial, as Milvus does.
+   */
+  readonly fieldOps?: Readonly<Record<string, string>>
 }
 
 export interface DeleteTarget {
@@ -46,7 +53,9 @@ export async function writeData(db: Database, collection: string, data: unknown,
   const d = db.state.collection(collection)
   assertWritable(db, d)
   db.state.targetPartitions(d, opts.partition)
-  const mode: WriteMode = kind === 'insert' ? 'insert' : opts.partial === true ? 'partialUpsert' : 'upsert'
+  const fieldOps = kind === 'upsert' ? arrayFieldOps(d.schema, opts.fieldOps) : undefined
+  const partial = opts.partial === true || fieldOps !== undefined
+  const mode: WriteMode = kind === 'insert' ? 'insert' : partial ? 'partialUpsert' : 'upsert'
   const batch = normalizeData(data, {
     schema: d.schema,
     mode,
@@ -62,7 +71,8 @@ export async function writeData(db: Database, collection: string, data: unknown,
       collectionId: d.meta.id,
       batch,
       ...(opts.partition === undefined ? {} : { partition: opts.partition }),
-      ...(kind === 'upsert' && opts.partial === true ? { partial: true } : {}),
+      ...(kind === 'upsert' && partial ? { partial: true } : {}),
+      ...(fieldOps === undefined ? {} : { fieldOps }),
     },
     deadline,
   )
@@ -158,4 +168,21 @@ export function keyBatch(pkName: string, pkType: number, ids: readonly unknown[]
     col = { kind: 'varchar', values, validBits: null }
   }
   return { rowCount: ids.length, columns: new Map([[pkName, col]]) }
+}
+
+/** `field_ops` checked against the schema: Array fields only, known ops; REPLACE entries dropped; undefined when none is left. */
+function arrayFieldOps(schema: CollectionSchema, ops: Readonly<Record<string, string>> | undefined): Record<string, ArrayFieldOp> | undefined {
+  if (ops === undefined) return undefined
+  const out: Record<string, ArrayFieldOp> = {}
+  for (const [name, op] of Object.entries(ops)) {
+    if (op !== 'REPLACE' && op !== 'ARRAY_APPEND' && op !== 'ARRAY_REMOVE') {
+      throw errors.invalid(`field_ops of field ${name}: unknown op ${op}, expected REPLACE, ARRAY_APPEND or ARRAY_REMOVE`, { field: name })
+    }
+    const f = schema.fields.find((x) => x.name === name)
+    if (f === undefined) throw errors.invalid(`field_ops names field ${name}, which is not in the collection's schema`, { field: name })
+    if (op === 'REPLACE') continue
+    if (f.dataType !== DataType.Array) throw errors.invalid(`field_ops ${op} applies to Array fields only; field ${name} is ${dataTypeName(f.dataType)}`, { field: name })
+    out[name] = op
+  }
+  return Object.keys(out).length === 0 ? undefined : out
 }

@@ -76,6 +76,7 @@ export class WriteApi extends IndexApi {
         ...partitionOpt(req),
         ...timeoutOpt(req),
         ...(req.partial_update === true ? { partial: true } : {}),
+        ...optionalFieldOps(req.field_ops),
       })
       return mutationOk(o, this.idsKind(this.key(req)))
     }, (s) => mutationError(s, rowCountOf(data)))
@@ -136,4 +137,23 @@ export class WriteApi extends IndexApi {
       (status) => ({ status, flushed: false }),
     )
   }
+}
+
+const FIELD_OP_NAMES = ['REPLACE', 'ARRAY_APPEND', 'ARRAY_REMOVE'] as const
+
+/** Milvus's `field_ops` (`[{ field_name, op }]`, op by name or enum number) as the engine's per-field ops. */
+function optionalFieldOps(ops: unknown): { fieldOps?: Record<string, string> } {
+  if (ops === undefined || ops === null) return {}
+  if (!Array.isArray(ops)) throw errors.invalid('field_ops must be a list of { field_name, op }')
+  if (ops.length === 0) return {}
+  const out: Record<string, string> = {}
+  for (const o of ops as { field_name?: unknown; fieldName?: unknown; op?: unknown }[]) {
+    const name = o?.field_name ?? o?.fieldName
+    if (typeof name !== 'string' || name === '') throw errors.invalid('field_ops: every entry needs a field_name')
+    const op = typeof o.op === 'number' ? FIELD_OP_NAMES[o.op] : o.op === undefined ? 'REPLACE' : String(o.op).toUpperCase()
+    if (op === undefined) throw errors.invalid(`field_ops of field ${name}: unknown op ${String(o.op)}, expected REPLACE, ARRAY_APPEND or ARRAY_REMOVE`, { field: name })
+    if (Object.hasOwn(out, name)) throw errors.invalid(`field_ops names field ${name} twice`, { field: name })
+    out[name] = op
+  }
+  return { fieldOps: out }
 }

@@ -8,11 +8,15 @@ import { statusOf } from '../wire-status.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 
-/** Writes: Insert, Upsert (incl. partial_update), Delete; Flush and GetFlushState. */
+/** Writes: Insert, Upsert (incl. partial_update and field_ops), Delete; Flush and GetFlushState. */
 export const dataHandlers: HandlerTable = {
   Insert: (req, ctx, { client }) => write(req, ctx.timeoutMs, (r) => client.insert(sdkRequest(ctx, r))),
 
-  Upsert: (req, ctx, { client }) => write(req, ctx.timeoutMs, (r) => client.upsert(sdkRequest(ctx, { ...r, partial_update: req.partial_update === true }))),
+  Upsert: (req, ctx, { client }) =>
+    write(req, ctx.timeoutMs, (r) => {
+      const fieldOps = Array.isArray(req.field_ops) && req.field_ops.length > 0 ? { field_ops: req.field_ops } : {}
+      return client.upsert(sdkRequest(ctx, { ...r, partial_update: req.partial_update === true, ...fieldOps }))
+    }),
 
   Delete: (req, ctx, { client }) => {
     const exprValues = templateValuesOf(req.expr_template_values)
