@@ -5,16 +5,20 @@ import { limits } from './limits.ts'
 
 /**
  * Checks a field to add to a live collection (`AddCollectionField`) as Milvus 2.6 does, in its
- * order: room, then key, nullability, vector, partition key, name clash, then the field's own rules.
+ * order: room (fields, vector fields), then key, nullability, partition key, name clash, then the
+ * field's own rules. A nullable vector field may be added (Milvus ≥ 2.6.18): old rows read null and
+ * are never search hits.
  * Returns the field with the next field id; throws 1100 naming the field.
  */
 export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec): FieldSchema {
   const name = typeof spec.name === 'string' ? spec.name : String(spec.name ?? '')
   if (schema.fields.length >= limits.fieldCountMax) throw errors.invalid(`The number of fields has reached the maximum value ${limits.fieldCountMax}`)
+  const dataType = parseDataType(spec.dataType)
+  if (dataType !== undefined && isVectorType(dataType) && schema.fields.filter((f) => isVectorType(f.dataType)).length >= limits.vectorFieldCountMax) {
+    throw errors.invalid(`maximum vector field's number should be limited to ${limits.vectorFieldCountMax}`)
+  }
   if (spec.isPrimaryKey === true) throw errors.invalid(`not support to add pk field, field name = ${name}`)
   if (spec.nullable !== true) throw errors.invalid(`added field must be nullable, please check it, field name = ${name}`)
-  const dataType = parseDataType(spec.dataType)
-  if (dataType !== undefined && isVectorType(dataType)) throw errors.invalid(`not support to add vector field, field name = ${name}`)
   if (spec.isPartitionKey === true) throw errors.invalid(`not support to add partition key field, field name  = ${name}`)
   if (spec.isDynamic === true || name === META_FIELD) throw errors.invalid(`not support to add dynamic field, field name = ${name}`)
   if (schema.fields.some((f) => f.name === name)) throw errors.invalid(`duplicate field name: ${name}`)

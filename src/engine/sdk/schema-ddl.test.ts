@@ -57,7 +57,7 @@ describe('AddCollectionField', () => {
     const c = env.client
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ name: 'n1', data_type: 'Int64' }, /added field must be nullable, please check it, field name = n1/],
-      [{ name: 'n2', data_type: 'FloatVector', dim: 2, nullable: true }, /not support to add vector field, field name = n2/],
+      [{ name: 'n2', data_type: 'FloatVector', dim: 2 }, /added field must be nullable, please check it, field name = n2/],
       [{ name: 'n3', data_type: 'Int64', nullable: true, is_primary_key: true }, /not support to add pk field, field name = n3/],
       [{ name: 'n4', data_type: 'Int64', nullable: true, is_partition_key: true }, /not support to add partition key field/],
       [{ name: 'tag', data_type: 'VarChar', max_length: 4, nullable: true }, /duplicate field name: tag/],
