@@ -1,36 +1,31 @@
-import { ErrorCode, MilvusError } from '../../../errors/errors.ts'
-import { collectionKey } from '../call-context.ts'
+import type { Quiver } from '../../../engine/quiver.ts'
+import { ErrorCode, errors, MilvusError } from '../../../errors/errors.ts'
+import { type CallContext, collectionKey } from '../call-context.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
 import { createCollectionRequestOf, wireFieldSchema } from '../wire/schema-wire.ts'
+import { okStatus } from '../wire-status.ts'
+import { ddlHandlers } from './ddl-handlers.ts'
 
 /** Collections: create, describe, has, show, drop, rename, statistics, load/release and load state. */
 export const collectionHandlers: HandlerTable = {
   CreateCollection: (req, ctx, { client }) => client.createCollection(sdkRequest(ctx, createCollectionRequestOf(req))),
 
-  DescribeCollection: async (req, ctx, { client }) => {
+  DescribeCollection: (req, ctx, { client }) => {
     const name = req.collection_name !== '' ? req.collection_name : collectionNameById(client.database.state.catalog.collections.values(), req.collectionID)
-    const d = ok(await client.describeCollection(sdkRequest(ctx, { collection_name: name })))
-    const schema = d.schema as Wire
-    return {
-      ...d,
-      schema: {
-        name: schema.name,
-        description: schema.description,
-        autoID: schema.autoID,
-        fields: (schema.fields as Wire[]).map(wireFieldSchema),
-        enable_dynamic_field: schema.enable_dynamic_field,
-        properties: [],
-        functions: [],
-        dbName: d.db_name,
-        struct_array_fields: [],
-      },
-      virtual_channel_names: [`quiver-dml_0_${d.collectionID}v0`],
-      physical_channel_names: ['quiver-dml_0'],
-      update_timestamp: d.created_timestamp,
-      update_timestamp_str: d.created_timestamp,
-      db_id: '0',
-    }
+    return describeWire(client, ctx, name)
   },
+
+  /** DescribeCollection of each name (or id), in request order; the first failure answers for all. */
+  BatchDescribeCollection: async (req, ctx, { client }) => {
+    const all = [...client.database.state.catalog.collections.values()]
+    const names = [...((req.collection_name ?? []) as string[]), ...((req.collectionID ?? []) as string[]).map((id) => collectionNameById(all, id) || String(id))]
+    if (names.length === 0) throw errors.invalid('BatchDescribeCollection needs collection names or ids')
+    const responses: Wire[] = []
+    for (const name of new Set(names)) responses.push(await describeWire(client, ctx, name))
+    return { status: okStatus(), responses }
+  },
+
+  ...ddlHandlers,
 
   /** Collection properties: sets `properties` or removes `delete_keys` (not both, as Milvus). */
   AlterCollection: (req, ctx, { client }) => {
@@ -90,4 +85,29 @@ export const collectionHandlers: HandlerTable = {
 function collectionNameById(all: Iterable<{ id: number; name: string }>, id: unknown): string {
   for (const c of all) if (String(c.id) === String(id)) return c.name
   return ''
+}
+
+/** `DescribeCollectionResponse` of one collection (the facade's answer in the wire shape). */
+async function describeWire(client: Quiver, ctx: CallContext, name: string): Promise<Wire> {
+  const d = ok(await client.describeCollection(sdkRequest(ctx, { collection_name: name })))
+  const schema = d.schema as Wire
+  return {
+    ...d,
+    schema: {
+      name: schema.name,
+      description: schema.description,
+      autoID: schema.autoID,
+      fields: (schema.fields as Wire[]).map(wireFieldSchema),
+      enable_dynamic_field: schema.enable_dynamic_field,
+      properties: [],
+      functions: [],
+      dbName: d.db_name,
+      struct_array_fields: [],
+    },
+    virtual_channel_names: [`quiver-dml_0_${d.collectionID}v0`],
+    physical_channel_names: ['quiver-dml_0'],
+    update_timestamp: d.created_timestamp,
+    update_timestamp_str: d.created_timestamp,
+    db_id: '0',
+  }
 }

@@ -7,7 +7,7 @@ import { okStatus } from '../wire-status.ts'
 /** Keys of `extra_params` that describe the index itself; any other key is an index parameter. */
 const indexKeys = new Set(['index_type', 'metric_type', 'params'])
 
-/** Vector indexes: create, describe, state, build progress, drop. */
+/** Indexes: create, describe, state, build progress, drop, alter properties, statistics. */
 export const indexHandlers: HandlerTable = {
   CreateIndex: async (req, ctx, { client }) => {
     const kv = kvObject(req.extra_params)
@@ -30,6 +30,13 @@ export const indexHandlers: HandlerTable = {
   GetIndexBuildProgress: (req, ctx, { client }) => client.getIndexBuildProgress(sdkRequest(ctx, indexTarget(req))),
 
   DropIndex: (req, ctx, { client }) => client.dropIndex(sdkRequest(ctx, indexTarget(req))),
+
+  /** Index properties: sets `extra_params` (`mmap.enabled`) or removes `delete_keys`. */
+  AlterIndex: (req, ctx, { client }) =>
+    client.alterIndexProperties(sdkRequest(ctx, { collection_name: req.collection_name, index_name: req.index_name, params: req.extra_params ?? [], delete_keys: req.delete_keys ?? [] })),
+
+  /** The indexes (one by `index_name`, else all) with their row counts and state. */
+  GetIndexStatistics: (req, ctx, { client }) => client.getIndexStatistics(sdkRequest(ctx, { collection_name: req.collection_name, index_name: req.index_name })),
 }
 
 function indexTarget(req: Wire): Wire {

@@ -60,7 +60,8 @@ export function createCollectionRequestOf(req: Wire): Wire {
   }
 }
 
-function fieldRequestOf(f: Wire, collectionAutoId: boolean): Wire {
+/** One wire `schema.FieldSchema` → the facade's field (SDK `FieldType` shape). */
+export function fieldRequestOf(f: Wire, collectionAutoId: boolean): Wire {
   const isPk = f.is_primary_key === true
   const out: Wire = {
     name: f.name,
