@@ -49,6 +49,41 @@ export interface Grant {
   readonly dbName: string
 }
 
+/** A grant as OperatePrivilegeV2 names it: the object type follows from the privilege. */
+export interface GrantV2 {
+  readonly role: string
+  /** A privilege, a built-in group (`CollectionReadOnly` …) or a custom group. */
+  readonly privilege: string
+  /** A database or `*`. */
+  readonly dbName: string
+  /** A collection or `*`. */
+  readonly collectionName: string
+}
+
+/** A privilege group (Milvus `PrivilegeGroupInfo`). */
+export interface PrivilegeGroup {
+  readonly name: string
+  readonly privileges: readonly string[]
+}
+
+/** A user in an RBAC backup: the stored password hash (`scrypt$…`), never a password. */
+export interface RbacMetaUser {
+  readonly user: string
+  readonly password: string
+  readonly roles: readonly string[]
+}
+
+/**
+ * Milvus `RBACMeta` (BackupRBAC / RestoreRBAC): every user but `root`, every role but the built-in
+ * ones, those roles' grants, the custom privilege groups.
+ */
+export interface RbacMeta {
+  readonly users: readonly RbacMetaUser[]
+  readonly roles: readonly string[]
+  readonly grants: readonly Grant[]
+  readonly privilegeGroups: readonly PrivilegeGroup[]
+}
+
 /**
  * User and role management, as Milvus's RBAC RPCs (CreateCredential, OperateUserRole,
  * OperatePrivilege, …) and REST `users/*`, `roles/*` do it. Callers authorize first.
@@ -63,12 +98,27 @@ export interface UserAdmin {
   /** The user's roles. */
   describeUser(user: string): Promise<{ readonly user: string; readonly roles: readonly string[] }>
   createRole(role: string): Promise<void>
-  dropRole(role: string): Promise<void>
+  /** Refused while the role has grants, unless `force` (then its grants go too); its users lose it. */
+  dropRole(role: string, opts?: { readonly force?: boolean }): Promise<void>
   listRoles(): Promise<string[]>
   /** The role's grants. */
   describeRole(role: string): Promise<readonly Grant[]>
   grantRole(user: string, role: string): Promise<void>
   revokeRole(user: string, role: string): Promise<void>
+  /** OperatePrivilege: one privilege on one object type (groups only through `grantPrivilegeV2`). */
   grantPrivilege(grant: Grant): Promise<void>
   revokePrivilege(grant: Grant): Promise<void>
+  /** OperatePrivilegeV2: a privilege or a group (built-in or custom) on a database and collection. */
+  grantPrivilegeV2(grant: GrantV2): Promise<void>
+  revokePrivilegeV2(grant: GrantV2): Promise<void>
+  createPrivilegeGroup(name: string): Promise<void>
+  /** Refused for a group some role is granted. */
+  dropPrivilegeGroup(name: string): Promise<void>
+  /** The custom groups, then the built-in ones (as Milvus lists them). */
+  listPrivilegeGroups(): Promise<PrivilegeGroup[]>
+  addPrivilegesToGroup(name: string, privileges: readonly string[]): Promise<void>
+  removePrivilegesFromGroup(name: string, privileges: readonly string[]): Promise<void>
+  backupRbac(): Promise<RbacMeta>
+  /** All or nothing: refused if any user, role or group in `meta` exists already. */
+  restoreRbac(meta: RbacMeta): Promise<void>
 }

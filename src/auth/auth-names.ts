@@ -39,6 +39,19 @@ export function validateRoleName(name: unknown): string {
   return name
 }
 
+/** Milvus `ValidatePrivilegeGroupName`: an underscore or letter first, then letters, digits and underscores; at most 255. */
+export function validatePrivilegeGroupName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') throw errors.invalid('privilege group name should not be empty')
+  if (name.length > authLimits.roleNameLengthMax) {
+    throw errors.invalid(`the length of a privilege group name ${name} must be less than ${authLimits.roleNameLengthMax} characters`)
+  }
+  if (name[0] !== '_' && !isLetter(name[0]!)) throw errors.invalid(`the first character of a privilege group name ${name} must be an underscore or letter`)
+  for (const ch of name) {
+    if (ch !== '_' && !isLetter(ch) && !isDigit(ch)) throw errors.invalid(`privilege group name ${name} can only contain numbers, letters and underscores`)
+  }
+  return name
+}
+
 /**
  * Milvus `ValidatePassword`: 6 to 72 bytes of UTF-8; and no control characters, which credentials
  * may not carry (credentials.ts), so such a password could never log in. The message never contains the password.

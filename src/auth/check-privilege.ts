@@ -1,5 +1,5 @@
 import type { AccessTarget } from './access-control.ts'
-import { isClusterPrivilege, privilegeCovers } from './privilege-catalog.ts'
+import { type CustomGroups, isClusterPrivilege, privilegeCovers } from './privilege-catalog.ts'
 import { ADMIN_ROLE, ANY, type GrantRecord, PUBLIC_ROLE, ROOT_USER, type RbacState } from './rbac-state.ts'
 import { type RpcPrivilege, privilegeOfRpc } from './rpc-privileges.ts'
 
@@ -27,7 +27,7 @@ export function checkPrivilege(state: RbacState, user: string, rpc: string, targ
   const dbName = isClusterPrivilege(need.privilege) ? ANY : target.dbName
   for (const role of roles) {
     const grants = Object.hasOwn(state.roles, role) ? state.roles[role]! : []
-    if (grants.some((g) => grantAllows(g, need, objectName, dbName))) return undefined
+    if (grants.some((g) => grantAllows(g, need, objectName, dbName, state.privilegeGroups))) return undefined
   }
   return { privilege: need.privilege, dbName }
 }
@@ -45,11 +45,12 @@ function objectNameOf(need: RpcPrivilege, target: AccessTarget): string {
 }
 
 /**
- * A grant of the privilege itself must be on the same object type; a group or `All` covers its
- * privileges whatever the object type it was granted on (Milvus's privilege-group matcher).
+ * A grant of the privilege itself must be on the same object type; a group (built-in or custom) or
+ * `All` covers its privileges whatever the object type it was granted on (Milvus's privilege-group
+ * matcher). A custom group covers what it holds when the check runs.
  */
-function grantAllows(g: GrantRecord, need: RpcPrivilege, objectName: string, dbName: string): boolean {
-  if (!privilegeCovers(g.privilege, need.privilege)) return false
+function grantAllows(g: GrantRecord, need: RpcPrivilege, objectName: string, dbName: string, custom: CustomGroups): boolean {
+  if (!privilegeCovers(g.privilege, need.privilege, custom)) return false
   if (g.dbName !== ANY && g.dbName !== dbName) return false
   if (g.privilege === need.privilege && g.objectType !== need.objectType) return false
   return g.objectName === ANY || g.objectName === objectName

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FileStore } from '../storage/file-store.ts'
 import { FileMetaStore } from '../storage/meta-store.ts'
 import { validatePassword } from './auth-names.ts'
+import { LazyAccessControl } from './lazy-access-control.ts'
 import type { LoginBackoffLimits } from './login-backoff.ts'
 import { LoginVerifier } from './login-verifier.ts'
 import { hashPassword } from './password-hash.ts'
@@ -38,4 +39,12 @@ export async function openAccessControl(store: FileStore, opts: AccessControlOpt
   const decoy = await hashPassword(randomBytes(24).toString('base64'))
   const login = new LoginVerifier({ decoy, ...(opts.loginBackoff === undefined ? {} : { backoff: opts.loginBackoff }) })
   return new RbacAccessControl(opts.enabled, state, meta, login)
+}
+
+/**
+ * Authorization off: nothing is enforced, and `rbac.json` is opened (from the store `openStore`
+ * gives) on the first user or role call rather than now (`LazyAccessControl`).
+ */
+export function openAccessControlLazily(openStore: () => Promise<FileStore>, opts: Omit<AccessControlOptions, 'enabled'> = {}): LazyAccessControl {
+  return new LazyAccessControl(async () => openAccessControl(await openStore(), { ...opts, enabled: false }))
 }

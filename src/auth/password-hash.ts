@@ -40,3 +40,27 @@ export async function verifyPassword(password: string, stored: PasswordHash, der
   const got = await derive(password.normalize('NFC'), Buffer.from(stored.salt, 'base64'), params, expected.length)
   return got.length === expected.length && timingSafeEqual(got, expected)
 }
+
+/**
+ * A stored hash as one string (`$scrypt$N=16384,r=8,p=1$<salt>$<hash>`, base64): the password of
+ * a user in an RBAC backup (Milvus puts its bcrypt hash there).
+ */
+export function encodePasswordHash(h: PasswordHash): string {
+  return `$scrypt$N=${h.cost},r=${h.blockSize},p=${h.parallelization}$${h.salt}$${h.hash}`
+}
+
+const ENCODED_HASH = /^\$scrypt\$N=(\d{1,10}),r=(\d{1,4}),p=(\d{1,4})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/
+
+/** scrypt parameters a restored hash may carry: verifying it costs N·r·128 bytes, within SCRYPT_MEMORY_BYTES_MAX. */
+export const scryptLimits = { costMax: 1 << 15, blockSizeMax: 8, parallelizationMax: 1 } as const
+
+/** The hash `encodePasswordHash` wrote, or undefined for anything else (a bcrypt hash from Milvus, a password). */
+export function decodePasswordHash(text: string): PasswordHash | undefined {
+  const m = ENCODED_HASH.exec(text)
+  if (m === null) return undefined
+  const [cost, blockSize, parallelization] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const powerOfTwo = cost >= 2 && (cost & (cost - 1)) === 0
+  if (!powerOfTwo || cost > scryptLimits.costMax || blockSize < 1 || blockSize > scryptLimits.blockSizeMax) return undefined
+  if (parallelization < 1 || parallelization > scryptLimits.parallelizationMax) return undefined
+  return { algorithm: 'scrypt', cost, blockSize, parallelization, salt: m[4]!, hash: m[5]! }
+}

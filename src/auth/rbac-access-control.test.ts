@@ -86,10 +86,12 @@ test('authorize: grants per collection and database, public defaults, admin role
   await assert.rejects(access.authorize(bob, 'UpdateCredential', { ...db, userName: 'root' }), (e: Error) => /PrivilegeUpdateUser: permission deny to bob in the `\*` database/.test(e.message))
   await access.authorize(bob, 'SelectGrant', { ...db, roleName: 'reader' })
   await assert.rejects(access.authorize(bob, 'SelectGrant', { ...db, roleName: 'admin' }), code(1401))
-  // '*' object, groups, revoke, admin role
-  await access.grantPrivilege({ role: 'reader', objectType: 'Global', objectName: '*', privilege: 'COLL_RW', dbName: 'default' })
+  // '*' object, groups (v2 only, the docs' short names too), revoke, admin role
+  await assert.rejects(access.grantPrivilege({ role: 'reader', objectType: 'Global', objectName: '*', privilege: 'CollectionReadWrite', dbName: 'default' }), (e: Error) => /can not operate the built-in privilege group \[CollectionReadWrite\]/.test(e.message))
+  await access.grantPrivilegeV2({ role: 'reader', privilege: 'COLL_RW', dbName: 'default', collectionName: '*' })
+  assert.ok((await access.describeRole('reader')).some((g) => g.privilege === 'CollectionReadWrite' && g.objectType === 'Global'))
   await access.authorize(bob, 'Insert', { ...db, collectionName: 'films' })
-  await access.revokePrivilege({ role: 'reader', objectType: 'Global', objectName: '*', privilege: 'COLL_RW', dbName: 'default' })
+  await access.revokePrivilegeV2({ role: 'reader', privilege: 'CollectionReadWrite', dbName: 'default', collectionName: '*' })
   await assert.rejects(access.authorize(bob, 'Insert', { ...db, collectionName: 'films' }), code(1401))
   await access.grantRole('bob', 'admin')
   await access.authorize(bob, 'DropDatabase', db)
@@ -99,8 +101,9 @@ test('authorize: grants per collection and database, public defaults, admin role
   await access.grantPrivilege({ role: 'reader', objectType: 'Global', objectName: '*', privilege: 'CreateDatabase', dbName: 'default' })
   assert.equal((await access.describeRole('reader')).find((g) => g.privilege === 'CreateDatabase')?.dbName, '*')
   await access.authorize(bob, 'CreateDatabase', { dbName: 'x' })
-  // dropping the role unbinds it
-  await access.dropRole('reader')
+  // a role with grants is dropped only by force, which unbinds it
+  await assert.rejects(access.dropRole('reader'), (e: Error) => code(1100)(e) && /Use REVOKE API to revoke privileges/.test(e.message))
+  await access.dropRole('reader', { force: true })
   assert.deepEqual((await access.describeUser('bob')).roles, [])
   await assert.rejects(access.authorize(bob, 'Search', { ...db, collectionName: 'books' }), code(1401))
 })

@@ -1,17 +1,17 @@
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import type { MetaStore } from '../storage/meta-store.ts'
-import type { AccessControl, AccessTarget, Grant, Principal, UserAdmin } from './access-control.ts'
+import type { AccessControl, AccessTarget, Grant, GrantV2, Principal, PrivilegeGroup, RbacMeta, UserAdmin } from './access-control.ts'
 import { validatePassword, validateRoleName, validateUserName } from './auth-names.ts'
 import { checkPrivilege, rolesOf } from './check-privilege.ts'
 import { parseCredentials } from './credentials.ts'
 import type { LoginCounters, LoginVerifier } from './login-verifier.ts'
-import { normalizeGrant } from './normalize-grant.ts'
+import { type NormalizedGrant, normalizeGrant, normalizeGrantV2 } from './normalize-grant.ts'
 import { hashPassword, verifyPassword } from './password-hash.ts'
-import { ADMIN_ROLE, type GrantRecord, PUBLIC_ROLE, ROOT_USER, type RbacState, sameGrant } from './rbac-state.ts'
+import { type GroupOperation, listedGroups, withGroupCreated, withGroupDropped, withGroupOperated } from './privilege-groups.ts'
+import { backupOf, withRestored } from './rbac-backup.ts'
+import { ADMIN_ROLE, type GrantRecord, PUBLIC_ROLE, ROLE_COUNT_MAX, ROOT_USER, type RbacState, sameGrant, USER_COUNT_MAX } from './rbac-state.ts'
 
-/** Milvus `proxy.maxUserNum` and `proxy.maxRoleNum` (the built-in roles count). */
-export const USER_COUNT_MAX = 100
-export const ROLE_COUNT_MAX = 10
+export { ROLE_COUNT_MAX, USER_COUNT_MAX }
 
 /**
  * Users, roles and grants in memory, persisted as one document on every change. Changes run one at
@@ -112,11 +112,15 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
     })
   }
 
-  /** Drops the role, its grants and its bindings to users. The built-in roles cannot be dropped. */
-  async dropRole(role: string): Promise<void> {
+  /**
+   * Milvus `DropRole`: the built-in roles cannot be dropped; a role with grants only with `force`
+   * (its grants go with it); users lose the role.
+   */
+  async dropRole(role: string, opts: { readonly force?: boolean } = {}): Promise<void> {
     if (role === ADMIN_ROLE || role === PUBLIC_ROLE) throw errors.invalid(`the role[${role}] is a default role, which can't be dropped`)
     await this.#change((s) => {
-      this.#requireRole(s, role)
+      const grants = this.#requireRole(s, role)
+      if (grants.length > 0 && opts.force !== true) throw errors.invalid('fail to drop the role that it has privileges. Use REVOKE API to revoke privileges')
       const roles = { ...s.roles }
       delete roles[role]
       const users: Record<string, RbacState['users'][string]> = {}
@@ -151,21 +155,62 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
     })
   }
 
-  async grantPrivilege(grant: Grant): Promise<void> {
-    const { role, record } = normalizeGrant(grant)
-    await this.#change((s) => {
-      const grants = this.#requireRole(s, role)
-      if (grants.some((g) => sameGrant(g, record))) return s
-      return { ...s, roles: { ...s.roles, [role]: [...grants, record] } }
-    })
+  grantPrivilege(grant: Grant): Promise<void> {
+    return this.#operate((s) => normalizeGrant(grant, s.privilegeGroups), 'grant')
   }
 
-  async revokePrivilege(grant: Grant): Promise<void> {
-    const { role, record } = normalizeGrant(grant)
-    await this.#change((s) => {
+  revokePrivilege(grant: Grant): Promise<void> {
+    return this.#operate((s) => normalizeGrant(grant, s.privilegeGroups), 'revoke')
+  }
+
+  grantPrivilegeV2(grant: GrantV2): Promise<void> {
+    return this.#operate((s) => normalizeGrantV2(grant, s.privilegeGroups), 'grant')
+  }
+
+  revokePrivilegeV2(grant: GrantV2): Promise<void> {
+    return this.#operate((s) => normalizeGrantV2(grant, s.privilegeGroups), 'revoke')
+  }
+
+  createPrivilegeGroup(name: string): Promise<void> {
+    return this.#change((s) => withGroupCreated(s, name))
+  }
+
+  dropPrivilegeGroup(name: string): Promise<void> {
+    return this.#change((s) => withGroupDropped(s, name))
+  }
+
+  async listPrivilegeGroups(): Promise<PrivilegeGroup[]> {
+    return listedGroups(this.#state)
+  }
+
+  addPrivilegesToGroup(name: string, privileges: readonly string[]): Promise<void> {
+    return this.#operateGroup(name, privileges, 'add')
+  }
+
+  removePrivilegesFromGroup(name: string, privileges: readonly string[]): Promise<void> {
+    return this.#operateGroup(name, privileges, 'remove')
+  }
+
+  async backupRbac(): Promise<RbacMeta> {
+    return backupOf(this.#state)
+  }
+
+  restoreRbac(meta: RbacMeta): Promise<void> {
+    return this.#change((s) => withRestored(s, meta))
+  }
+
+  #operateGroup(name: string, privileges: readonly string[], op: GroupOperation): Promise<void> {
+    return this.#change((s) => withGroupOperated(s, name, privileges, op))
+  }
+
+  /** Grants or revokes (idempotent, as Milvus: granting twice or revoking nothing succeeds). */
+  #operate(normalize: (s: RbacState) => NormalizedGrant, op: 'grant' | 'revoke'): Promise<void> {
+    return this.#change((s) => {
+      const { role, record } = normalize(s)
       const grants = this.#requireRole(s, role)
-      if (!grants.some((g) => sameGrant(g, record))) return s
-      return { ...s, roles: { ...s.roles, [role]: grants.filter((g) => !sameGrant(g, record)) } }
+      const held = grants.some((g) => sameGrant(g, record))
+      if (op === 'grant') return held ? s : { ...s, roles: { ...s.roles, [role]: [...grants, record] } }
+      return held ? { ...s, roles: { ...s.roles, [role]: grants.filter((g) => !sameGrant(g, record)) } } : s
     })
   }
 

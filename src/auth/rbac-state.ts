@@ -9,7 +9,14 @@ export const PUBLIC_ROLE = 'public'
 export const ANY = '*'
 /** Root's password on first start (Milvus `common.security.defaultRootPassword`). */
 export const DEFAULT_ROOT_PASSWORD = 'Milvus'
-export const RBAC_FORMAT_VERSION = 1
+/** 2 added custom privilege groups; a version 1 document is read as one without any. */
+export const RBAC_FORMAT_VERSION = 2
+
+/** Milvus `proxy.maxUserNum` and `proxy.maxRoleNum` (the built-in roles count). */
+export const USER_COUNT_MAX = 100
+export const ROLE_COUNT_MAX = 10
+/** Custom privilege groups at most (Milvus has no such limit; the document stays small). */
+export const PRIVILEGE_GROUP_COUNT_MAX = 1_000
 
 export interface UserRecord {
   readonly password: PasswordHash
@@ -25,6 +32,8 @@ export interface RbacState {
   readonly version: typeof RBAC_FORMAT_VERSION
   readonly users: Readonly<Record<string, UserRecord>>
   readonly roles: Readonly<Record<string, readonly GrantRecord[]>>
+  /** Custom privilege groups (CreatePrivilegeGroup): group name → privilege names, sorted. */
+  readonly privilegeGroups: Readonly<Record<string, readonly string[]>>
 }
 
 /** What Milvus's `public` role may do on a fresh install (rootcoord `initPublicRolePrivilege`). */
@@ -39,6 +48,7 @@ export function initialRbacState(rootPassword: PasswordHash): RbacState {
     version: RBAC_FORMAT_VERSION,
     users: { [ROOT_USER]: { password: rootPassword, roles: [] } },
     roles: { [ADMIN_ROLE]: [], [PUBLIC_ROLE]: [...PUBLIC_DEFAULT_GRANTS] },
+    privilegeGroups: {},
   }
 }
 
@@ -51,14 +61,19 @@ export function decodeRbacState(doc: unknown, path: string): RbacState {
   const bad = (why: string) => errors.io(`'${path}' is not a valid users and roles document: ${why}`, undefined)
   if (typeof doc !== 'object' || doc === null) throw bad('not an object')
   const d = doc as Record<string, unknown>
-  if (d.version !== RBAC_FORMAT_VERSION) throw bad(`version ${String(d.version)}, this build reads ${RBAC_FORMAT_VERSION}`)
+  if (d.version !== 1 && d.version !== RBAC_FORMAT_VERSION) throw bad(`version ${String(d.version)}, this build reads 1 to ${RBAC_FORMAT_VERSION}`)
   if (!isRecord(d.users) || !isRecord(d.roles)) throw bad('users or roles missing')
+  const groups = d.version === 1 ? {} : d.privilegeGroups
+  if (!isRecord(groups)) throw bad('privilegeGroups missing')
+  for (const [name, privileges] of Object.entries(groups)) {
+    if (!Array.isArray(privileges) || !privileges.every((p) => typeof p === 'string')) throw bad(`privilege group ${name} is malformed`)
+  }
   for (const [name, u] of Object.entries(d.users)) {
     if (!isRecord(u) || !isRecord(u.password) || !Array.isArray(u.roles)) throw bad(`user ${name} is malformed`)
   }
   for (const [name, grants] of Object.entries(d.roles)) if (!Array.isArray(grants)) throw bad(`role ${name} is malformed`)
   if (!Object.hasOwn(d.users, ROOT_USER)) throw bad('user root is missing')
-  return doc as RbacState
+  return { ...(doc as RbacState), version: RBAC_FORMAT_VERSION, privilegeGroups: groups as RbacState['privilegeGroups'] }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

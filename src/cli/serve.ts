@@ -48,7 +48,8 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }
   logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled, startup }, 'serving')
   stopOnSignals(server, logger)
-  if (server.access !== undefined && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
+  // Only with authorization on: with it off the users document is not even open yet (it opens on the first RBAC call).
+  if (server.access?.enabled === true && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
 }
 
 /** The server options a configuration asks for (reads the TLS certificate and key when tlsMode is 1). */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { LOGIN_BACKOFF_DEFAULTS } from '../auth/login-backoff.ts'
-import { type AccessControlOptions, openAccessControl } from '../auth/open-access-control.ts'
+import { type AccessControlOptions, openAccessControl, openAccessControlLazily } from '../auth/open-access-control.ts'
 import { type CloseStats, msSince, type OpenStats } from '../engine/lifecycle-stats.ts'
 import { Quiver } from '../engine/quiver.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
@@ -53,7 +53,10 @@ export interface QuiverServer {
   readonly metrics: QuiverMetrics
   /** The `/healthz` + `/metrics` server, when `metricsPort` was given. */
   readonly ops?: OpsServer
-  /** Authentication and privileges, when authorization is on (or `access` was given). */
+  /**
+   * Authentication, privileges and user management (`access` when given). With authorization off
+   * (`access.enabled` false) nothing is enforced and rbac.json opens on the first RBAC call.
+   */
   readonly access?: RestAccess
   /** Where the start went. */
   readonly startup: StartupStats
@@ -116,7 +119,12 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
     loadMilvusProto()
     protoMs = msSince(protoStartMs)
     listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
-    access = opts.access ?? (opts.authorizationEnabled === true ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts)) : undefined)
+    // Authorization off: users and roles are still kept (Milvus does), but rbac.json is opened on the first RBAC call.
+    access =
+      opts.access ??
+      (opts.authorizationEnabled === true
+        ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts))
+        : openAccessControlLazily(() => LocalFileStore.open(dataDir)))
     grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
   } catch (e) {
     await listener?.close()

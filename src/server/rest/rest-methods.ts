@@ -18,6 +18,10 @@ export const restMethods: Readonly<Record<string, string>> = {
   'collections/drop_properties': 'AlterCollection',
   'collections/compact': 'ManualCompaction',
   'collections/get_compaction_state': 'GetCompactionState',
+  'collections/truncate': 'TruncateCollection',
+  'collections/refresh_load': 'LoadCollection',
+  'collections/fields/add': 'AddCollectionField',
+  'collections/fields/alter_properties': 'AlterCollectionField',
 
   'entities/insert': 'Insert',
   'entities/upsert': 'Upsert',
@@ -40,6 +44,8 @@ export const restMethods: Readonly<Record<string, string>> = {
   'indexes/describe': 'DescribeIndex',
   'indexes/list': 'DescribeIndex',
   'indexes/drop': 'DropIndex',
+  'indexes/alter_properties': 'AlterIndex',
+  'indexes/drop_properties': 'AlterIndex',
 
   'aliases/create': 'CreateAlias',
   'aliases/drop': 'DropAlias',
@@ -69,4 +75,12 @@ export const restMethods: Readonly<Record<string, string>> = {
   'roles/drop': 'DropRole',
   'roles/grant_privilege': 'OperatePrivilege',
   'roles/revoke_privilege': 'OperatePrivilege',
+  'roles/grant_privilege_v2': 'OperatePrivilegeV2',
+  'roles/revoke_privilege_v2': 'OperatePrivilegeV2',
+
+  'privilege_groups/create': 'CreatePrivilegeGroup',
+  'privilege_groups/drop': 'DropPrivilegeGroup',
+  'privilege_groups/list': 'ListPrivilegeGroups',
+  'privilege_groups/add_privileges_to_group': 'OperatePrivilegeGroup',
+  'privilege_groups/remove_privileges_from_group': 'OperatePrivilegeGroup',
 }

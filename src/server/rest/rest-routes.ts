@@ -6,6 +6,7 @@ import { indexRoutes } from './index-routes.ts'
 import { partitionRoutes } from './partition-routes.ts'
 import { restMethods } from './rest-methods.ts'
 import type { RestRoute, RestRouteTable } from './rest-route.ts'
+import { privilegeGroupRoutes } from './privilege-group-routes.ts'
 import { roleRoutes, userRoutes } from './user-routes.ts'
 
 /** Every path of the API starts with this. */
@@ -21,6 +22,7 @@ export const restHandlers: Readonly<Record<string, RestRouteTable>> = {
   databases: databaseRoutes,
   users: userRoutes,
   roles: roleRoutes,
+  privilege_groups: privilegeGroupRoutes,
 }
 
 /** The route of a path, or undefined (HTTP 404). */
@@ -28,7 +30,10 @@ export function findRoute(path: string): RestRoute | undefined {
   if (!path.startsWith(REST_PREFIX)) return undefined
   const endpoint = path.slice(REST_PREFIX.length)
   const rpc = Object.hasOwn(restMethods, endpoint) ? restMethods[endpoint] : undefined
-  const [category = '', action = ''] = endpoint.split('/')
+  // `<category>/<action>`; the action may have a slash of its own (`collections/fields/add`).
+  const slash = endpoint.indexOf('/')
+  const category = slash < 0 ? endpoint : endpoint.slice(0, slash)
+  const action = slash < 0 ? '' : endpoint.slice(slash + 1)
   const table = Object.hasOwn(restHandlers, category) ? restHandlers[category] : undefined
   const handle = table !== undefined && Object.hasOwn(table, action) ? table[action] : undefined
   return rpc === undefined || handle === undefined ? undefined : { rpc, handle }

@@ -1,11 +1,11 @@
-import type { Grant } from '../../auth/access-control.ts'
+import type { Grant, GrantV2 } from '../../auth/access-control.ts'
 import { errors } from '../../errors/errors.ts'
 import { requireString, type RestBody } from './rest-params.ts'
 import { empty, type RestAccess, type RestContext, type RestRouteTable } from './rest-route.ts'
 
-/** The server's user management; without access control these endpoints answer 3000. */
-function admin(ctx: RestContext): RestAccess {
-  if (ctx.access === undefined) throw errors.notSupported('authentication is not enabled on this server, so there are no users or roles to manage')
+/** The server's user management (kept with authorization off too); a REST server built without any answers 3000. */
+export function admin(ctx: RestContext): RestAccess {
+  if (ctx.access === undefined) throw errors.notSupported('this server has no users or roles to manage')
   return ctx.access
 }
 
@@ -45,7 +45,7 @@ export const userRoutes: RestRouteTable = {
   },
 }
 
-/** roles/*: list, describe, create, drop, grant_privilege, revoke_privilege (over `UserAdmin`). */
+/** roles/*: list, describe, create, drop, grant_privilege(_v2), revoke_privilege(_v2) (over `UserAdmin`). */
 export const roleRoutes: RestRouteTable = {
   list: async (_body, ctx) => ({ data: await admin(ctx).listRoles() }),
 
@@ -70,6 +70,21 @@ export const roleRoutes: RestRouteTable = {
     await admin(ctx).revokePrivilege(grantOf(body, ctx))
     return empty
   },
+
+  grant_privilege_v2: async (body, ctx) => {
+    await admin(ctx).grantPrivilegeV2(grantV2Of(body, ctx))
+    return empty
+  },
+
+  revoke_privilege_v2: async (body, ctx) => {
+    await admin(ctx).revokePrivilegeV2(grantV2Of(body, ctx))
+    return empty
+  },
+}
+
+/** `{ roleName, privilege, collectionName, dbName? }` → a v2 grant (the request's database). */
+function grantV2Of(body: RestBody, ctx: RestContext): GrantV2 {
+  return { role: requireString(body, 'roleName'), privilege: requireString(body, 'privilege'), collectionName: requireString(body, 'collectionName'), dbName: ctx.dbName }
 }
 
 /** `{ roleName, objectType, objectName, privilege, dbName? }` → a grant. */

@@ -1,15 +1,43 @@
-import type { AccessControl, Grant, UserAdmin } from '../../../auth/access-control.ts'
-import { privilegeGroups, privilegesByObjectType } from '../../../auth/privilege-catalog.ts'
+import type { AccessControl, Grant, GrantV2, RbacMeta, UserAdmin } from '../../../auth/access-control.ts'
 import { errors } from '../../../errors/errors.ts'
 import type { HandlerTable, ServiceDeps, Wire } from '../handler.ts'
 import { okStatus } from '../wire-status.ts'
 
 type Access = AccessControl & UserAdmin
 
+/** CreatePrivilegeGroup, DropPrivilegeGroup, ListPrivilegeGroups, OperatePrivilegeGroup, BackupRBAC, RestoreRBAC. */
+const privilegeGroupHandlers: HandlerTable = {
+  CreatePrivilegeGroup: async (req, _ctx, deps) => {
+    await accessOf(deps, 'CreatePrivilegeGroup').createPrivilegeGroup(str(req.group_name).trim())
+    return okStatus()
+  },
+  DropPrivilegeGroup: async (req, _ctx, deps) => {
+    await accessOf(deps, 'DropPrivilegeGroup').dropPrivilegeGroup(str(req.group_name))
+    return okStatus()
+  },
+  ListPrivilegeGroups: async (_req, _ctx, deps) => ({
+    status: okStatus(),
+    privilege_groups: (await accessOf(deps, 'ListPrivilegeGroups').listPrivilegeGroups()).map((g) => ({ group_name: g.name, privileges: g.privileges.map((name) => ({ name })) })),
+  }),
+  OperatePrivilegeGroup: async (req, _ctx, deps) => {
+    const access = accessOf(deps, 'OperatePrivilegeGroup')
+    const privileges = (Array.isArray(req.privileges) ? req.privileges : []).map((p: Wire) => str(p?.name))
+    const name = str(req.group_name)
+    await (req.type === 'RemovePrivilegesFromGroup' ? access.removePrivilegesFromGroup(name, privileges) : access.addPrivilegesToGroup(name, privileges))
+    return okStatus()
+  },
+  BackupRBAC: async (_req, _ctx, deps) => ({ status: okStatus(), RBAC_meta: wireMetaOf(await accessOf(deps, 'BackupRBAC').backupRbac()) }),
+  RestoreRBAC: async (req, _ctx, deps) => {
+    await accessOf(deps, 'RestoreRBAC').restoreRbac(metaOf(req.RBAC_meta ?? {}))
+    return okStatus()
+  },
+}
+
 /**
- * Users, roles and privileges (Milvus's RBAC RPCs) over `deps.access`. Passwords arrive base64
- * encoded (CreateCredential, UpdateCredential) and are never logged or echoed. Without access
- * control the RPCs answer 3000, as before.
+ * Users, roles, privileges and privilege groups (Milvus's RBAC RPCs) over `deps.access`, whether
+ * authorization is on or off (off: kept, not enforced). Passwords arrive base64 encoded
+ * (CreateCredential, UpdateCredential) and are never logged or echoed. A server started without
+ * any access control (embedding `startGrpcServer` alone) answers 3000.
  */
 export const authHandlers: HandlerTable = {
   CreateCredential: async (req, _ctx, deps) => {
@@ -35,7 +63,7 @@ export const authHandlers: HandlerTable = {
     return okStatus()
   },
   DropRole: async (req, _ctx, deps) => {
-    await accessOf(deps, 'DropRole').dropRole(str(req.role_name))
+    await accessOf(deps, 'DropRole').dropRole(str(req.role_name), { force: req.force_drop === true })
     return okStatus()
   },
   OperateUserRole: async (req, _ctx, deps) => {
@@ -60,25 +88,24 @@ export const authHandlers: HandlerTable = {
     return okStatus()
   },
   OperatePrivilegeV2: async (req, ctx, deps) => {
-    const privilege = str(req.grantor?.privilege?.name)
-    const grant: Grant = {
+    const grant: GrantV2 = {
       role: str(req.role?.name),
-      objectType: objectTypeOf(privilege),
-      objectName: str(req.collection_name) || '*',
-      privilege,
+      privilege: str(req.grantor?.privilege?.name),
       dbName: str(req.db_name) || ctx.dbName,
+      collectionName: str(req.collection_name),
     }
-    await operate(accessOf(deps, 'OperatePrivilegeV2'), req.type, grant)
+    const access = accessOf(deps, 'OperatePrivilegeV2')
+    await (req.type === 'Revoke' ? access.revokePrivilegeV2(grant) : access.grantPrivilegeV2(grant))
     return okStatus()
   },
-  SelectGrant: async (req, _ctx, deps) => ({ status: okStatus(), entities: await selectGrants(accessOf(deps, 'SelectGrant'), req.entity ?? {}) }),
+  SelectGrant: async (req, ctx, deps) => ({ status: okStatus(), entities: await selectGrants(accessOf(deps, 'SelectGrant'), req.entity ?? {}, ctx.dbName) }),
+  ...privilegeGroupHandlers,
 }
 
 function accessOf(deps: ServiceDeps, rpc: string): Access {
-  if (deps.access === undefined) throw errors.notSupported(`${rpc} is not supported by Quiver without access control (start the server with authorization enabled)`)
+  if (deps.access === undefined) throw errors.notSupported(`${rpc} is not supported by Quiver without access control`)
   return deps.access
 }
-
 async function isAdmin(access: Access, user: string): Promise<boolean> {
   return user === 'root' || (await access.describeUser(user)).roles.includes('admin')
 }
@@ -87,13 +114,6 @@ function operate(access: Access, type: unknown, grant: Grant): Promise<void> {
   return type === 'Revoke' ? access.revokePrivilege(grant) : access.grantPrivilege(grant)
 }
 
-/** OperatePrivilegeV2 names no object type: collection-level privileges go on collections, groups and the rest on Global. */
-function objectTypeOf(privilege: string): string {
-  if (Object.hasOwn(privilegeGroups, privilege)) return 'Global'
-  if (privilegesByObjectType.Collection.has(privilege)) return 'Collection'
-  if (privilegesByObjectType.User.has(privilege)) return 'User'
-  return 'Global'
-}
 
 async function selectRoles(access: Access, role: string, withUsers: boolean): Promise<Wire[]> {
   const all = await access.listRoles()
@@ -121,23 +141,55 @@ async function selectUsers(access: Access, user: string, withRoles: boolean): Pr
   return out
 }
 
-/** The role's grants, narrowed by the entity's object type, object name and database when given (`*` or empty: all). */
-async function selectGrants(access: Access, entity: Wire): Promise<Wire[]> {
+/**
+ * The role's grants, narrowed by the entity's object type and object name when given, and by its
+ * database: empty means the call's database (Milvus fills it in), `*` means every database.
+ */
+async function selectGrants(access: Access, entity: Wire, callDb: string): Promise<Wire[]> {
   const role = str(entity.role?.name)
   if (role === '') throw errors.invalid('the role name in the grant entity should not be empty')
   const objectType = str(entity.object?.name)
   const objectName = str(entity.object_name)
-  const db = str(entity.db_name)
+  const db = str(entity.db_name) || callDb
   const grants = (await access.describeRole(role)).filter(
-    (g) => (objectType === '' || g.objectType === objectType) && (objectName === '' || g.objectName === objectName) && (db === '' || db === '*' || g.dbName === db),
+    (g) => (objectType === '' || g.objectType === objectType) && (objectName === '' || g.objectName === objectName) && (db === '*' || g.dbName === db),
   )
-  return grants.map((g) => ({
-    role: { name: g.role, description: '' },
+  return grants.map(grantEntityOf)
+}
+
+function grantEntityOf(g: Grant): Wire {
+  return {
+    role: { name: g.role },
     object: { name: g.objectType },
     object_name: g.objectName,
     grantor: { user: { name: '' }, privilege: { name: g.privilege } },
     db_name: g.dbName,
-  }))
+  }
+}
+
+function wireMetaOf(m: RbacMeta): Wire {
+  return {
+    users: m.users.map((u) => ({ user: u.user, password: u.password, roles: u.roles.map((name) => ({ name })) })),
+    roles: m.roles.map((name) => ({ name })),
+    grants: m.grants.map(grantEntityOf),
+    privilege_groups: m.privilegeGroups.map((g) => ({ group_name: g.name, privileges: g.privileges.map((name) => ({ name })) })),
+  }
+}
+
+function metaOf(w: Wire): RbacMeta {
+  const list = (v: unknown): Wire[] => (Array.isArray(v) ? v : [])
+  return {
+    users: list(w.users).map((u) => ({ user: str(u.user), password: str(u.password), roles: list(u.roles).map((r) => str(r?.name)) })),
+    roles: list(w.roles).map((r) => str(r?.name)),
+    grants: list(w.grants).map((g) => ({
+      role: str(g.role?.name),
+      objectType: str(g.object?.name),
+      objectName: str(g.object_name),
+      privilege: str(g.grantor?.privilege?.name),
+      dbName: str(g.db_name),
+    })),
+    privilegeGroups: list(w.privilege_groups).map((g) => ({ name: str(g.group_name), privileges: list(g.privileges).map((p) => str(p?.name)) })),
+  }
 }
 
 function decodePassword(v: unknown): string {
