@@ -17,6 +17,7 @@ import type { Database } from './database.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
+import { hasEntityTtl, withEntityTtl } from './entity-ttl.ts'
 import { keyBatch } from './write-ops.ts'
 
 export type Row = Record<string, unknown>
@@ -85,7 +86,7 @@ function scopeWith(db: Database, d: CollectionData, s: ReadScope, compile: (filt
     ? undefined
     : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
   const filter = filterOf(s)
-  const plan = filter === undefined ? undefined : compile(filter)
+  const plan = withEntityTtl(d, filter === undefined ? undefined : compile(filter))
   return { ts, latest: ts === latest, partitionIds, plan, ignoreGrowing: s.ignoreGrowing === true }
 }
 
@@ -159,7 +160,7 @@ export async function getRows(db: Database, collection: string, ids: readonly un
     if (scope.partitionIds !== undefined && !scope.partitionIds.has(seg.partitionId)) continue
     rows.push(...slicesToRows([gather(seg, Int32Array.of(locationRow(loc)), out.fields)], out))
   }
-  if (!scope.latest) {
+  if (!scope.latest || hasEntityTtl(d)) {
     const list = [...keys].map((k) => (typeof k === 'bigint' ? k.toString() : JSON.stringify(k)))
     return queryRows(db, collection, { ...opts, filter: `${d.pkField.name} in [${list.join(',')}]` })
   }

@@ -8,6 +8,7 @@ import type { ColumnSource } from './kernels/column-access.ts'
 import { termValues } from './planner/term-set.ts'
 import { isWktProblem, readWkt } from '../geometry/wkt.ts'
 import { spatialHolds } from './kernels/spatial-kernels.ts'
+import { timeShiftHolds } from './kernels/time-shift-kernels.ts'
 
 /**
  * Row-at-a-time evaluator: the oracle the vectorised `evaluate` is tested against. Written
@@ -66,6 +67,11 @@ function truth(p: PredicatePlan, src: ColumnSource, row: number): boolean | null
       return contains(p, src, row)
     case 'spatial':
       return spatialTruth(p, src, row)
+    case 'timeShift': {
+      const c = src.column(p.column)
+      if (c === undefined || c.kind !== 'int64' || (c.validBits !== null && !c.validBits.get(row))) return null
+      return timeShiftHolds(p, c.values[row]!)
+    }
     default:
       return assertNever(p, 'predicate')
   }

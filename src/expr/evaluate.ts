@@ -6,6 +6,7 @@ import { evalIndexed } from './kernels/eval-indexed.ts'
 import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
 import { evalSpatial } from './kernels/spatial-kernels.ts'
+import { evalTimeShift } from './kernels/time-shift-kernels.ts'
 
 export type { ColumnSource } from './kernels/column-access.ts'
 
@@ -54,6 +55,7 @@ const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
   compareColumns: evalCompareColumns,
   spatial: evalSpatial,
+  timeShift: evalTimeShift,
   in: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalIn(p, src, wantFalse),
   like: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalLike(p, src, wantFalse),
   isNull: (p, src) => evalIsNull(p, src),

@@ -1,3 +1,4 @@
+import type { TimeInterval } from '../common/timestamptz.ts'
 import type { CompareOp, PathKey } from './expr-node.ts'
 import type { LikeMatcher } from './planner/like-pattern.ts'
 import type { TermSet } from './planner/term-set.ts'
@@ -102,6 +103,11 @@ export type PredicatePlan =
    * metres of the query point, `isvalid`. Unknown when the row is null.
    */
   | { readonly kind: 'spatial'; readonly op: SpatialOp; readonly column: string; readonly wkt: string; readonly distanceM: number }
+  /**
+   * `column ± interval op micros` on Timestamptz field `column` (int64 microseconds), the interval having
+   * years or months (a calendar shift per row; `planner/timestamptz-compare.ts`). Unknown when null.
+   */
+  | { readonly kind: 'timeShift'; readonly column: string; readonly interval: TimeInterval; readonly sign: 1 | -1; readonly op: CompareOp; readonly micros: bigint }
 
 /** What a `spatial` predicate tests. */
 export type SpatialOp = SpatialRelation | 'dwithin' | 'isvalid'

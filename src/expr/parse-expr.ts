@@ -6,6 +6,8 @@ import { Lexer } from './syntax/lexer.ts'
 import { Prec } from './syntax/precedence.ts'
 import { syntaxError } from './syntax/syntax-error.ts'
 import { describeToken, type Token } from './syntax/token.ts'
+import { spatialFunctionNames } from './planner/spatial-functions.ts'
+import { INTERVAL_LITERAL, ISO_LITERAL } from './planner/timestamptz-compare.ts'
 
 /**
  * Parses a Milvus filter expression (`age > 20 and name like "a%"`) into a syntax tree.
@@ -32,8 +34,7 @@ function tooDeep(): string {
   return `the expression is nested deeper than ${exprLimits.exprNestingDepthMax} levels (exprNestingDepthMax)`
 }
 
-/** Function names Milvus spells in lower or upper case; read as lower case. */import { spatialFunctionNames } from './planner/spatial-functions.ts'
-
+/** Function names Milvus spells in lower or upper case; read as lower case. */
 const knownFunctions: ReadonlySet<string> = new Set([
   'json_contains',
   'json_contains_all',
@@ -43,6 +44,8 @@ const knownFunctions: ReadonlySet<string> = new Set([
   'array_contains_any',
   'array_length',
   ...spatialFunctionNames,
+  ISO_LITERAL,
+  INTERVAL_LITERAL,
 ])
 
 const rangeOps: Partial<Record<string, '<' | '<=' | '>' | '>='>> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=' }
@@ -291,6 +294,12 @@ class Parser {
 
   private fieldOrCall(name: Token & { kind: 'identifier' }): ExprNode {
     const t = this.lexer.peek()
+    const lower = name.text.toLowerCase()
+    // `ISO '…'` / `INTERVAL '…'` (Timestamptz literals; contextual keywords: fields may have these names)
+    if (t.kind === 'string' && (lower === ISO_LITERAL || lower === INTERVAL_LITERAL)) {
+      this.lexer.next()
+      return { kind: 'call', name: lower, args: [{ kind: 'string', value: t.value, offset: t.offset }], offset: name.offset }
+    }
     if (t.kind === 'punct' && t.text === '(' && name.text !== '$meta') return this.call(name)
     const field = this.fieldRef(name)
     return this.isNullSuffix(field) ?? field

@@ -11,6 +11,7 @@ import { planCall, planExists, planIsNull } from './planner/plan-functions.ts'
 import { planOperand, templateValue } from './planner/plan-operand.ts'
 import { describeValue } from './planner/resolve-field.ts'
 import { createTermSet } from './planner/term-set.ts'
+import { planTimestamptzCompare } from './planner/timestamptz-compare.ts'
 
 export type { ExprPlan } from './expr-plan.ts'
 
@@ -86,6 +87,8 @@ function planBareField(ctx: PlanContext, node: FieldNode): PredicatePlan {
 const flipped: Readonly<Record<CompareOp, CompareOp>> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' }
 
 function planCompare(ctx: PlanContext, op: CompareOp, leftNode: ExprNode, rightNode: ExprNode): PredicatePlan {
+  const timestamptz = planTimestamptzCompare(ctx, op, leftNode, rightNode)
+  if (timestamptz !== undefined) return timestamptz
   const l = planOperand(ctx, leftNode)
   const r = planOperand(ctx, rightNode)
   if (l.kind === 'const' && r.kind === 'const') return { kind: 'constant', value: foldCompare(op, l.value, r.value) }

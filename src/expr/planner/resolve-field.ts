@@ -20,6 +20,7 @@ const scalarKinds: Partial<Record<DataType, ScalarColumnKind>> = {
   [DataType.Int16]: 'int16',
   [DataType.Int32]: 'int32',
   [DataType.Int64]: 'int64',
+  [DataType.Timestamptz]: 'int64', // microseconds since the epoch; ISO literals: timestamptz-compare.ts
   [DataType.Float]: 'float',
   [DataType.Double]: 'double',
   [DataType.VarChar]: 'varchar',

@@ -1,4 +1,5 @@
 import { createPlanOf, restFieldOf } from './collection-json.ts'
+import { collectionDdlRoutes } from './ddl-routes.ts'
 import { createIndexes } from './index-routes.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
 import { defined, optionalNumber, optionalString, requireObject, requireString, requireStringList, type RestBody } from './rest-params.ts'
@@ -6,8 +7,10 @@ import { empty, type RestContext, type RestRouteTable, sdk } from './rest-route.
 
 const named = (body: RestBody, ctx: RestContext) => sdk(ctx, { collection_name: requireString(body, 'collectionName') })
 
-/** collections/*: create (quick and full form), describe, list, has, drop, rename, load, release, states, stats, flush, compaction. */
+/** collections/*: create (quick and full form), describe, list, has, drop, rename, load, release, states, stats, flush, compaction; the 2.6 DDL (`ddl-routes.ts`). */
 export const collectionRoutes: RestRouteTable = {
+  ...collectionDdlRoutes,
+
   create: async (body, ctx) => {
     const plan = createPlanOf(body)
     const name = plan.request.collection_name as string

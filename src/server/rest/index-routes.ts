@@ -2,12 +2,15 @@ import { qualify } from '../../catalog/catalog.ts'
 import { createIndex } from '../../engine/index-ops.ts'
 import { errors } from '../../errors/errors.ts'
 import { limits } from '../../schema/limits.ts'
+import { indexPropertyRoutes } from './ddl-routes.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
 import { objectList, optionalObject, optionalString, requireArray, requireString, type RestBody } from './rest-params.ts'
 import { empty, type RestContext, type RestRouteTable, sdk } from './rest-route.ts'
 
-/** indexes/*: create, describe, list, drop. */
+/** indexes/*: create, describe, list, drop, alter_properties, drop_properties. */
 export const indexRoutes: RestRouteTable = {
+  ...indexPropertyRoutes,
+
   create: async (body, ctx) => {
     await createIndexes(ctx, requireString(body, 'collectionName'), objectList(requireArray(body, 'indexParams'), 'indexParams'))
     return empty
