@@ -12,6 +12,11 @@ export interface IndexMeta {
   readonly metricType: string | undefined
   /** Build parameters as given (`M`, `efConstruction`, `nlist`, …), values as strings. */
   readonly params: Readonly<Record<string, string>>
+  /**
+   * The same parameters with the JSON types the request gave them (`nlist: 128`, not `'128'`):
+   * what describe echoes, as Milvus keeps the user's params. Absent in indexes created before.
+   */
+  readonly userParams?: Readonly<Record<string, string | number | boolean>>
   readonly createdTs: Timestamp
   /** Set by `AlterIndex` (`mmap.enabled`); absent when none. */
   readonly properties?: Readonly<Record<string, string>>

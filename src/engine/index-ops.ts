@@ -72,13 +72,18 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   db.assertOpen()
   const d = db.state.collection(collection)
   const params: Record<string, string> = {}
-  for (const [k, v] of Object.entries(req.params ?? {})) if (v !== undefined && v !== null) params[k] = String(v)
+  const userParams: Record<string, string | number | boolean> = {}
+  for (const [k, v] of Object.entries(req.params ?? {})) {
+    if (v === undefined || v === null) continue
+    params[k] = String(v)
+    userParams[k] = typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
+  }
   const name = req.indexName === undefined || req.indexName === '' ? req.fieldName : validateName(req.indexName, 'index')
   const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
   if (isJsonIndexRequest(d.schema, req.fieldName, params)) {
     // JSON field or dynamic key: a JSON path index (several per field, one per path and cast).
     const jsonPath = resolveJsonIndex(d.schema, req.fieldName, indexType, params)
-    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: req.fieldName, indexType, metricType: undefined, params, jsonPath } })
+    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: req.fieldName, indexType, metricType: undefined, params, userParams, jsonPath } })
     db.indexBuilds.schedule()
     return
   }
@@ -87,7 +92,7 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   if (field === undefined) throw new MilvusError(ErrorCode.Unexpected, `cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
   const scalar = !isVectorType(field.dataType)
   // Scalar indexes have no metric; their type is checked against the field (1100 naming both).
-  const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params }
+  const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params, userParams }
   if (scalar) scalarIndexSpecOf(indexType, field)
   else specOf(index, field)
   await db.submit({ type: 'createIndex', collectionId: d.meta.id, index })

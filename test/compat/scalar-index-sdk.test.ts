@@ -64,6 +64,10 @@ test('Index.spec: STL_SORT, Trie, INVERTED, BITMAP on an array; batch create; er
   assert.equal(d.status.error_code, ErrorCode.SUCCESS)
   assert.equal(d.index_descriptions[0]!.field_name, 'int64')
   assert.equal(d.index_descriptions[0]!.params.find((p) => p.key === 'index_type')?.value, 'STL_SORT')
+  // Params are echoed with the types the request gave them, as Milvus keeps the user's params.
+  const echoed = (desc: typeof d) => JSON.parse(String(desc.index_descriptions[0]!.params.find((p) => p.key === 'params')?.value))
+  assert.deepEqual(echoed(d), { nlist: 1024 })
+  assert.deepEqual(echoed(await c.describeIndex({ collection_name: 'scalar', index_name: 'vector' })), { M: 4, efConstruction: 8 })
   const list = await c.listIndexes({ collection_name: 'scalar' })
   assert.deepEqual([...list.indexes].sort(), ['bitmap_index', 'bool_index', 'float_index', 'int64_index', 'varchar_index', 'vector'])
   const state = await c.getIndexState({ collection_name: 'scalar', index_name: 'varchar_index' })

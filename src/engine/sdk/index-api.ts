@@ -138,7 +138,7 @@ function describeOne(d: IndexDescription): Record<string, unknown> {
   const params = [
     { key: 'index_type', value: d.meta.indexType },
     ...(d.meta.metricType === undefined ? [] : [{ key: 'metric_type', value: d.meta.metricType }]),
-    { key: 'params', value: JSON.stringify(d.meta.params) },
+    { key: 'params', value: JSON.stringify(d.meta.userParams ?? d.meta.params) },
     ...Object.entries(d.meta.properties ?? {}).map(([key, value]) => ({ key, value })),
   ]
   return {
