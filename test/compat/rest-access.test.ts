@@ -3,7 +3,7 @@
 // answers its own code, and users/roles endpoints reach UserAdmin.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import type { AccessTarget, Grant, Principal } from '../../src/auth/access-control.ts'
+import type { AccessTarget, Grant, GrantV2, Principal, RbacMeta } from '../../src/auth/access-control.ts'
 import { ErrorCode, MilvusError } from '../../src/errors/errors.ts'
 import { type QuiverServer, startQuiverServer } from '../../src/server/quiver-server.ts'
 import type { RestAccess } from '../../src/server/rest/rest-route.ts'
@@ -65,6 +65,32 @@ class FakeAccess implements RestAccess {
   async revokePrivilege(grant: Grant) {
     this.roles.set(grant.role, this.roles.get(grant.role)!.filter((g) => g.privilege !== grant.privilege))
   }
+  async grantPrivilegeV2(grant: GrantV2) {
+    this.roles.get(grant.role)!.push({ role: grant.role, objectType: 'Global', objectName: grant.collectionName, privilege: grant.privilege, dbName: grant.dbName })
+  }
+  async revokePrivilegeV2(grant: GrantV2) {
+    this.roles.set(grant.role, this.roles.get(grant.role)!.filter((g) => g.privilege !== grant.privilege))
+  }
+  readonly groups = new Map<string, string[]>()
+  async createPrivilegeGroup(name: string) {
+    this.groups.set(name, [])
+  }
+  async dropPrivilegeGroup(name: string) {
+    this.groups.delete(name)
+  }
+  async listPrivilegeGroups() {
+    return [...this.groups].map(([name, privileges]) => ({ name, privileges }))
+  }
+  async addPrivilegesToGroup(name: string, privileges: readonly string[]) {
+    this.groups.get(name)!.push(...privileges)
+  }
+  async removePrivilegesFromGroup(name: string, privileges: readonly string[]) {
+    this.groups.set(name, this.groups.get(name)!.filter((p) => !privileges.includes(p)))
+  }
+  async backupRbac(): Promise<RbacMeta> {
+    return { users: [], roles: [...this.roles.keys()], grants: [], privilegeGroups: await this.listPrivilegeGroups() }
+  }
+  async restoreRbac(_meta: RbacMeta) {}
 }
 
 const dir = tempDir('quiver-rest-access-')
