@@ -1,5 +1,7 @@
 import { bf16ToF32Array, f16ToF32Array } from '../common/half-float.ts'
+import type { SparseRow } from '../column/column.ts'
 import { RowMappedIndex } from '../index/row-mapped-index.ts'
+import { encodeSparseCsr } from '../index/sparse-csr.ts'
 import { decodeIndex, type VectorIndex } from '../index/vector-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
@@ -17,12 +19,18 @@ export interface IndexInput {
 /**
  * The vectors an index of `field` is built on and re-ranks with: a view of the sealed segment's
  * contiguous column (float32 or binary), or a float32 copy for float16/bfloat16/int8 fields (exact:
- * the kernels and HNSW then run on float32). A nullable field's null rows are left out (a copy of
- * the valid rows, with the map back to segment rows).
+ * the kernels and HNSW then run on float32); sparse rows as `encodeSparseCsr` bytes. A nullable
+ * field's null rows are left out (a copy of the valid rows, with the map back to segment rows).
  */
 export function indexInput(segment: Segment, field: FieldSchema): IndexInput {
   const store = segment.fields.get(field.name)!
   const n = segment.rowCount
+  if (field.dataType === DataType.SparseFloatVector) {
+    const all = (store.view().values as SparseRow[]).slice(0, n)
+    const map = field.nullable ? validRows(store.isValid.bind(store), n) : null
+    const rows = map === null ? all : Array.from(map, (r) => all[r]!)
+    return { vectors: encodeSparseCsr(rows), rowCount: rows.length, rowMap: map }
+  }
   const raw = store.vectorRange(0, n)
   let vectors: Float32Array | Uint8Array
   if (raw instanceof Uint16Array) {

@@ -1,6 +1,7 @@
 import { errors } from '../errors/errors.ts'
 import { isBinaryMetric, isFloatMetric, Metric, parseMetric } from '../vector/metric.ts'
-import { IndexType, isBinaryIndexType } from './index-type.ts'
+import { IndexType, isBinaryIndexType, isSparseIndexType } from './index-type.ts'
+import { ratioParam, validateSparseIndexSpec } from './sparse-index-spec.ts'
 
 /** What `createIndex` stored, validated, with every build parameter present (defaults filled in). */
 export interface IndexSpec {
@@ -15,6 +16,8 @@ export interface IndexSpec {
 export interface SearchParams {
   readonly ef?: number | undefined
   readonly nprobe?: number | undefined
+  /** Sparse indexes: the share of the query's smallest values left out, in [0, 1). */
+  readonly dropRatioSearch?: number | undefined
 }
 
 /** The kind of vector field an index is created on. */
@@ -52,6 +55,9 @@ const buildRules: Readonly<Record<IndexType, Readonly<Record<string, ParamRule>>
   IVF_PQ: { nlist, m: pqM, nbits },
   BIN_IVF_FLAT: { nlist },
   HNSW: { M, efConstruction },
+  // Sparse indexes are checked by `validateSparseIndexSpec` (ratio and name parameters).
+  SPARSE_INVERTED_INDEX: {},
+  SPARSE_WAND: {},
 }
 
 /** `ef` (HNSW) and `nprobe` (IVF) at search time. */
@@ -80,7 +86,7 @@ const binaryMetrics = [Metric.HAMMING, Metric.JACCARD]
  */
 export function validateIndexSpec(raw: RawIndexSpec): IndexSpec {
   const binaryField = raw.fieldKind === 'binary'
-  if (raw.fieldKind === 'sparse') throw errors.invalid(`index type ${String(raw.indexType)} does not support sparse float vectors`)
+  if (raw.fieldKind === 'sparse') return validateSparseIndexSpec(raw)
   const typeName = typeof raw.indexType === 'string' ? raw.indexType.toUpperCase() : raw.indexType
   const params: Record<string, unknown> = { ...raw.params }
   let indexType: IndexType
@@ -93,7 +99,7 @@ export function validateIndexSpec(raw: RawIndexSpec): IndexSpec {
   } else {
     throw errors.invalid(`invalid index type: ${String(raw.indexType)}`)
   }
-  if (isBinaryIndexType(indexType) !== binaryField || (raw.fieldKind === 'int8' && !int8IndexTypes.includes(indexType))) {
+  if (isBinaryIndexType(indexType) !== binaryField || isSparseIndexType(indexType) || (raw.fieldKind === 'int8' && !int8IndexTypes.includes(indexType))) {
     throw errors.invalid(`data type ${fieldTypeName(raw.fieldKind)} can't build with this index ${indexType}`)
   }
   const metric = checkMetric(raw.metric, binaryField)
@@ -155,6 +161,7 @@ export function checkIntParam(name: string, value: unknown, min: number, max: nu
  * `nprobe` (IVF types) in [1, nlist]. Parameters the index type does not use are ignored.
  */
 export function validateSearchParams(spec: IndexSpec, k: number, raw: Readonly<Record<string, unknown>>): SearchParams {
+  if (isSparseIndexType(spec.indexType)) return { dropRatioSearch: ratioParam('drop_ratio_search', raw.drop_ratio_search) }
   if (spec.indexType === IndexType.HNSW && raw.ef !== undefined && raw.ef !== null) {
     const ef = checkIntParam('ef', raw.ef, efRange.min, efRange.max)
     if (ef < k) throw errors.invalid(`ef(${ef}) should be larger than k(${k})`)

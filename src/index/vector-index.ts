@@ -7,11 +7,12 @@ import { nativeHnswAvailable } from './hnsw-native/native-addon.ts'
 import { nativeCore, NativeHnswIndex } from './hnsw-native/native-hnsw-index.ts'
 import { corrupt, decodeIndexPayload, type IndexPayload } from './index-codec.ts'
 import type { IndexSpec, SearchParams } from './index-spec.ts'
-import { type IndexType, isBinaryIndexType } from './index-type.ts'
+import { type IndexType, isBinaryIndexType, isSparseIndexType } from './index-type.ts'
 import { BinIvfFlatIndex } from './ivf/bin-ivf-flat-index.ts'
 import { IvfFlatIndex } from './ivf/ivf-flat-index.ts'
 import { IvfPqIndex } from './ivf/ivf-pq-index.ts'
 import { IvfSq8Index } from './ivf/ivf-sq8-index.ts'
+import { SparseInvertedIndex } from './sparse-inverted-index.ts'
 
 export type { IndexSpec, RawIndexSpec, SearchParams, VectorFieldKind } from './index-spec.ts'
 export { validateIndexSpec, validateSearchParams } from './index-spec.ts'
@@ -74,6 +75,8 @@ const factories: Readonly<Record<IndexType, IndexFactory | undefined>> = {
   IVF_SQ8: IvfSq8Index,
   IVF_PQ: IvfPqIndex,
   BIN_IVF_FLAT: BinIvfFlatIndex,
+  SPARSE_INVERTED_INDEX: SparseInvertedIndex,
+  SPARSE_WAND: SparseInvertedIndex,
 }
 
 /**
@@ -103,7 +106,9 @@ export function decodeIndex(bytes: Uint8Array, vectors: Float32Array | Uint8Arra
 
 function checkVectors(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): void {
   assert(Number.isInteger(rowCount) && rowCount >= 0, `bad row count ${rowCount}`)
-  if (isBinaryIndexType(spec.indexType)) {
+  if (isSparseIndexType(spec.indexType)) {
+    assert(vectors instanceof Uint8Array, `${spec.indexType} needs sparse rows (encodeSparseCsr bytes)`)
+  } else if (isBinaryIndexType(spec.indexType)) {
     assert(vectors instanceof Uint8Array, `${spec.indexType} needs binary vectors (Uint8Array)`)
     assert(spec.dim % 8 === 0 && vectors.length >= (rowCount * spec.dim) / 8, `${spec.indexType}: vectors too short`)
   } else {

@@ -1,6 +1,7 @@
 import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
+import { encodeSparseCsr } from '../index/sparse-csr.ts'
 import type { VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
@@ -113,8 +114,8 @@ async function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: B
   for (let q = 0; q < req.queries.length; q++) {
     if (slice.due()) await slice.pause()
     const query = req.queries[q]!
-    if (query.kind === 'sparse') throw new Error('sparse vectors have no index')
-    const hits = index.search(query.values, k, allowedBits, req.indexParams ?? {})
+    const values = query.kind === 'sparse' ? encodeSparseCsr([query.row]) : query.values
+    const hits = index.search(values, k, allowedBits, req.indexParams ?? {})
     for (let i = 0; i < hits.rows.length; i++) heaps[q]!.push(hits.scores[i]!, base + hits.rows[i]!)
   }
 }
