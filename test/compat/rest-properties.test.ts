@@ -33,6 +33,7 @@ test('collections/alter_properties and drop_properties; describe lists them', as
   await ok('collections/create', { collectionName: 'books', dimension: 2 })
   assert.deepEqual(await ok('collections/alter_properties', { collectionName: 'books', properties: { 'collection.ttl.seconds': 60, 'mmap.enabled': false } }), {})
   assert.deepEqual((await ok('collections/describe', { collectionName: 'books' })).properties, [
+    { key: 'timezone', value: 'UTC' },
     { key: 'collection.ttl.seconds', value: '60' },
     { key: 'mmap.enabled', value: 'false' },
   ])
@@ -40,7 +41,7 @@ test('collections/alter_properties and drop_properties; describe lists them', as
   assert.equal(bad.code, 1100)
   assert.match(bad.message, /collection\.ttl\.seconds/)
   await ok('collections/drop_properties', { collectionName: 'books', propertyKeys: ['mmap.enabled'] })
-  assert.deepEqual((await ok('collections/describe', { collectionName: 'books' })).properties, [{ key: 'collection.ttl.seconds', value: '60' }])
+  assert.deepEqual((await ok('collections/describe', { collectionName: 'books' })).properties, [{ key: 'timezone', value: 'UTC' }, { key: 'collection.ttl.seconds', value: '60' }])
   assert.equal((await call('collections/drop_properties', { collectionName: 'books' })).code, 1802)
   assert.equal((await call('collections/alter_properties', { collectionName: 'nope', properties: { a: 1 } })).code, 100)
 })

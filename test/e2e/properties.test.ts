@@ -20,15 +20,15 @@ describe('properties', () => {
   test('collection properties: set, describe, drop keys, survive reopen', async () => {
     const c = env.client
     await c.createCollection({ collection_name: 'books', dimension: 2 })
-    assert.deepEqual(await collectionProps('books'), {})
+    assert.deepEqual(await collectionProps('books'), { timezone: 'UTC' }, 'Milvus 2.6 records the timezone on every new collection')
     const r = await c.alterCollectionProperties({ collection_name: 'books', properties: { 'collection.ttl.seconds': 60, 'mmap.enabled': true, 'my.tag': 'x' } })
     assert.equal(r.code, 0, r.reason)
-    assert.deepEqual(await collectionProps('books'), { 'collection.ttl.seconds': '60', 'mmap.enabled': 'true', 'my.tag': 'x' })
+    assert.deepEqual(await collectionProps('books'), { timezone: 'UTC', 'collection.ttl.seconds': '60', 'mmap.enabled': 'true', 'my.tag': 'x' })
     assert.equal((await c.dropCollectionProperties({ collection_name: 'books', properties: ['my.tag', 'absent.key'] })).code, 0)
     assert.equal((await c.alterCollection({ collection_name: 'books', properties: { 'collection.ttl.seconds': '120' } })).code, 0)
-    assert.deepEqual(await collectionProps('books'), { 'collection.ttl.seconds': '120', 'mmap.enabled': 'true' })
+    assert.deepEqual(await collectionProps('books'), { timezone: 'UTC', 'collection.ttl.seconds': '120', 'mmap.enabled': 'true' })
     await env.reopen()
-    assert.deepEqual(await collectionProps('books'), { 'collection.ttl.seconds': '120', 'mmap.enabled': 'true' })
+    assert.deepEqual(await collectionProps('books'), { timezone: 'UTC', 'collection.ttl.seconds': '120', 'mmap.enabled': 'true' })
   })
 
   test('invalid values are 1100 naming the key and change nothing', async () => {
