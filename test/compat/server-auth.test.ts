@@ -134,6 +134,35 @@ test('bad names and passwords are refused with 1100', async () => {
   assert.equal((await root.listUsers()).usernames.includes('shorty'), false)
 })
 
+test('a custom privilege group granted through v2 decides by what it holds now; in use it cannot be dropped', async () => {
+  const root = connect({ username: 'root', password: 'Milvus' })
+  await root.createUser({ username: 'grouped1', password: 'grouped-pass' })
+  await root.createRole({ roleName: 'film_lookup' })
+  await root.addUserToRole({ username: 'grouped1', roleName: 'film_lookup' })
+  assert.equal((await root.createPrivilegeGroup({ group_name: 'lookups' })).error_code, 'Success')
+  assert.equal((await root.addPrivilegesToGroup({ group_name: 'lookups', privileges: ['Search'] })).error_code, 'Success')
+  const grant = await root.grantPrivilegeV2({ role: 'film_lookup', privilege: 'lookups', db_name: 'default', collection_name: 'films' })
+  assert.equal(grant.error_code, 'Success', grant.reason)
+
+  const user = connect({ username: 'grouped1', password: 'grouped-pass' })
+  const query = () => user.query({ collection_name: 'films', filter: 'id > 0', output_fields: ['id'] })
+  assert.equal((await user.search({ collection_name: 'films', data: [vectors(1, 1, DIM)[0]!], limit: 1 })).status.error_code, 'Success')
+  await assert.rejects(user.search({ collection_name: 'books', data: [vectors(1, 1, DIM)[0]!], limit: 1 }), grpcError(PERMISSION_DENIED, /PrivilegeSearch/))
+  await assert.rejects(query(), grpcError(PERMISSION_DENIED, /PrivilegeQuery: permission deny to grouped1/))
+  await root.addPrivilegesToGroup({ group_name: 'lookups', privileges: ['Query'] })
+  assert.equal((await query()).status.error_code, 'Success')
+  await assert.rejects(user.listPrivilegeGroups(), grpcError(PERMISSION_DENIED, /PrivilegeListPrivilegeGroups/))
+
+  const dropped = await root.dropPrivilegeGroup({ group_name: 'lookups' })
+  assert.equal(dropped.code, 1100)
+  assert.match(dropped.reason, /privilege group \[lookups\] is used by role \[film_lookup\]/)
+  const backup = await root.backupRBAC()
+  assert.deepEqual(backup.RBAC_meta.privilege_groups.map((g) => [g.group_name, g.privileges.map((p) => p.name)]), [['lookups', ['Query', 'Search']]])
+  await root.revokePrivilegeV2({ role: 'film_lookup', privilege: 'lookups', db_name: 'default', collection_name: 'films' })
+  await assert.rejects(query(), grpcError(PERMISSION_DENIED, /PrivilegeQuery/))
+  assert.equal((await root.dropPrivilegeGroup({ group_name: 'lookups' })).error_code, 'Success')
+})
+
 test('users, roles and grants survive a restart', async () => {
   for (const c of clients.splice(0)) await c.closeConnection().catch(() => undefined)
   await server.close()
