@@ -1,4 +1,4 @@
-import type { AccessControl, Grant, GrantV2, Principal, PrivilegeGroup, RbacMeta, UserAdmin } from './access-control.ts'
+import type { AccessControl, AccessTarget, Grant, GrantV2, Principal, PrivilegeGroup, RbacMeta, UserAdmin } from './access-control.ts'
 import type { RbacAccessControl } from './rbac-access-control.ts'
 import { ROOT_USER } from './rbac-state.ts'
 
@@ -27,7 +27,7 @@ export class LazyAccessControl implements AccessControl, UserAdmin {
     return { user: ROOT_USER }
   }
 
-  async authorize(): Promise<void> {}
+  async authorize(_principal: Principal, _rpcName: string, _target: AccessTarget): Promise<void> {}
 
   createUser(user: string, password: string): Promise<void> {
     return this.#rbac().then((a) => a.createUser(user, password))

@@ -97,7 +97,10 @@ test('BackupRBAC / RestoreRBAC round trip', async () => {
   const c = t.connect()
   const backup = await c.backupRBAC()
   assert.equal(backup.status.error_code, 'Success')
-  assert.deepEqual(backup.RBAC_meta.users.map((u) => [u.user, u.roles.map((r) => r.name)]), [['alice', ['reader']]])
+  // The SDK types RBACMeta.users as User ({ name }); the wire carries UserInfo { user, password, roles }.
+  const users = backup.RBAC_meta.users as unknown as { user: string; password: string; roles: { name: string }[] }[]
+  assert.deepEqual(users.map((u) => [u.user, u.roles.map((r) => r.name)]), [['alice', ['reader']]])
+  assert.match(users[0]!.password, /^\$scrypt\$/)
   assert.deepEqual(backup.RBAC_meta.roles.map((r) => r.name), ['reader'])
   assert.equal(backup.RBAC_meta.grants.length, 2)
   const again = await c.restoreRBAC({ RBAC_meta: backup.RBAC_meta })
