@@ -17,6 +17,11 @@ export interface IndexMeta {
    * what describe echoes, as Milvus keeps the user's params. Absent in indexes created before.
    */
   readonly userParams?: Readonly<Record<string, string | number | boolean>>
+  /**
+   * The client sent the params as separate key/value pairs (pymilvus), not as one `params` JSON
+   * (the Node SDK): describe echoes them the same way, as Milvus echoes the user's pairs.
+   */
+  readonly userParamsFlat?: boolean
   readonly createdTs: Timestamp
   /** Set by `AlterIndex` (`mmap.enabled`); absent when none. */
   readonly properties?: Readonly<Record<string, string>>

@@ -16,6 +16,8 @@ export interface CreateIndexRequest {
   readonly indexType?: string
   readonly metricType?: string
   readonly params?: Readonly<Record<string, unknown>>
+  /** The params came as separate key/value pairs, not as one `params` JSON (describe echoes that shape). */
+  readonly paramsFlat?: boolean
 }
 
 /** What `describeIndex` reports for one index: its definition and its build progress. */
@@ -33,7 +35,6 @@ export interface IndexDescription {
 export function resolveIndexType(indexType: string, field: FieldSchema): string {
   const t = indexType.toUpperCase()
   if (t !== 'AUTOINDEX') return t
-  if (field.dataType === DataType.SparseFloatVector) return 'SPARSE_INVERTED_INDEX'
   return field.dataType === DataType.BinaryVector ? 'BIN_FLAT' : 'HNSW'
 }
 
@@ -81,10 +82,11 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   }
   const name = req.indexName === undefined || req.indexName === '' ? req.fieldName : validateName(req.indexName, 'index')
   const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
+  const shape = req.paramsFlat === true ? { userParamsFlat: true } : {}
   if (isJsonIndexRequest(d.schema, req.fieldName, params)) {
     // JSON field or dynamic key: a JSON path index (several per field, one per path and cast).
     const jsonPath = resolveJsonIndex(d.schema, req.fieldName, indexType, params)
-    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: req.fieldName, indexType, metricType: undefined, params, userParams, jsonPath } })
+    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: req.fieldName, indexType, metricType: undefined, params, userParams, ...shape, jsonPath } })
     db.indexBuilds.schedule()
     return
   }
@@ -93,7 +95,7 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   if (field === undefined) throw new MilvusError(ErrorCode.Unexpected, `cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
   const scalar = !isVectorType(field.dataType)
   // Scalar indexes have no metric; their type is checked against the field (1100 naming both).
-  const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params, userParams }
+  const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params, userParams, ...shape }
   if (scalar) scalarIndexSpecOf(indexType, field)
   else specOf(index, field)
   await db.submit({ type: 'createIndex', collectionId: d.meta.id, index })

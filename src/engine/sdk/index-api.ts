@@ -138,7 +138,9 @@ function describeOne(d: IndexDescription): Record<string, unknown> {
   const params = [
     { key: 'index_type', value: d.meta.indexType },
     ...(d.meta.metricType === undefined ? [] : [{ key: 'metric_type', value: d.meta.metricType }]),
-    { key: 'params', value: JSON.stringify(d.meta.userParams ?? d.meta.params) },
+    ...(d.meta.userParamsFlat === true
+      ? Object.entries(d.meta.userParams ?? d.meta.params).map(([key, value]) => ({ key, value: String(value) }))
+      : [{ key: 'params', value: JSON.stringify(d.meta.userParams ?? d.meta.params) }]),
     ...Object.entries(d.meta.properties ?? {}).map(([key, value]) => ({ key, value })),
   ]
   return {

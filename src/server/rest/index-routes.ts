@@ -63,6 +63,12 @@ export function indexSpecsOf(list: readonly RestBody[]) {
   return unique
 }
 
+/** Index parameters a client sent as separate pairs (pymilvus): every pair but the type, metric and properties. */
+function flatParams(kv: Record<string, string>): Record<string, string> {
+  const { index_type: _type, metric_type: _metric, 'mmap.enabled': _mmap, ...rest } = kv
+  return rest
+}
+
 /** A facade index description in REST shape. */
 function restIndexOf(d: Record<string, unknown>): Record<string, unknown> {
   const kv = Object.fromEntries(((d.params ?? []) as { key: string; value: string }[]).map((p) => [p.key, p.value]))
@@ -71,7 +77,7 @@ function restIndexOf(d: Record<string, unknown>): Record<string, unknown> {
     fieldName: d.field_name,
     indexType: kv.index_type ?? '',
     metricType: kv.metric_type ?? '',
-    params: kv.params === undefined ? {} : JSON.parse(kv.params),
+    params: kv.params === undefined ? flatParams(kv) : JSON.parse(kv.params),
     indexState: d.state,
     totalRows: Number(d.total_rows ?? 0),
     indexedRows: Number(d.indexed_rows ?? 0),

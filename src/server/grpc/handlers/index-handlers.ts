@@ -19,6 +19,8 @@ export const indexHandlers: HandlerTable = {
       ...(kv.index_type !== undefined && kv.index_type !== '' ? { indexType: kv.index_type } : {}),
       ...(kv.metric_type !== undefined && kv.metric_type !== '' ? { metricType: kv.metric_type } : {}),
       params,
+      // pymilvus sends each parameter as its own pair, the Node SDK one `params` JSON: describe echoes the same shape.
+      ...(kv.params === undefined && Object.keys(params).length > 0 ? { paramsFlat: true } : {}),
     })
     return okStatus()
   },
