@@ -18,6 +18,7 @@ import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
 import { hasEntityTtl, withEntityTtl } from './entity-ttl.ts'
+import { localizeIsoLiterals } from './filter-timezone.ts'
 import { keyBatch } from './write-ops.ts'
 
 export type Row = Record<string, unknown>
@@ -63,7 +64,7 @@ export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope
  * `scopeOf`) and again, with its snapshot taken, after the compile (the database still open).
  */
 export async function scopeOfAsync(db: Database, d: CollectionData, s: ReadScope): Promise<RowScope & { latest: boolean }> {
-  const filter = filterOf(s)
+  const filter = filterOf(d, s)
   if (filter === undefined) return scopeOf(db, d, s)
   scopeWith(db, d, s, () => undefined)
   const plan = await compileFilterAsync(filter, d.schema, s.params)
@@ -71,8 +72,8 @@ export async function scopeOfAsync(db: Database, d: CollectionData, s: ReadScope
   return scopeWith(db, d, s, () => plan)
 }
 
-function filterOf(s: ReadScope): string | undefined {
-  return s.filter === undefined || s.filter.trim() === '' ? undefined : s.filter
+function filterOf(d: CollectionData, s: ReadScope): string | undefined {
+  return s.filter === undefined || s.filter.trim() === '' ? undefined : localizeIsoLiterals(s.filter, readTimezone(d, s))
 }
 
 function scopeWith(db: Database, d: CollectionData, s: ReadScope, compile: (filter: string) => ExprPlan | undefined): RowScope & { latest: boolean } {
@@ -85,7 +86,7 @@ function scopeWith(db: Database, d: CollectionData, s: ReadScope, compile: (filt
   const partitionIds = s.partitions === undefined || s.partitions.length === 0
     ? undefined
     : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
-  const filter = filterOf(s)
+  const filter = filterOf(d, s)
   const plan = withEntityTtl(d, filter === undefined ? undefined : compile(filter))
   return { ts, latest: ts === latest, partitionIds, plan, ignoreGrowing: s.ignoreGrowing === true }
 }

@@ -49,6 +49,9 @@ describe('Timestamptz', () => {
     assert.deepEqual(await ids("ts > ISO '2024-03-01T03:00:00Z'"), [2, 6])
     assert.deepEqual(await ids("ts >= iso '2024-03-01T12:00:00+09:00'"), [2, 3, 6])
     assert.deepEqual(await ids("ISO '2000-01-01T00:00:00Z' == ts"), [5])
+    // an ISO literal without an offset is read in the collection's timezone (Asia/Tokyo), as Milvus
+    assert.deepEqual(await ids("ts >= ISO '2024-03-01 12:00:00'"), [2, 3, 6])
+    assert.deepEqual(await ids("ts < iso \"2024-03-01T12:00:00\" and id > 1"), [4, 5])
     assert.deepEqual(await ids("ts < ISO '1970-01-01T00:00:00Z'"), [4])
     // fixed-length interval: a shifted int64 comparison
     assert.deepEqual(await ids("ts + INTERVAL 'P1DT1H' <= ISO '2024-02-01T11:00:00Z'"), [1, 4, 5])
