@@ -203,7 +203,7 @@ describe('FloatVector', () => {
   const spec = { dataType: 'FloatVector', dim: 4 }
   it('accepts number[], Float32Array and Float64Array of exactly dim values', () => {
     for (const v of [[1, 2, 3, 4], Float32Array.of(1, 2, 3, 4), Float64Array.of(1, 2, 3, 4)]) {
-      assert.deepEqual(accept(spec, v), { kind: 'floatVector', dim: 4, values: Float32Array.of(1, 2, 3, 4) })
+      assert.deepEqual(accept(spec, v), { kind: 'floatVector', dim: 4, values: Float32Array.of(1, 2, 3, 4), validBits: null })
     }
   })
   it('rejects dim - 1 and dim + 1 with Milvus wording and expected/actual', () => {
@@ -230,7 +230,7 @@ describe('FloatVector', () => {
 describe('BinaryVector', () => {
   const spec = { dataType: 'BinaryVector', dim: 16 }
   it('accepts dim/8 bytes as number[] or Uint8Array', () => {
-    assert.deepEqual(accept(spec, [0, 255]), { kind: 'binaryVector', dim: 16, values: Uint8Array.of(0, 255) })
+    assert.deepEqual(accept(spec, [0, 255]), { kind: 'binaryVector', dim: 16, values: Uint8Array.of(0, 255), validBits: null })
     assert.deepEqual(accept(spec, Uint8Array.of(7, 8)).values, Uint8Array.of(7, 8))
   })
   it('rejects a wrong byte count (reported as a dim in bits) and non-bytes', () => {
@@ -246,11 +246,11 @@ describe('Float16Vector / BFloat16Vector', () => {
   const f16 = { dataType: 'Float16Vector', dim: 2 }
   const bf16 = { dataType: 'BFloat16Vector', dim: 2 }
   it('converts floats, keeps raw Uint16Array values and little-endian raw bytes', () => {
-    assert.deepEqual(accept(f16, [1, 0.5]), { kind: 'float16Vector', dim: 2, values: Uint16Array.of(0x3c00, 0x3800) })
+    assert.deepEqual(accept(f16, [1, 0.5]), { kind: 'float16Vector', dim: 2, values: Uint16Array.of(0x3c00, 0x3800), validBits: null })
     assert.deepEqual(accept(f16, Float32Array.of(-2, 65504)).values, Uint16Array.of(0xc000, 0x7bff))
     assert.deepEqual(accept(f16, Uint16Array.of(0x3c00, 1)).values, Uint16Array.of(0x3c00, 1))
     assert.deepEqual(accept(f16, Uint8Array.of(0x00, 0x3c, 0x01, 0x00)).values, Uint16Array.of(0x3c00, 1))
-    assert.deepEqual(accept(bf16, [1, -2]), { kind: 'bfloat16Vector', dim: 2, values: Uint16Array.of(0x3f80, 0xc000) })
+    assert.deepEqual(accept(bf16, [1, -2]), { kind: 'bfloat16Vector', dim: 2, values: Uint16Array.of(0x3f80, 0xc000), validBits: null })
   })
   it('rounds to nearest even', () => {
     // 1 + 2^-11 is halfway between 1 and 1 + 2^-10: ties to the even 1; 1 + 3·2^-11 ties up to 1 + 2^-9

@@ -64,7 +64,9 @@ test('index types and metrics must fit the field', () => {
   rejects({ indexType: 'HNSW', metric: 'HAMMING', params: {}, dim: 64, fieldKind: 'binary' }, "can't build with this index HNSW")
   rejects(float('HNSW', {}, 'HAMMING'), 'metric type HAMMING', 'supported: [L2 IP COSINE]')
   rejects({ indexType: 'BIN_FLAT', metric: 'L2', params: {}, dim: 64, fieldKind: 'binary' }, 'supported: [HAMMING JACCARD]')
-  rejects({ indexType: 'HNSW', metric: 'IP', params: {}, dim: 64, fieldKind: 'sparse' }, 'sparse')
+  rejects({ indexType: 'HNSW', metric: 'IP', params: {}, dim: 64, fieldKind: 'sparse' }, "data type SparseFloatVector can't build with this index HNSW")
+  rejects({ indexType: 'FLAT', metric: 'L2', params: {}, dim: 8, fieldKind: 'int8' }, "data type Int8Vector can't build with this index FLAT")
+  assert.equal(validateIndexSpec({ indexType: 'AUTOINDEX', metric: 'IP', params: {}, dim: 8, fieldKind: 'int8' }).indexType, 'HNSW')
   assert.equal(validateIndexSpec({ indexType: 'HNSW', metric: 'L2', params: {}, dim: 64, fieldKind: 'float16' }).indexType, 'HNSW')
 })
 

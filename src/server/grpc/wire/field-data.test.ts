@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import { batchToRows } from '../../../column/rows.ts'
 import { normalizeData } from '../../../column/normalize-data.ts'
 import { assertMilvusError, schemaOf } from '../../../column/test-fixtures.ts'
-import type { CollectionSchema } from '../../../schema/collection-schema.ts'
+import { type CollectionSchema, createCollectionSchema } from '../../../schema/collection-schema.ts'
 import { columnarDataOf } from './field-data-decode.ts'
 import { countFieldData, fieldDataOfRows } from './field-data-encode.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
@@ -108,8 +108,23 @@ describe('FieldData', () => {
     assertMilvusError(() => columnarDataOf(bad.fields_data, 1), 1100, 'field j at row 0', 'invalid JSON')
     const geo = viaWire([{ type: 24, field_name: 'g', scalars: { geometry_wkt_data: { data: ['POINT (1 2)'] } } }], 1)
     assertMilvusError(() => columnarDataOf(geo.fields_data, 1), 3000, 'field g')
-    const int8 = viaWire([{ type: 105, field_name: 'v', vectors: { dim: 2, int8_vector: Buffer.from([1, 2]) } }], 1)
-    assertMilvusError(() => columnarDataOf(int8.fields_data, 1), 3000, 'int8_vector')
+    const int8 = viaWire([{ type: 105, field_name: 'v', vectors: { dim: 2, int8_vector: Buffer.from([1, 254]) } }], 1)
+    assert.deepEqual(columnarDataOf(int8.fields_data, 1).v, [Int8Array.of(1, -2)])
+  })
+
+  test('nullable vectors: valid_data per row and the valid rows only, both ways; int8 vectors as bytes', () => {
+    const fields = ['FloatVector', 'Int8Vector', 'BinaryVector', 'Float16Vector'].map((dataType, i) => ({ name: `v${i}`, dataType, dim: dataType === 'BinaryVector' ? 16 : 2, nullable: true }))
+    const schema = createCollectionSchema({ name: 'nv', fields: [{ name: 'id', dataType: 'Int64', isPrimaryKey: true }, ...fields] })
+    const rows = [
+      { id: 1n, v0: [1, 2], v1: [-1, 127], v2: [1, 255], v3: [0.5, 2] },
+      { id: 2n, v0: null, v1: null, v2: null, v3: null },
+      { id: 3n, v0: [3, 4], v1: [-128, 0], v2: null, v3: [1, -1] },
+    ]
+    const wire = fieldDataOfRows(rows, schema.fields, false)
+    assert.deepEqual(wire[1]!.valid_data, [true, false, true])
+    assert.equal(wire[1]!.vectors.float_vector.data.length, 4, 'the valid rows only')
+    assert.equal(wire[2]!.vectors.int8_vector.length, 4)
+    assert.deepEqual(roundTrip(schema, rows, false), rows)
   })
 
   test('count(*) is one Int64 column', () => {

@@ -46,11 +46,11 @@ describe('placeholder groups', () => {
     assert.equal(placeholderValueCount(Uint8Array.of(0x0a, 0xff)), 0)
   })
 
-  test('malformed bytes are 1100; text and int8 placeholders are 3000', () => {
+  test('malformed bytes are 1100; text placeholders are 3000; Int8Vector ones are signed bytes', () => {
     assertMilvusError(() => decodePlaceholderGroup(Uint8Array.of(0x0a, 0xff)), 1100, 'PlaceholderGroup')
     assertMilvusError(() => decodePlaceholderGroup(placeholders(101, [Uint8Array.of(1, 2, 3)])), 1100, 'not a multiple of 4')
     assertMilvusError(() => decodePlaceholderGroup(placeholders(21, [Uint8Array.of(65)])), 3000, 'VarChar')
-    assertMilvusError(() => decodePlaceholderGroup(placeholders(105, [Uint8Array.of(1)])), 3000, 'Int8Vector')
+    assert.deepEqual(decodePlaceholderGroup(placeholders(105, [Uint8Array.of(1, 255)])), [Int8Array.of(1, -1)])
   })
 })
 
