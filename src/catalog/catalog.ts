@@ -3,6 +3,7 @@ import { errors } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
 import { validateName } from '../schema/name-rules.ts'
+import type { ConsistencyLevel } from './consistency-level.ts'
 import type { IndexMeta } from './index-meta.ts'
 import { alteredProperties, initialProperties, type Properties, PropertyKey, propertyCount, timezoneOf } from './properties.ts'
 import { checkTtlField } from './ttl-field.ts'
@@ -27,6 +28,8 @@ export interface CollectionMeta {
   loaded: boolean
   /** Replaced as a whole by an alter (see `properties.ts`). */
   properties: Properties
+  /** As created (stored and reported; reads are Strong); absent = `DEFAULT_CONSISTENCY_LEVEL`. */
+  consistencyLevel?: ConsistencyLevel
 }
 
 export const DEFAULT_DATABASE = 'default'

@@ -55,6 +55,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
       partitions: meta.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: p.createdTs })),
       indexes: meta.indexes,
       properties: meta.properties,
+      ...(meta.consistencyLevel === undefined ? {} : { consistencyLevel: meta.consistencyLevel }),
       segments,
     })
   }

@@ -8,6 +8,7 @@ import type { WriteOutcome } from '../collection/apply-write.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
+import { type ConsistencyLevel, DEFAULT_CONSISTENCY_LEVEL } from '../catalog/consistency-level.ts'
 import { stringifyWithBigint } from '../common/json-bigint.ts'
 import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
 import { decodeSegment } from '../segment/segment-file.ts'
@@ -229,6 +230,7 @@ export class Database {
         indexes: (c.indexes ?? []).map((i) => ({ ...i, createdTs: BigInt(i.createdTs) })),
         loaded: c.loaded,
         properties: c.properties ?? {},
+        ...(c.consistencyLevel === undefined ? {} : { consistencyLevel: c.consistencyLevel }),
       }
       catalog.collections.set(catalog.keyOf(meta), meta)
       const data = this.state.addCollectionData(meta)
@@ -483,7 +485,7 @@ export class Database {
   // ---- DDL -------------------------------------------------------------------------------------
 
   /** Creates a collection (in `database`, default `default`); returns its catalog entry. */
-  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE, properties: Properties = {}): Promise<CollectionMeta> {
+  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE, properties: Properties = {}, consistencyLevel: ConsistencyLevel = DEFAULT_CONSISTENCY_LEVEL): Promise<CollectionMeta> {
     const dbMeta = this.state.catalog.databases.get(database)
     const asked = properties[PropertyKey.timezone]
     const timezone = isTimezoneValid(asked) ? asked : timezoneOf(dbMeta?.properties ?? {})
@@ -493,7 +495,7 @@ export class Database {
     const existing = this.state.catalog.collections.get(key)
     if (existing !== undefined) {
       // Milvus 2.6: re-creating an identical collection succeeds and changes nothing.
-      if (sameSchema(existing.schema, schema)) return existing
+      if (sameSchema(existing.schema, schema) && (existing.consistencyLevel ?? DEFAULT_CONSISTENCY_LEVEL) === consistencyLevel) return existing
       throw errors.invalid(`create duplicate collection with different parameters, collection: ${schema.name}`)
     }
     if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
@@ -505,6 +507,7 @@ export class Database {
       schema,
       ...(database === DEFAULT_DATABASE ? {} : { database }),
       ...(Object.keys(props).length === 0 ? {} : { properties: props }),
+      consistencyLevel,
     })
     return this.state.catalog.get(key)
   }

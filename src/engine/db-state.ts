@@ -56,9 +56,12 @@ export class DbState {
 
   apply(cmd: WalCommand): ApplyResult {
     switch (cmd.type) {
-      case 'createCollection':
-        this.addCollectionData(this.catalog.addCollection(cmd.schema, cmd.ts, cmd.database, cmd.properties))
+      case 'createCollection': {
+        const meta = this.catalog.addCollection(cmd.schema, cmd.ts, cmd.database, cmd.properties)
+        if (cmd.consistencyLevel !== undefined) meta.consistencyLevel = cmd.consistencyLevel
+        this.addCollectionData(meta)
         return done
+      }
       case 'createDatabase':
         this.catalog.addDatabase(cmd.name, cmd.ts, cmd.properties)
         return done

@@ -1,3 +1,4 @@
+import type { ConsistencyLevel } from '../catalog/consistency-level.ts'
 import type { IndexMeta } from '../catalog/index-meta.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import type { SegmentState } from '../segment/segment.ts'
@@ -28,6 +29,8 @@ export interface ManifestCollection {
   readonly indexes?: readonly IndexMeta[]
   /** Absent in older manifests (= none). */
   readonly properties?: Readonly<Record<string, string>>
+  /** Absent in older manifests (= the default level). */
+  readonly consistencyLevel?: ConsistencyLevel
   readonly segments: readonly ManifestSegment[]
 }
 

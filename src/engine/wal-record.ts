@@ -1,3 +1,4 @@
+import type { ConsistencyLevel } from '../catalog/consistency-level.ts'
 import type { IndexMeta } from '../catalog/index-meta.ts'
 import type { Properties } from '../catalog/properties.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
@@ -12,7 +13,7 @@ import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.
  * Replaying the records after the last checkpoint therefore rebuilds exactly the acknowledged state.
  */
 export type WalCommand =
-  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema; readonly database?: string; readonly properties?: Properties }
+  | { readonly type: 'createCollection'; readonly ts: Timestamp; readonly schema: CollectionSchema; readonly database?: string; readonly properties?: Properties; readonly consistencyLevel?: ConsistencyLevel }
   | { readonly type: 'createDatabase' | 'dropDatabase'; readonly ts: Timestamp; readonly name: string; readonly properties?: Properties }
   /** Sets `set` or removes `deleteKeys` (one of the two is empty). */
   | { readonly type: 'alterCollectionProperties'; readonly ts: Timestamp; readonly collectionId: number; readonly set: Properties; readonly deleteKeys: readonly string[] }

@@ -108,11 +108,12 @@ describe('Node SDK against quiver serve: Milvus 2.6 DDL', () => {
   })
 
   test('truncateCollection, batchDescribeCollections, flushAll, getFlushAllState', async () => {
-    await c.createCollection({ collection_name: 'ddl2', fields })
+    await c.createCollection({ collection_name: 'ddl2', fields, consistency_level: 'Eventually' })
     await c.insert({ collection_name: 'ddl2', data: rows(0, 3) })
     const b = await c.batchDescribeCollections({ collection_names: ['ddl', 'ddl2'] })
     assert.equal(b.status.error_code, ErrorCode.SUCCESS)
     assert.deepEqual(b.responses.map((r) => r.collection_name), ['ddl', 'ddl2'])
+    assert.deepEqual(b.responses.map((r) => r.consistency_level), ['Bounded', 'Eventually'])
     for (const f of b.responses[1]!.schema.fields) assert.equal(typeof f.dataType, 'number')
     assert.notEqual((await c.batchDescribeCollections({ collection_names: [] })).status.error_code, ErrorCode.SUCCESS)
     const f = await c.flushAll()
@@ -133,7 +134,7 @@ describe('Node SDK against quiver serve: Milvus 2.6 DDL', () => {
     assert.equal((await c.dropPartition({ collection_name: 'ddl2', partition_name: 'never_made' })).error_code, ErrorCode.SUCCESS)
     assert.equal((await c.createPartition({ collection_name: 'ddl2', partition_name: 'p' })).error_code, ErrorCode.SUCCESS)
     assert.equal((await c.createPartition({ collection_name: 'ddl2', partition_name: 'p' })).error_code, ErrorCode.SUCCESS)
-    assert.equal((await c.createCollection({ collection_name: 'ddl2', fields })).error_code, ErrorCode.SUCCESS)
+    assert.equal((await c.createCollection({ collection_name: 'ddl2', fields, consistency_level: 'Eventually' })).error_code, ErrorCode.SUCCESS)
     const d = await c.describeCollection({ collection_name: '12-s' })
     assert.equal(d.status.error_code, 'IllegalArgument')
     assert.match(d.status.reason, /Invalid collection name: 12-s/)

@@ -1,4 +1,5 @@
 import { parseClientJson } from '../../common/bounded-json.ts'
+import { consistencyLevelOf, DEFAULT_CONSISTENCY_LEVEL } from '../../catalog/consistency-level.ts'
 import { errors } from '../../errors/errors.ts'
 import { validateName } from '../../schema/name-rules.ts'
 import { createIndex } from '../index-ops.ts'
@@ -15,7 +16,7 @@ export class CollectionApi extends DatabaseApi {
   createCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
       const spec = schemaSpecOf(req)
-      await this.db.createCollection(spec, this.dbOf(req), propertiesOf(req.properties))
+      await this.db.createCollection(spec, this.dbOf(req), propertiesOf(req.properties), consistencyLevelOf(req.consistency_level))
       if (req.dimension !== undefined && req.fields === undefined && req.schema === undefined) {
         // Quick setup, as the SDK does it: an AUTOINDEX on the vector field with the given metric.
         const ip = (req.index_params ?? {}) as Req
@@ -71,7 +72,7 @@ export class CollectionApi extends DatabaseApi {
           },
           collectionID: String(meta.id),
           collection_name: meta.name,
-          consistency_level: 'Strong',
+          consistency_level: meta.consistencyLevel ?? DEFAULT_CONSISTENCY_LEVEL,
           aliases: this.db.state.catalog.aliasesOf(meta),
           virtual_channel_names: [],
           physical_channel_names: [],

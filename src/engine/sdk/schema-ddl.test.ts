@@ -189,6 +189,21 @@ describe('idempotent DDL and validation order (Milvus 2.6)', () => {
     assert.equal((await c.dropIndex({ collection_name: 'nope', index_name: 'x' })).code, 100)
   })
 
+  test('the consistency level is stored, described and kept (WAL and checkpoint); a different one is a different collection', async () => {
+    const level = async () => (await env.client.describeCollection({ collection_name: 'cl' })).consistency_level
+    assert.equal((await env.client.createCollection({ collection_name: 'cl', fields, consistency_level: 'Eventually' })).code, 0)
+    assert.equal(await level(), 'Eventually')
+    assert.equal((await env.client.createCollection({ collection_name: 'cl', fields, consistency_level: 'Eventually' })).code, 0)
+    assert.equal((await env.client.createCollection({ collection_name: 'cl', fields, consistency_level: 'Strong' })).code, 1100)
+    await env.reopen()
+    assert.equal(await level(), 'Eventually')
+    await env.client.flush({ collection_names: ['cl'] })
+    await env.reopen()
+    assert.equal(await level(), 'Eventually')
+    await env.client.createCollection({ collection_name: 'cl2', fields })
+    assert.equal((await env.client.describeCollection({ collection_name: 'cl2' })).consistency_level, 'Bounded') // what the SDKs send by default
+  })
+
   test('a bad name is invalid (1100) before any existence check', async () => {
     const c = env.client
     for (const r of [await c.describeCollection({ collection_name: '12-s' }), await c.dropCollection({ collection_name: '12-s' }), await c.loadCollection({ collection_name: '12-s' })]) {

@@ -17,6 +17,7 @@ export function createPlanOf(body: RestBody): CreatePlan {
     collection_name: name,
     description: optionalString(body, 'description'),
     num_partitions: numberish(params.partitionsNum, 'params.partitionsNum'),
+    consistency_level: typeof params.consistencyLevel === 'string' ? params.consistencyLevel : undefined,
   })
   const schema = optionalObject(body, 'schema')
   if (schema !== undefined) {

@@ -57,6 +57,7 @@ export function createCollectionRequestOf(req: Wire): Wire {
     enable_dynamic_field: schema.enable_dynamic_field === true,
     ...(numPartitions > 0 ? { num_partitions: numPartitions } : {}),
     ...(Array.isArray(req.properties) && req.properties.length > 0 ? { properties: req.properties } : {}),
+    ...(req.consistency_level === undefined ? {} : { consistency_level: req.consistency_level }),
   }
 }
 
