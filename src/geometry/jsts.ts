@@ -2,11 +2,7 @@
  * The slice of jsts (JTS for JavaScript) Quiver uses, typed: WKT reading, DE-9IM relate, validity
  * and planar distance. Only this file imports jsts; its own typings are mostly `any`.
  */
-import GeometryFactory from 'jsts/org/locationtech/jts/geom/GeometryFactory.js'
-import WKTReader from 'jsts/org/locationtech/jts/io/WKTReader.js'
-import DistanceOp from 'jsts/org/locationtech/jts/operation/distance/DistanceOp.js'
-import RelateOp from 'jsts/org/locationtech/jts/operation/relate/RelateOp.js'
-import IsValidOp from 'jsts/org/locationtech/jts/operation/valid/IsValidOp.js'
+import { createRequire } from 'node:module'
 
 export interface Coordinate {
   readonly x: number
@@ -41,34 +37,61 @@ export interface Polygon extends Geometry {
   getInteriorRingN(n: number): Geometry
 }
 
-/** A DE-9IM matrix (`RelateOp.relate(a, b)`). */
-export interface IntersectionMatrix {
-  isIntersects(): boolean
-  isContains(): boolean
-  isWithin(): boolean
-  isTouches(dimA: number, dimB: number): boolean
-  isOverlaps(dimA: number, dimB: number): boolean
-  isCrosses(dimA: number, dimB: number): boolean
-  isEquals(dimA: number, dimB: number): boolean
+/** The relations jsts decides (`RelateOp`'s static predicates, with their envelope and rectangle shortcuts). */
+export type JstsRelation = 'equals' | 'touches' | 'overlaps' | 'crosses' | 'contains' | 'intersects'
+
+interface Jsts {
+  readonly reader: { read(text: string): Geometry }
+  readonly RelateOp: Record<'equalsTopo' | 'touches' | 'overlaps' | 'crosses' | 'contains' | 'intersects', (a: Geometry, b: Geometry) => boolean>
+  readonly IsValidOp: new (g: Geometry) => { isValid(): boolean }
+  readonly DistanceOp: { distance(a: Geometry, b: Geometry): number }
 }
 
-const reader = new WKTReader(new GeometryFactory())
+let loaded: Jsts | undefined
+const requireModule = createRequire(import.meta.url)
+
+/** The default export of jsts module `path` (under `org/locationtech/jts/`), from the instance Quiver uses. */
+export function jstsModule(path: string): unknown {
+  return (requireModule(`jsts/org/locationtech/jts/${path}`) as { default?: unknown }).default
+}
+
+/**
+ * jsts, loaded on first use (its few hundred modules take ~0.5 s to load; a database without a
+ * Geometry field never pays it). Synchronous: Node ≥ 20.19 `require`s ES modules.
+ */
+function jsts(): Jsts {
+  if (loaded === undefined) {
+    const load = jstsModule
+    const GeometryFactory = load('geom/GeometryFactory.js') as new () => unknown
+    const WKTReader = load('io/WKTReader.js') as new (f: unknown) => Jsts['reader']
+    loaded = {
+      reader: new WKTReader(new GeometryFactory()),
+      RelateOp: load('operation/relate/RelateOp.js') as Jsts['RelateOp'],
+      IsValidOp: load('operation/valid/IsValidOp.js') as Jsts['IsValidOp'],
+      DistanceOp: load('operation/distance/DistanceOp.js') as Jsts['DistanceOp'],
+    }
+  }
+  return loaded
+}
 
 /** Parses WKT; throws (a jsts Error) on text that is not WKT. */
 export function jstsRead(text: string): Geometry {
-  return reader.read(text) as unknown as Geometry
+  return jsts().reader.read(text)
 }
 
-export function jstsRelate(a: Geometry, b: Geometry): IntersectionMatrix {
-  return RelateOp.relate(a, b) as IntersectionMatrix
+/** Does `a` stand in `relation` to `b` (JTS semantics; may throw on invalid geometries)? */
+export function jstsRelates(relation: JstsRelation, a: Geometry, b: Geometry): boolean {
+  const op = jsts().RelateOp
+  return relation === 'equals' ? op.equalsTopo(a, b) : op[relation](a, b)
 }
 
 /** OGC validity (rings closed and simple, holes inside shells, ...). */
 export function jstsIsValid(g: Geometry): boolean {
-  return new IsValidOp(g).isValid() as boolean
+  const IsValidOp = jsts().IsValidOp
+  return new IsValidOp(g).isValid()
 }
 
 /** Planar (Cartesian) distance between the closest points of `a` and `b`. */
 export function jstsDistance(a: Geometry, b: Geometry): number {
-  return DistanceOp.distance(a, b) as number
+  return jsts().DistanceOp.distance(a, b)
 }

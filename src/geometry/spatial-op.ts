@@ -1,4 +1,4 @@
-import { type Geometry, jstsDistance, jstsIsValid, jstsRelate } from './jsts.ts'
+import { type Geometry, jstsDistance, jstsIsValid, jstsRelates } from './jsts.ts'
 
 /**
  * Milvus 2.6's geometry filter functions, `op(field, 'WKT')`: true when the row's geometry R and
@@ -27,23 +27,7 @@ export function relates(relation: SpatialRelation, r: Geometry, q: Geometry): bo
 }
 
 function relationHolds(relation: SpatialRelation, r: Geometry, q: Geometry): boolean {
-  const m = jstsRelate(r, q)
-  switch (relation) {
-    case 'equals':
-      return m.isEquals(r.getDimension(), q.getDimension())
-    case 'touches':
-      return m.isTouches(r.getDimension(), q.getDimension())
-    case 'overlaps':
-      return m.isOverlaps(r.getDimension(), q.getDimension())
-    case 'crosses':
-      return m.isCrosses(r.getDimension(), q.getDimension())
-    case 'contains':
-      return m.isContains()
-    case 'intersects':
-      return m.isIntersects()
-    case 'within':
-      return m.isWithin()
-  }
+  return relation === 'within' ? jstsRelates('contains', q, r) : jstsRelates(relation, r, q)
 }
 
 /** The bounding-box test every relation implies (the same one the RTREE index prunes with). */

@@ -16,6 +16,7 @@ const accepts: Readonly<Record<ScalarIndexType, (t: DataType) => boolean>> = {
   STL_SORT: (t) => isIntegerType(t) || isFloatType(t) || t === DataType.Timestamptz,
   BITMAP: (t) => t === DataType.Bool || isIntegerType(t) || t === DataType.VarChar,
   TRIE: (t) => t === DataType.VarChar,
+  RTREE: (t) => t === DataType.Geometry,
 }
 
 /** What each type takes, for error messages. */
@@ -24,6 +25,7 @@ const described: Readonly<Record<ScalarIndexType, string>> = {
   STL_SORT: 'numeric fields: Int8, Int16, Int32, Int64, Float, Double (and Timestamptz)',
   BITMAP: 'Bool, Int8, Int16, Int32, Int64, VarChar and Array fields of those elements (not the primary key)',
   TRIE: 'VarChar fields',
+  RTREE: 'Geometry fields',
 }
 
 /** The scalar type a requested one names (`AUTOINDEX` → INVERTED, `Trie` → TRIE), or undefined. */
@@ -47,7 +49,8 @@ export function scalarIndexSpecOf(requested: string, field: FieldSchema): Scalar
   if (field.dataType === DataType.JSON) {
     throw errors.invalid(`index on JSON field ${field.name} needs json_path and json_cast_type (jsonIndexSpecOf)`, { field: field.name })
   }
-  const indexType = scalarIndexTypeOf(requested)
+  // AUTOINDEX on a Geometry field is RTREE, the only index Milvus builds on geometries.
+  const indexType = field.dataType === DataType.Geometry && requested.toUpperCase() === 'AUTOINDEX' ? ScalarIndexType.RTREE : scalarIndexTypeOf(requested)
   const allowed = scalarIndexTypesFor(field).join(', ')
   if (indexType === undefined) {
     throw errors.invalid(`index type ${requested} is not supported on scalar field ${field.name} (${typeName(field)}); supported: ${allowed}`, { field: field.name })
@@ -78,7 +81,7 @@ export function valueKindOf(t: DataType): ValueKind {
   if (t === DataType.Bool) return 'bool'
   // Timestamptz is stored as int64 microseconds (UTC).
   if (t === DataType.Int64 || t === DataType.Timestamptz) return 'i64'
-  if (t === DataType.VarChar) return 'str'
+  if (t === DataType.VarChar || t === DataType.Geometry) return 'str'
   return 'num'
 }
 

@@ -6,7 +6,7 @@ import type { IndexQuery } from './sorted-lookup.ts'
 import type { ValueKind } from './sorted-entries.ts'
 
 /** Milvus's scalar index types (`Trie` is spelled `TRIE` here; Milvus takes both). */
-export const ScalarIndexType = { INVERTED: 'INVERTED', STL_SORT: 'STL_SORT', BITMAP: 'BITMAP', TRIE: 'TRIE' } as const
+export const ScalarIndexType = { INVERTED: 'INVERTED', STL_SORT: 'STL_SORT', BITMAP: 'BITMAP', TRIE: 'TRIE', RTREE: 'RTREE' } as const
 export type ScalarIndexType = (typeof ScalarIndexType)[keyof typeof ScalarIndexType]
 
 /** What to build: the type, how values compare, and whether a row holds several (Array fields). */

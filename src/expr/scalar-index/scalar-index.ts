@@ -7,6 +7,7 @@ import { type ScalarIndex, type ScalarIndexFactory, type ScalarIndexSpec, Scalar
 import type { ValueKind } from './sorted-entries.ts'
 import { StlSortIndex } from './stl-sort-index.ts'
 import { TrieIndex } from './trie-index.ts'
+import { RtreeIndexFactory } from './rtree-index.ts'
 
 export type { IndexQuery } from './sorted-lookup.ts'
 export type { ValueKind } from './sorted-entries.ts'
@@ -17,6 +18,7 @@ const factories: Readonly<Record<ScalarIndexType, ScalarIndexFactory>> = {
   STL_SORT: StlSortIndex,
   BITMAP: BitmapIndex,
   TRIE: TrieIndex,
+  RTREE: RtreeIndexFactory,
 }
 
 /**

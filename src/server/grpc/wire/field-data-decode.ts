@@ -56,6 +56,7 @@ function scalarColumn(fd: Wire, name: string, rowCount: number): unknown[] | und
     case 'float_data':
     case 'double_data':
     case 'string_data':
+    case 'geometry_wkt_data': // WKT text, as the Node SDK and pymilvus 2.6 send Geometry
     case 'bytes_data':
     case 'timestamptz_data': // int64 microseconds, as decimal strings (the engine also takes ISO text in string_data)
       values = fd.scalars[member].data

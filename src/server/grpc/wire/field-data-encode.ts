@@ -78,6 +78,8 @@ export function scalarField(dataType: number, values: readonly unknown[], elemen
     case DataType.Timestamptz: // RFC 3339 text, as Milvus's proxy answers (`timestamptzUTC2IsoStr`)
     case DataType.VarChar:
       return { string_data: { data: values.map((v) => (v === null || v === undefined ? '' : String(v))) } }
+    case DataType.Geometry: // WKT, as Milvus's proxy answers (the SDKs read geometry_wkt_data)
+      return { geometry_wkt_data: { data: values.map((v) => (v === null || v === undefined ? '' : String(v))) } }
     case DataType.JSON:
       return { json_data: { data: values.map((v) => (v === null || v === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(v)))) } }
     case DataType.Array:
