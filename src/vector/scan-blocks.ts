@@ -84,6 +84,9 @@ export function scanSourceRows(
   }
 }
 
+/** Heap scratch int8 rows are widened in before they are copied into the arena (grows to one block). */
+let widenScratch = new Float32Array(0)
+
 /** Writes `length` floats of `source` starting at element `from` into `block`. */
 function fillBlock(source: RowSource, from: number, length: number, block: Float32Array): void {
   const to = from + length
@@ -97,9 +100,15 @@ function fillBlock(source: RowSource, from: number, length: number, block: Float
     case 'bfloat16':
       bf16ToF32Array(source.values.subarray(from, to), block)
       return
-    case 'int8':
-      block.set(source.values.subarray(from, to))
+    case 'int8': {
+      // Widening straight into arena memory takes V8's slow element-by-element path (measured 6×
+      // slower); widening into a heap array, then copying float32 to float32, is two fast copies.
+      if (widenScratch.length < length) widenScratch = new Float32Array(length)
+      const wide = widenScratch.subarray(0, length)
+      wide.set(source.values.subarray(from, to))
+      block.set(wide)
       return
+    }
     default:
       assertNever(source, 'row source')
   }
