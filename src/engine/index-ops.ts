@@ -80,7 +80,7 @@ export async function createIndex(db: Database, collection: string, req: CreateI
     params[k] = String(v)
     userParams[k] = typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
   }
-  const name = req.indexName === undefined || req.indexName === '' ? req.fieldName : validateName(req.indexName, 'index')
+  const name = req.indexName === undefined || req.indexName === '' ? defaultIndexName(d, req.fieldName) : validateName(req.indexName, 'index')
   const indexType = (req.indexType ?? 'AUTOINDEX').toUpperCase()
   const shape = req.paramsFlat === true ? { userParamsFlat: true } : {}
   if (isJsonIndexRequest(d.schema, req.fieldName, params)) {
@@ -100,6 +100,16 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   else specOf(index, field)
   await db.submit({ type: 'createIndex', collectionId: d.meta.id, index })
   db.indexBuilds.schedule()
+}
+
+/**
+ * The name of an index created without one: the name of the field's index when it has exactly one
+ * (so re-creating it without a name is the idempotent no-op Milvus's datacoord makes it), else the
+ * field name.
+ */
+function defaultIndexName(d: CollectionData, fieldName: string): string {
+  const onField = d.meta.indexes.filter((i) => i.fieldName === fieldName)
+  return onField.length === 1 ? onField[0]!.name : fieldName
 }
 
 export async function dropIndex(db: Database, collection: string, target: { indexName?: string; fieldName?: string }): Promise<void> {

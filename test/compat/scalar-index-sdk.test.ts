@@ -51,6 +51,11 @@ test('Index.spec: STL_SORT, Trie, INVERTED, BITMAP on an array; batch create; er
   ok(await c.createIndex({ index_name: 'float_index', collection_name: 'scalar', field_name: 'float', index_type: 'INVERTED' }))
   ok(await c.createIndex({ index_name: 'bitmap_index', collection_name: 'scalar', field_name: 'int32_array', index_type: 'BITMAP' }))
   ok(await c.createIndex({ index_name: 'bool_index', collection_name: 'scalar', field_name: 'bool', index_type: 'AUTOINDEX' }))
+  // Without a name, the field's one index is meant: the same definition again is a no-op (Index.spec's batch), another is refused.
+  ok(await c.createIndex({ collection_name: 'scalar', field_name: 'float', index_type: 'INVERTED' }))
+  const other = await c.createIndex({ collection_name: 'scalar', field_name: 'float', index_type: 'STL_SORT' })
+  assert.equal(other.code, 1100, other.reason)
+  assert.match(other.reason, /at most one distinct index is allowed per field/)
   // A field that does not exist: Milvus answers a plain error (UnexpectedError), also for an unknown type.
   const missing = await c.createIndex([{ collection_name: 'scalar', field_name: 'int642', index_type: 'STL_SORT', params: { nlist: 1024 } }])
   assert.equal(missing.error_code, 'UnexpectedError', missing.reason)
