@@ -8,7 +8,7 @@ import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
 import { outputColumnsOf, requestedOutputFields } from '../wire/output-columns.ts'
 import { fieldDataBytes } from '../wire/field-data-bytes.ts'
-import { hybridSpecOf, searchIteratorOf, searchKeysOf, searchSpecOf } from '../wire/search-request.ts'
+import { hybridSpecOf, searchIteratorOf, searchKeysOf, searchSpecOf, timezoneParam } from '../wire/search-request.ts'
 import { encodeSearchResultData } from '../wire/search-results-encode.ts'
 import { preEncodedField } from '../wire/proto-writer.ts'
 import { loadMilvusProto } from '../milvus-proto.ts'
@@ -58,6 +58,7 @@ export const readHandlers: HandlerTable = {
       ...(typeof req.expr === 'string' && req.expr.trim() !== '' ? { filter: req.expr as string } : {}),
       ...(templates === undefined ? {} : { params: templates }),
       ...(Array.isArray(req.partition_names) && req.partition_names.length > 0 ? { partitions: req.partition_names as string[] } : {}),
+      ...(timezoneParam(kv) === undefined ? {} : { timezone: timezoneParam(kv)! }),
     }
     const requested = requestedOutputFields(req.output_fields)
     const base = { status: okStatus(), collection_name: d.meta.name, primary_field_name: d.pkField.name, session_ts: String(db.latestTs()) }

@@ -43,7 +43,16 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
   setGroupBy(spec, kv, params)
   if (boolParam(kv, 'ignore_growing') === true || params.ignore_growing === true || req.ignore_growing === true) spec.ignoreGrowing = true
+  const timezone = timezoneParam(kv)
+  if (timezone !== undefined) spec.timezone = timezone
   return spec
+}
+
+/** A read's `timezone` (pymilvus `timezone=`: Timestamptz values shown, and naive ISO literals read, in it); pymilvus may JSON-quote it. */
+export function timezoneParam(kv: Record<string, string>): string | undefined {
+  const v = kv.timezone
+  if (v === undefined || v === '') return undefined
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v
 }
 
 /** The primary keys of a search by ids (`search_input: 'ids'`), else undefined. */
