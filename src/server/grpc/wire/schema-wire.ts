@@ -9,7 +9,16 @@ type Wire = Record<string, any>
 export function valueOfValueField(v: Wire | null | undefined): unknown {
   if (v === null || v === undefined) return undefined
   const member = typeof v.data === 'string' ? v.data : Object.keys(v).find((k) => k.endsWith('_data') && v[k] !== undefined && v[k] !== null)
-  return member === undefined ? undefined : v[member]
+  if (member === undefined) return undefined
+  // pymilvus sends every integer default (Int8 … Int64) as `long_data`, an int64 decoded as text.
+  if (member === 'long_data') return longValue(v.long_data)
+  return v[member]
+}
+
+function longValue(text: unknown): unknown {
+  if (typeof text !== 'string' || !/^-?\d+$/.test(text)) return text
+  const n = Number(text)
+  return Number.isSafeInteger(n) ? n : BigInt(text)
 }
 
 /** A default value → `schema.ValueField`, by the field's data type. */
