@@ -1,7 +1,7 @@
 import { bf16ToF32Array, f16ToF32Array } from '../common/half-float.ts'
 import type { SparseRow } from '../column/column.ts'
 import { RowMappedIndex } from '../index/row-mapped-index.ts'
-import { encodeSparseCsr } from '../index/sparse-csr.ts'
+import { encodeSparseCsr } from '../index/sparse/sparse-csr.ts'
 import { decodeIndex, type VectorIndex } from '../index/vector-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'

@@ -1,7 +1,7 @@
 import { errors } from '../errors/errors.ts'
 import { isBinaryMetric, isFloatMetric, Metric, parseMetric } from '../vector/metric.ts'
 import { IndexType, isBinaryIndexType, isSparseIndexType } from './index-type.ts'
-import { ratioParam, validateSparseIndexSpec } from './sparse-index-spec.ts'
+import { validateSparseIndexSpec, validateSparseSearchParams } from './sparse/sparse-index-spec.ts'
 
 /** What `createIndex` stored, validated, with every build parameter present (defaults filled in). */
 export interface IndexSpec {
@@ -18,6 +18,8 @@ export interface SearchParams {
   readonly nprobe?: number | undefined
   /** Sparse indexes: the share of the query's smallest values left out, in [0, 1). */
   readonly dropRatioSearch?: number | undefined
+  /** Sparse indexes (DAAT): the factor on each dimension's upper bound, in [0.5, 1.3]; below 1 is approximate. */
+  readonly dimMaxScoreRatio?: number | undefined
 }
 
 /** The kind of vector field an index is created on. */
@@ -161,7 +163,7 @@ export function checkIntParam(name: string, value: unknown, min: number, max: nu
  * `nprobe` (IVF types) in [1, nlist]. Parameters the index type does not use are ignored.
  */
 export function validateSearchParams(spec: IndexSpec, k: number, raw: Readonly<Record<string, unknown>>): SearchParams {
-  if (isSparseIndexType(spec.indexType)) return { dropRatioSearch: ratioParam('drop_ratio_search', raw.drop_ratio_search) }
+  if (isSparseIndexType(spec.indexType)) return validateSparseSearchParams(raw)
   if (spec.indexType === IndexType.HNSW && raw.ef !== undefined && raw.ef !== null) {
     const ef = checkIntParam('ef', raw.ef, efRange.min, efRange.max)
     if (ef < k) throw errors.invalid(`ef(${ef}) should be larger than k(${k})`)

@@ -12,7 +12,7 @@ import { BinIvfFlatIndex } from './ivf/bin-ivf-flat-index.ts'
 import { IvfFlatIndex } from './ivf/ivf-flat-index.ts'
 import { IvfPqIndex } from './ivf/ivf-pq-index.ts'
 import { IvfSq8Index } from './ivf/ivf-sq8-index.ts'
-import { SparseInvertedIndex } from './sparse-inverted-index.ts'
+import { SparseInvertedIndex } from './sparse/sparse-inverted-index.ts'
 
 export type { IndexSpec, RawIndexSpec, SearchParams, VectorFieldKind } from './index-spec.ts'
 export { validateIndexSpec, validateSearchParams } from './index-spec.ts'

@@ -1,7 +1,7 @@
 import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
-import { encodeSparseCsr } from '../index/sparse-csr.ts'
+import { encodeSparseCsr } from '../index/sparse/sparse-csr.ts'
 import type { VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'

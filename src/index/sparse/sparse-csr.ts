@@ -1,5 +1,5 @@
-import type { SparseRow } from '../column/column.ts'
-import { corrupt } from './index-codec.ts'
+import type { SparseRow } from '../../column/column.ts'
+import { corrupt } from '../index-codec.ts'
 
 /** Sparse rows in compressed-row form: row i's entries are `[rowStart[i], rowStart[i + 1])`. */
 export interface SparseCsr {

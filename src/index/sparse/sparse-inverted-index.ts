@@ -1,0 +1,92 @@
+import { assert } from '../../common/assert.ts'
+import type { Bitset } from '../../common/bitset.ts'
+import { TopKHeap } from '../../common/topk-heap.ts'
+import { encodeIndexPayload, type IndexPayload, SectionReader } from '../index-codec.ts'
+import type { IndexSpec, SearchParams } from '../index-spec.ts'
+import { emptyResult } from '../search-result.ts'
+import type { IndexSearchResult, VectorIndex } from '../vector-index.ts'
+import { readSparseCsr } from './sparse-csr.ts'
+import { DIM_MAX_SCORE_RATIO_DEFAULT, type SparseIndexAlgo, sparseAlgoOf } from './sparse-index-spec.ts'
+import { searchMaxScore } from './sparse-maxscore.ts'
+import { buildSparsePostings, type SparsePostings, withBounds } from './sparse-postings.ts'
+import { createTaatScratch, searchTaat, type TaatScratch } from './sparse-taat.ts'
+import { queryTerms } from './sparse-terms.ts'
+import { searchWand } from './sparse-wand.ts'
+
+/**
+ * SPARSE_INVERTED_INDEX and SPARSE_WAND over sparse float vectors (metric IP): one posting list per
+ * dimension in typed arrays (`SparsePostings`), searched by the spec's `inverted_index_algo`:
+ * TAAT_NAIVE (accumulate every posting), DAAT_WAND or DAAT_MAXSCORE (document at a time, skipping
+ * rows whose upper bound cannot beat the k-th best). All three return the exact scan's top k (only
+ * rows with a positive inner product are hits, as in Milvus) unless `drop_ratio_search` > 0 or
+ * `dim_max_score_ratio` < 1 make them approximate, as Milvus's do. Vectors and queries arrive as
+ * `encodeSparseCsr` bytes; nothing of the vectors is kept but the postings.
+ */
+export class SparseInvertedIndex implements VectorIndex {
+  readonly spec: IndexSpec
+  readonly rowCount: number
+  readonly algo: SparseIndexAlgo
+  private readonly postings: SparsePostings
+  /** TAAT scratch, made on the first TAAT search (one search at a time per index). */
+  private taat: TaatScratch | null = null
+
+  static build(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): SparseInvertedIndex {
+    assert(vectors instanceof Uint8Array, 'sparse indexes take encodeSparseCsr bytes')
+    const csr = readSparseCsr(vectors)
+    assert(csr.rowCount === rowCount, `sparse index: ${csr.rowCount} rows given for ${rowCount}`)
+    return new SparseInvertedIndex(spec, buildSparsePostings(csr))
+  }
+
+  static decode(payload: IndexPayload): SparseInvertedIndex {
+    const reader = new SectionReader(payload)
+    const dimsBits = reader.int32(-1)
+    const postStart = reader.int32(dimsBits.length + 1)
+    const total = postStart[dimsBits.length]!
+    const postRows = reader.int32(total)
+    const postValues = reader.float32(total)
+    reader.done()
+    const dims = new Uint32Array(dimsBits.buffer, dimsBits.byteOffset, dimsBits.length)
+    return new SparseInvertedIndex(payload.spec, withBounds(payload.rowCount, dims, postStart, postRows, postValues))
+  }
+
+  private constructor(spec: IndexSpec, postings: SparsePostings) {
+    this.spec = spec
+    this.rowCount = postings.rowCount
+    this.postings = postings
+    this.algo = sparseAlgoOf(spec)
+  }
+
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
+    assert(query instanceof Uint8Array, 'sparse index queries are encodeSparseCsr bytes')
+    const q = readSparseCsr(query)
+    assert(q.rowCount === 1, 'one sparse query row at a time')
+    if (k === 0 || this.rowCount === 0) return emptyResult
+    const terms = queryTerms(this.postings, q, params.dropRatioSearch ?? 0, params.dimMaxScoreRatio ?? DIM_MAX_SCORE_RATIO_DEFAULT)
+    if (terms.count === 0) return emptyResult
+    const heap = new TopKHeap(Math.min(k, this.rowCount), true)
+    const words = allowedBits?.words
+    switch (this.algo) {
+      case 'TAAT_NAIVE':
+        searchTaat(this.postings, terms, heap, words, (this.taat ??= createTaatScratch(this.rowCount)))
+        break
+      case 'DAAT_WAND':
+        searchWand(this.postings, terms, heap, words)
+        break
+      case 'DAAT_MAXSCORE':
+        searchMaxScore(this.postings, terms, heap, words)
+        break
+    }
+    const { scores, ids } = heap.drain()
+    return { scores, rows: Int32Array.from(ids) }
+  }
+
+  encode(): Uint8Array[] {
+    const p = this.postings
+    const dimsBits = new Int32Array(p.dims.buffer, p.dims.byteOffset, p.dims.length)
+    return encodeIndexPayload({ spec: this.spec, rowCount: this.rowCount, meta: {}, sections: [dimsBits, p.postStart, p.postRows, p.postValues] })
+  }
+
+  release(): void {
+    this.taat = null
+  }
+}
