@@ -61,9 +61,9 @@ test('Index.spec: STL_SORT, Trie, INVERTED, BITMAP on an array; batch create; er
   assert.equal(missing.error_code, 'UnexpectedError', missing.reason)
   const abcd = await c.createIndex({ collection_name: 'scalar', field_name: 'vector_02', extra_params: { index_type: 'abcd', metric_type: 'HAMMING', params: JSON.stringify({ nlist: 1024 }) } })
   assert.equal(abcd.error_code, 'UnexpectedError', abcd.reason)
-  const wrong = await c.createIndex({ collection_name: 'scalar', field_name: 'varChar', index_name: 'x', index_type: 'STL_SORT' })
+  const wrong = await c.createIndex({ collection_name: 'scalar', field_name: 'bool', index_name: 'x', index_type: 'STL_SORT' })
   assert.equal(wrong.code, 1100)
-  assert.match(wrong.reason, /STL_SORT index is only supported on numeric fields/)
+  assert.match(wrong.reason, /STL_SORT index is only supported on numeric, VarChar and Timestamptz fields/)
 
   const d = await c.describeIndex({ collection_name: 'scalar', index_name: 'int64_index' })
   assert.equal(d.status.error_code, ErrorCode.SUCCESS)

@@ -1,5 +1,5 @@
 // Proves createIndex's scalar rules follow Milvus: which types each field takes (BITMAP not on
-// Float/Double/JSON/primary key, STL_SORT numeric only, Trie VarChar only), AUTOINDEX → INVERTED,
+// Float/Double/JSON/primary key, STL_SORT numeric, VarChar and Timestamptz, Trie VarChar only), AUTOINDEX → INVERTED,
 // and every refusal is a 1100 naming the field and the types it does take.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -36,7 +36,7 @@ test('the types each field takes', () => {
     i32: 'INVERTED STL_SORT BITMAP AUTOINDEX',
     f: 'INVERTED STL_SORT AUTOINDEX',
     d: 'INVERTED STL_SORT AUTOINDEX',
-    s: 'INVERTED BITMAP Trie AUTOINDEX',
+    s: 'INVERTED STL_SORT BITMAP Trie AUTOINDEX',
     j: '',
     as: 'INVERTED BITMAP AUTOINDEX',
     ai: 'INVERTED BITMAP AUTOINDEX',
@@ -51,6 +51,8 @@ test('specs: value kinds, arrays are multi-valued, AUTOINDEX is INVERTED, Trie i
   assert.deepEqual(scalarIndexSpecOf('Trie', field('s')), { indexType: 'TRIE', valueKind: 'str', multiValued: false })
   assert.deepEqual(scalarIndexSpecOf('BITMAP', field('b')), { indexType: 'BITMAP', valueKind: 'bool', multiValued: false })
   assert.deepEqual(scalarIndexSpecOf('stl_sort', field('f')), { indexType: 'STL_SORT', valueKind: 'num', multiValued: false })
+  // STL_SORT on VarChar (Milvus 2.6) is built as INVERTED's sorted dictionary.
+  assert.deepEqual(scalarIndexSpecOf('STL_SORT', field('s')), { indexType: 'INVERTED', valueKind: 'str', multiValued: false })
   assert.deepEqual(scalarIndexSpecOf('INVERTED', field('as')), { indexType: 'INVERTED', valueKind: 'str', multiValued: true })
   assert.deepEqual(scalarIndexSpecOf('BITMAP', field('ai')), { indexType: 'BITMAP', valueKind: 'num', multiValued: true })
   assert.equal(scalarIndexTypeOf('HNSW'), undefined)
@@ -72,7 +74,7 @@ test('refusals are 1100 naming the field, its type and the types it takes', () =
   refuse('BITMAP', 'pk', 'primary key not supported', 'supported: INVERTED, STL_SORT, AUTOINDEX')
   refuse('BITMAP', 'd', 'field d is Double', 'supported: INVERTED, STL_SORT, AUTOINDEX')
   refuse('BITMAP', 'af', 'field af is Array of Double')
-  refuse('STL_SORT', 's', 'STL_SORT index is only supported on numeric fields', 'field s is VarChar', 'supported: INVERTED, BITMAP, Trie, AUTOINDEX')
+  refuse('STL_SORT', 'b', 'STL_SORT index is only supported on numeric, VarChar and Timestamptz fields', 'field b is Bool', 'supported: INVERTED, BITMAP, AUTOINDEX')
   refuse('STL_SORT', 'ai', 'field ai is Array of Int16')
   refuse('Trie', 'i8', 'Trie index is only supported on VarChar fields', 'field i8 is Int8')
   refuse('INVERTED', 'j', 'JSON field j needs json_path and json_cast_type')
