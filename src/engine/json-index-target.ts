@@ -40,7 +40,8 @@ export function resolveJsonIndex(schema: CollectionSchema, fieldName: string, in
     return { column: fieldName, path: node.path, castType }
   }
   const path: readonly PathKey[] = node.name === META_FIELD ? node.path : [node.name, ...node.path]
-  if (path[0] !== fieldName) throw pathMismatch(text, fieldName)
+  // `field_name` is a dynamic key, or `$meta` itself with the key in the path.
+  if (fieldName === META_FIELD ? path.length === 0 : path[0] !== fieldName) throw pathMismatch(text, fieldName)
   return { column: META_FIELD, path, castType }
 }
 

@@ -25,6 +25,7 @@ const indexes = [
   { field_name: 'meta', index_name: 'tags', index_type: 'INVERTED', params: { json_path: 'meta["tags"]', json_cast_type: 'ARRAY_VARCHAR' } },
   { field_name: 'color', index_name: 'color', index_type: 'INVERTED', params: { json_path: 'color', json_cast_type: 'varchar' } },
   { field_name: 'size', index_name: 'size', index_type: 'BITMAP', params: { json_path: 'size', json_cast_type: 'BOOL' } },
+  { field_name: '$meta', index_name: 'size_str', index_type: 'BITMAP', params: { json_path: '$meta["size"]', json_cast_type: 'varchar' } },
 ]
 
 const filters = [
@@ -46,6 +47,7 @@ const filters = [
   'color like "b%"',
   'not (color in ["red", "green"])',
   'size == true',
+  'size in ["L", "M"] or $meta["size"] == false',
   'meta is null',
   'id > 100 and meta["price"] >= 1 and color != "blue"',
 ]
