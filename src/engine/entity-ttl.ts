@@ -1,6 +1,8 @@
 import { ttlFieldOf } from '../catalog/ttl-field.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { ExprPlan, PredicatePlan, ValuePlan } from '../expr/expr-plan.ts'
+import type { Database } from './database.ts'
+import { deleteData } from './write-ops.ts'
 
 /**
  * Entity-level TTL (Milvus 2.6 `ttl_field`): a row whose TTL field holds a time > 0 that is not after
@@ -30,4 +32,18 @@ export function withEntityTtl(d: CollectionData, plan: ExprPlan | undefined, now
 /** True when reads of this collection filter out expired rows (so key lookups must go through the filter). */
 export function hasEntityTtl(d: CollectionData): boolean {
   return ttlFieldOf(d.schema, d.meta.properties) !== undefined
+}
+
+/**
+ * Turns the expired rows of a collection with entity-level TTL into deletes (one WAL record, the
+ * expiry instant fixed in its filter so replay deletes the same rows), so compaction purges them as
+ * Milvus's does. Returns the rows deleted (0 without a TTL field).
+ */
+export async function expireTtlRows(db: Database, collection: string, nowMs: number = Date.now()): Promise<number> {
+  const d = db.state.collection(collection)
+  const column = ttlFieldOf(d.schema, d.meta.properties)
+  if (column === undefined) return 0
+  const nowMicros = BigInt(nowMs) * 1000n
+  const outcome = await deleteData(db, collection, { filter: `${column} > 0 and ${column} <= ${nowMicros}` })
+  return outcome.deleteCount
 }

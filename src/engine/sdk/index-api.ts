@@ -1,3 +1,4 @@
+import { expireTtlRows } from '../entity-ttl.ts'
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
 import { createIndex, describeIndexes, dropIndex, type IndexDescription } from '../index-ops.ts'
@@ -96,6 +97,8 @@ export class IndexApi extends PartitionApi {
   compact(req: Req): Promise<{ status: ResStatus; compactionID: string; compactionPlanCount: number }> {
     return asStatus(
       async () => {
+        // Entity-level TTL: expired rows become deletes first, so this compaction purges them (Milvus drops them at compaction).
+        await expireTtlRows(this.db, this.key(req))
         const d = this.db.state.collection(this.key(req))
         const record = await this.db.compactions.compactNow(d, () => this.db.latestTs())
         return { status: okStatus(), compactionID: String(record.id), compactionPlanCount: record.merges.length }
