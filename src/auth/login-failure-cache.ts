@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import type { PasswordHash } from './password-hash.ts'
+import { encodePasswordHash, type PasswordHash } from './password-hash.ts'
 
 /** How long a failed `user:password` is answered without running scrypt again. */
 export const LOGIN_FAILURE_CACHE_TTL_MS = 60_000
@@ -15,7 +15,7 @@ export class AttemptKeys {
   readonly #secret = randomBytes(32)
 
   keyOf(credentials: string, stored: PasswordHash): string {
-    return createHmac('sha256', this.#secret).update(stored.salt).update('\n').update(stored.hash).update('\n').update(credentials, 'utf8').digest('base64')
+    return createHmac('sha256', this.#secret).update(encodePasswordHash(stored)).update('\n').update(credentials, 'utf8').digest('base64')
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
+import { hashSync } from '@node-rs/bcrypt'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import type { RbacMeta } from './access-control.ts'
 import { openAccessControl, RBAC_FILE } from './open-access-control.ts'
@@ -65,7 +66,7 @@ test('restore into a fresh directory: old passwords log in, grants and groups ap
   assert.deepEqual(await again.backupRbac(), meta)
 })
 
-test('refused as a whole: existing names, unknown privilege or role, empty, a non-Quiver hash', async () => {
+test('refused as a whole: existing names, unknown privilege or role, empty, a hash Quiver cannot check', async () => {
   const { path, access } = await populated()
   const meta = await access.backupRbac()
   const before = readFileSync(join(path, RBAC_FILE), 'utf8')
@@ -76,10 +77,24 @@ test('refused as a whole: existing names, unknown privilege or role, empty, a no
   await assert.rejects(access.restoreRbac(empty), invalid(/rbac meta is empty/))
   await assert.rejects(access.restoreRbac({ ...empty, roles: ['writer'], grants: [{ role: 'writer', objectType: 'Collection', objectName: 'c', privilege: 'Nope', dbName: 'default' }] }), invalid(/privilege \[Nope\] does not exist/))
   await assert.rejects(access.restoreRbac({ ...empty, users: [{ user: 'carol', password: meta.users[0]!.password, roles: ['ghost'] }] }), invalid(/role \[ghost\] does not exist/))
-  const bcrypt = '$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy'
-  await assert.rejects(access.restoreRbac({ ...empty, roles: ['writer'], users: [{ user: 'carol', password: bcrypt, roles: ['writer'] }] }), invalid(/password of user \[carol\] is not a Quiver password hash/))
+  for (const password of ['carol-password', hashSync('carol-password', 13), '$2b$10$short']) {
+    await assert.rejects(access.restoreRbac({ ...empty, roles: ['writer'], users: [{ user: 'carol', password, roles: ['writer'] }] }), invalid(/password of user \[carol\] is not a password hash Quiver can check/))
+  }
   assert.equal(readFileSync(join(path, RBAC_FILE), 'utf8'), before, 'nothing was written')
   assert.deepEqual(await access.listRoles(), ['admin', 'public', 'reader'], 'writer of the refused restores was not kept')
+})
+
+test("a Milvus backup's bcrypt hash: the user logs in with the old password; a password change makes it scrypt", async () => {
+  const { path, access } = await open()
+  const milvusHash = hashSync('carol-password', 10) // what Milvus's BackupRBAC carries (bcrypt.DefaultCost)
+  await access.restoreRbac({ users: [{ user: 'carol', password: milvusHash, roles: ['admin'] }], roles: [], grants: [], privilegeGroups: [] })
+  const again = (await open(path)).access
+  assert.deepEqual(await again.authenticate('carol:carol-password'), { user: 'carol' })
+  await assert.rejects(again.authenticate('carol:carol-passwor'), (e: Error) => /auth check failure/.test(e.message))
+  assert.equal((await again.backupRbac()).users[0]!.password, milvusHash, 'backed up as it came')
+  await again.updatePassword('carol', 'carol-password', 'carol-new-password')
+  assert.match((await again.backupRbac()).users[0]!.password, /^\$scrypt\$/)
+  assert.deepEqual(await again.authenticate('carol:carol-new-password'), { user: 'carol' })
 })
 
 test('password hash string: round trip, verifies, refuses anything else or costs past the limits', async () => {

@@ -3,7 +3,7 @@ import { validateName } from '../schema/name-rules.ts'
 import type { Grant, RbacMeta } from './access-control.ts'
 import { validatePrivilegeGroupName, validateRoleName, validateUserName } from './auth-names.ts'
 import { builtinGroupOf, isKnownPrivilege } from './privilege-catalog.ts'
-import { decodePasswordHash, encodePasswordHash } from './password-hash.ts'
+import { BCRYPT_COST_MAX, decodePasswordHash, encodePasswordHash } from './password-hash.ts'
 import {
   ADMIN_ROLE,
   ANY,
@@ -44,8 +44,8 @@ export function backupOf(s: RbacState): RbacMeta {
 /**
  * Milvus `CheckIfRBACRestorable` + `RestoreRBAC`, all or nothing: refused when the backup is empty,
  * or names a role, group or user that exists already, a grant of an unknown privilege, a user in
- * an unknown role. Quiver also refuses a password that is not one of its hashes (a Milvus backup
- * holds bcrypt hashes, which Quiver cannot check) and anything past the user, role or group limits.
+ * an unknown role. Quiver also refuses a password that is neither its own scrypt hash nor a bcrypt
+ * hash (what a Milvus backup holds; checked as Milvus checks it) and anything past the limits.
  */
 export function withRestored(s: RbacState, meta: RbacMeta): RbacState {
   if (meta.users.length === 0 && meta.roles.length === 0 && meta.grants.length === 0 && meta.privilegeGroups.length === 0) {
@@ -76,7 +76,7 @@ export function withRestored(s: RbacState, meta: RbacMeta): RbacState {
     for (const role of u.roles) if (!Object.hasOwn(roles, role)) throw errors.invalid(`role [${role}] does not exist`)
     const password = decodePasswordHash(u.password)
     if (password === undefined) {
-      throw errors.invalid(`the password of user [${u.user}] is not a Quiver password hash ($scrypt$…); a backup from Milvus holds bcrypt hashes, which Quiver cannot check`)
+      throw errors.invalid(`the password of user [${u.user}] is not a password hash Quiver can check (its own $scrypt$…, or bcrypt of cost 4 to ${BCRYPT_COST_MAX} as Milvus writes)`)
     }
     users[u.user] = { password, roles: [...new Set(u.roles.filter((r) => r !== PUBLIC_ROLE))].sort() }
   }

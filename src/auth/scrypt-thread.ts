@@ -22,10 +22,21 @@ export interface ScryptRequest extends ScryptParams {
   readonly memoryBytesMax: number
 }
 
-export type ScryptReply = { readonly id: number; readonly key: Uint8Array } | { readonly id: number; readonly error: string }
+/** A bcrypt check (a hash restored from a Milvus RBAC backup), run on the same thread. */
+export interface BcryptRequest {
+  readonly id: number
+  readonly kind: 'bcrypt'
+  readonly password: string
+  readonly hash: string
+}
+
+export type ScryptReply =
+  | { readonly id: number; readonly key: Uint8Array }
+  | { readonly id: number; readonly matches: boolean }
+  | { readonly id: number; readonly error: string }
 
 interface Waiter {
-  readonly resolve: (key: Buffer) => void
+  readonly resolve: (value: Buffer | boolean) => void
   readonly reject: (e: unknown) => void
 }
 
@@ -59,9 +70,21 @@ export class ScryptThread {
     const worker = this.#worker ?? this.#start()
     const id = this.#nextId++
     const request: ScryptRequest = { id, password, salt, keyBytes, memoryBytesMax: SCRYPT_MEMORY_BYTES_MAX, ...params }
-    return new Promise<Buffer>((resolve, reject) => {
+    return this.#post(worker, request) as Promise<Buffer>
+  }
+
+  /** True when `password` matches a bcrypt `hash` (`$2b$10$…`); the hash's cost is bounded by the caller. */
+  verifyBcrypt(password: string, hash: string): Promise<boolean> {
+    if (this.#closed) return Promise.reject(new MilvusError(ErrorCode.NotReady, 'the password worker is closed'))
+    const worker = this.#worker ?? this.#start()
+    const request: BcryptRequest = { id: this.#nextId++, kind: 'bcrypt', password, hash }
+    return this.#post(worker, request) as Promise<boolean>
+  }
+
+  #post(worker: Worker, request: ScryptRequest | BcryptRequest): Promise<Buffer | boolean> {
+    return new Promise<Buffer | boolean>((resolve, reject) => {
       if (this.#waiting.size === 0) worker.ref()
-      this.#waiting.set(id, { resolve, reject })
+      this.#waiting.set(request.id, { resolve, reject })
       worker.postMessage(request)
     })
   }
@@ -92,6 +115,7 @@ export class ScryptThread {
     if (this.#waiting.size === 0) this.#worker?.unref()
     if ('error' in reply) return waiter.reject(new MilvusError(ErrorCode.Unexpected, `scrypt failed: ${reply.error}`))
     this.#runCount++
+    if ('matches' in reply) return waiter.resolve(reply.matches)
     waiter.resolve(Buffer.from(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength))
   }
 

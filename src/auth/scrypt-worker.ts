@@ -1,9 +1,10 @@
 // The scrypt worker thread (started by scrypt-thread.ts): derives one key per message with
-// scryptSync, one at a time, so password hashing never occupies libuv's thread pool, where the
+// scryptSync (or checks a bcrypt hash restored from a Milvus backup), one at a time, so password hashing never occupies libuv's thread pool, where the
 // WAL's fsyncs and every other file operation of the server run.
 import { scryptSync } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
-import type { ScryptReply, ScryptRequest } from './scrypt-thread.ts'
+import { verifySync } from '@node-rs/bcrypt'
+import type { BcryptRequest, ScryptReply, ScryptRequest } from './scrypt-thread.ts'
 
 function derive(req: ScryptRequest): ScryptReply {
   try {
@@ -14,6 +15,14 @@ function derive(req: ScryptRequest): ScryptReply {
   }
 }
 
-parentPort?.on('message', (req: ScryptRequest) => {
-  parentPort?.postMessage(derive(req))
+function checkBcrypt(req: BcryptRequest): ScryptReply {
+  try {
+    return { id: req.id, matches: verifySync(req.password, req.hash) }
+  } catch (e) {
+    return { id: req.id, error: e instanceof Error ? e.message : String(e) }
+  }
+}
+
+parentPort?.on('message', (req: ScryptRequest | BcryptRequest) => {
+  parentPort?.postMessage('kind' in req ? checkBcrypt(req) : derive(req))
 })
