@@ -15,7 +15,7 @@ import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { Database } from './database.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
-import { liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
+import { groupStructs, liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
 import { hasEntityTtl, withEntityTtl } from './entity-ttl.ts'
 import { localizeIsoLiterals } from './filter-timezone.ts'
@@ -130,7 +130,7 @@ export function queryRows(db: Database, collection: string, opts: QueryOptions):
     const out = planOutput(d.schema, opts.outputFields, d.pkField.name, readTimezone(d, opts))
     const paging = checkPaging(opts.limit, opts.offset)
     const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
-    const slices = lookupKeys(d, req, scope.latest) ?? (await runQuery(d, req, slice))
+    const slices = (await lookupKeys(d, req, scope.latest)) ?? (await runQuery(d, req, slice))
     return slicesToRowsSliced(slices, out, slice)
   })
 }
@@ -190,7 +190,7 @@ export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): 
     for (let i = 0; i < part.length; i++) {
       const row = part[i]!
       if (meta !== undefined) row[META_FIELD] = (meta.values as unknown[])[i]
-      rows.push(liftDynamic(renderTimes(row, out), out))
+      rows.push(groupStructs(liftDynamic(renderTimes(row, out), out), out.structs))
     }
   }
   return rows

@@ -4,6 +4,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { primaryKeysOf } from '../expr/primary-keys.ts'
 import { locationRow } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
+import { inKeyOrder, type SegmentPick } from './key-order.ts'
 import { type RowScope, selectRowsSliced } from './select-rows.ts'
 
 export interface QueryRequest extends RowScope {
@@ -22,29 +23,22 @@ export interface SegmentSlice {
 }
 
 /**
- * Query: rows visible at the snapshot that match the filter, in (segment, row) order, then
- * offset/limit, then the output fields gathered per segment.
+ * Query: rows visible at the snapshot that match the filter, in primary-key order (as Milvus;
+ * `key-order.ts`), then offset/limit, then the output fields gathered per run of one segment.
  */
 export async function runQuery(data: CollectionData, req: QueryRequest, slice: WorkSlice): Promise<SegmentSlice[]> {
-  const picked: { segment: Segment; rows: Int32Array }[] = []
-  let skip = req.offset
-  let room = req.limit < 0 ? Number.POSITIVE_INFINITY : req.limit
-  for (const { segment, allowedBits } of await selectRowsSliced(data, req, slice)) {
-    if (room <= 0) break
-    let rows = allowedBits.toIndexes()
-    if (skip > 0) {
-      const s = Math.min(skip, rows.length)
-      rows = rows.subarray(s)
-      skip -= s
-    }
-    if (rows.length > room) rows = rows.subarray(0, room)
-    room -= rows.length
-    if (rows.length > 0) picked.push({ segment, rows })
+  const picks: SegmentPick[] = []
+  for (const { segment, allowedBits, allowedCount } of await selectRowsSliced(data, req, slice)) {
+    if (allowedCount > 0) picks.push({ segment, rows: allowedBits.toIndexes() })
   }
+  return gatherAll(await inKeyOrder(picks, data.pkField.name, req.offset, req.limit, slice), req.outputFields, slice)
+}
+
+async function gatherAll(picks: readonly SegmentPick[], fields: readonly string[], slice?: WorkSlice): Promise<SegmentSlice[]> {
   const out: SegmentSlice[] = []
-  for (const p of picked) {
-    if (slice.due()) await slice.pause()
-    out.push(gather(p.segment, p.rows, req.outputFields))
+  for (const p of picks) {
+    if (slice?.due() === true) await slice.pause()
+    out.push(gather(p.segment, p.rows, fields))
   }
   return out
 }
@@ -67,9 +61,10 @@ export async function runCount(data: CollectionData, scope: RowScope, slice: Wor
 
 /**
  * When the filter is exactly a set of primary keys and the read is at the latest state, the PK
- * index answers without scanning. Returns undefined when the fast path does not apply.
+ * index answers without scanning (rows in key order, as every query). Returns undefined when the
+ * fast path does not apply.
  */
-export function lookupKeys(data: CollectionData, req: QueryRequest, latest: boolean): SegmentSlice[] | undefined {
+export async function lookupKeys(data: CollectionData, req: QueryRequest, latest: boolean): Promise<SegmentSlice[] | undefined> {
   if (!latest || req.plan === undefined) return undefined
   const keySet = primaryKeysOf(req.plan, data.pkField)
   if (keySet === undefined) return undefined
@@ -86,18 +81,6 @@ export function lookupKeys(data: CollectionData, req: QueryRequest, latest: bool
     list.push(locationRow(loc))
     bySegment.set(seg, list)
   }
-  const ordered = [...bySegment.entries()].sort((a, b) => a[0].id - b[0].id)
-  const out: SegmentSlice[] = []
-  let skip = req.offset
-  let room = req.limit < 0 ? Number.POSITIVE_INFINITY : req.limit
-  for (const [seg, list] of ordered) {
-    let rows = Int32Array.from(list.sort((a, b) => a - b))
-    const s = Math.min(skip, rows.length)
-    rows = rows.subarray(s)
-    skip -= s
-    if (rows.length > room) rows = rows.subarray(0, room)
-    room -= rows.length
-    if (rows.length > 0) out.push(gather(seg, rows, req.outputFields))
-  }
-  return out
+  const picks = [...bySegment.entries()].map(([segment, list]) => ({ segment, rows: Int32Array.from(list) }))
+  return gatherAll(await inKeyOrder(picks, data.pkField.name, req.offset, req.limit), req.outputFields)
 }
