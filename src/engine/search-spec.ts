@@ -1,5 +1,6 @@
 import type { SparseRow } from '../column/column.ts'
 import { errors } from '../errors/errors.ts'
+import { dimMaxScoreRatioParam, ratioParam } from '../index/sparse/sparse-index-spec.ts'
 import type { QueryVector } from '../query/vector-scan.ts'
 import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
@@ -32,6 +33,9 @@ export interface SearchSpec extends ReadScope {
   /** Index search parameters. */
   readonly ef?: number
   readonly nprobe?: number
+  /** Sparse index search parameters (Milvus 2.6): `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3]. */
+  readonly dropRatioSearch?: number
+  readonly dimMaxScoreRatio?: number
   /** Grouping search: the best groups by this scalar field (`group_by_field`), `groupSize` hits each (default 1). */
   readonly groupByField?: string
   readonly groupSize?: number
@@ -47,8 +51,11 @@ export interface ResolvedSearch {
   readonly roundDecimal: number
   readonly radius: number | undefined
   readonly rangeFilter: number | undefined
-  readonly indexParams: { ef?: number | undefined; nprobe?: number | undefined }
+  readonly indexParams: IndexSearchParams
 }
+
+/** Index search parameters of a resolved search; each index type reads its own, exact scans none. */
+export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | undefined; dropRatioSearch?: number | undefined; dimMaxScoreRatio?: number | undefined }
 
 /**
  * Checks a search request against the schema: field, metric, vectors, paging. Without a metric, the
@@ -89,8 +96,15 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
     indexParams: {
       ef: s.ef === undefined ? undefined : checkPositive('ef', s.ef, limit),
       nprobe: s.nprobe === undefined ? undefined : checkPositive('nprobe', s.nprobe, 1),
+      ...sparseSearchParams(field, s),
     },
   }
+}
+
+/** A sparse field's `drop_ratio_search` / `dim_max_score_ratio`, checked (1100 out of range); other fields ignore them. */
+function sparseSearchParams(field: FieldSchema, s: SearchSpec): { dropRatioSearch?: number; dimMaxScoreRatio?: number } {
+  if (field.dataType !== DataType.SparseFloatVector) return {}
+  return { dropRatioSearch: ratioParam('drop_ratio_search', s.dropRatioSearch), dimMaxScoreRatio: dimMaxScoreRatioParam(s.dimMaxScoreRatio) }
 }
 
 function checkPositive(name: string, v: number, min: number): number {

@@ -2,7 +2,7 @@ import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
 import { encodeSparseCsr } from '../index/sparse/sparse-csr.ts'
-import type { VectorIndex } from '../index/vector-index.ts'
+import type { SearchParams, VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
@@ -20,8 +20,8 @@ export interface SearchRequest extends RowScope {
   /** Range search: keep only scores beyond `radius` and within `rangeFilter` (Milvus semantics). */
   readonly radius?: number | undefined
   readonly rangeFilter?: number | undefined
-  /** Index search parameters (`ef`, `nprobe`); ignored by exact scans. */
-  readonly indexParams?: Readonly<{ ef?: number | undefined; nprobe?: number | undefined }> | undefined
+  /** Index search parameters (`ef`, `nprobe`, sparse `dropRatioSearch` / `dimMaxScoreRatio`); ignored by exact scans. */
+  readonly indexParams?: Readonly<SearchParams> | undefined
 }
 
 /** The search request of a scope and a resolved search, every property present (see `RowScope`). */
@@ -87,7 +87,7 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
         if (slice.due()) await slice.pause()
         const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
         scoreRange(req.metric, req.queries[q]!, store, from, to, scores)
-        pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req)
+        pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req, req.queries[q]!.kind === 'sparse')
       }
     }
   }
@@ -120,6 +120,11 @@ async function searchIndex(index: VectorIndex, heaps: TopKHeap[], allowedBits: B
   }
 }
 
+/**
+ * Offers a block's allowed rows to the heap; `positiveOnly` (sparse vectors) keeps only positive
+ * inner products, as Milvus's sparse brute force and sparse indexes do (a row sharing no dimension
+ * with the query is no hit).
+ */
 function pushAllowed(
   heap: TopKHeap,
   scores: Float32Array,
@@ -128,6 +133,7 @@ function pushAllowed(
   to: number,
   segmentId: number,
   req: SearchRequest,
+  positiveOnly: boolean,
 ): void {
   const ranged = req.radius !== undefined || req.rangeFilter !== undefined
   const larger = heap.largerIsBetter
@@ -138,6 +144,7 @@ function pushAllowed(
     if (((allowed[r >>> 5]! >>> (r & 31)) & 1) === 0) continue
     const s = scores[r - from]!
     if (heap.isFull() && (larger ? s <= bar : s >= bar)) continue
+    if (positiveOnly && !(s > 0)) continue
     if (ranged && !inRange(s, larger, req.radius, req.rangeFilter)) continue
     heap.push(s, base + r)
     if (heap.isFull()) bar = heap.threshold()

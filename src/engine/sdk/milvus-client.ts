@@ -86,6 +86,8 @@ export class MilvusClientApi extends WriteApi {
             ...optional('params', r.exprValues),
             ...optional('ef', num(params.ef)),
             ...optional('nprobe', num(params.nprobe)),
+            ...optional('dropRatioSearch', num(params.drop_ratio_search)),
+            ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
           }
         })
         const hits = await hybridSearchRows(this.db, this.readKey(req), {
@@ -130,6 +132,8 @@ export class MilvusClientApi extends WriteApi {
           ...optional('roundDecimal', num(req.round_decimal ?? sp.round_decimal)),
           ...optional('ef', num(params.ef)),
           ...optional('nprobe', num(params.nprobe)),
+          ...optional('dropRatioSearch', num(params.drop_ratio_search)),
+          ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
           ...(req.ignore_growing === true || sp.ignore_growing === true || params.ignore_growing === true ? { ignoreGrowing: true } : {}),
           ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
           ...optional('groupSize', num(req.group_size ?? params.group_size)),

@@ -36,6 +36,8 @@ export function searchSpecOf(req: Wire): SearchSpec {
   setIf(spec, 'rangeFilter', pick('range_filter'))
   setIf(spec, 'ef', pick('ef'))
   setIf(spec, 'nprobe', pick('nprobe'))
+  setIf(spec, 'dropRatioSearch', pick('drop_ratio_search'))
+  setIf(spec, 'dimMaxScoreRatio', pick('dim_max_score_ratio'))
   if (typeof req.dsl === 'string' && req.dsl.trim() !== '') spec.filter = req.dsl
   const templates = templateValuesOf(req.expr_template_values)
   if (templates !== undefined) spec.params = templates
@@ -65,7 +67,7 @@ export function searchKeysOf(req: Wire): (string | number)[] | undefined {
   return keys as (string | number)[]
 }
 
-function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
+function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe' | 'dropRatioSearch' | 'dimMaxScoreRatio'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
   if (v !== undefined) spec[key] = v
 }
 
