@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { after, test } from 'node:test'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DataType, ErrorCode, MilvusClient } from '@zilliz/milvus2-sdk-node'
 import { tempDir } from '../support/temp-db.ts'
@@ -83,6 +85,8 @@ test('quiver serve: SIGTERM stops it cleanly; a restart keeps the data and the c
   started.push(first)
   assert.equal(first.address, `127.0.0.1:${port}`)
   assert.match(first.stdout(), new RegExp(`data directory: ${dir.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+  // Authorization off (the default): the users document is not opened at start.
+  assert.equal(existsSync(join(dir.path, 'rbac.json')), false)
   const c = new MilvusClient({ address: first.address, timeout: SDK_TIMEOUT_MS, logLevel: 'error' })
   try {
     await c.createCollection({
@@ -99,6 +103,7 @@ test('quiver serve: SIGTERM stops it cleanly; a restart keeps the data and the c
 
     assert.equal(await stop(first), 0)
     assert.match(first.stderr(), /stopped cleanly/)
+    assert.equal(`${first.stdout()}${first.stderr()}`.includes('default password'), false, 'no default-password warning with authorization off')
 
     const second = await serve(port, dir.path)
     started.push(second)

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test'
 import { MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node'
 import { LazyAccessControl } from '../../src/auth/lazy-access-control.ts'
 import { RBAC_FILE } from '../../src/auth/open-access-control.ts'
+import { sharedScryptThread } from '../../src/auth/scrypt-thread.ts'
 import { startQuiverServer } from '../../src/server/quiver-server.ts'
 import { tempDir } from '../support/temp-db.ts'
 import { SDK_TIMEOUT_MS, startTestServer, type TestServer } from './server-fixture.ts'
@@ -35,9 +36,11 @@ test('the start opens no users document; the first RBAC call does', async () => 
   assert.ok(t.server.access instanceof LazyAccessControl)
   assert.equal(t.server.access.enabled, false)
   await t.connect().listCollections()
-  assert.equal(existsSync(join(dir.path, RBAC_FILE)), false, 'an authorization-off start hashes nothing and writes nothing')
+  assert.equal(existsSync(join(dir.path, RBAC_FILE)), false, 'an authorization-off start writes nothing')
+  assert.equal(sharedScryptThread().runCount, 0, 'and hashes nothing')
   assert.deepEqual((await t.connect().listUsers()).usernames, ['root'])
   assert.equal(existsSync(join(dir.path, RBAC_FILE)), true)
+  assert.equal(sharedScryptThread().runCount, 2, "root's password and the decoy, on the first RBAC call")
 })
 
 test('users, roles, grants and privilege groups are kept, nothing enforced', async () => {
