@@ -91,6 +91,16 @@ describe('nullable vector fields', () => {
     await assert.rejects(env.client.collection('strict').insert([{ id: 1, v: [1, 2] }, { id: 2, v: null }]), (e) => e instanceof MilvusError && e.code === 1100 && /field v at row 1: missing value/.test(e.message))
   })
 
+  test('partial upsert: an omitted nullable vector keeps its value, a given null clears it, a new key reads null', async () => {
+    const keep = rows.get(2)!
+    await coll().upsert([{ id: 2, tag: 2 }, { id: 7000, tag: 1 }], { partialUpdate: true })
+    await coll().upsert([{ id: 5, v: null }], { partialUpdate: true })
+    rows.set(5, null)
+    rows.set(7000, null)
+    assert.deepEqual((await coll().get([2, 5, 7000], { outputFields: ['v'] })).map((r) => r.v), [keep, null, null])
+    await checkReads('after partial upserts')
+  })
+
   test('a default_value on a vector field is refused', async () => {
     const st = await env.client.createCollection({
       collection_name: 'dflt',
