@@ -126,6 +126,8 @@ describe('JSON path indexes', () => {
       assert.equal(params.json_path, want.params.json_path)
       assert.equal(params.json_cast_type, want.params.json_cast_type)
     }
+    const onMeta = await env.client.describeIndex({ collection_name: 'idx', field_name: 'meta' })
+    assert.deepEqual(onMeta.index_descriptions.map((d) => d.index_name).sort(), indexes.filter((i) => i.field_name === 'meta').map((i) => i.index_name).sort(), 'describe by field: every index of the field')
     const sealed = [...env.client.database.state.collection('idx').segments.values()].filter((s) => s.state === 'sealed')
     assert.ok(sealed.length >= 5)
     for (const s of sealed) assert.equal(s.scalarIndexes.size, indexes.length)
