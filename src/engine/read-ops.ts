@@ -210,6 +210,9 @@ export async function vectorsOfKeys(db: Database, collection: string, keys: read
   const byKey = new Map(rows.map((r) => [String(r[d.pkField.name]), r[field]]))
   const missing = keys.filter((k) => !byKey.has(String(k)))
   if (missing.length > 0) throw errors.invalid(`search by ids: primary keys not found in collection ${d.meta.name}: ${missing.slice(0, 10).join(', ')}`)
+  // A nullable vector field: a key whose vector is null has nothing to search with.
+  const nulls = keys.filter((k) => byKey.get(String(k)) === null)
+  if (nulls.length > 0) throw errors.invalid(`search by ids: the ${field} vectors of primary keys ${nulls.slice(0, 10).join(', ')} are null`, { field })
   return keys.map((k) => byKey.get(String(k)))
 }
 

@@ -123,6 +123,9 @@ describe('Node SDK and REST against quiver serve: Int8Vector and nullable vector
       const hits = s.results as unknown as { id: string; v: unknown }[]
       assert.equal(hits.length, [...rows.values()].filter((v) => v !== null).length)
       for (const h of hits) assert.notEqual(h.v, null)
+      const byNullKey = await c.search({ collection_name: name, ids: [1, 3], anns_field: 'v', limit: 3 } as never)
+      assert.equal(byNullKey.status.code, 1100)
+      assert.match(byNullKey.status.reason, /the v vectors of primary keys 3 are null/)
     })
   }
 
