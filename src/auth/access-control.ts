@@ -47,6 +47,8 @@ export interface Grant {
   /** Milvus privilege name without prefix: `Search`, `Insert`, `Query`, `CreateCollection`, `All`, … */
   readonly privilege: string
   readonly dbName: string
+  /** Who granted it (SelectGrant's grantor): the calling user; `root` with authorization off. */
+  readonly grantor?: string
 }
 
 /** A grant as OperatePrivilegeV2 names it: the object type follows from the privilege. */
@@ -58,6 +60,8 @@ export interface GrantV2 {
   readonly dbName: string
   /** A collection or `*`. */
   readonly collectionName: string
+  /** Who grants it (see `Grant.grantor`). */
+  readonly grantor?: string
 }
 
 /** A privilege group (Milvus `PrivilegeGroupInfo`). */

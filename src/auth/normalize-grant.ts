@@ -38,7 +38,7 @@ export function normalizeGrant(grant: Grant, custom: CustomGroups): NormalizedGr
     throw errors.invalid(`not found the privilege name[${privilege}] in object[${objectType}]`)
   }
   const objectName = objectType === 'Global' ? ANY : validObjectName(objectType, grant.objectName)
-  return { role, record: { objectType, objectName, privilege, dbName: dbNameOf(privilege, grant.dbName) } }
+  return { role, record: { objectType, objectName, privilege, dbName: dbNameOf(privilege, grant.dbName), ...grantorOf(grant) } }
 }
 
 /**
@@ -58,7 +58,11 @@ export function normalizeGrantV2(grant: GrantV2, custom: CustomGroups): Normaliz
   if (members.length > 0) checkGroupScope(privilege, members[0]!, dbName, collectionName)
   const objectType = objectTypeOf(privilege)
   const objectName = validObjectName(objectType === 'User' ? 'User' : 'Collection', collectionName)
-  return { role, record: { objectType, objectName, privilege, dbName: dbNameOf(privilege, dbName) } }
+  return { role, record: { objectType, objectName, privilege, dbName: dbNameOf(privilege, dbName), ...grantorOf(grant) } }
+}
+
+function grantorOf(grant: { readonly grantor?: string }): { grantor?: string } {
+  return grant.grantor === undefined || grant.grantor === '' ? {} : { grantor: grant.grantor }
 }
 
 /** Milvus `util.GetObjectType`: where a privilege is listed; groups and the rest are Global. */

@@ -92,7 +92,7 @@ function restoredGrant(grant: Grant, groups: Readonly<Record<string, readonly st
   if (grant.objectName === '') throw errors.invalid(`the object name of a grant of role [${grant.role}] should not be empty`)
   // Milvus stores a grant without a database under `default`.
   const dbName = grant.dbName === ANY ? ANY : validateName(grant.dbName === '' ? DEFAULT_DB_NAME : grant.dbName, 'database')
-  return { objectType, objectName: grant.objectName, privilege, dbName }
+  return { objectType, objectName: grant.objectName, privilege, dbName, ...(grant.grantor === undefined || grant.grantor === '' ? {} : { grantor: grant.grantor }) }
 }
 
 function checkLimits(userCount: number, roleCount: number, groupCount: number): void {

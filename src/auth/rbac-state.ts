@@ -52,6 +52,7 @@ export function initialRbacState(rootPassword: PasswordHash): RbacState {
   }
 }
 
+/** The same grant: object, privilege and database (who granted it does not count, as in Milvus's key). */
 export function sameGrant(a: GrantRecord, b: GrantRecord): boolean {
   return a.objectType === b.objectType && a.objectName === b.objectName && a.privilege === b.privilege && a.dbName === b.dbName
 }

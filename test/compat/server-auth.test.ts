@@ -143,6 +143,8 @@ test('a custom privilege group granted through v2 decides by what it holds now; 
   assert.equal((await root.addPrivilegesToGroup({ group_name: 'lookups', privileges: ['Search'] })).error_code, 'Success')
   const grant = await root.grantPrivilegeV2({ role: 'film_lookup', privilege: 'lookups', db_name: 'default', collection_name: 'films' })
   assert.equal(grant.error_code, 'Success', grant.reason)
+  const listed = await root.listGrants({ roleName: 'film_lookup' })
+  assert.deepEqual(listed.entities.map((g) => [g.object.name, g.object_name, g.grantor.privilege.name, g.grantor.user.name, g.db_name]), [['Global', 'films', 'lookups', 'root', 'default']])
 
   const user = connect({ username: 'grouped1', password: 'grouped-pass' })
   const query = () => user.query({ collection_name: 'films', filter: 'id > 0', output_fields: ['id'] })

@@ -84,7 +84,13 @@ export const roleRoutes: RestRouteTable = {
 
 /** `{ roleName, privilege, collectionName, dbName? }` → a v2 grant (the request's database). */
 function grantV2Of(body: RestBody, ctx: RestContext): GrantV2 {
-  return { role: requireString(body, 'roleName'), privilege: requireString(body, 'privilege'), collectionName: requireString(body, 'collectionName'), dbName: ctx.dbName }
+  return {
+    role: requireString(body, 'roleName'),
+    privilege: requireString(body, 'privilege'),
+    collectionName: requireString(body, 'collectionName'),
+    dbName: ctx.dbName,
+    grantor: ctx.principal.user,
+  }
 }
 
 /** `{ roleName, objectType, objectName, privilege, dbName? }` → a grant. */
@@ -95,9 +101,10 @@ function grantOf(body: RestBody, ctx: RestContext): Grant {
     objectName: requireString(body, 'objectName'),
     privilege: requireString(body, 'privilege'),
     dbName: ctx.dbName,
+    grantor: ctx.principal.user,
   }
 }
 
 function restGrantOf(g: Grant): Record<string, unknown> {
-  return { roleName: g.role, objectType: g.objectType, objectName: g.objectName, privilege: g.privilege, dbName: g.dbName, grantor: 'root' }
+  return { roleName: g.role, objectType: g.objectType, objectName: g.objectName, privilege: g.privilege, dbName: g.dbName, grantor: g.grantor ?? '' }
 }

@@ -1,4 +1,5 @@
 import type { AccessControl, Grant, GrantV2, RbacMeta, UserAdmin } from '../../../auth/access-control.ts'
+import { ROOT_USER } from '../../../auth/rbac-state.ts'
 import { errors } from '../../../errors/errors.ts'
 import type { HandlerTable, ServiceDeps, Wire } from '../handler.ts'
 import { okStatus } from '../wire-status.ts'
@@ -83,6 +84,7 @@ export const authHandlers: HandlerTable = {
       objectName: str(e.object_name),
       privilege: str(e.grantor?.privilege?.name),
       dbName: str(e.db_name) || ctx.dbName,
+      grantor: ctx.user ?? ROOT_USER,
     }
     await operate(accessOf(deps, 'OperatePrivilege'), req.type, grant)
     return okStatus()
@@ -93,6 +95,7 @@ export const authHandlers: HandlerTable = {
       privilege: str(req.grantor?.privilege?.name),
       dbName: str(req.db_name) || ctx.dbName,
       collectionName: str(req.collection_name),
+      grantor: ctx.user ?? ROOT_USER,
     }
     const access = accessOf(deps, 'OperatePrivilegeV2')
     await (req.type === 'Revoke' ? access.revokePrivilegeV2(grant) : access.grantPrivilegeV2(grant))
@@ -162,7 +165,7 @@ function grantEntityOf(g: Grant): Wire {
     role: { name: g.role },
     object: { name: g.objectType },
     object_name: g.objectName,
-    grantor: { user: { name: '' }, privilege: { name: g.privilege } },
+    grantor: { user: { name: g.grantor ?? '' }, privilege: { name: g.privilege } },
     db_name: g.dbName,
   }
 }
@@ -182,6 +185,7 @@ function metaOf(w: Wire): RbacMeta {
     users: list(w.users).map((u) => ({ user: str(u.user), password: str(u.password), roles: list(u.roles).map((r) => str(r?.name)) })),
     roles: list(w.roles).map((r) => str(r?.name)),
     grants: list(w.grants).map((g) => ({
+      grantor: str(g.grantor?.user?.name),
       role: str(g.role?.name),
       objectType: str(g.object?.name),
       objectName: str(g.object_name),
