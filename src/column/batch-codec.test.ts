@@ -98,6 +98,13 @@ function columnArb(kind: ColumnKind, n: number): fc.Arbitrary<Column> {
       return vector(kind, fc.integer({ min: 1, max: 6 }), (l) => fc.int8Array({ minLength: l, maxLength: l }), n)
     case 'sparseVector':
       return fc.tuple(fc.array(sparseRowArb, len), validBitsArb(n)).map(([values, validBits]) => ({ kind, values, validBits }))
+    case 'vectorArray':
+      // Float vectors per row: 0..3 of them, dim 1..4 (struct sub-fields are never null).
+      return fc.integer({ min: 1, max: 4 }).chain((dim) =>
+        fc
+          .array(fc.integer({ min: 0, max: 3 }).chain((count) => fc.float32Array({ minLength: count * dim, maxLength: count * dim })), len)
+          .map((values) => ({ kind, element: 'floatVector' as const, dim, values, validBits: null })),
+      )
   }
 }
 

@@ -18,6 +18,7 @@ import type { Column, ColumnBatch } from './column.ts'
  *           varchar: u32 utf8Bytes | pad8 | u32 byteLength[rowCount] | utf8 bytes
  *           json, array: u32 sectionBytes | value[rowCount]
  *           sparse: u32 nnz | pad8 | u32 rowNnz[rowCount] | u32 indices[nnz] | f32 values[nnz]
+ *           vectorArray: u32 dim | u8 element kind | 3 zero | u32 totalBytes | pad8 | u32 rowBytes[rowCount] | raw
  * str     = u32 byteLength | utf8
  * value   = u8 tag | body: null, undefined, false, true (no body) | i32 | f64 | str | i64 (bigint)
  *           | str (bigint beyond int64, decimal) | u32 n, value×n (array) | u32 n, (str, value)×n (object)

@@ -2,6 +2,7 @@ import { assertNever } from '../common/assert.ts'
 import { Bitset } from '../common/bitset.ts'
 import { corrupt, kindByCode, type TypedArrayClass } from './batch-format.ts'
 import { decodeValues } from './batch-values.ts'
+import { decodeVectorArray } from './batch-vector-array.ts'
 import type { ByteReader } from './byte-reader.ts'
 import type { Column, SparseRow } from './column.ts'
 
@@ -37,6 +38,8 @@ export function decodeColumn(r: ByteReader, name: string, rowCount: number): Col
       return { kind, values: decodeValues(r, rowCount, name), validBits }
     case 'array':
       return { kind, values: decodeValues(r, rowCount, name) as unknown[][], validBits }
+    case 'vectorArray':
+      return decodeVectorArray(r, rowCount, name)
     default:
       return decodeVectorColumn(r, kind, rowCount, name, validBits)
   }

@@ -2,6 +2,7 @@ import { assert, assertNever } from '../common/assert.ts'
 import type { Bitset } from '../common/bitset.ts'
 import { bytesOf, kindCode, type FixedArray } from './batch-format.ts'
 import { encodeValues } from './batch-values.ts'
+import { encodeVectorArray } from './batch-vector-array.ts'
 import type { ChunkWriter } from './chunk-writer.ts'
 import type { Column, SparseRow } from './column.ts'
 
@@ -41,6 +42,8 @@ export function encodeColumn(w: ChunkWriter, name: string, column: Column, rowCo
       return encodeValues(w, column.values, rowCount, name)
     case 'sparseVector':
       return encodeSparse(w, column.values, rowCount, name)
+    case 'vectorArray':
+      return encodeVectorArray(w, column, rowCount, name)
     default:
       return assertNever(kind, 'column kind')
   }

@@ -23,6 +23,7 @@ export const kindCode: Readonly<Record<ColumnKind, number>> = {
   bfloat16Vector: 103,
   sparseVector: 104,
   int8Vector: 105,
+  vectorArray: 106,
 }
 export const kindByCode = new Map(Object.entries(kindCode).map(([k, v]) => [v, k as ColumnKind]))
 

@@ -12,6 +12,7 @@ import { buildBoolColumn, buildDoubleColumn, buildFloatColumn, buildIntColumn } 
 import { buildSparseVectorColumn } from './sparse-vector-column.ts'
 import { buildTimestamptzColumn } from './timestamptz-column.ts'
 import { buildVarcharColumn } from './varchar-column.ts'
+import { buildVectorArrayColumn } from './vector-array-column.ts'
 
 type ColumnBuilder = (field: FieldSchema, raw: RawColumn, ctx: BuildContext) => Column
 
@@ -34,6 +35,7 @@ const builders: Readonly<Record<ColumnKind, ColumnBuilder>> = {
   bfloat16Vector: buildDenseVectorColumn,
   int8Vector: buildDenseVectorColumn,
   sparseVector: buildSparseVectorColumn,
+  vectorArray: buildVectorArrayColumn,
 }
 
 /** Validates `raw` (exactly `ctx.rowCount` rows, or absent) against `field` and builds its column. */

@@ -42,11 +42,17 @@ export function columnKindOf(field: Pick<FieldSchema, 'dataType'>): ColumnKind {
       return 'bfloat16Vector'
     case DataType.SparseFloatVector:
       return 'sparseVector'
+    case DataType.Int8Vector:
+      return 'int8Vector'
+    case DataType.ArrayOfVector:
+      return 'vectorArray'
+    case DataType.ArrayOfStruct:
+    case DataType.Struct:
+      // A struct field is stored as one column per sub-field (`schema/struct-array-schema.ts`).
+      throw new Error('an array-of-structs field has no column of its own')
     case DataType.None:
       throw new Error('DataType.None has no column')
     default:
       return assertNever(t, 'data type')
-    case DataType.Int8Vector:
-      return 'int8Vector'
   }
 }

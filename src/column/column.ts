@@ -37,6 +37,16 @@ export type Column =
   | { readonly kind: 'int8Vector'; readonly dim: number; readonly values: Int8Array; readonly validBits: Bitset | null }
   /** A null row is an empty row. */
   | { readonly kind: 'sparseVector'; readonly values: SparseRow[]; readonly validBits: Bitset | null }
+  /**
+   * A struct sub-field holding a vector per element (ArrayOfVector): per row the row's vectors, flat
+   * (elements × stride, stride as in the `element` vector column). Never null (struct fields are not nullable).
+   */
+  | { readonly kind: 'vectorArray'; readonly element: VectorElementKind; readonly dim: number; readonly values: VectorRows[]; readonly validBits: Bitset | null }
+
+/** The dense vector kinds an ArrayOfVector holds. */
+export type VectorElementKind = 'floatVector' | 'binaryVector' | 'float16Vector' | 'bfloat16Vector' | 'int8Vector'
+/** One row of an ArrayOfVector: its vectors, flat. */
+export type VectorRows = Float32Array | Uint8Array | Uint16Array | Int8Array
 
 export type ColumnKind = Column['kind']
 

@@ -14,6 +14,7 @@ import { readRows } from './read-rows.ts'
 import { absentColumn, type BuildContext, type RawBatch, type RawColumn } from './raw-column.ts'
 import { rawRowCount, rowCountMismatchError } from './raw-column-from.ts'
 import { RequestSize } from './request-size.ts'
+import { checkStructLengths, expandStructArrays } from './struct-array-input.ts'
 import { type WriteMode, type WritePlan, writePlan } from './write-plan.ts'
 
 export type { WriteMode } from './write-plan.ts'
@@ -57,12 +58,15 @@ export function normalizeData(data: unknown, options: NormalizeOptions): ColumnB
   if (plan.schema.enableDynamicField && (plan.mode !== 'partialUpsert' || raw.dynamicRows !== null)) {
     built.set(META_FIELD, buildMetaColumn(raw.dynamicRows, ctx))
   }
+  checkStructLengths(built, plan.schema, ctx.rowCount)
   if (plan.allocatesKeys) built.set(plan.primaryKey.name, allocateKeys(options, ctx.rowCount))
   return { rowCount: ctx.rowCount, columns: inSchemaOrder(built, plan) }
 }
 
-function readData(data: unknown, plan: WritePlan): RawBatch {
-  switch (detectDataForm(data, plan)) {
+function readData(given: unknown, plan: WritePlan): RawBatch {
+  const form = detectDataForm(given, plan)
+  const data = expandStructArrays(given, plan.schema, form === 'columnar')
+  switch (form) {
     case 'arrow':
       return readArrowTable(data, plan)
     case 'rows':

@@ -1,7 +1,7 @@
 import { assertNever } from '../common/assert.ts'
 import type { Bitset } from '../common/bitset.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
-import type { Column, ColumnBatch } from './column.ts'
+import type { Column, ColumnBatch, VectorElementKind, VectorRows } from './column.ts'
 import { bf16ToF32, f16ToF32 } from '../common/half-float.ts'
 import { copyJsonValue, setOwnKey } from './json-value.ts'
 
@@ -95,6 +95,8 @@ export function columnValues(column: Column, n: number, int64As: Int64As): unkno
       return withNulls(halfRows(column.values, column.dim, n, true), column.validBits)
     case 'sparseVector':
       return withNulls(column.values.slice(0, n).map(sparseDict), column.validBits)
+    case 'vectorArray':
+      return column.values.slice(0, n).map((v) => vectorList(v, column.element, column.dim))
     default:
       return assertNever(column, 'column kind')
   }
@@ -172,4 +174,19 @@ function sparseDict(row: { readonly indices: Uint32Array; readonly values: Float
   const out: Record<string, number> = {}
   for (let k = 0; k < row.indices.length; k++) out[row.indices[k]!] = row.values[k]!
   return out
+}
+
+/** One ArrayOfVector row (flat) → its vectors, each as the vector field of its kind is returned. */
+function vectorList(v: VectorRows, element: VectorElementKind, dim: number): number[][] {
+  switch (element) {
+    case 'floatVector':
+      return floatRows(v as Float32Array, dim, v.length / dim)
+    case 'binaryVector':
+      return byteRows(v as Uint8Array, dim / 8, v.length / (dim / 8))
+    case 'int8Vector':
+      return byteRows(v as Int8Array, dim, v.length / dim)
+    case 'float16Vector':
+    case 'bfloat16Vector':
+      return halfRows(v as Uint16Array, dim, v.length / dim, element === 'bfloat16Vector')
+  }
 }

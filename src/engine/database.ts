@@ -7,6 +7,7 @@ import { alteredProperties, initialProperties, type Properties, PropertyKey, tim
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
+import { structSpecOf } from '../schema/struct-array-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
 import { type ConsistencyLevel, DEFAULT_CONSISTENCY_LEVEL } from '../catalog/consistency-level.ts'
 import { stringifyWithBigint } from '../common/json-bigint.ts'
@@ -216,9 +217,10 @@ export class Database {
       const schema = createCollectionSchema({
         name: c.schema.name,
         description: c.schema.description,
-        fields: c.schema.fields,
+        fields: c.schema.fields.filter((f) => f.structOf === undefined),
         enableDynamicField: c.schema.enableDynamicField,
         numPartitions: c.schema.numPartitions,
+        ...(c.schema.structArrayFields === undefined ? {} : { structArrayFields: c.schema.structArrayFields.map((s) => structSpecOf(s, c.schema.fields)) }),
       })
       const meta: CollectionMeta = {
         id: c.id,

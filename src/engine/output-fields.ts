@@ -2,6 +2,10 @@ import { DEFAULT_TIMEZONE, formatTimestamptz } from '../common/timestamptz.ts'
 import { errors } from '../errors/errors.ts'
 import { DataType } from '../schema/data-type.ts'
 import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
+import { findStructField } from '../schema/struct-array-schema.ts'
+import { groupStructs, type StructOutput, structOutputs } from './struct-output.ts'
+
+export { groupStructs }
 
 /** The fields a read returns: schema fields to gather, and which dynamic keys to lift from `$meta`. */
 export interface OutputPlan {
@@ -10,6 +14,8 @@ export interface OutputPlan {
   readonly dynamicKeys: 'all' | readonly string[]
   /** Timestamptz fields among `fields`, shown as RFC 3339 text in `timezone` (the collection's). */
   readonly times?: { readonly fields: readonly string[]; readonly timezone: string }
+  /** Array-of-structs output: sub-field columns among `fields` regrouped into one list of structs per row (`groupStructs`). */
+  readonly structs?: readonly StructOutput[]
 }
 
 /**
@@ -27,6 +33,8 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
       if (schema.enableDynamicField) dynamic = 'all'
     } else if (schema.fields.some((f) => f.name === name)) {
       fields.add(name)
+    } else if (findStructField(schema, name) !== undefined) {
+      for (const sub of findStructField(schema, name)!.fieldNames) fields.add(sub)
     } else if (!schema.enableDynamicField) {
       throw errors.invalid(`field ${name} not exist`, { field: name })
     } else if (name === META_FIELD) {
@@ -37,7 +45,13 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
   }
   const withMeta = dynamic === 'all' || dynamic.length > 0 ? [...fields, META_FIELD] : [...fields]
   const times = schema.fields.filter((f) => f.dataType === DataType.Timestamptz && fields.has(f.name)).map((f) => f.name)
-  return { fields: withMeta, dynamicKeys: dynamic, ...(times.length === 0 ? {} : { times: { fields: times, timezone } }) }
+  const structs = structOutputs(schema, fields)
+  return {
+    fields: withMeta,
+    dynamicKeys: dynamic,
+    ...(times.length === 0 ? {} : { times: { fields: times, timezone } }),
+    ...(structs.length === 0 ? {} : { structs }),
+  }
 }
 
 /** Renders a row's Timestamptz values (int64 microseconds) as Milvus returns them: RFC 3339 text in the plan's timezone. */

@@ -4,6 +4,8 @@ import {
   DataType,
   dataTypeName,
   isDenseVectorType,
+  isFloatType,
+  isIntegerType,
   isScalarElementType,
   isVectorType,
   parseDataType,
@@ -11,6 +13,7 @@ import {
 import { limits } from './limits.ts'
 import { timestamptzDefault } from './timestamptz-default.ts'
 import { validateName } from './name-rules.ts'
+import { createStructArrayFields, type StructArrayFieldSchema, type StructArraySpec, type StructMember } from './struct-array-schema.ts'
 
 /** Name of the hidden JSON field that holds the keys of a dynamic schema. */
 export const META_FIELD = '$meta'
@@ -32,9 +35,13 @@ export interface FieldSchema {
   readonly defaultValue?: unknown
   readonly nullable: boolean
   readonly isPartitionKey: boolean
+  /** Milvus's clustering key (at most one per collection); present only when true. */
+  readonly isClusteringKey?: true
   readonly isDynamic: boolean
   /** Type params with no schema meaning to Quiver, kept and described as given (`mmap.enabled`). */
   readonly properties?: Readonly<Record<string, string>>
+  /** A sub-field of an array-of-structs field: stored as its own column named `struct[sub]` (`struct-array-schema.ts`). */
+  readonly structOf?: StructMember
 }
 
 export interface CollectionSchema {
@@ -44,6 +51,8 @@ export interface CollectionSchema {
   readonly enableDynamicField: boolean
   /** Partitions created for a partition-key collection. */
   readonly numPartitions: number
+  /** Array-of-structs fields; their sub-fields are in `fields` (flattened, `structOf` set). */
+  readonly structArrayFields?: readonly StructArrayFieldSchema[]
 }
 
 /** Untyped field description as callers give it (camelCase, already read off the wire form). */
@@ -60,6 +69,7 @@ export interface FieldSpec {
   defaultValue?: unknown
   nullable?: unknown
   isPartitionKey?: unknown
+  isClusteringKey?: unknown
   isDynamic?: unknown
   properties?: unknown
 }
@@ -72,6 +82,8 @@ export interface SchemaSpec {
   numPartitions?: number
   /** IANA timezone a Timestamptz default given as text without an offset is read in (default UTC). */
   timezone?: string
+  /** Array-of-structs fields (Milvus `struct_array_fields`). */
+  structArrayFields?: readonly StructArraySpec[]
 }
 
 /** Validates a schema description and returns the frozen schema; throws 1100 naming the field. */
@@ -83,6 +95,8 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
     throw errors.invalid(`maximum field's number should be limited to ${limits.fieldCountMax}`)
   }
   const fields = specs.map((f, i) => createFieldSchema(f, 100 + i, spec.timezone))
+  const structs = createStructArrayFields(spec.structArrayFields ?? [], 100 + fields.length, fields)
+  fields.push(...structs.fields)
   checkFieldSet(fields)
   const hasPartitionKey = fields.some((f) => f.isPartitionKey)
   const numPartitions = hasPartitionKey ? checkNumPartitions(spec.numPartitions) : 0
@@ -92,6 +106,7 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
     fields: Object.freeze(fields),
     enableDynamicField: spec.enableDynamicField === true,
     numPartitions,
+    ...(structs.structs.length === 0 ? {} : { structArrayFields: Object.freeze(structs.structs) }),
   })
 }
 
@@ -112,13 +127,17 @@ function checkFieldSet(fields: FieldSchema[]): void {
   const pks = fields.filter((f) => f.isPrimaryKey)
   if (pks.length === 0) throw errors.invalid('primary key is not specified')
   if (pks.length > 1) throw errors.invalid('there are more than one primary key')
-  const vectors = fields.filter((f) => isVectorType(f.dataType))
+  const vectors = fields.filter((f) => isVectorType(f.dataType) || f.dataType === DataType.ArrayOfVector)
   if (vectors.length === 0) throw errors.invalid('schema does not contain vector field')
   if (vectors.length > limits.vectorFieldCountMax) {
     throw errors.invalid(`maximum vector field's number should be limited to ${limits.vectorFieldCountMax}`)
   }
   if (fields.filter((f) => f.isPartitionKey).length > 1) {
     throw errors.invalid('there are more than one partition key')
+  }
+  const clustering = fields.filter((f) => f.isClusteringKey === true)
+  if (clustering.length > 1) {
+    throw errors.invalid(`there are more than one clustering key, field name = ${clustering.map((f) => f.name).join(', ')}`)
   }
 }
 
@@ -157,6 +176,12 @@ export function createFieldSchema(f: FieldSpec, fieldId: number, timezone = 'UTC
     field.maxCapacity = checkMaxCapacity(name, f.maxCapacity)
   }
   if (isPartitionKey) checkPartitionKey(name, dataType, isPrimaryKey, nullable)
+  if (f.isClusteringKey === true) {
+    if (!isClusteringKeyType(dataType)) {
+      throw errors.invalid(`clustering key field ${name} is ${dataTypeName(dataType)}; it should be an integer, Float, Double, VarChar or FloatVector field`, { field: name })
+    }
+    field.isClusteringKey = true
+  }
   // Milvus 2.6 allows nullable vector fields (a null row is never searched); only the key cannot be null.
   if (nullable && isPrimaryKey) throw errors.invalid('primary field not support null', { field: name })
   if (f.defaultValue !== undefined && f.defaultValue !== null) {
@@ -190,7 +215,7 @@ function toInt(x: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
 
-function checkDim(name: string, t: DataType, raw: unknown): number {
+export function checkDim(name: string, t: DataType, raw: unknown): number {
   const dim = toInt(raw)
   if (dim === undefined) throw errors.invalid(`dimension is not defined in field type params of field ${name}`)
   if (dim < 1 || dim > limits.dimMax) {
@@ -202,7 +227,7 @@ function checkDim(name: string, t: DataType, raw: unknown): number {
   return dim
 }
 
-function checkMaxLength(name: string, raw: unknown): number {
+export function checkMaxLength(name: string, raw: unknown): number {
   const n = toInt(raw)
   if (n === undefined) throw errors.invalid(`type param(max_length) should be specified for the field(${name})`)
   if (n < 1 || n > limits.varcharLengthMax) {
@@ -211,7 +236,7 @@ function checkMaxLength(name: string, raw: unknown): number {
   return n
 }
 
-function checkMaxCapacity(name: string, raw: unknown): number {
+export function checkMaxCapacity(name: string, raw: unknown): number {
   const n = toInt(raw)
   if (n === undefined) throw errors.invalid(`type param(max_capacity) should be specified for array field ${name}`)
   if (n < 1 || n > limits.arrayCapacityMax) {
@@ -268,14 +293,14 @@ function checkDefaultValue(f: FieldSchema, v: unknown, timezone: string): unknow
       if (typeof v !== 'number' || !Number.isInteger(v)) throw bad()
       return v
     }
-    case DataType.Timestamptz:
-      return timestamptzDefault(f.name, v, timezone)
     case DataType.Geometry: {
       if (typeof v !== 'string') throw bad()
       const c = canonicalWkt(v)
       if ('problem' in c) throw errors.invalid(`default_value of Geometry field ${f.name} is not WKT: ${c.problem}`, { field: f.name })
       return c.wkt
     }
+    case DataType.Timestamptz:
+      return timestamptzDefault(f.name, v, timezone)
     default:
       throw bad()
   }
@@ -305,3 +330,8 @@ export function vectorFields(schema: CollectionSchema): readonly FieldSchema[] {
   return fields
 }
 const vectorFieldsCache = new WeakMap<CollectionSchema, FieldSchema[]>()
+
+/** Types Milvus allows as a clustering key (`typeutil.IsClusteringKeyType`). */
+function isClusteringKeyType(t: DataType): boolean {
+  return isIntegerType(t) || isFloatType(t) || t === DataType.VarChar || t === DataType.FloatVector
+}

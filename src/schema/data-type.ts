@@ -20,6 +20,12 @@ export const DataType = {
   BFloat16Vector: 103,
   SparseFloatVector: 104,
   Int8Vector: 105,
+  /** A sub-field of an array-of-structs field holding a vector per element (`vector_array` on the wire). */
+  ArrayOfVector: 106,
+  /** An array-of-structs field (`struct_array_fields` in the schema). */
+  ArrayOfStruct: 200,
+  /** The element type of an array-of-structs field as clients spell it (`element_type: Struct`). */
+  Struct: 201,
 } as const
 export type DataType = (typeof DataType)[keyof typeof DataType]
 export type DataTypeName = keyof typeof DataType

@@ -1,5 +1,5 @@
 import { Bitset } from '../common/bitset.ts'
-import type { Column, ColumnKind, SparseRow } from '../column/column.ts'
+import type { Column, ColumnKind, SparseRow, VectorElementKind } from '../column/column.ts'
 
 /** Rows per chunk of a growing vector column; chunks never move, so growth never copies vectors. */
 export const VECTOR_CHUNK_ROWS = 16384
@@ -62,6 +62,8 @@ export class ColumnStore {
   readonly chunks: VectorArray[] = []
   readonly chunkRows: number
   private readonly allocator: VectorAllocator
+  /** ArrayOfVector columns: the vectors' kind, learnt from the first column appended (a column of no rows needs none). */
+  private element: VectorElementKind = 'floatVector'
 
   constructor(kind: ColumnKind, dim: number, nullable: boolean, allocator: VectorAllocator, chunkRows = VECTOR_CHUNK_ROWS) {
     this.kind = kind
@@ -76,6 +78,7 @@ export class ColumnStore {
 
   /** Appends all rows of `col` (same kind). */
   append(col: Column): void {
+    if (col.kind === 'vectorArray') this.element = col.element
     const n = columnLength(col, this.dim)
     const start = this.rowCount
     if (col.kind === 'floatVector' || col.kind === 'binaryVector' || col.kind === 'float16Vector' || col.kind === 'bfloat16Vector' || col.kind === 'int8Vector') {
@@ -186,7 +189,7 @@ export class ColumnStore {
       return { kind: this.kind, values: this.typed.subarray(0, n), validBits } as Column
     }
     if (this.list !== null) {
-      return { kind: this.kind, values: this.list, validBits } as Column
+      return { kind: this.kind, values: this.list, validBits, ...this.listShape() } as Column
     }
     return { kind: this.kind, dim: this.dim, values: this.vectorRange(0, n), validBits } as Column
   }
@@ -225,7 +228,7 @@ export class ColumnStore {
     if (this.list !== null) {
       const out = new Array<unknown>(n)
       for (let i = 0; i < n; i++) out[i] = this.list[rows[i]!]
-      return { kind: this.kind, values: out, validBits: vb } as Column
+      return { kind: this.kind, values: out, validBits: vb, ...this.listShape() } as Column
     }
     const stride = vectorStride(this.kind as VectorKind, this.dim)
     const out = this.newVectorArray(n * stride)
@@ -236,6 +239,11 @@ export class ColumnStore {
       out.set(this.chunks[ci]!.subarray(off, off + stride) as never, i * stride)
     }
     return { kind: this.kind, dim: this.dim, values: out, validBits: vb } as Column
+  }
+
+  /** The extra properties of a list column: dim and element kind of an ArrayOfVector. */
+  private listShape(): { dim?: number; element?: VectorElementKind } {
+    return this.kind === 'vectorArray' ? { dim: this.dim, element: this.element } : {}
   }
 
   /** A heap array of this vector column's element type. */
@@ -298,7 +306,7 @@ export function sliceColumn(col: Column, from: number, to: number, dim: number):
     default: {
       const vb = col.validBits === null ? null : sliceBits(col.validBits, from, to)
       const values = Array.isArray(col.values) ? col.values.slice(from, to) : (col.values as Float64Array).subarray(from, to)
-      return { kind: col.kind, values, validBits: vb } as Column
+      return { ...col, values, validBits: vb } as Column
     }
   }
 }

@@ -2,9 +2,11 @@ import type { Data, DataType as ArrowType, Field as ArrowField, Table as ArrowTa
 import { arrow } from '../common/arrow.ts'
 import { Bitset } from '../common/bitset.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
-import type { Column, SparseRow } from '../column/column.ts'
+import type { Column, SparseRow, VectorRows } from '../column/column.ts'
+import { vectorRowsOf } from '../column/batch-vector-array.ts'
+import { vectorElementOf } from '../column/vector-array-column.ts'
 import { errors } from '../errors/errors.ts'
-import type { CollectionSchema } from '../schema/collection-schema.ts'
+import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
 import { isTyped, isVector, type VectorAllocator } from './column-store.ts'
 import { InsertRuns } from './insert-runs.ts'
@@ -12,7 +14,7 @@ import { Segment, type SegmentId, type SegmentState } from './segment.ts'
 import { filledColumn } from '../column/filled-column.ts'
 
 /** Bumped on any incompatible change of the segment file layout. */
-const { Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
+const { Binary, Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
 
 export const SEGMENT_FORMAT_VERSION = 1
 
@@ -90,7 +92,7 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
       store.adoptVectors(block, n, store.nullable ? validOf(data, n) : undefined)
     } else if (data !== undefined) {
       const field = schema.fields.find((f) => f.name === name)
-      store.append(arrowToColumn(data, store.kind, store.dim, n, field?.elementType))
+      store.append(store.kind === 'vectorArray' ? readVectorArray(data, field, store.dim, n) : arrowToColumn(data, store.kind, store.dim, n, field?.elementType))
     }
   }
   seg.restore(InsertRuns.fromJSON(meta.insertRuns), meta.state)
@@ -138,7 +140,27 @@ function columnToArrow(col: Column, n: number, dim: number): Data {
       return fixedList(new Int8(), col.values.subarray(0, n * dim), n, dim, np)
     case 'binaryVector':
       return makeData({ type: new FixedSizeBinary(dim >>> 3), length: n, data: col.values.subarray(0, n * (dim >>> 3)), ...np })
+    case 'vectorArray':
+      return vectorArrayData(col.values, n)
   }
+}
+
+/** An ArrayOfVector column as Arrow Binary: each row's vectors as raw little-endian bytes (the element kind is the schema's). */
+function vectorArrayData(rows: readonly VectorRows[], n: number): Data {
+  const offsets = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + rows[i]!.byteLength
+  const bytes = new Uint8Array(offsets[n]!)
+  for (let i = 0; i < n; i++) bytes.set(new Uint8Array(rows[i]!.buffer, rows[i]!.byteOffset, rows[i]!.byteLength), offsets[i]!)
+  return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: bytes })
+}
+
+function readVectorArray(data: Data, field: FieldSchema | undefined, dim: number, n: number): Column {
+  const element = vectorElementOf(field ?? {})
+  const offsets = data.valueOffsets as Int32Array
+  const bytes = data.values as Uint8Array
+  const values = new Array<VectorRows>(n)
+  for (let i = 0; i < n; i++) values[i] = vectorRowsOf(element, bytes.slice(offsets[i]!, offsets[i + 1]!))
+  return { kind: 'vectorArray', element, dim, values, validBits: null }
 }
 
 function fixedList(item: ArrowType, values: Float32Array | Uint16Array | Int8Array, n: number, dim: number, np: { nullBitmap?: Uint8Array }): Data {

@@ -68,7 +68,7 @@ export class CollectionApi extends DatabaseApi {
             autoID: meta.schema.fields.some((f) => f.autoId),
             fields,
             functions: [],
-            struct_array_fields: [],
+            struct_array_fields: fields.filter((f) => Array.isArray(f.fields)),
           },
           collectionID: String(meta.id),
           collection_name: meta.name,
@@ -84,8 +84,8 @@ export class CollectionApi extends DatabaseApi {
           num_partitions: String(meta.partitions.length),
           db_name: meta.database,
           functions: [],
-          anns_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) >= 100).map((f) => [f.name, f])),
-          scalar_fields: Object.fromEntries(fields.filter((f) => (f.dataType as number) < 100).map((f) => [f.name, f])),
+          anns_fields: Object.fromEntries(flatFields(fields).filter(([, f]) => (f.dataType as number) >= 100)),
+          scalar_fields: Object.fromEntries(flatFields(fields).filter(([, f]) => (f.dataType as number) < 100)),
           function_fields: {},
         }
       },
@@ -172,4 +172,13 @@ export class CollectionApi extends DatabaseApi {
       (status) => ({ status, state: 'LoadStateNotExist' }),
     )
   }
+}
+
+/** Described fields by the name a search or filter uses: a struct's sub-fields as `struct[sub]` (as the SDK lists them). */
+function flatFields(fields: readonly Record<string, unknown>[]): [string, Record<string, unknown>][] {
+  return fields.flatMap((f) =>
+    Array.isArray(f.fields)
+      ? (f.fields as Record<string, unknown>[]).map((sub): [string, Record<string, unknown>] => [`${String(f.name)}[${String(sub.name)}]`, sub])
+      : [[String(f.name), f] as [string, Record<string, unknown>]],
+  )
 }

@@ -3,7 +3,8 @@ import { formatTimestamptz } from '../../common/timestamptz.ts'
 import { errors } from '../../errors/errors.ts'
 import type { CollectionMeta } from '../../catalog/catalog.ts'
 import type { FieldSchema, FieldSpec, SchemaSpec } from '../../schema/collection-schema.ts'
-import { DataType, dataTypeName, isDenseVectorType } from '../../schema/data-type.ts'
+import { DataType, dataTypeName, isDenseVectorType, parseDataType } from '../../schema/data-type.ts'
+import type { StructArrayFieldSchema, StructArraySpec } from '../../schema/struct-array-schema.ts'
 
 /** A field as the SDK's `FieldType` describes it (snake_case, type params flat or in `type_params`). */
 export type SdkField = Record<string, unknown>
@@ -27,6 +28,7 @@ export function fieldSpecOf(f: SdkField): FieldSpec {
     defaultValue: f.default_value ?? f.defaultValue,
     nullable: f.nullable,
     isPartitionKey: f.is_partition_key ?? f.isPartitionKey,
+    isClusteringKey: f.is_clustering_key ?? f.isClusteringKey,
     isDynamic: f.is_dynamic ?? f.isDynamic,
     properties: fieldPropertiesOf(f, tp),
   }
@@ -65,8 +67,17 @@ export function schemaSpecOf(req: Record<string, unknown>): SchemaSpec {
   const list = (req.fields ?? req.schema) as SdkField[] | undefined
   if (Array.isArray(list)) {
     const partitionKey = req.partition_key_field as string | undefined
-    const fields = list.map((f) => fieldSpecOf(partitionKey !== undefined && f.name === partitionKey ? { ...f, is_partition_key: true } : f))
-    return { ...common, fields, enableDynamicField: dynamic === true }
+    const plain = list.filter((f) => !isStructArrayField(f))
+    const clusteringKey = req.clustering_key_field as string | undefined
+    const fields = plain.map((f) =>
+      fieldSpecOf({
+        ...f,
+        ...(partitionKey !== undefined && f.name === partitionKey ? { is_partition_key: true } : {}),
+        ...(clusteringKey !== undefined && f.name === clusteringKey ? { is_clustering_key: true } : {}),
+      }),
+    )
+    const structs = list.filter(isStructArrayField).map(structSpecOfSdk)
+    return { ...common, fields, enableDynamicField: dynamic === true, ...(structs.length === 0 ? {} : { structArrayFields: structs }) }
   }
   if (req.dimension !== undefined) {
     const idType = req.id_type === undefined ? DataType.Int64 : req.id_type
@@ -83,11 +94,53 @@ export function schemaSpecOf(req: Record<string, unknown>): SchemaSpec {
   throw errors.invalid('createCollection needs fields, schema, or dimension (quick setup)')
 }
 
-/** The SDK's `describeCollection` field shape. */
+/** An SDK field `{ data_type: Array, element_type: Struct, fields: [...] }`: an array-of-structs field. */
+export function isStructArrayField(f: SdkField): boolean {
+  const element = parseDataType(f.element_type ?? f.elementType)
+  return (element === DataType.Struct || parseDataType(f.data_type ?? f.dataType) === DataType.ArrayOfStruct) && Array.isArray(f.fields)
+}
+
+function structSpecOfSdk(f: SdkField): StructArraySpec {
+  const tp = normaliseTypeParams(f.type_params)
+  return {
+    name: f.name,
+    description: f.description,
+    maxCapacity: f.max_capacity ?? tp.max_capacity,
+    fields: (f.fields as SdkField[]).map(fieldSpecOf),
+  }
+}
+
+/** The SDK's `describeCollection` field shape: plain fields, then array-of-structs fields as the SDK lists them (`fields` nested). */
 export function describeFields(meta: CollectionMeta): Record<string, unknown>[] {
-  return meta.schema.fields.map((f) => {
+  const plain = describePlainFields(meta, meta.schema.fields.filter((f) => f.structOf === undefined))
+  return [...plain, ...(meta.schema.structArrayFields ?? []).map((s) => describeStructField(meta, s))]
+}
+
+function describeStructField(meta: CollectionMeta, s: StructArrayFieldSchema): Record<string, unknown> {
+  const subs = s.fieldNames.map((n) => meta.schema.fields.find((f) => f.name === n)!)
+  const fields = describePlainFields(meta, subs).map((d, i) => {
+    const sub = subs[i]!
+    const { element_type: _e, ...rest } = d
+    return { ...rest, name: sub.structOf!.subName, data_type: dataTypeName(sub.elementType!), dataType: sub.elementType, type_params: (d.type_params as { key: string }[]).filter((p) => p.key !== 'max_capacity') }
+  })
+  return {
+    fieldID: String(s.fieldId),
+    name: s.name,
+    description: s.description,
+    data_type: 'Array',
+    dataType: DataType.Array,
+    element_type: 'Struct',
+    elementType: DataType.Struct,
+    max_capacity: String(s.maxCapacity),
+    type_params: [{ key: 'max_capacity', value: String(s.maxCapacity) }],
+    fields,
+  }
+}
+
+function describePlainFields(meta: CollectionMeta, list: readonly FieldSchema[]): Record<string, unknown>[] {
+  return list.map((f) => {
     const typeParams: { key: string; value: string }[] = []
-    if (f.dim !== undefined && isDenseVectorType(f.dataType)) typeParams.push({ key: 'dim', value: String(f.dim) })
+    if (f.dim !== undefined && (isDenseVectorType(f.dataType) || f.dataType === DataType.ArrayOfVector)) typeParams.push({ key: 'dim', value: String(f.dim) })
     if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) })
     if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) })
     for (const [key, value] of Object.entries(f.properties ?? {})) typeParams.push({ key, value })
@@ -104,7 +157,7 @@ export function describeFields(meta: CollectionMeta): Record<string, unknown>[] 
       state: 'FieldCreated',
       is_partition_key: f.isPartitionKey,
       is_dynamic: false,
-      is_clustering_key: false,
+      is_clustering_key: f.isClusteringKey === true,
       nullable: f.nullable,
       is_function_output: false,
       ...Object.fromEntries(typeParams.map((p) => [p.key, p.value])),

@@ -2,7 +2,7 @@ import type { Quiver } from '../../../engine/quiver.ts'
 import { ErrorCode, errors, MilvusError } from '../../../errors/errors.ts'
 import { type CallContext, collectionKey } from '../call-context.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
-import { createCollectionRequestOf, wireFieldSchema } from '../wire/schema-wire.ts'
+import { createCollectionRequestOf, wireFieldSchema, wireStructFieldSchema } from '../wire/schema-wire.ts'
 import { okStatus } from '../wire-status.ts'
 import { ddlHandlers } from './ddl-handlers.ts'
 
@@ -97,12 +97,12 @@ async function describeWire(client: Quiver, ctx: CallContext, name: string): Pro
       name: schema.name,
       description: schema.description,
       autoID: schema.autoID,
-      fields: (schema.fields as Wire[]).map(wireFieldSchema),
+      fields: (schema.fields as Wire[]).filter((f) => !Array.isArray(f.fields)).map(wireFieldSchema),
       enable_dynamic_field: schema.enable_dynamic_field,
       properties: [],
       functions: [],
       dbName: d.db_name,
-      struct_array_fields: [],
+      struct_array_fields: (schema.fields as Wire[]).filter((f) => Array.isArray(f.fields)).map(wireStructFieldSchema),
     },
     virtual_channel_names: [`quiver-dml_0_${d.collectionID}v0`],
     physical_channel_names: ['quiver-dml_0'],

@@ -21,7 +21,8 @@ type Wire = Record<string, any>
  * - a column with no values and no `valid_data` counts as not given;
  * - the row count is checked first (`checkedRowCount`): `num_rows` never sizes anything by itself.
  */
-export function columnarDataOf(fieldsData: readonly Wire[], numRows: number): Record<string, unknown> {
+export function columnarDataOf(given: readonly Wire[], numRows: number): Record<string, unknown> {
+  const fieldsData = flattenStructArrays(given)
   const rowCount = checkedRowCount(fieldsData, numRows)
   const out: Record<string, unknown> = Object.create(null)
   let dynamic: Wire | undefined
@@ -112,6 +113,11 @@ function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
       flat = new Int8Array(b.buffer, b.byteOffset, b.length)
       break
     }
+    case 'vector_array': {
+      // A struct's vector sub-field: per row one VectorField holding that row's vectors, flat.
+      const rows = ((v.vector_array?.data ?? []) as Wire[]).map(flatVectorsOf)
+      return rows.length === 0 && rowCount > 0 ? undefined : rows
+    }
     case 'sparse_float_vector': {
       const rows = (v.sparse_float_vector.contents as Uint8Array[]).map((b, i) => decodeSparseRow(b, i))
       if (valid !== undefined) return withNulls(rows, valid, name)
@@ -172,4 +178,38 @@ function spreadDynamic(fd: Wire, rowCount: number, out: Record<string, unknown>)
     }
   }
   for (const [key, col] of columns) out[key] = col
+}
+
+/**
+ * Array-of-structs columns (`struct_arrays`: one FieldData per sub-field, Array or ArrayOfVector per
+ * row) → one column per sub-field named `struct[sub]`, as the engine stores them; the engine checks
+ * that a row's sub-fields hold the same number of elements.
+ */
+function flattenStructArrays(fieldsData: readonly Wire[]): Wire[] {
+  if (!fieldsData.some((fd) => fd.struct_arrays)) return fieldsData as Wire[]
+  return fieldsData.flatMap((fd) => {
+    if (!fd.struct_arrays) return [fd]
+    const struct = String(fd.field_name ?? '')
+    return ((fd.struct_arrays.fields ?? []) as Wire[]).map((sub) => ({ ...sub, field_name: `${struct}[${String(sub.field_name ?? '')}]` }))
+  })
+}
+
+/** One row of a `vector_array`: its vectors flat, in the typed array the vector builders take for the kind. */
+function flatVectorsOf(vf: Wire): Float32Array | Uint8Array | Int8Array {
+  switch (vf?.data) {
+    case 'float_vector':
+      return vf.float_vector.data instanceof Float32Array ? vf.float_vector.data : Float32Array.from(vf.float_vector.data as number[])
+    case 'binary_vector':
+    case 'float16_vector':
+    case 'bfloat16_vector': {
+      const b = vf[vf.data] as Uint8Array
+      return new Uint8Array(b.buffer, b.byteOffset, b.length)
+    }
+    case 'int8_vector': {
+      const b = vf.int8_vector as Uint8Array
+      return new Int8Array(b.buffer, b.byteOffset, b.length)
+    }
+    default:
+      return new Float32Array(0)
+  }
 }

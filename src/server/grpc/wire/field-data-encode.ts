@@ -37,7 +37,13 @@ export function countFieldData(count: number): Wire {
   return { type: DataType.Int64, field_name: 'count(*)', field_id: '0', is_dynamic: false, valid_data: [], scalars: { long_data: { data: [String(count)] } } }
 }
 
+/** An array-of-structs output column: the struct, and its sub-fields asked for (`outputColumnsOf`). */
+export interface StructOutputField extends FieldSchema {
+  readonly structFields: readonly FieldSchema[]
+}
+
 function fieldDataOf(rows: readonly Row[], f: FieldSchema): Wire {
+  if ('structFields' in f) return structFieldData(rows, f as StructOutputField)
   const values = rows.map((r) => r[f.name])
   const base = { type: f.dataType, field_name: f.name, field_id: String(f.fieldId), is_dynamic: false }
   if (isVectorType(f.dataType)) {
@@ -94,7 +100,7 @@ export function scalarField(dataType: number, values: readonly unknown[], elemen
   }
 }
 
-function vectorField(f: FieldSchema, values: readonly unknown[]): Wire {
+export function vectorField(f: FieldSchema, values: readonly unknown[]): Wire {
   const dim = f.dim ?? 0
   switch (f.dataType) {
     case DataType.FloatVector:
@@ -133,4 +139,23 @@ function halfBytes(rows: readonly (readonly number[])[], toBits: (x: number) => 
   let k = 0
   for (const r of rows) for (let j = 0; j < r.length; j++) out.writeUInt16LE(toBits(r[j]!), 2 * k++)
   return out
+}
+
+/**
+ * A struct list per row (`items: [{ label, embedding }, …]`) → `struct_arrays` as Milvus 2.6 answers:
+ * one FieldData per sub-field, named by its name inside the struct, per row an Array (`array_data`)
+ * of the elements' scalars or an ArrayOfVector (`vector_array`, one VectorField per row).
+ */
+function structFieldData(rows: readonly Row[], f: StructOutputField): Wire {
+  const lists = rows.map((r) => (Array.isArray(r[f.name]) ? (r[f.name] as Record<string, unknown>[]) : []))
+  const fields = f.structFields.map((sub) => {
+    const subName = sub.structOf?.subName ?? sub.name
+    const perRow = lists.map((l) => l.map((e) => e[subName]))
+    const base = { type: sub.dataType, field_name: subName, field_id: String(sub.fieldId), is_dynamic: false, valid_data: [] }
+    if (sub.dataType !== DataType.ArrayOfVector) return { ...base, scalars: scalarField(DataType.Array, perRow, sub.elementType) }
+    const element = { ...sub, dataType: sub.elementType ?? DataType.FloatVector } as FieldSchema
+    const data = perRow.map((vectors) => vectorField(element, vectors))
+    return { ...base, vectors: { dim: String(sub.dim ?? 0), vector_array: { dim: String(sub.dim ?? 0), element_type: sub.elementType, data } } }
+  })
+  return { type: DataType.ArrayOfStruct, field_name: f.name, field_id: String(f.fieldId), is_dynamic: false, valid_data: [], struct_arrays: { fields } }
 }

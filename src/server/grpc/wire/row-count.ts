@@ -55,6 +55,10 @@ function columnRows(fd: Wire, name: string): number | undefined {
 }
 
 function vectorRows(v: Wire, name: string): number | undefined {
+  if (v.data === 'vector_array') {
+    const n = (v.vector_array?.data ?? []).length as number
+    return n === 0 ? undefined : n
+  }
   if (v.data === 'sparse_float_vector') {
     const n = (v.sparse_float_vector?.contents ?? []).length as number
     return n === 0 ? undefined : n
@@ -82,6 +86,8 @@ function vectorUnits(v: Wire): number | undefined {
     case 'bfloat16_vector':
     case 'int8_vector':
       return ((v[v.data] as Uint8Array | undefined) ?? []).length
+    case 'vector_array':
+      return ((v.vector_array?.data ?? []) as Wire[]).reduce((n, vf) => n + (vectorUnits(vf) ?? 0), 0)
     default:
       return undefined
   }

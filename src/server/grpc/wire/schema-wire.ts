@@ -50,7 +50,6 @@ export function valueFieldOf(dataType: number, value: unknown): Wire | undefined
 export function createCollectionRequestOf(req: Wire): Wire {
   const schema = decodeEmbedded('milvus.proto.schema.CollectionSchema', req.schema ?? new Uint8Array(0))
   if (Array.isArray(schema.functions) && schema.functions.length > 0) throw errors.notSupported('collection functions (BM25, embedding) are not supported by Quiver')
-  if (Array.isArray(schema.struct_array_fields) && schema.struct_array_fields.length > 0) throw errors.notSupported('struct array fields are not supported by Quiver')
   const name = String(req.collection_name ?? '')
   if (typeof schema.name === 'string' && schema.name !== '' && schema.name !== name) {
     throw errors.invalid(`collection name [${name}] does not match schema name [${schema.name}]`)
@@ -58,6 +57,7 @@ export function createCollectionRequestOf(req: Wire): Wire {
   const wireFields = (Array.isArray(schema.fields) ? schema.fields : []) as Wire[]
   const collectionAutoId = schema.autoID === true
   const fields = wireFields.filter((f) => f.is_dynamic !== true).map((f) => fieldRequestOf(f, collectionAutoId))
+  for (const s of (Array.isArray(schema.struct_array_fields) ? schema.struct_array_fields : []) as Wire[]) fields.push(structFieldRequestOf(s))
   const numPartitions = Number(req.num_partitions ?? 0)
   return {
     collection_name: name,
@@ -82,6 +82,7 @@ export function fieldRequestOf(f: Wire, collectionAutoId: boolean): Wire {
     type_params: f.type_params ?? [],
     nullable: f.nullable === true,
     is_partition_key: f.is_partition_key === true,
+    is_clustering_key: f.is_clustering_key === true,
   }
   if (parseDataType(f.data_type) === DataType.Array) out.element_type = f.element_type
   const dv = valueOfValueField(f.default_value)
@@ -104,7 +105,7 @@ export function wireFieldSchema(f: Wire): Wire {
     state: 'FieldCreated',
     is_dynamic: false,
     is_partition_key: f.is_partition_key,
-    is_clustering_key: false,
+    is_clustering_key: f.is_clustering_key === true,
     nullable: f.nullable,
     is_function_output: false,
   }
@@ -112,4 +113,50 @@ export function wireFieldSchema(f: Wire): Wire {
   const dv = valueFieldOf(dataType, f.default_value)
   if (dv !== undefined) out.default_value = dv
   return out
+}
+
+/**
+ * One wire `schema.StructArrayFieldSchema` → the facade's array-of-structs field (SDK shape: `Array`
+ * of `Struct` with nested `fields`). Its sub-fields come as Milvus stores them (`Array`/`ArrayOfVector`
+ * with the element type and `max_capacity` in their type params); the facade takes the element type.
+ */
+export function structFieldRequestOf(s: Wire): Wire {
+  const subs = (Array.isArray(s.fields) ? s.fields : []) as Wire[]
+  const params = (list: unknown) => (Array.isArray(list) ? (list as { key: string; value: string }[]) : [])
+  const capacity = [...params(s.type_params), ...subs.flatMap((f) => params(f.type_params))].find((p) => p.key === 'max_capacity')?.value
+  return {
+    name: s.name,
+    description: s.description ?? '',
+    data_type: DataType.Array,
+    element_type: DataType.Struct,
+    max_capacity: capacity,
+    fields: subs.map((f) => ({
+      name: f.name,
+      description: f.description ?? '',
+      data_type: f.element_type ?? f.data_type,
+      type_params: params(f.type_params).filter((p) => p.key !== 'max_capacity'),
+      nullable: f.nullable === true,
+      ...(f.is_primary_key === true ? { is_primary_key: true } : {}),
+    })),
+  }
+}
+
+/** A described array-of-structs field (SDK shape) → `schema.StructArrayFieldSchema` as Milvus 2.6 describes it. */
+export function wireStructFieldSchema(f: Wire): Wire {
+  const capacity = { key: 'max_capacity', value: String(f.max_capacity) }
+  return {
+    fieldID: f.fieldID,
+    name: f.name,
+    description: f.description ?? '',
+    type_params: [capacity],
+    fields: (f.fields as Wire[]).map((sub) => {
+      const element = Number(sub.dataType)
+      const vector = element >= 100 && element <= 105
+      return {
+        ...wireFieldSchema({ ...sub, dataType: vector ? DataType.ArrayOfVector : DataType.Array }),
+        element_type: element,
+        type_params: [...(sub.type_params as Wire[]), capacity],
+      }
+    }),
+  }
 }
