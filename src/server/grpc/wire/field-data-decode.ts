@@ -68,6 +68,8 @@ function scalarColumn(fd: Wire, name: string, rowCount: number): unknown[] | und
     case 'array_data':
       values = (fd.scalars.array_data.data as Wire[]).map((e) => (e?.data ? e[e.data].data : []))
       break
+    case 'geometry_data':
+      throw errors.invalid(`field ${name}: Geometry as WKB (geometry_data) is not supported by Quiver; send WKT (geometry_wkt_data), as the Node SDK and pymilvus do`, { field: name })
     default:
       throw errors.notSupported(`field ${name}: ${member ?? 'empty'} values are not supported by Quiver`)
   }
