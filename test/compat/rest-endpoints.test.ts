@@ -224,8 +224,9 @@ test('errors: 100 missing collection, 1801 bad JSON or type, 1802 missing parame
   await fails('entities/search', { collectionName: 'dims', data: [[1, 2]] }, 1100)
   assert.deepEqual(await ok('collections/get_stats', { collectionName: 'dims' }), { rowCount: 0 })
   await fails('collections/alter_properties', { collectionName: 'dims', properties: { 'collection.ttl.seconds': 'soon' } }, 1100)
-  await fails('users/list', {}, 3000)
-  await fails('roles/list', {}, 3000)
+  await fails('users/describe', {}, 1802)
+  await fails('roles/drop', { roleName: 'admin' }, 1100)
+  await fails('privilege_groups/create', { privilegeGroupName: 'Search' }, 1100)
 })
 
 test('unknown paths and methods are real HTTP 404s', async () => {

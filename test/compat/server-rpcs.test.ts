@@ -227,9 +227,9 @@ describe('Node SDK against quiver serve: RPCs', () => {
   })
 
   test('an RPC Quiver does not implement answers 3000 with a legacy error code, not UNIMPLEMENTED', async () => {
-    const users = await c.listUsers()
-    assert.equal(users.status.code, 3000)
-    assert.equal(users.status.error_code, 'UnexpectedError')
-    assert.match(users.status.reason, /ListCredUsers is not supported by Quiver/)
+    const files = await c.listFileResources()
+    assert.equal(files.status.code, 3000)
+    assert.equal(files.status.error_code, 'UnexpectedError')
+    assert.match(files.status.reason, /ListFileResources is not supported by Quiver/)
   })
 })
