@@ -591,7 +591,8 @@ export class Database {
   async createPartition(collection: string, partition: string): Promise<void> {
     validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
-    if (meta.schema.numPartitions > 0) throw errors.invalid('disable create partition if partition key mode is used')
+    // Milvus's proxy answers these with a plain error (65535, UnexpectedError), not 1100.
+    if (meta.schema.numPartitions > 0) throw new MilvusError(ErrorCode.Unexpected, 'disable create partition if partition key mode is used')
     // Milvus 2.6: creating a partition that exists succeeds and changes nothing.
     if (meta.partitions.some((p) => p.name === partition)) return
     await this.submit({ type: 'createPartition', collectionId: meta.id, partition })
@@ -601,7 +602,7 @@ export class Database {
     validateName(partition, 'partition')
     const meta = this.state.catalog.get(collection)
     if (partition === DEFAULT_PARTITION) throw errors.invalid('default partition cannot be deleted')
-    if (meta.schema.numPartitions > 0) throw errors.invalid('disable drop partition if partition key mode is used')
+    if (meta.schema.numPartitions > 0) throw new MilvusError(ErrorCode.Unexpected, 'disable drop partition if partition key mode is used')
     // Milvus 2.6: dropping a partition that does not exist succeeds.
     if (!meta.partitions.some((p) => p.name === partition)) return
     await this.submit({ type: 'dropPartition', collectionId: meta.id, partition })

@@ -53,6 +53,26 @@ describe('AddCollectionField', () => {
     await check('after checkpoint')
   })
 
+  test('compaction merges segments written before and after the add; values survive it and a reopen', async () => {
+    const c = env.client
+    await c.createCollection({ collection_name: 'cmp', fields })
+    await c.insert({ collection_name: 'cmp', data: rows(0, 3) })
+    await c.flush({ collection_names: ['cmp'] })
+    await c.addCollectionField({ collection_name: 'cmp', field: { name: 'n', data_type: 'Int64', nullable: true, default_value: 5 } })
+    await c.insert({ collection_name: 'cmp', data: rows(3, 3).map((r) => ({ ...r, n: r.id * 10 })) })
+    await c.flush({ collection_names: ['cmp'] })
+    await c.delete({ collection_name: 'cmp', ids: [1] })
+    const compacted = await c.compact({ collection_name: 'cmp' })
+    assert.equal(compacted.status.code, 0)
+    for (let i = 0; i < 100 && (await c.getCompactionState({ compactionID: compacted.compactionID })).state !== 'Completed'; i++) await new Promise((r) => setTimeout(r, 50))
+    const read = async () => (await env.client.query({ collection_name: 'cmp', filter: 'id >= 0', output_fields: ['n'] })).data.map((r) => [r.id, r.n]).sort((a, b) => Number(a[0]) - Number(b[0]))
+    const expected = [['0', '5'], ['2', '5'], ['3', '30'], ['4', '40'], ['5', '50']]
+    assert.deepEqual(await read(), expected)
+    await env.client.flush({ collection_names: ['cmp'] })
+    await env.reopen()
+    assert.deepEqual(await read(), expected)
+  })
+
   test('refused as Milvus refuses them, and nothing changes', async () => {
     const c = env.client
     const cases: [Record<string, unknown>, RegExp][] = [
@@ -186,6 +206,12 @@ describe('idempotent DDL and validation order (Milvus 2.6)', () => {
     assert.equal(different.code, 1100)
     assert.match(different.reason, /create duplicate collection with different parameters, collection: idem/)
     assert.equal((await c.dropPartition({ collection_name: 'idem', partition_name: '_default' })).code, 1100)
+    // Partition-key collections refuse partition DDL with Milvus's plain error (65535).
+    await c.createCollection({ collection_name: 'pk', fields: [...fields, { name: 'k', data_type: 'Int64', is_partition_key: true }], num_partitions: 4 })
+    const create = await c.createPartition({ collection_name: 'pk', partition_name: 'x' })
+    assert.deepEqual([create.code, create.error_code], [65535, 'UnexpectedError'])
+    assert.match(create.reason, /disable create partition if partition key mode is used/)
+    assert.equal((await c.dropPartition({ collection_name: 'pk', partition_name: '_default_0' })).code, 65535)
     assert.equal((await c.dropIndex({ collection_name: 'nope', index_name: 'x' })).code, 100)
   })
 
