@@ -35,6 +35,7 @@ export interface IndexDescription {
 export function resolveIndexType(indexType: string, field: FieldSchema): string {
   const t = indexType.toUpperCase()
   if (t !== 'AUTOINDEX') return t
+  if (field.dataType === DataType.SparseFloatVector) return 'SPARSE_INVERTED_INDEX'
   return field.dataType === DataType.BinaryVector ? 'BIN_FLAT' : 'HNSW'
 }
 

@@ -128,6 +128,18 @@ describe('nullable vector fields', () => {
     await checkReads('after reopen')
   })
 
+  test('compaction keeps null vectors null (merged segments, their indexes rebuilt over the valid rows)', async () => {
+    await coll().delete('id in [3, 5, 7, 9, 11, 13]')
+    for (const id of [3, 5, 7, 9, 11, 13]) rows.delete(id)
+    await coll().flush()
+    const res = await env.client.compact({ collection_name: 'nv' })
+    assert.equal(res.status.code, 0)
+    assert.ok(res.compactionPlanCount >= 1, `plans: ${res.compactionPlanCount}`)
+    await env.client.database.indexBuilds.idle()
+    assert.deepEqual([...env.client.database.indexBuilds.failures], [])
+    await checkReads('after compaction')
+  })
+
   test('binary and sparse nullable vectors; an all-null sealed segment gets its (empty) index', async () => {
     await env.client.createCollection({
       collection_name: 'nb',
