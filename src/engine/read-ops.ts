@@ -83,9 +83,10 @@ function scopeWith(db: Database, d: CollectionData, s: ReadScope, compile: (filt
     throw errors.invalid(`asOf ${s.asOf} is older than the compaction horizon ${db.compactions.minReadableTs}: deleted rows before it were purged (timeTravelRetentionMs)`)
   }
   const ts = s.asOf ?? latest
-  const partitionIds = s.partitions === undefined || s.partitions.length === 0
-    ? undefined
-    : new Set(s.partitions.map((p) => db.state.catalog.partition(d.meta, p).id))
+  const named = s.partitions !== undefined && s.partitions.length > 0
+  // As Milvus: a partition-key collection routes reads itself (its partitions are internal).
+  if (named && d.schema.numPartitions > 0) throw errors.invalid('not support manually specifying the partition names if partition key mode is used')
+  const partitionIds = named ? new Set(s.partitions!.map((p) => db.state.catalog.partition(d.meta, p).id)) : undefined
   const filter = filterOf(d, s)
   const plan = withEntityTtl(d, filter === undefined ? undefined : compile(filter))
   return { ts, latest: ts === latest, partitionIds, plan, ignoreGrowing: s.ignoreGrowing === true }
