@@ -48,9 +48,33 @@ function formatterOf(tz: string): Intl.DateTimeFormat {
   return f
 }
 
-/** The UTC offset of `tz` at the instant `epochMs` (whole seconds), in milliseconds. */
+/**
+ * Offsets are asked per 15-minute bucket (every zone's transitions in current tzdata fall on a
+ * quarter hour), so rendering many rows calls `Intl` once per bucket and zone, not per row.
+ */
+const offsetBucketMs = 15 * 60 * 1000
+const offsetCacheEntriesMax = 65_536
+const offsetCache = new Map<string, Map<number, number>>()
+
+/** The UTC offset of `tz` at the instant `epochMs`, in milliseconds. */
 export function timezoneOffsetMs(tz: string, epochMs: number): number {
   if (tz === 'UTC') return 0
+  const bucket = Math.floor(epochMs / offsetBucketMs)
+  let byBucket = offsetCache.get(tz)
+  if (byBucket === undefined) {
+    if (offsetCache.size > 1024) offsetCache.clear()
+    byBucket = new Map()
+    offsetCache.set(tz, byBucket)
+  }
+  const hit = byBucket.get(bucket)
+  if (hit !== undefined) return hit
+  if (byBucket.size >= offsetCacheEntriesMax) byBucket.clear()
+  const offset = intlOffsetMs(tz, bucket * offsetBucketMs)
+  byBucket.set(bucket, offset)
+  return offset
+}
+
+function intlOffsetMs(tz: string, epochMs: number): number {
   const instant = Math.floor(epochMs / 1000) * 1000
   const parts = formatterOf(tz).formatToParts(new Date(instant))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0)
