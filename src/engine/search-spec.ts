@@ -1,6 +1,7 @@
+import { structSearchOf } from './struct-search-spec.ts'
 import type { SparseRow } from '../column/column.ts'
 import { errors } from '../errors/errors.ts'
-import { dimMaxScoreRatioParam, ratioParam } from '../index/sparse/sparse-index-spec.ts'
+import { dimMaxScoreRatioParam, ratioParam, refineFactorParam } from '../index/sparse/sparse-index-spec.ts'
 import type { QueryVector } from '../query/vector-scan.ts'
 import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
@@ -33,13 +34,16 @@ export interface SearchSpec extends ReadScope {
   /** Index search parameters. */
   readonly ef?: number
   readonly nprobe?: number
-  /** Sparse index search parameters (Milvus 2.6): `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3]. */
+  /** Sparse index search parameters (Milvus 2.6): `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3], `refine_factor` ≥ 1. */
   readonly dropRatioSearch?: number
   readonly dimMaxScoreRatio?: number
+  readonly refineFactor?: number
   /** Grouping search: the best groups by this scalar field (`group_by_field`), `groupSize` hits each (default 1). */
   readonly groupByField?: string
   readonly groupSize?: number
   readonly strictGroupSize?: boolean
+  /** Milvus's `order_by_fields` (`price:desc`): the top-k hits re-ordered by these scalar fields. */
+  readonly orderBy?: string
 }
 
 export interface ResolvedSearch {
@@ -52,10 +56,12 @@ export interface ResolvedSearch {
   readonly radius: number | undefined
   readonly rangeFilter: number | undefined
   readonly indexParams: IndexSearchParams
+  /** Struct vector sub-field searched with a MAX_SIM metric: each query is an embedding list. */
+  readonly embeddingList?: boolean | undefined
 }
 
 /** Index search parameters of a resolved search; each index type reads its own, exact scans none. */
-export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | undefined; dropRatioSearch?: number | undefined; dimMaxScoreRatio?: number | undefined }
+export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | undefined; dropRatioSearch?: number | undefined; dimMaxScoreRatio?: number | undefined; refineFactor?: number | undefined }
 
 /**
  * Checks a search request against the schema: field, metric, vectors, paging. Without a metric, the
@@ -63,7 +69,10 @@ export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | und
  */
 export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetricOf: (field: string) => string | undefined = () => undefined): ResolvedSearch {
   const field = pickField(schema, s.annsField)
-  const metric = pickMetric(field, s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric)
+  const metricName = s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric
+  // A struct's vector sub-field: embedding lists (MAX_SIM metrics) or element-level vectors.
+  const struct = field.dataType === DataType.ArrayOfVector ? structSearchOf(field, s.vectors, metricName) : undefined
+  const metric = struct?.metric ?? pickMetric(field, metricName)
   const limit = s.limit ?? 10
   const offset = s.offset ?? 0
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
@@ -76,17 +85,18 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6) {
     throw errors.invalid(`round_decimal ${roundDecimal} is invalid, should be -1 or an integer in [0, 6]`)
   }
-  const split = splitQueries(s.vectors, field)
+  const split = struct?.queries ?? splitQueries(s.vectors, field)
   if (split.length === 0) throw errors.invalid('search needs at least one query vector')
   if (split.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${split.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
   if (split.length * (offset + limit) > SEARCH_RESULTS_MAX) {
     throw errors.invalid(`nq (${split.length}) × (offset + limit) (${offset + limit}) = ${split.length * (offset + limit)} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
   }
-  const queries = split.map((v, i) => toQueryVector(field, v, i))
+  const queries = struct?.queries ?? split.map((v, i) => toQueryVector(field, v, i))
   return {
     field,
     metric,
     queries,
+    embeddingList: struct?.embeddingList,
     limit,
     offset,
     roundDecimal,
@@ -102,9 +112,9 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
 }
 
 /** A sparse field's `drop_ratio_search` / `dim_max_score_ratio`, checked (1100 out of range); other fields ignore them. */
-function sparseSearchParams(field: FieldSchema, s: SearchSpec): { dropRatioSearch?: number; dimMaxScoreRatio?: number } {
+function sparseSearchParams(field: FieldSchema, s: SearchSpec): { dropRatioSearch?: number; dimMaxScoreRatio?: number; refineFactor?: number } {
   if (field.dataType !== DataType.SparseFloatVector) return {}
-  return { dropRatioSearch: ratioParam('drop_ratio_search', s.dropRatioSearch), dimMaxScoreRatio: dimMaxScoreRatioParam(s.dimMaxScoreRatio) }
+  return { dropRatioSearch: ratioParam('drop_ratio_search', s.dropRatioSearch), dimMaxScoreRatio: dimMaxScoreRatioParam(s.dimMaxScoreRatio), refineFactor: refineFactorParam(s.refineFactor) }
 }
 
 function checkPositive(name: string, v: number, min: number): number {
@@ -120,7 +130,7 @@ function pickField(schema: CollectionSchema, name: string | undefined): FieldSch
   }
   const f = schema.fields.find((x) => x.name === name)
   if (f === undefined) throw errors.invalid(`failed to get field schema by name: fieldName(${name}) not found`, { field: name })
-  if (!vfs.includes(f)) throw errors.invalid(`field ${name} is not a vector field`, { field: name })
+  if (!vfs.includes(f) && f.dataType !== DataType.ArrayOfVector) throw errors.invalid(`field ${name} is not a vector field`, { field: name })
   return f
 }
 

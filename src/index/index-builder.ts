@@ -1,6 +1,7 @@
 import { startWorker } from '../common/start-worker.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import type { IndexSpec } from './index-spec.ts'
+import { isSparseIndexType } from './index-type.ts'
 
 /** What the main thread sends a build worker: the spec and the rows, shared (SharedArrayBuffer) or transferred. */
 export interface BuildRequest {
@@ -86,7 +87,8 @@ export function buildIndexInWorker(
 
 function requestOf(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): BuildRequest {
   const kind = vectors instanceof Float32Array ? 'float' : 'binary'
-  const length = kind === 'float' ? rowCount * spec.dim : (rowCount * spec.dim) / 8
+  // Sparse rows are one CSR byte array (`encodeSparseCsr`) whose length is its own, not rows × dim.
+  const length = isSparseIndexType(spec.indexType) ? vectors.length : kind === 'float' ? rowCount * spec.dim : (rowCount * spec.dim) / 8
   if (vectors.buffer instanceof SharedArrayBuffer) {
     return { spec, kind, buffer: vectors.buffer, byteOffset: vectors.byteOffset, length, rowCount }
   }

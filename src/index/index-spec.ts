@@ -20,6 +20,8 @@ export interface SearchParams {
   readonly dropRatioSearch?: number | undefined
   /** Sparse indexes (DAAT): the factor on each dimension's upper bound, in [0.5, 1.3]; below 1 is approximate. */
   readonly dimMaxScoreRatio?: number | undefined
+  /** Sparse indexes with `dropRatioSearch` > 0: candidates re-scored exactly = k × this (1 = none). */
+  readonly refineFactor?: number | undefined
 }
 
 /** The kind of vector field an index is created on. */

@@ -88,6 +88,7 @@ export class MilvusClientApi extends WriteApi {
             ...optional('nprobe', num(params.nprobe)),
             ...optional('dropRatioSearch', num(params.drop_ratio_search)),
             ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
+            ...optional('refineFactor', num(params.refine_factor)),
           }
         })
         const hits = await hybridSearchRows(this.db, this.readKey(req), {
@@ -134,6 +135,7 @@ export class MilvusClientApi extends WriteApi {
           ...optional('nprobe', num(params.nprobe)),
           ...optional('dropRatioSearch', num(params.drop_ratio_search)),
           ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
+          ...optional('refineFactor', num(params.refine_factor)),
           ...(req.ignore_growing === true || sp.ignore_growing === true || params.ignore_growing === true ? { ignoreGrowing: true } : {}),
           ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
           ...optional('groupSize', num(req.group_size ?? params.group_size)),

@@ -46,12 +46,22 @@ export function sparseAlgoOf(spec: IndexSpec): SparseIndexAlgo {
   return sparseIndexAlgos[spec.params.inverted_index_algo ?? 2] ?? 'DAAT_MAXSCORE'
 }
 
-/** Search parameters of a sparse index: `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3]. */
+/** Search parameters of a sparse index: `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3], `refine_factor` in [1, 2^31). */
 export function validateSparseSearchParams(raw: Readonly<Record<string, unknown>>): SearchParams {
   return {
     dropRatioSearch: ratioParam('drop_ratio_search', raw.drop_ratio_search),
     dimMaxScoreRatio: dimMaxScoreRatioParam(raw.dim_max_score_ratio),
+    refineFactor: refineFactorParam(raw.refine_factor),
   }
+}
+
+/** knowhere's `refine_factor`: an integer ≥ 1, default 1 (no re-scoring); Quiver caps it at `REFINE_FACTOR_MAX`. */
+export const REFINE_FACTOR_MAX = 1024
+export function refineFactorParam(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 1
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isInteger(n) || n < 1 || n > REFINE_FACTOR_MAX) throw errors.invalid(`refine_factor must be an integer in range [1, ${REFINE_FACTOR_MAX}], got ${String(value)}`, { key: 'refine_factor' })
+  return n
 }
 
 /** A ratio parameter (`drop_ratio_build`, `drop_ratio_search`): a number in [0, 1); absent = 0. */

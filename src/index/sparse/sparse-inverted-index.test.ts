@@ -153,15 +153,40 @@ describe('sparse inverted index', async () => {
     }
   })
 
+  test('drop_ratio_search scores count the kept terms; refine_factor re-scores k × refine_factor candidates exactly', () => {
+    const next = rng(11)
+    const rows = Array.from({ length: 1500 }, () => randomRow(next, 300, 25, 0))
+    let refinedHits = 0
+    for (const algo of algos) {
+      const spec = validateIndexSpec({ indexType: 'SPARSE_INVERTED_INDEX', metric: 'IP', params: { inverted_index_algo: algo }, dim: 0, fieldKind: 'sparse' })
+      const index = buildIndex(spec, encodeSparseCsr(rows), rows.length)
+      for (let t = 0; t < 10; t++) {
+        const q = randomRow(next, 300, 20, 0)
+        const all = exactTopK(rows, q, rows.length, null)
+        const exact = new Map(all.rows.map((r, i) => [r, all.scores[i]!]))
+        const partial = index.search(encodeSparseCsr([q]), 10, null, validateSearchParams(spec, 10, { drop_ratio_search: 0.6 }))
+        partial.rows.forEach((r, i) => assert.ok(partial.scores[i]! <= exact.get(r)!, `${algo}: a partial score never exceeds the full one`))
+        const refined = index.search(encodeSparseCsr([q]), 10, null, validateSearchParams(spec, 10, { drop_ratio_search: 0.6, refine_factor: 1000 }))
+        refined.rows.forEach((r, i) => assert.equal(refined.scores[i], exact.get(r), `${algo}: refined row ${r} has its exact score`))
+        const want = exactTopK(rows, q, 10, null)
+        assert.ok((refined.scores[0] ?? 0) <= (want.scores[0] ?? 0), 'never better than the exact best')
+        refinedHits += refined.rows.length
+      }
+    }
+    assert.ok(refinedHits > 100, 'the queries found rows')
+  })
+
   test('search parameters are checked: drop_ratio_search in [0, 1), dim_max_score_ratio in [0.5, 1.3]', () => {
     const spec = validateIndexSpec({ indexType: 'SPARSE_INVERTED_INDEX', metric: 'IP', params: {}, dim: 0, fieldKind: 'sparse' })
-    assert.deepEqual(validateSearchParams(spec, 5, { drop_ratio_search: '0.2', dim_max_score_ratio: 0.9 }), { dropRatioSearch: 0.2, dimMaxScoreRatio: 0.9 })
-    assert.deepEqual(validateSearchParams(spec, 5, {}), { dropRatioSearch: 0, dimMaxScoreRatio: 1.05 })
+    assert.deepEqual(validateSearchParams(spec, 5, { drop_ratio_search: '0.2', dim_max_score_ratio: 0.9, refine_factor: 3 }), { dropRatioSearch: 0.2, dimMaxScoreRatio: 0.9, refineFactor: 3 })
+    assert.deepEqual(validateSearchParams(spec, 5, {}), { dropRatioSearch: 0, dimMaxScoreRatio: 1.05, refineFactor: 1 })
     const bad = (raw: Record<string, unknown>, re: RegExp) => assert.throws(() => validateSearchParams(spec, 5, raw), (e: unknown) => e instanceof MilvusError && e.code === 1100 && re.test(e.message))
     bad({ drop_ratio_search: 1 }, /drop_ratio_search must be in range \[0, 1\), got 1/)
     bad({ drop_ratio_search: -0.1 }, /drop_ratio_search must be in range/)
     bad({ dim_max_score_ratio: 1.31 }, /dim_max_score_ratio must be in range \[0.5, 1.3\], got 1.31/)
     bad({ dim_max_score_ratio: 'x' }, /dim_max_score_ratio must be in range/)
+    bad({ refine_factor: 0 }, /refine_factor must be an integer in range \[1, 1024\], got 0/)
+    bad({ refine_factor: 1.5 }, /refine_factor must be an integer/)
   })
 
   test('index specs are checked as Milvus 2.6 does', () => {

@@ -10,7 +10,7 @@ import { DIM_MAX_SCORE_RATIO_DEFAULT, type SparseIndexAlgo, sparseAlgoOf } from 
 import { searchMaxScore } from './sparse-maxscore.ts'
 import { buildSparsePostings, type SparsePostings, withBounds } from './sparse-postings.ts'
 import { createTaatScratch, searchTaat, type TaatScratch } from './sparse-taat.ts'
-import { queryTerms } from './sparse-terms.ts'
+import { type QueryTerms, queryTerms, rowScore } from './sparse-terms.ts'
 import { searchWand } from './sparse-wand.ts'
 
 /**
@@ -19,7 +19,8 @@ import { searchWand } from './sparse-wand.ts'
  * TAAT_NAIVE (accumulate every posting), DAAT_WAND or DAAT_MAXSCORE (document at a time, skipping
  * rows whose upper bound cannot beat the k-th best). All three return the exact scan's top k (only
  * rows with a positive inner product are hits, as in Milvus) unless `drop_ratio_search` > 0 or
- * `dim_max_score_ratio` < 1 make them approximate, as Milvus's do. Vectors and queries arrive as
+ * `dim_max_score_ratio` < 1 make them approximate, as Milvus's do (scores then count the kept query
+ * terms only, unless `refine_factor` > 1 re-scores k × refine_factor candidates exactly). Vectors and queries arrive as
  * `encodeSparseCsr` bytes; nothing of the vectors is kept but the postings.
  */
 export class SparseInvertedIndex implements VectorIndex {
@@ -61,10 +62,30 @@ export class SparseInvertedIndex implements VectorIndex {
     const q = readSparseCsr(query)
     assert(q.rowCount === 1, 'one sparse query row at a time')
     if (k === 0 || this.rowCount === 0) return emptyResult
-    const terms = queryTerms(this.postings, q, params.dropRatioSearch ?? 0, params.dimMaxScoreRatio ?? DIM_MAX_SCORE_RATIO_DEFAULT)
+    const dropRatio = params.dropRatioSearch ?? 0
+    const terms = queryTerms(this.postings, q, dropRatio, params.dimMaxScoreRatio ?? DIM_MAX_SCORE_RATIO_DEFAULT)
     if (terms.count === 0) return emptyResult
-    const heap = new TopKHeap(Math.min(k, this.rowCount), true)
-    const words = allowedBits?.words
+    const refine = dropRatio > 0 && (params.refineFactor ?? 1) > 1
+    const heap = new TopKHeap(Math.min(refine ? k * params.refineFactor! : k, this.rowCount), true)
+    this.run(terms, heap, allowedBits?.words)
+    if (refine) return this.refined(heap, queryTerms(this.postings, q, 0, 1), k)
+    const { scores, ids } = heap.drain()
+    return { scores, rows: Int32Array.from(ids) }
+  }
+
+  /** The k best of the candidates in `heap` by their exact score over every query term (`refine_factor`). */
+  private refined(heap: TopKHeap, all: QueryTerms, k: number): IndexSearchResult {
+    const rows = Int32Array.from(heap.drain().ids).sort()
+    const best = new TopKHeap(Math.min(k, rows.length), true)
+    for (let i = 0; i < rows.length; i++) {
+      const s = rowScore(this.postings, all, rows[i]!)
+      if (s > 0) best.push(s, rows[i]!)
+    }
+    const { scores, ids } = best.drain()
+    return { scores, rows: Int32Array.from(ids) }
+  }
+
+  private run(terms: QueryTerms, heap: TopKHeap, words: Uint32Array | undefined): void {
     switch (this.algo) {
       case 'TAAT_NAIVE':
         searchTaat(this.postings, terms, heap, words, (this.taat ??= createTaatScratch(this.rowCount)))
@@ -76,8 +97,6 @@ export class SparseInvertedIndex implements VectorIndex {
         searchMaxScore(this.postings, terms, heap, words)
         break
     }
-    const { scores, ids } = heap.drain()
-    return { scores, rows: Int32Array.from(ids) }
   }
 
   encode(): Uint8Array[] {

@@ -1,5 +1,5 @@
 import type { SparseCsr } from './sparse-csr.ts'
-import { findDim, type SparsePostings } from './sparse-postings.ts'
+import { findDim, type SparsePostings, seekRow } from './sparse-postings.ts'
 
 /**
  * The terms of one query against one index: the query's entries whose dimension has a posting list,
@@ -90,4 +90,16 @@ export function exactScore(postings: SparsePostings, terms: QueryTerms, row: num
 /** True when bit `row` of `words` is 1 (`undefined` words = every row allowed). */
 export function isAllowed(words: Uint32Array | undefined, row: number): boolean {
   return words === undefined || ((words[row >>> 5]! >>> (row & 31)) & 1) === 1
+}
+
+/** The exact score of `row` over every term (binary search in each list), in ascending dimension order. */
+export function rowScore(postings: SparsePostings, terms: QueryTerms, row: number): number {
+  let s = 0
+  for (let t = 0; t < terms.count; t++) {
+    const d = terms.list[t]!
+    const to = postings.postStart[d + 1]!
+    const at = seekRow(postings.postRows, postings.postStart[d]!, to, row)
+    if (at < to && postings.postRows[at] === row) s += terms.weight[t]! * postings.postValues[at]!
+  }
+  return s
 }

@@ -38,6 +38,7 @@ export function searchSpecOf(req: Wire): SearchSpec {
   setIf(spec, 'nprobe', pick('nprobe'))
   setIf(spec, 'dropRatioSearch', pick('drop_ratio_search'))
   setIf(spec, 'dimMaxScoreRatio', pick('dim_max_score_ratio'))
+  setIf(spec, 'refineFactor', pick('refine_factor'))
   if (typeof req.dsl === 'string' && req.dsl.trim() !== '') spec.filter = req.dsl
   const templates = templateValuesOf(req.expr_template_values)
   if (templates !== undefined) spec.params = templates
@@ -67,7 +68,7 @@ export function searchKeysOf(req: Wire): (string | number)[] | undefined {
   return keys as (string | number)[]
 }
 
-function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe' | 'dropRatioSearch' | 'dimMaxScoreRatio'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
+function setIf<K extends 'limit' | 'offset' | 'roundDecimal' | 'radius' | 'rangeFilter' | 'ef' | 'nprobe' | 'dropRatioSearch' | 'dimMaxScoreRatio' | 'refineFactor'>(spec: Mutable<SearchSpec>, key: K, v: number | undefined): void {
   if (v !== undefined) spec[key] = v
 }
 
