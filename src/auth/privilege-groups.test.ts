@@ -102,6 +102,9 @@ test('v2 grants: object type from the privilege, group levels decide which names
   await assert.rejects(access.grantPrivilegeV2({ role: 'r', privilege: 'CollectionAdmin', dbName: '*', collectionName: 'books' }), invalid(/please specify database name/))
   await assert.rejects(access.grantPrivilegeV2({ role: 'r', privilege: 'Serch', dbName: 'default', collectionName: 'books' }), invalid(/not found the privilege name\[Serch\]/))
   await assert.rejects(access.grantPrivilegeV2({ role: 'nobody', privilege: 'Query', dbName: 'default', collectionName: 'books' }), invalid(/role not found/))
+  // removing a role from a user who does not exist succeeds, as in Milvus; the role must exist
+  await access.revokeRole('ghost', 'r')
+  await assert.rejects(access.revokeRole('ghost', 'nope'), invalid(/role not found/))
   // granting twice and revoking what is not held both succeed and change nothing (Milvus ignores them)
   await access.grantPrivilegeV2({ role: 'r', privilege: 'Query', dbName: 'default', collectionName: 'books' })
   await access.revokePrivilegeV2({ role: 'r', privilege: 'Query', dbName: 'other', collectionName: 'books' })

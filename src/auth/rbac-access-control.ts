@@ -146,11 +146,12 @@ export class RbacAccessControl implements AccessControl, UserAdmin {
     })
   }
 
+  /** The role must exist; a user who does not, or who lacks the role, is nothing to remove (Milvus succeeds). */
   async revokeRole(user: string, role: string): Promise<void> {
     await this.#change((s) => {
-      const u = this.#requireUser(s, user)
       this.#requireRole(s, role)
-      if (!u.roles.includes(role)) return s
+      const u = Object.hasOwn(s.users, user) ? s.users[user]! : undefined
+      if (u === undefined || !u.roles.includes(role)) return s
       return { ...s, users: { ...s.users, [user]: { ...u, roles: u.roles.filter((r) => r !== role) } } }
     })
   }
