@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node'
+import { MilvusClient, promisify, RbacObjects } from '@zilliz/milvus2-sdk-node'
 import { LazyAccessControl } from '../../src/auth/lazy-access-control.ts'
 import { RBAC_FILE } from '../../src/auth/open-access-control.ts'
 import { sharedScryptThread } from '../../src/auth/scrypt-thread.ts'
@@ -76,6 +76,12 @@ test("Milvus's refusals are statuses: a role with grants, a duplicate user, an u
   assert.match(unknown.reason, /not found the privilege name\[Serch\]/)
   const builtin = await c.dropRole({ roleName: 'admin' })
   assert.notEqual(builtin.error_code, 'Success')
+  // DropRole with force_drop (the SDK's dropRole does not send it): the grants go with the role.
+  await c.createRole({ roleName: 'doomed' })
+  await c.grantPrivilegeV2({ role: 'doomed', privilege: 'Query', db_name: 'default', collection_name: 'books' })
+  const forced = (await promisify(c.channelPool, 'DropRole', { role_name: 'doomed', force_drop: true }, SDK_TIMEOUT_MS)) as { error_code: string; reason: string }
+  assert.equal(forced.error_code, 'Success', forced.reason)
+  assert.equal((await c.hasRole({ roleName: 'doomed' })).hasRole, false)
 })
 
 test('REST: the Authorization header is not read; privilege_groups/* and roles/*_v2', async () => {
