@@ -5,7 +5,7 @@ import { JsonPathIndex } from '../expr/scalar-index/json-path-index.ts'
 import { jsonIndexSpecOf, scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
 import { buildIndexInWorker } from '../index/index-builder.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
-import { isVectorType } from '../schema/data-type.ts'
+import { DataType, isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
@@ -112,6 +112,8 @@ export class IndexBuilds {
     for (const data of this.state.data.values()) {
       for (const meta of data.meta.indexes) {
         const field = data.schema.fields.find((f) => f.name === meta.fieldName)
+        // Struct vector sub-fields keep their index definition only: their searches are exact.
+        if (field?.dataType === DataType.ArrayOfVector) continue
         const slot = indexSlotOf(meta)
         for (const segment of data.segmentsOf()) {
           if (segment.state !== 'sealed' || segment.rowCount === 0) continue

@@ -1,3 +1,5 @@
+import { maxSimBase, parseMaxSimMetric } from '../vector/max-sim.ts'
+import { isBinaryMetric, parseMetric } from '../vector/metric.ts'
 import { type IndexMeta, indexSlotOf } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
@@ -94,6 +96,12 @@ export async function createIndex(db: Database, collection: string, req: CreateI
   const field = d.schema.fields.find((f) => f.name === req.fieldName)
   // Milvus answers a plain error here (code 65535, legacy UnexpectedError), not an invalid parameter.
   if (field === undefined) throw new MilvusError(ErrorCode.Unexpected, `cannot create index on non-exist field: ${req.fieldName}`, { field: req.fieldName })
+  if (field.dataType === DataType.ArrayOfVector) {
+    // A struct's vector sub-field: the definition is kept and described; searches over it are exact (`query/struct-search.ts`).
+    const metricType = checkStructIndex(indexType, req.metricType, field)
+    await db.submit({ type: 'createIndex', collectionId: d.meta.id, index: { name, fieldName: field.name, indexType, metricType, params, userParams, ...shape } })
+    return
+  }
   const scalar = !isVectorType(field.dataType)
   // Scalar indexes have no metric; their type is checked against the field (1100 naming both).
   const index = { name, fieldName: field.name, indexType, metricType: scalar ? undefined : (req.metricType ?? defaultMetric(field)).toUpperCase(), params, userParams, ...shape }
@@ -154,4 +162,27 @@ export function describeIndexes(db: Database, collection: string, target: { inde
     const pendingIndexRows = totalRows - indexedRows
     return { meta, indexedRows, totalRows, pendingIndexRows, state: pendingIndexRows === 0 ? 'Finished' : 'InProgress' }
   })
+}
+
+/** Index types Milvus 2.6 builds on a struct's vector sub-field (embedding lists / elements). */
+const structIndexTypes = new Set(['AUTOINDEX', 'HNSW', 'FLAT', 'BIN_FLAT'])
+
+/**
+ * The index of a struct's vector sub-field, checked as Milvus 2.6 checks it: AUTOINDEX, HNSW or FLAT
+ * (BIN_FLAT for binary), with a MAX_SIM metric (embedding-list search) or a plain one (element-level
+ * search) of the element kind. Returns the metric as stored (upper case; default MAX_SIM_COSINE,
+ * MAX_SIM_HAMMING for binary).
+ */
+function checkStructIndex(indexType: string, metric: string | undefined, field: FieldSchema): string {
+  if (!structIndexTypes.has(indexType)) {
+    throw errors.invalid(`index type ${indexType} is not supported on struct vector field ${field.name}: use AUTOINDEX, HNSW or FLAT`, { field: field.name })
+  }
+  const binary = field.elementType === DataType.BinaryVector
+  const m = (metric === undefined || metric === '' ? (binary ? 'MAX_SIM_HAMMING' : 'MAX_SIM_COSINE') : metric).toUpperCase()
+  const maxSim = parseMaxSimMetric(m)
+  const base = maxSim === undefined ? parseMetric(m) : maxSimBase(maxSim)
+  if (base === undefined || binary !== isBinaryMetric(base)) {
+    throw errors.invalid(`metric type ${m} is not supported on struct vector field ${field.name} of ${binary ? 'binary' : 'float'} vectors`, { field: field.name })
+  }
+  return m
 }

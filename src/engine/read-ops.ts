@@ -45,6 +45,8 @@ export interface SearchHit {
   readonly id: bigint | string
   readonly score: number
   readonly row: Row
+  /** Element-level search on a struct's vector sub-field: the offset of the matching struct element. */
+  readonly offset?: number
 }
 
 /** The timezone a read shows Timestamptz values in: the request's `timezone`, else the collection's (Milvus `resolveTimezone`). */
@@ -268,6 +270,7 @@ export function hitsToRows(d: CollectionData, h: SearchHits, out: OutputPlan, ro
     id: row[d.pkField.name] as bigint | string,
     score: roundScore(h.scores[i]!, roundDecimal),
     row,
+    ...(h.offsets === undefined ? {} : { offset: h.offsets[i]! }),
   }))
 }
 

@@ -1,3 +1,4 @@
+import { structSearchOf } from './struct-search-spec.ts'
 import type { SparseRow } from '../column/column.ts'
 import { errors } from '../errors/errors.ts'
 import { dimMaxScoreRatioParam, ratioParam, refineFactorParam } from '../index/sparse/sparse-index-spec.ts'
@@ -53,6 +54,8 @@ export interface ResolvedSearch {
   readonly radius: number | undefined
   readonly rangeFilter: number | undefined
   readonly indexParams: IndexSearchParams
+  /** Struct vector sub-field searched with a MAX_SIM metric: each query is an embedding list. */
+  readonly embeddingList?: boolean | undefined
 }
 
 /** Index search parameters of a resolved search; each index type reads its own, exact scans none. */
@@ -64,7 +67,10 @@ export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | und
  */
 export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetricOf: (field: string) => string | undefined = () => undefined): ResolvedSearch {
   const field = pickField(schema, s.annsField)
-  const metric = pickMetric(field, s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric)
+  const metricName = s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric
+  // A struct's vector sub-field: embedding lists (MAX_SIM metrics) or element-level vectors.
+  const struct = field.dataType === DataType.ArrayOfVector ? structSearchOf(field, s.vectors, metricName) : undefined
+  const metric = struct?.metric ?? pickMetric(field, metricName)
   const limit = s.limit ?? 10
   const offset = s.offset ?? 0
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
@@ -77,17 +83,18 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6) {
     throw errors.invalid(`round_decimal ${roundDecimal} is invalid, should be -1 or an integer in [0, 6]`)
   }
-  const split = splitQueries(s.vectors, field)
+  const split = struct?.queries ?? splitQueries(s.vectors, field)
   if (split.length === 0) throw errors.invalid('search needs at least one query vector')
   if (split.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${split.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
   if (split.length * (offset + limit) > SEARCH_RESULTS_MAX) {
     throw errors.invalid(`nq (${split.length}) × (offset + limit) (${offset + limit}) = ${split.length * (offset + limit)} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
   }
-  const queries = split.map((v, i) => toQueryVector(field, v, i))
+  const queries = struct?.queries ?? split.map((v, i) => toQueryVector(field, v, i))
   return {
     field,
     metric,
     queries,
+    embeddingList: struct?.embeddingList,
     limit,
     offset,
     roundDecimal,
@@ -121,7 +128,7 @@ function pickField(schema: CollectionSchema, name: string | undefined): FieldSch
   }
   const f = schema.fields.find((x) => x.name === name)
   if (f === undefined) throw errors.invalid(`failed to get field schema by name: fieldName(${name}) not found`, { field: name })
-  if (!vfs.includes(f)) throw errors.invalid(`field ${name} is not a vector field`, { field: name })
+  if (!vfs.includes(f) && f.dataType !== DataType.ArrayOfVector) throw errors.invalid(`field ${name} is not a vector field`, { field: name })
   return f
 }
 

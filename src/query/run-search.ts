@@ -5,9 +5,11 @@ import { encodeSparseCsr } from '../index/sparse/sparse-csr.ts'
 import type { SearchParams, VectorIndex } from '../index/vector-index.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
+import { DataType } from '../schema/data-type.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
 import { type RowScope, type SegmentRows, selectRowsSliced } from './select-rows.ts'
+import { runStructSearch } from './struct-search.ts'
 import { type QueryVector, scoreRange } from './vector-scan.ts'
 
 export interface SearchRequest extends RowScope {
@@ -22,12 +24,14 @@ export interface SearchRequest extends RowScope {
   readonly rangeFilter?: number | undefined
   /** Index search parameters (`ef`, `nprobe`, sparse `dropRatioSearch` / `dimMaxScoreRatio`); ignored by exact scans. */
   readonly indexParams?: Readonly<SearchParams> | undefined
+  /** A struct vector sub-field searched with a MAX_SIM metric: each query is an embedding list scored by `metric` summed over best matches (`struct-search.ts`). */
+  readonly embeddingList?: boolean | undefined
 }
 
 /** The search request of a scope and a resolved search, every property present (see `RowScope`). */
 export function searchRequest(
   scope: RowScope,
-  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams'>,
+  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams' | 'embeddingList'>,
 ): SearchRequest {
   return {
     ts: scope.ts,
@@ -42,6 +46,7 @@ export function searchRequest(
     radius: r.radius,
     rangeFilter: r.rangeFilter,
     indexParams: r.indexParams,
+    embeddingList: r.embeddingList,
   }
 }
 
@@ -49,6 +54,8 @@ export function searchRequest(
 export interface SearchHits {
   readonly scores: Float32Array
   readonly locations: Float64Array
+  /** Element-level search on a struct's vector sub-field: the struct element offset of each hit. */
+  readonly offsets?: Int32Array
 }
 
 /** Rows per scoring block: scores for a block land in one reused buffer. */
@@ -63,6 +70,7 @@ let blockScores: Float32Array | undefined
  * slice is used up, and stops there when its deadline passed.
  */
 export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
+  if (req.field.dataType === DataType.ArrayOfVector) return runStructSearch(data, req, slice)
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
   const selected = withVectors(await selectRowsSliced(data, req, slice), req.field)

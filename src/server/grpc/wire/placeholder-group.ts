@@ -21,14 +21,20 @@ export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
   const h = holders[0]!
   const values = h.values ?? []
   switch (h.type) {
+    // EmbList*: one embedding list per value, its vectors flat (struct vector sub-fields, MAX_SIM).
     case 'FloatVector':
+    case 'EmbListFloatVector':
       return values.map((b, i) => typedRows(b, 4, i, (buf) => new Float32Array(buf)))
     case 'BinaryVector':
+    case 'EmbListBinaryVector':
       return values.map((b) => Uint8Array.from(b))
     case 'Int8Vector':
+    case 'EmbListInt8Vector':
       return values.map((b) => new Int8Array(Uint8Array.from(b).buffer))
     case 'Float16Vector':
     case 'BFloat16Vector':
+    case 'EmbListFloat16Vector':
+    case 'EmbListBFloat16Vector':
       return values.map((b, i) => typedRows(b, 2, i, (buf) => new Uint16Array(buf)))
     case 'SparseFloatVector':
       return values.map((b, i) => {

@@ -30,7 +30,9 @@ export function encodeSearchResultData(
   const types = loadMilvusProto().root
   const resultType = types.lookupType('milvus.proto.schema.SearchResultData')
   const group = groupBy === undefined ? {} : groupFields(rows, groupBy)
-  const small = { ...group, ...(iteratorV2 === undefined ? {} : { search_iterator_v2_results: iteratorV2 }), num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
+  // Element-level hits (struct vector sub-fields) carry their element offsets, one per hit (`element_indices`).
+  const elements = all.some((h) => h.offset !== undefined) ? { element_indices: { data: all.map((h) => h.offset ?? 0) } } : {}
+  const small = { ...group, ...elements, ...(iteratorV2 === undefined ? {} : { search_iterator_v2_results: iteratorV2 }), num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
   const w = new ProtoWriter()
   w.raw(resultType.encode(resultType.fromObject(small)).finish())
   for (const part of fieldDataBytes(rows, out)) w.message(RESULT.fieldsData, part)
