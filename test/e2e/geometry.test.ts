@@ -94,6 +94,28 @@ describe('Geometry', () => {
     await checkAll()
   })
 
+  test('an RTREE index (built after seal, loaded from its file on reopen) gives the same rows', async () => {
+    await env.client.collection('geo').flush()
+    const st = await env.client.createIndex({ collection_name: 'geo', field_name: 'geo', index_type: 'RTREE' })
+    assert.equal(st.code, 0, st.reason)
+    await env.client.database.indexBuilds.idle()
+    assert.deepEqual([...env.client.database.indexBuilds.failures], [])
+    assert.ok(env.client.database.indexBuilds.builtCount > 0, 'the RTREE index was built')
+    await checkAll()
+    const again = await env.reopen()
+    await again.database.indexBuilds.idle()
+    assert.equal(again.database.indexBuilds.builtCount, 0, 'loaded from its file, not rebuilt')
+    await checkAll()
+    const auto = await again.createIndex({ collection_name: 'geo', field_name: 'home', index_type: 'AUTOINDEX' })
+    assert.equal(auto.code, 0, auto.reason)
+    const d = await again.describeIndex({ collection_name: 'geo', field_name: 'home' })
+    assert.equal(d.status.code, 0)
+    assert.equal(d.index_descriptions.length, 1)
+    const wrong = await again.createIndex({ collection_name: 'geo', field_name: 'id', index_type: 'RTREE' })
+    assert.equal(wrong.code, 1100)
+    assert.match(wrong.reason, /RTREE index is only supported on Geometry fields/)
+  })
+
   test('invalid WKT is refused whole: 1100 naming the field, the row and the problem', async () => {
     const bad = [{ id: 20, v: [0, 0], geo: 'POINT (1 1)' }, { id: 21, v: [0, 0], geo: 'POINT (1)' }]
     await assert.rejects(env.client.collection('geo').insert(bad), (e) => e instanceof MilvusError && e.code === 1100 && /field geo at row 1: invalid WKT/.test(e.message))
