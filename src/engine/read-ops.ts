@@ -1,3 +1,4 @@
+import { type ElementFilter, parseElementFilter, queryElementRows } from './element-query.ts'
 import { timezoneOf } from '../catalog/properties.ts'
 import { isTimezoneValid } from '../common/timestamptz.ts'
 import { readGate } from '../common/read-gate.ts'
@@ -15,6 +16,7 @@ import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { Database } from './database.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
+import { extraOrderFields, orderByOf, orderHits } from './order-by.ts'
 import { groupStructs, liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
 import { resolveSearch, type SearchSpec } from './search-spec.ts'
 import { hasEntityTtl, withEntityTtl } from './entity-ttl.ts'
@@ -39,6 +41,8 @@ export interface QueryOptions extends ReadScope {
   readonly outputFields?: readonly string[]
   readonly limit?: number
   readonly offset?: number
+  /** Milvus's `order_by_fields` (`price:desc,id`): rows sorted by these scalar fields, then by primary key. */
+  readonly orderBy?: string
 }
 
 export interface SearchHit {
@@ -125,6 +129,8 @@ export async function runRead<T>(control: ReadControl | undefined, read: (slice:
 
 /** query: rows matching the filter at the snapshot, with the requested fields. */
 export function queryRows(db: Database, collection: string, opts: QueryOptions): Promise<Row[]> {
+  const element = opts.filter !== undefined && /element_filter/i.test(opts.filter) ? elementFilterOf(db, collection, opts.filter) : undefined
+  if (element !== undefined) return queryElementRows(db, collection, opts, element, queryRows)
   return runRead(opts, async (slice) => {
     db.assertOpen()
     const d = db.state.collection(collection)
@@ -132,10 +138,16 @@ export function queryRows(db: Database, collection: string, opts: QueryOptions):
     const scope = await scopeOfAsync(db, d, opts)
     const out = planOutput(d.schema, opts.outputFields, d.pkField.name, readTimezone(d, opts))
     const paging = checkPaging(opts.limit, opts.offset)
-    const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset }
+    const orderBy = orderByOf(opts.orderBy, d.schema)
+    const req: QueryRequest = { ts: scope.ts, partitionIds: scope.partitionIds, plan: scope.plan, ignoreGrowing: scope.ignoreGrowing, outputFields: out.fields, limit: paging.limit, offset: paging.offset, orderBy }
     const slices = (await lookupKeys(d, req, scope.latest)) ?? (await runQuery(d, req, slice))
     return slicesToRowsSliced(slices, out, slice)
   })
+}
+
+function elementFilterOf(db: Database, collection: string, filter: string): ElementFilter | undefined {
+  db.assertOpen()
+  return parseElementFilter(filter, db.state.collection(collection).schema)
 }
 
 /** count(*) at the snapshot. */
@@ -231,11 +243,14 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
       ? undefined
       : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
     // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
+    const order = orderByOf(spec.orderBy, d.schema)
+    const extra = extraOrderFields(order, spec.outputFields)
     const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
-    const out = planOutput(d.schema, outputFields, d.pkField.name, readTimezone(d, spec))
+    const out = planOutput(d.schema, extra.length === 0 ? outputFields : [...(outputFields ?? []), ...extra], d.pkField.name, readTimezone(d, spec))
     const req = searchRequest(scope, resolved)
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
-    return hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
+    const rows = await hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
+    return order === undefined ? rows : rows.map((list) => orderHits(list, order, extra))
   })
 }
 

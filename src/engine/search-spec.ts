@@ -42,6 +42,8 @@ export interface SearchSpec extends ReadScope {
   readonly groupByField?: string
   readonly groupSize?: number
   readonly strictGroupSize?: boolean
+  /** Milvus's `order_by_fields` (`price:desc`): the top-k hits re-ordered by these scalar fields. */
+  readonly orderBy?: string
 }
 
 export interface ResolvedSearch {

@@ -4,6 +4,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { primaryKeysOf } from '../expr/primary-keys.ts'
 import { locationRow } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
+import { inFieldOrder, type OrderByField } from './field-order.ts'
 import { inKeyOrder, type SegmentPick } from './key-order.ts'
 import { type RowScope, selectRowsSliced } from './select-rows.ts'
 
@@ -13,6 +14,8 @@ export interface QueryRequest extends RowScope {
   readonly offset: number
   /** -1 = no limit. */
   readonly limit: number
+  /** Sort by these fields (then primary key) instead of primary key alone. */
+  readonly orderBy?: readonly OrderByField[] | undefined
 }
 
 /** Rows of one segment chosen by a read, with the requested fields gathered as columns. */
@@ -31,7 +34,13 @@ export async function runQuery(data: CollectionData, req: QueryRequest, slice: W
   for (const { segment, allowedBits, allowedCount } of await selectRowsSliced(data, req, slice)) {
     if (allowedCount > 0) picks.push({ segment, rows: allowedBits.toIndexes() })
   }
-  return gatherAll(await inKeyOrder(picks, data.pkField.name, req.offset, req.limit, slice), req.outputFields, slice)
+  return gatherAll(await ordered(picks, data, req, slice), req.outputFields, slice)
+}
+
+/** The rows in the read's order: by `orderBy` fields when given, else by primary key; offset and limit applied. */
+function ordered(picks: readonly SegmentPick[], data: CollectionData, req: QueryRequest, slice?: WorkSlice): Promise<SegmentPick[]> {
+  if (req.orderBy !== undefined && req.orderBy.length > 0) return Promise.resolve(inFieldOrder(picks, req.orderBy, data.pkField.name, req.offset, req.limit))
+  return inKeyOrder(picks, data.pkField.name, req.offset, req.limit, slice)
 }
 
 async function gatherAll(picks: readonly SegmentPick[], fields: readonly string[], slice?: WorkSlice): Promise<SegmentSlice[]> {
@@ -82,5 +91,5 @@ export async function lookupKeys(data: CollectionData, req: QueryRequest, latest
     bySegment.set(seg, list)
   }
   const picks = [...bySegment.entries()].map(([segment, list]) => ({ segment, rows: Int32Array.from(list) }))
-  return gatherAll(await inKeyOrder(picks, data.pkField.name, req.offset, req.limit), req.outputFields)
+  return gatherAll(await ordered(picks, data, req), req.outputFields)
 }

@@ -41,6 +41,7 @@ export class MilvusClientApi extends WriteApi {
               ...common,
               ...(req.filter ?? req.expr ? { filter: (req.filter ?? req.expr) as string } : {}),
               ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
+              ...optional('orderBy', orderByText(req.order_by_fields ?? req.order_by)),
             }))
         return { status: okStatus(), data: rows.map(rowForSdk) }
       },
@@ -137,6 +138,7 @@ export class MilvusClientApi extends WriteApi {
           ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
           ...optional('refineFactor', num(params.refine_factor)),
           ...(req.ignore_growing === true || sp.ignore_growing === true || params.ignore_growing === true ? { ignoreGrowing: true } : {}),
+          ...optional('orderBy', orderByText(req.order_by_fields ?? req.order_by ?? params.order_by_fields)),
           ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
           ...optional('groupSize', num(req.group_size ?? params.group_size)),
           ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
@@ -154,4 +156,19 @@ const COUNT_FIELD = 'count(*)'
 /** `count(*)` however it is spaced or cased (Milvus reads it so). */
 function isCountField(field: unknown): boolean {
   return typeof field === 'string' && field.replace(/\s+/g, '').toLowerCase() === COUNT_FIELD
+}
+
+/** `order_by_fields` as the SDKs take it (`'price:desc'`, `['price:desc']`, `[{ field, order }]`) → Milvus's text form. */
+function orderByText(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'string') return v
+  if (!Array.isArray(v)) throw errors.invalid('order_by_fields must be a string or a list of fields')
+  return v
+    .map((x) => {
+      if (typeof x === 'string') return x
+      const o = x as { field?: unknown; order?: unknown }
+      if (typeof o?.field !== 'string' || o.field === '') throw errors.invalid("order_by_fields: every entry needs a 'field'")
+      return `${o.field}:${typeof o.order === 'string' ? o.order : 'asc'}`
+    })
+    .join(',')
 }

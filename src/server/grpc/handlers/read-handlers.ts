@@ -51,7 +51,7 @@ export const readHandlers: HandlerTable = {
     const key = collectionKey(ctx, req.collection_name)
     const d = db.state.collection(key)
     const kv = kvObject(req.query_params)
-    for (const k of ['group_by_fields', 'order_by_fields']) if (kv[k] !== undefined && kv[k] !== '') throw errors.notSupported(`query with ${k} is not supported by Quiver`)
+    if (kv.group_by_fields !== undefined && kv.group_by_fields !== '') throw errors.notSupported('query with group_by_fields is not supported by Quiver')
     const templates = templateValuesOf(req.expr_template_values)
     const scope = {
       ...readControlOf(ctx),
@@ -73,6 +73,7 @@ export const readHandlers: HandlerTable = {
       outputFields: requested,
       ...(limit === undefined ? {} : { limit }),
       ...(offset === undefined ? {} : { offset }),
+      ...(kv.order_by_fields === undefined || kv.order_by_fields === '' ? {} : { orderBy: kv.order_by_fields }),
     })
     const out = outputColumnsOf(d.schema, requested, d.pkField.name)
     return { ...base, fields_data: fieldsDataField(fieldDataBytes(rows, out)), output_fields: out.names } satisfies Wire

@@ -45,6 +45,8 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (Array.isArray(req.output_fields) && req.output_fields.length > 0) spec.outputFields = requestedOutputFields(req.output_fields)
   if (Array.isArray(req.partition_names) && req.partition_names.length > 0) spec.partitions = req.partition_names
   setGroupBy(spec, kv, params)
+  const orderBy = kv.order_by_fields ?? (typeof params.order_by_fields === 'string' ? params.order_by_fields : undefined)
+  if (orderBy !== undefined && orderBy !== '') spec.orderBy = orderBy
   if (boolParam(kv, 'ignore_growing') === true || params.ignore_growing === true || req.ignore_growing === true) spec.ignoreGrowing = true
   const timezone = timezoneParam(kv)
   if (timezone !== undefined) spec.timezone = timezone
