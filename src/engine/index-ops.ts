@@ -43,9 +43,9 @@ export function resolveIndexType(indexType: string, field: FieldSchema): string 
 
 function fieldKindOf(field: FieldSchema): 'float' | 'binary' | 'float16' | 'bfloat16' | 'int8' | 'sparse' {
   switch (field.dataType) {
-    case DataType.BinaryVector:
     case DataType.Int8Vector:
       return 'int8'
+    case DataType.BinaryVector:
       return 'binary'
     case DataType.Float16Vector:
       return 'float16'
