@@ -1,4 +1,5 @@
 import { alterIndexProperties } from '../catalog/catalog-alter.ts'
+import { timezoneOf } from '../catalog/properties.ts'
 import type { FieldSchema, FieldSpec } from '../schema/collection-schema.ts'
 import { fieldToAdd, schemaWithAlteredField } from '../schema/schema-change.ts'
 import type { Database } from './database.ts'
@@ -15,7 +16,7 @@ import type { Database } from './database.ts'
  */
 export async function addCollectionField(db: Database, collection: string, spec: FieldSpec): Promise<FieldSchema> {
   const meta = db.state.catalog.get(collection)
-  const field = fieldToAdd(meta.schema, spec)
+  const field = fieldToAdd(meta.schema, spec, timezoneOf(meta.properties))
   await db.submit({ type: 'addField', collectionId: meta.id, field })
   return field
 }

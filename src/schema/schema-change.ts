@@ -8,9 +8,10 @@ import { limits } from './limits.ts'
  * order: room (fields, vector fields), then key, nullability, partition key, name clash, then the
  * field's own rules. A nullable vector field may be added (Milvus ≥ 2.6.18): old rows read null and
  * are never search hits.
- * Returns the field with the next field id; throws 1100 naming the field.
+ * Returns the field with the next field id; throws 1100 naming the field. A Timestamptz default given
+ * as text without an offset is read in `timezone` (the collection's, as Milvus).
  */
-export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec): FieldSchema {
+export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec, timezone = 'UTC'): FieldSchema {
   const name = typeof spec.name === 'string' ? spec.name : String(spec.name ?? '')
   if (schema.fields.length >= limits.fieldCountMax) throw errors.invalid(`The number of fields has reached the maximum value ${limits.fieldCountMax}`)
   const dataType = parseDataType(spec.dataType)
@@ -22,7 +23,7 @@ export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec): FieldSche
   if (spec.isPartitionKey === true) throw errors.invalid(`not support to add partition key field, field name  = ${name}`)
   if (spec.isDynamic === true || name === META_FIELD) throw errors.invalid(`not support to add dynamic field, field name = ${name}`)
   if (schema.fields.some((f) => f.name === name)) throw errors.invalid(`duplicate field name: ${name}`)
-  return createFieldSchema(spec, nextFieldId(schema))
+  return createFieldSchema(spec, nextFieldId(schema), timezone)
 }
 
 /** The schema with `field` appended (already checked by `fieldToAdd`; replay re-checks the name). */

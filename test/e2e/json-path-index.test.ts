@@ -126,6 +126,8 @@ describe('JSON path indexes', () => {
       assert.equal(params.json_path, want.params.json_path)
       assert.equal(params.json_cast_type, want.params.json_cast_type)
     }
+    const onMeta = await env.client.describeIndex({ collection_name: 'idx', field_name: 'meta' })
+    assert.deepEqual(onMeta.index_descriptions.map((d) => d.index_name).sort(), indexes.filter((i) => i.field_name === 'meta').map((i) => i.index_name).sort(), 'describe by field: every index of the field')
     const sealed = [...env.client.database.state.collection('idx').segments.values()].filter((s) => s.state === 'sealed')
     assert.ok(sealed.length >= 5)
     for (const s of sealed) assert.equal(s.scalarIndexes.size, indexes.length)
@@ -140,12 +142,45 @@ describe('JSON path indexes', () => {
   test('creating the same index again is a no-op; drop by name forgets one path index only', async () => {
     const client = env.client
     ok(await client.createIndex({ collection_name: 'idx', ...indexes[0]! }))
+    const ambiguous = await client.dropIndex({ collection_name: 'idx', field_name: 'meta' })
+    assert.equal(ambiguous.code, 65535, 'a field with several indexes needs the index name')
+    assert.match(ambiguous.reason, /there are multiple indexes, please specify the index_name/)
     ok(await client.dropIndex({ collection_name: 'idx', index_name: 'price_str' }))
     const names = (await client.listIndexes({ collection_name: 'idx' })).indexes
     assert.deepEqual([...names].sort(), indexes.map((i) => i.index_name).filter((n) => n !== 'price_str').sort())
     await client.database.indexBuilds.idle()
     for (const s of client.database.state.collection('idx').segments.values()) if (s.state === 'sealed') assert.equal(s.scalarIndexes.size, indexes.length - 1)
     assert.deepEqual(await answers(client, 'idx'), await answers(client, 'plain'))
+  })
+
+  test('compaction merges small segments; the merged ones get their JSON path indexes again', async () => {
+    const small = await openTemp({ segmentRowsMax: 2000, timeTravelRetentionMs: 0, autoCompaction: false })
+    try {
+      const client = small.client
+      for (const name of ['plain', 'idx']) {
+        ok(await client.createCollection({ collection_name: name, fields, enable_dynamic_field: true }))
+        if (name === 'idx') for (const ix of indexes) ok(await client.createIndex({ collection_name: name, ...ix }))
+        const next = rng(99)
+        for (let start = 0; start < 600; start += 100) {
+          ok((await client.upsert({ collection_name: name, data: rowsFor(Array.from({ length: 100 }, (_, i) => start + i), next) })).status)
+          ok((await client.flush({ collection_names: [name] })).status)
+        }
+      }
+      await client.database.indexBuilds.idle()
+      const expected = await answers(client, 'plain')
+      assert.deepEqual(await answers(client, 'idx'), expected)
+      const segsBefore = client.database.state.collection('idx').segments.size
+      const compacted = await client.compact({ collection_name: 'idx' })
+      assert.equal(compacted.status.code, 0)
+      assert.ok(compacted.compactionPlanCount >= 1, `compaction plans: ${compacted.compactionPlanCount}`)
+      await client.database.indexBuilds.idle()
+      const sealed = [...client.database.state.collection('idx').segments.values()].filter((s) => s.state === 'sealed')
+      assert.ok(sealed.length < segsBefore, `${sealed.length} sealed segments after compaction, ${segsBefore} before`)
+      for (const s of sealed) assert.equal(s.scalarIndexes.size, indexes.length, `segment ${s.id} has its indexes`)
+      assert.deepEqual(await answers(client, 'idx'), expected)
+    } finally {
+      await small.cleanup()
+    }
   })
 
   test('errors as Milvus 2.6: cast types, missing cast, paths of other fields, conflicts', async () => {

@@ -138,3 +138,23 @@ describe('Timestamptz', () => {
     assert.deepEqual(await live(), [1, 2, 3, 4, 5])
   })
 })
+
+describe('Timestamptz added to a live collection', () => {
+  test('addCollectionField: old rows read the default; a naive default is read in the collection timezone', async () => {
+    const env = await openTemp()
+    try {
+      const c = env.client
+      assert.equal((await c.createCollection({ collection_name: 'live', fields: fields.slice(0, 2), properties: { timezone: 'Asia/Tokyo' } })).code, 0)
+      await c.collection('live').insert([{ id: 1, v: [1, 0] }])
+      const added = await c.addCollectionField({ collection_name: 'live', field: { name: 'seen', data_type: DataType.Timestamptz, nullable: true, default_value: '2024-05-05 09:00:00' } })
+      assert.equal(added.code, 0, added.reason)
+      await c.collection('live').insert([{ id: 2, v: [0, 1], seen: '2024-05-06T00:00:00Z' }])
+      const rows = await c.collection('live').query({ filter: 'id > 0', outputFields: ['seen'] })
+      assert.deepEqual(rows.map((r) => [Number(r.id), r.seen]).sort(), [[1, '2024-05-05T09:00:00+09:00'], [2, '2024-05-06T09:00:00+09:00']])
+      await env.reopen()
+      assert.deepEqual((await env.client.collection('live').query({ filter: "seen < ISO '2024-05-05T01:00:00Z'", outputFields: ['id'] })).map((r) => Number(r.id)), [1])
+    } finally {
+      await env.cleanup()
+    }
+  })
+})

@@ -7,13 +7,13 @@ import type { JsonCastType } from './json-path-index.ts'
 
 /**
  * Which scalar index types a field takes (Milvus 2.5 `indexparamcheck`): INVERTED on Bool, integer,
- * floating-point, VarChar and Array fields; STL_SORT on numeric and Timestamptz fields; BITMAP on Bool, integer,
+ * floating-point, VarChar and Array fields; STL_SORT on numeric, VarChar and Timestamptz fields; BITMAP on Bool, integer,
  * VarChar and Array fields of those elements, not on the primary key; Trie on VarChar. JSON fields
  * (and dynamic keys) take INVERTED and BITMAP on one path with a cast type: `jsonIndexSpecOf`.
  */
 const accepts: Readonly<Record<ScalarIndexType, (t: DataType) => boolean>> = {
   INVERTED: (t) => t === DataType.Bool || isIntegerType(t) || isFloatType(t) || t === DataType.VarChar,
-  STL_SORT: (t) => isIntegerType(t) || isFloatType(t) || t === DataType.Timestamptz,
+  STL_SORT: (t) => isIntegerType(t) || isFloatType(t) || t === DataType.Timestamptz || t === DataType.VarChar,
   BITMAP: (t) => t === DataType.Bool || isIntegerType(t) || t === DataType.VarChar,
   TRIE: (t) => t === DataType.VarChar,
   RTREE: (t) => t === DataType.Geometry,
@@ -22,7 +22,7 @@ const accepts: Readonly<Record<ScalarIndexType, (t: DataType) => boolean>> = {
 /** What each type takes, for error messages. */
 const described: Readonly<Record<ScalarIndexType, string>> = {
   INVERTED: 'Bool, Int8, Int16, Int32, Int64, Float, Double, VarChar and Array fields',
-  STL_SORT: 'numeric fields: Int8, Int16, Int32, Int64, Float, Double (and Timestamptz)',
+  STL_SORT: 'numeric, VarChar and Timestamptz fields: Int8, Int16, Int32, Int64, Float, Double, VarChar, Timestamptz',
   BITMAP: 'Bool, Int8, Int16, Int32, Int64, VarChar and Array fields of those elements (not the primary key)',
   TRIE: 'VarChar fields',
   RTREE: 'Geometry fields',
@@ -63,7 +63,11 @@ export function scalarIndexSpecOf(requested: string, field: FieldSchema): Scalar
     throw errors.invalid(`${shown} index is only supported on ${described[indexType]}: field ${field.name} is ${typeName(field)}; supported: ${allowed}`, { field: field.name })
   }
   const isArray = field.dataType === DataType.Array
-  return { indexType, valueKind: valueKindOf(isArray ? field.elementType! : field.dataType), multiValued: isArray }
+  const valueKind = valueKindOf(isArray ? field.elementType! : field.dataType)
+  // STL_SORT on VarChar (Milvus 2.6): the sorted distinct strings with their rows, i.e. INVERTED's
+  // dictionary (the STL_SORT file format holds number keys only); the answers are the same.
+  if (indexType === 'STL_SORT' && valueKind === 'str') return { indexType: ScalarIndexType.INVERTED, valueKind, multiValued: false }
+  return { indexType, valueKind, multiValued: isArray }
 }
 
 function fieldAccepts(t: ScalarIndexType, field: FieldSchema): boolean {
