@@ -102,7 +102,7 @@ describe('Node SDK and REST against quiver serve: sparse indexes', () => {
     const params = Object.fromEntries(d.index_descriptions[0]!.params.map((p) => [p.key, p.value]))
     assert.equal(params.index_type, 'SPARSE_INVERTED_INDEX')
     assert.equal(params.metric_type, 'IP')
-    assert.deepEqual(JSON.parse(params.params!), { inverted_index_algo: 'DAAT_MAXSCORE', drop_ratio_build: 0.1 })
+    assert.deepEqual(JSON.parse(String(params.params)), { inverted_index_algo: 'DAAT_MAXSCORE', drop_ratio_build: 0.1 })
     assert.equal(d.index_descriptions[0]!.indexed_rows, '900')
     assert.deepEqual((await c.listIndexes({ collection_name: 'sp' })).indexes, ['v_idx'])
     const bad = await c.search({ collection_name: 'sp', anns_field: 'v', data: queries[0]!, limit: 5, params: { dim_max_score_ratio: 2 } })
