@@ -125,8 +125,11 @@ export async function dropIndex(db: Database, collection: string, target: { inde
   db.assertOpen()
   const d = db.state.collection(collection)
   // Milvus 2.6 answers success for an index that does not exist (DDL is idempotent): nothing to write.
-  if (!d.meta.indexes.some((i) => matchesTarget(i, target))) return
-  const meta = findIndex(d, target)
+  const matching = d.meta.indexes.filter((i) => matchesTarget(i, target))
+  if (matching.length === 0) return
+  // By field alone, a field with several indexes (JSON path indexes) is ambiguous, as in Milvus's datacoord.
+  if (matching.length > 1) throw new MilvusError(ErrorCode.Unexpected, 'there are multiple indexes, please specify the index_name', { field: target.fieldName ?? '' })
+  const meta = matching[0]!
   await db.submit({ type: 'dropIndex', collectionId: d.meta.id, indexName: meta.name })
   db.indexBuilds.forgetDropped()
 }
@@ -143,11 +146,20 @@ function matchesTarget(i: IndexMeta, target: { indexName?: string; fieldName?: s
   return byName ? i.name === target.indexName : target.fieldName === undefined || target.fieldName === '' || i.fieldName === target.fieldName
 }
 
-/** Definitions and progress of a collection's indexes (optionally one, by name or field). */
+/** One index by name; every index of a field (a JSON field may have several); else all. */
+function wantedIndexes(d: CollectionData, target: { indexName?: string; fieldName?: string }): readonly IndexMeta[] {
+  if (target.indexName !== undefined && target.indexName !== '') return [findIndex(d, target)]
+  if (target.fieldName === undefined || target.fieldName === '') return d.meta.indexes
+  const onField = d.meta.indexes.filter((i) => i.fieldName === target.fieldName)
+  if (onField.length === 0) throw errors.indexNotFound(target.fieldName)
+  return onField
+}
+
+/** Definitions and progress of a collection's indexes (by name, by field, or all). */
 export function describeIndexes(db: Database, collection: string, target: { indexName?: string; fieldName?: string } = {}): IndexDescription[] {
   db.assertOpen()
   const d = db.state.collection(collection)
-  const wanted = target.indexName !== undefined || target.fieldName !== undefined ? [findIndex(d, target)] : d.meta.indexes
+  const wanted = wantedIndexes(d, target)
   if (wanted.length === 0) throw errors.indexNotFound('')
   return wanted.map((meta) => {
     let totalRows = 0
