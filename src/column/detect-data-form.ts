@@ -23,6 +23,7 @@ export type DataForm = 'rows' | 'row' | 'columnar' | 'columnList' | 'arrow'
  *      columnar (a typed array of exactly one row reads the same either way);
  *   3. else a sparse vector field: a non-empty array whose first element is not a `{ index, value }`
  *      entry means columnar;
+ *   then an array-of-structs field (`columnarByStruct`);
  *   JSON, Array and dynamic keys never decide; with no deciding field the object is one row.
  */
 export function detectDataForm(data: unknown, plan: WritePlan): DataForm {
@@ -35,7 +36,21 @@ export function detectDataForm(data: unknown, plan: WritePlan): DataForm {
     )
   }
   const obj = data as Record<string, unknown>
-  return (columnarByScalar(obj, plan) ?? columnarByVector(obj, plan) ?? false) ? 'columnar' : 'row'
+  return (columnarByScalar(obj, plan) ?? columnarByStruct(obj, plan) ?? columnarByVector(obj, plan) ?? false) ? 'columnar' : 'row'
+}
+
+/**
+ * Array-of-structs fields: the struct holding a list of lists (one struct list per row) means
+ * columnar, a list of structs one row; a sub-field column given by its own name (`items[label]`,
+ * as the gRPC decoder gives them) means columnar.
+ */
+function columnarByStruct(obj: Record<string, unknown>, plan: WritePlan): boolean | undefined {
+  for (const s of plan.schema.structArrayFields ?? []) {
+    const v = ownValue(obj, s.name)
+    if (v !== undefined && v !== null) return Array.isArray(v) && v.length > 0 && Array.isArray(v[0])
+    for (const n of s.fieldNames) if (ownValue(obj, n) !== undefined) return true
+  }
+  return undefined
 }
 
 function isPlainScalar(t: DataType): boolean {

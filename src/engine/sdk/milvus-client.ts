@@ -1,3 +1,4 @@
+import { ELEMENT_OFFSETS } from '../element-query.ts'
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
 import { hybridSearchRows, parseReranker } from '../hybrid-search.ts'
@@ -43,7 +44,13 @@ export class MilvusClientApi extends WriteApi {
               ...(req.exprValues === undefined ? {} : { params: req.exprValues }),
               ...optional('orderBy', orderByText(req.order_by_fields ?? req.order_by)),
             }))
-        return { status: okStatus(), data: rows.map(rowForSdk) }
+        // Element-level query: one row per matching struct element, with its `offset` (as the SDK shapes it).
+        const data = rows.flatMap((r) => {
+          const offsets = (r as Record<symbol, unknown>)[ELEMENT_OFFSETS] as number[] | undefined
+          const row = rowForSdk(r)
+          return offsets === undefined ? [row] : offsets.map((offset) => ({ ...row, offset }))
+        })
+        return { status: okStatus(), data }
       },
       (status) => ({ status, data: [] }),
     )

@@ -1,3 +1,4 @@
+import { ELEMENT_OFFSETS } from '../../../engine/element-query.ts'
 import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
 import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
 import { searchIteratorPage } from '../../../engine/search-iterator.ts'
@@ -76,7 +77,9 @@ export const readHandlers: HandlerTable = {
       ...(kv.order_by_fields === undefined || kv.order_by_fields === '' ? {} : { orderBy: kv.order_by_fields }),
     })
     const out = outputColumnsOf(d.schema, requested, d.pkField.name)
-    return { ...base, fields_data: fieldsDataField(fieldDataBytes(rows, out)), output_fields: out.names } satisfies Wire
+    // Element-level query (element_filter): each row's matching struct element offsets, as Milvus 2.6 answers.
+    const elements = rows.some((r) => ELEMENT_OFFSETS in r) ? { element_indices: rows.map((r) => ({ indices: { data: (r as Record<symbol, unknown>)[ELEMENT_OFFSETS] ?? [] } })) } : {}
+    return { ...base, ...elements, fields_data: fieldsDataField(fieldDataBytes(rows, out)), output_fields: out.names } satisfies Wire
   },
 }
 

@@ -39,6 +39,9 @@ export function checkedRowCount(fieldsData: readonly Wire[], numRows: number): n
 /** Rows one column carries; undefined when it carries no values and no validity (a field not given). */
 function columnRows(fd: Wire, name: string): number | undefined {
   const valid = Array.isArray(fd.valid_data) && fd.valid_data.length > 0 ? (fd.valid_data as unknown[]).length : undefined
+  // An array-of-structs column: its sub-field columns carry the rows (the decoder checks they agree).
+  const subs = (fd.struct_arrays?.fields ?? []) as Wire[]
+  if (subs.length > 0) return columnRows(subs[0]!, `${name}[${String(subs[0]!.field_name ?? '')}]`)
   if (fd.scalars) {
     const member = fd.scalars.data as string | undefined
     const values = member === undefined ? undefined : (fd.scalars[member]?.data as ArrayLike<unknown> | undefined)
