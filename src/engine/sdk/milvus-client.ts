@@ -150,7 +150,7 @@ export class MilvusClientApi extends WriteApi {
           ...optional('groupSize', num(req.group_size ?? params.group_size)),
           ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
         })
-        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score })))
+        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score, ...(h.offset === undefined ? {} : { offset: h.offset }) })))
         return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name as string }
       },
       (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name as string }),
