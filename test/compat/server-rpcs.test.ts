@@ -181,6 +181,19 @@ describe('Node SDK against quiver serve: RPCs', () => {
     assert.ok(Array.isArray(plans.mergeInfos))
     assert.equal((await c.count({ collection_name: 'cp' })).data, 13)
     assert.equal((await c.getCompactionState({ compactionID: 987654 })).status.code, 1100)
+    // target_size (MB) as Milvus checks it: below the segment size 1100 with Milvus's words; above it Quiver refuses (3000).
+    const small = await c.compact({ collection_name: 'cp', target_size: 1 } as never)
+    assert.equal(small.status.code, 1100)
+    assert.match(small.status.reason, /targetSize 1 MB should be greater than or equal to configMaxSize 64 MB/)
+    assert.equal((await c.compact({ collection_name: 'cp', target_size: 4096 } as never)).status.code, 3000)
+    assert.equal((await c.compact({ collection_name: 'cp', target_size: 64 } as never)).status.code, 0)
+  })
+
+  test('LoadBalance: a missing or unnamed collection is 100 (Milvus checks it first); otherwise 3000 on one node', async () => {
+    assert.equal((await c.loadBalance({ src_nodeID: 1 } as never)).error_code, ErrorCode.CollectionNotExists)
+    await c.createCollection({ collection_name: 'lb', fields })
+    const r = await c.loadBalance({ src_nodeID: 1, collectionName: 'lb' } as never)
+    assert.equal(r.code, 3000)
   })
 
   test('aliases: create, describe, list, alter, drop; reads through an alias', async () => {

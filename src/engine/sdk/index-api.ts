@@ -98,8 +98,9 @@ export class IndexApi extends PartitionApi {
     return asStatus(
       async () => {
         // Entity-level TTL: expired rows become deletes first, so this compaction purges them (Milvus drops them at compaction).
-        await expireTtlRows(this.db, this.key(req))
         const d = this.db.state.collection(this.key(req))
+        checkTargetSize(req.target_size, this.db.options.segmentBytesMax)
+        await expireTtlRows(this.db, this.key(req))
         const record = await this.db.compactions.compactNow(d, () => this.db.latestTs())
         return { status: okStatus(), compactionID: String(record.id), compactionPlanCount: record.merges.length }
       },
@@ -157,4 +158,20 @@ function describeOne(d: IndexDescription): Record<string, unknown> {
     index_state_fail_reason: '',
     pending_index_rows: String(d.pendingIndexRows),
   }
+}
+
+const MIB = 1024 * 1024
+
+/**
+ * Milvus's `target_size` of a manual compaction (MB): smaller than the configured segment size is
+ * 1100 with Milvus's message; Quiver merges to its segment size (`segmentBytesMax`) only, so a larger
+ * target is refused (3000) rather than ignored.
+ */
+function checkTargetSize(raw: unknown, segmentBytesMax: number): void {
+  if (raw === undefined || raw === null || raw === '' || Number(raw) === 0) return
+  const mb = Number(raw)
+  const configMb = Math.floor(segmentBytesMax / MIB)
+  if (!Number.isInteger(mb) || mb < 0) throw errors.invalid(`target_size should be a whole number of MB, got ${String(raw)}`)
+  if (mb < configMb) throw errors.invalid(`targetSize ${mb} MB should be greater than or equal to configMaxSize ${configMb} MB`)
+  if (mb > configMb) throw errors.notSupported(`compaction to a target_size (${mb} MB) other than the segment size (${configMb} MB, segmentBytesMax) is not supported by Quiver`)
 }

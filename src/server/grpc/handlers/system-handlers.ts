@@ -107,6 +107,14 @@ export const systemHandlers: HandlerTable = {
     }
     return { status: okStatus(), replicas: meta.loaded ? [replica] : [] }
   },
+
+  /** Milvus checks the collection first (100 when missing or unnamed); with one node there is nothing to balance (3000). */
+  LoadBalance: (req, ctx, { client }) => {
+    const name = typeof req.collectionName === 'string' ? req.collectionName : ''
+    if (name === '') throw errors.collectionNotFound('')
+    client.database.state.collection(collectionKey(ctx, name))
+    throw errors.notSupported('LoadBalance moves segments between query nodes; Quiver serves every segment from its one node')
+  },
 }
 
 /** Segments that hold rows (a fresh growing segment is not reported). */
