@@ -1,7 +1,7 @@
 import type { TopKHeap } from '../../common/topk-heap.ts'
 import type { SparsePostings } from './sparse-postings.ts'
 import { seekRow } from './sparse-postings.ts'
-import { BOUND_SLACK, exactScore, isAllowed, type QueryTerms, rowAt } from './sparse-terms.ts'
+import { BOUND_SLACK, exactScore, isAllowed, moveCursor, type QueryTerms } from './sparse-terms.ts'
 
 /**
  * DAAT_MAXSCORE (Turtle & Flood 1995): terms sorted by upper bound; the lowest ones whose bounds
@@ -23,7 +23,7 @@ export function searchMaxScore(postings: SparsePostings, terms: QueryTerms, heap
   let essentialFrom = firstEssential(prefix, 0, bar)
   while (essentialFrom < T) {
     let row = n
-    for (let i = essentialFrom; i < T; i++) row = Math.min(row, rowAt(postings, terms, byUpper[i]!))
+    for (let i = essentialFrom; i < T; i++) row = Math.min(row, terms.row[byUpper[i]!]!)
     if (row >= n) return
     if (isAllowed(words, row) && survives(postings, terms, byUpper, prefix, essentialFrom, row, bar)) {
       const s = exactScore(postings, terms, row)
@@ -37,7 +37,7 @@ export function searchMaxScore(postings: SparsePostings, terms: QueryTerms, heap
     }
     for (let i = essentialFrom; i < T; i++) {
       const t = byUpper[i]!
-      if (rowAt(postings, terms, t) === row) terms.cursor[t]!++
+      if (terms.row[t] === row) moveCursor(postings, terms, t, terms.cursor[t]! + 1)
     }
   }
 }
@@ -58,17 +58,16 @@ function survives(postings: SparsePostings, terms: QueryTerms, byUpper: Int32Arr
   let known = 0
   for (let i = essentialFrom; i < terms.count; i++) {
     const t = byUpper[i]!
-    if (rowAt(postings, terms, t) !== row) continue
+    if (terms.row[t] !== row) continue
     const c = terms.weight[t]! * postings.postValues[terms.cursor[t]!]!
     if (c > 0) known += c
   }
   for (let i = essentialFrom - 1; i >= 0; i--) {
     if ((known + prefix[i + 1]!) * BOUND_SLACK <= bar) return false
     const t = byUpper[i]!
-    const at = seekRow(postings.postRows, terms.cursor[t]!, terms.end[t]!, row)
-    terms.cursor[t] = at
-    if (at < terms.end[t]! && postings.postRows[at] === row) {
-      const c = terms.weight[t]! * postings.postValues[at]!
+    moveCursor(postings, terms, t, seekRow(postings.postRows, terms.cursor[t]!, terms.end[t]!, row))
+    if (terms.row[t] === row) {
+      const c = terms.weight[t]! * postings.postValues[terms.cursor[t]!]!
       if (c > 0) known += c
     }
   }

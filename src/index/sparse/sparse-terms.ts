@@ -13,9 +13,11 @@ export interface QueryTerms {
   readonly list: Int32Array
   readonly weight: Float64Array
   readonly upper: Float64Array
-  /** Cursor per term: a position in its list, `end` when exhausted. */
+  /** Cursor per term: a position in its list, `end` when exhausted (move it with `moveCursor`). */
   readonly cursor: Int32Array
   readonly end: Int32Array
+  /** The row each cursor is on (`rowCount` when exhausted), kept beside the cursor for the DAAT loops. */
+  readonly row: Int32Array
 }
 
 /**
@@ -50,11 +52,13 @@ export function queryTerms(postings: SparsePostings, q: SparseCsr, dropRatioSear
   }
   const cursor = new Int32Array(count)
   const end = new Int32Array(count)
+  const row = new Int32Array(count)
   for (let t = 0; t < count; t++) {
     cursor[t] = postings.postStart[list[t]!]!
     end[t] = postings.postStart[list[t]! + 1]!
+    row[t] = postings.postRows[cursor[t]!]!
   }
-  return { count, list: list.subarray(0, count), weight: weight.subarray(0, count), upper: upper.subarray(0, count), cursor, end }
+  return { count, list: list.subarray(0, count), weight: weight.subarray(0, count), upper: upper.subarray(0, count), cursor, end, row }
 }
 
 /** The smallest |value| kept: the value at the `ratio` quantile of the sorted |values| (0 keeps all). */
@@ -68,10 +72,10 @@ function dropFloor(values: Float32Array, from: number, to: number, ratio: number
   return abs[Math.min(cut, n - 1)]!
 }
 
-/** The row a term's cursor is on, or `rowCount` when its list is exhausted. */
-export function rowAt(postings: SparsePostings, terms: QueryTerms, t: number): number {
-  const at = terms.cursor[t]!
-  return at < terms.end[t]! ? postings.postRows[at]! : postings.rowCount
+/** Moves term `t`'s cursor to position `at` of its list and records the row there (`rowCount` past the end). */
+export function moveCursor(postings: SparsePostings, terms: QueryTerms, t: number, at: number): void {
+  terms.cursor[t] = at
+  terms.row[t] = at < terms.end[t]! ? postings.postRows[at]! : postings.rowCount
 }
 
 /**
@@ -80,10 +84,7 @@ export function rowAt(postings: SparsePostings, terms: QueryTerms, t: number): n
  */
 export function exactScore(postings: SparsePostings, terms: QueryTerms, row: number): number {
   let s = 0
-  for (let t = 0; t < terms.count; t++) {
-    const at = terms.cursor[t]!
-    if (at < terms.end[t]! && postings.postRows[at] === row) s += terms.weight[t]! * postings.postValues[at]!
-  }
+  for (let t = 0; t < terms.count; t++) if (terms.row[t] === row) s += terms.weight[t]! * postings.postValues[terms.cursor[t]!]!
   return s
 }
 

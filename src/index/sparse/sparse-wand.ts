@@ -1,7 +1,7 @@
 import type { TopKHeap } from '../../common/topk-heap.ts'
 import type { SparsePostings } from './sparse-postings.ts'
 import { seekRow } from './sparse-postings.ts'
-import { BOUND_SLACK, exactScore, isAllowed, type QueryTerms, rowAt } from './sparse-terms.ts'
+import { BOUND_SLACK, exactScore, isAllowed, moveCursor, type QueryTerms } from './sparse-terms.ts'
 
 /**
  * DAAT_WAND (Broder et al. 2003): cursors kept sorted by the row they are on; the pivot is the first
@@ -12,14 +12,14 @@ import { BOUND_SLACK, exactScore, isAllowed, type QueryTerms, rowAt } from './sp
  */
 export function searchWand(postings: SparsePostings, terms: QueryTerms, heap: TopKHeap, words: Uint32Array | undefined): void {
   const n = postings.rowCount
-  const order = sortedByRow(postings, terms)
+  const order = sortedByRow(terms)
   for (;;) {
     const bar = heap.isFull() ? heap.threshold() : 0
     let bound = 0
     let pivot = -1
     for (let i = 0; i < order.length; i++) {
       const t = order[i]!
-      if (rowAt(postings, terms, t) >= n) break
+      if (terms.row[t]! >= n) break
       bound += terms.upper[t]!
       if (bound * BOUND_SLACK > bar) {
         pivot = i
@@ -27,38 +27,39 @@ export function searchWand(postings: SparsePostings, terms: QueryTerms, heap: To
       }
     }
     if (pivot < 0) return
-    const pivotRow = rowAt(postings, terms, order[pivot]!)
-    if (rowAt(postings, terms, order[0]!) === pivotRow) {
+    const pivotRow = terms.row[order[pivot]!]!
+    if (terms.row[order[0]!] === pivotRow) {
       if (isAllowed(words, pivotRow)) {
         const s = exactScore(postings, terms, pivotRow)
         if (s > 0) heap.push(s, pivotRow)
       }
-      for (let i = 0; i < order.length && rowAt(postings, terms, order[i]!) === pivotRow; i++) terms.cursor[order[i]!]!++
+      for (let i = 0; i < order.length && terms.row[order[i]!] === pivotRow; i++) moveCursor(postings, terms, order[i]!, terms.cursor[order[i]!]! + 1)
     } else {
       for (let i = 0; i < pivot; i++) {
         const t = order[i]!
-        terms.cursor[t] = seekRow(postings.postRows, terms.cursor[t]!, terms.end[t]!, pivotRow)
+        moveCursor(postings, terms, t, seekRow(postings.postRows, terms.cursor[t]!, terms.end[t]!, pivotRow))
       }
     }
-    resort(postings, terms, order)
+    resort(terms, order)
   }
 }
 
 /** Term ids sorted by the row their cursor is on. */
-function sortedByRow(postings: SparsePostings, terms: QueryTerms): Int32Array {
+function sortedByRow(terms: QueryTerms): Int32Array {
   const order = new Int32Array(terms.count)
   for (let t = 0; t < terms.count; t++) order[t] = t
-  resort(postings, terms, order)
+  resort(terms, order)
   return order
 }
 
 /** Insertion sort: after a step only a few cursors moved, so the order is nearly sorted. */
-function resort(postings: SparsePostings, terms: QueryTerms, order: Int32Array): void {
+function resort(terms: QueryTerms, order: Int32Array): void {
+  const rows = terms.row
   for (let i = 1; i < order.length; i++) {
     const t = order[i]!
-    const row = rowAt(postings, terms, t)
+    const row = rows[t]!
     let j = i - 1
-    while (j >= 0 && rowAt(postings, terms, order[j]!) > row) {
+    while (j >= 0 && rows[order[j]!]! > row) {
       order[j + 1] = order[j]!
       j--
     }
