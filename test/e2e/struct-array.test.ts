@@ -9,6 +9,7 @@ import { openTemp, rng } from '../support/temp-db.ts'
 
 const DIM = 4
 type Item = { label: string; order: number; emb: number[] }
+type Hit = { id: string; score: number; offset?: number }
 
 const ip = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, k) => s + x * b[k]!, 0)
 const norm = (a: readonly number[]) => Math.sqrt(ip(a, a))
@@ -87,18 +88,18 @@ describe('struct array fields', () => {
 
     for (const m of ['COSINE', 'IP', 'L2'] as const) {
       const query = [vec(), vec()]
-      const res = await c().search({ collection_name: 'sa', data: query, anns_field: 'items[emb]', metric_type: `MAX_SIM_${m}`, limit: 5 })
+      const res = (await c().search({ collection_name: 'sa', data: query, anns_field: 'items[emb]', metric_type: `MAX_SIM_${m}`, limit: 5 })) as unknown as { results: Hit[] }
       const ref = [...rows].filter(([, it]) => it.length > 0).map(([id, it]) => ({ id, s: maxSim(m, query, it.map((e) => e.emb)) }))
       ref.sort((a, b) => (metrics[m][1] ? b.s - a.s : a.s - b.s))
-      assert.deepEqual(res.results.map((h: { id: string }) => Number(h.id)), ref.slice(0, 5).map((r) => r.id), `MAX_SIM_${m}`)
-      res.results.forEach((h: { score: number }, i: number) => assert.ok(Math.abs(h.score - ref[i]!.s) < 1e-3))
+      assert.deepEqual(res.results.map((h) => Number(h.id)), ref.slice(0, 5).map((r) => r.id), `MAX_SIM_${m}`)
+      res.results.forEach((h, i) => assert.ok(Math.abs(h.score - ref[i]!.s) < 1e-3))
     }
 
     // Element level: one vector against every element; hits are (row, element offset).
     const one = vec()
-    const el = await c().search({ collection_name: 'sa', data: one, anns_field: 'items[emb]', metric_type: 'IP', limit: 6 })
+    const el = (await c().search({ collection_name: 'sa', data: one, anns_field: 'items[emb]', metric_type: 'IP', limit: 6 })) as unknown as { results: Hit[] }
     const refEl = [...rows].flatMap(([id, it]) => it.map((e, j) => ({ key: `${id}:${j}`, s: ip(one, e.emb) }))).sort((a, b) => b.s - a.s)
-    assert.deepEqual(el.results.map((h: { id: string; offset: number }) => `${h.id}:${h.offset}`), refEl.slice(0, 6).map((r) => r.key))
+    assert.deepEqual(el.results.map((h) => `${h.id}:${h.offset}`), refEl.slice(0, 6).map((r) => r.key))
   }
 
   test('struct lists round-trip; element_filter and MAX_SIM / element-level search equal a brute-force reference', async () => {
@@ -131,8 +132,8 @@ describe('struct array fields', () => {
     await env.reopen()
     await c().loadCollection({ collection_name: 'sa' })
     await checkReads()
-    const d = await c().describeCollection({ collection_name: 'sa' })
-    const items2 = d.schema.fields.find((f: { name: string }) => f.name === 'items') as { element_type: string; max_capacity: string; fields: { name: string; data_type: string }[] }
+    const d = (await c().describeCollection({ collection_name: 'sa' })) as unknown as { schema: { fields: { name: string }[] } }
+    const items2 = d.schema.fields.find((f) => f.name === 'items') as unknown as { element_type: string; max_capacity: string; fields: { name: string; data_type: string }[] }
     assert.equal(items2.element_type, 'Struct')
     assert.equal(items2.max_capacity, '4')
     assert.deepEqual(items2.fields.map((f) => [f.name, f.data_type]), [['label', 'VarChar'], ['order', 'Int32'], ['emb', 'FloatVector']])

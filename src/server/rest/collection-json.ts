@@ -43,7 +43,21 @@ export function createPlanOf(body: RestBody): CreatePlan {
 function schemaRequestOf(schema: RestBody): Record<string, unknown> {
   const autoId = optionalBoolean(schema, 'autoID') ?? optionalBoolean(schema, 'autoId') ?? false
   const fields = objectList(requireArray(schema, 'fields'), 'schema.fields').map((f) => fieldRequestOf(f, autoId))
-  return { fields, enable_dynamic_field: optionalBoolean(schema, 'enableDynamicField') ?? false }
+  const structs = Array.isArray(schema.structArrayFields) ? objectList(schema.structArrayFields, 'schema.structArrayFields').map(structRequestOf) : []
+  return { fields: [...fields, ...structs], enable_dynamic_field: optionalBoolean(schema, 'enableDynamicField') ?? false }
+}
+
+/** REST `structArrayFields` entry (`name`, `elementTypeParams.max_capacity`, `fields` as REST fields) → the facade's array-of-structs field. */
+function structRequestOf(s: RestBody): Record<string, unknown> {
+  const tp = optionalObject(s, 'elementTypeParams') ?? {}
+  return defined({
+    name: requireString(s, 'name'),
+    description: optionalString(s, 'description'),
+    data_type: 'Array',
+    element_type: 'Struct',
+    max_capacity: tp.max_capacity ?? undefined,
+    fields: objectList(requireArray(s, 'fields'), `structArrayFields ${String(s.name)}.fields`).map((f) => fieldRequestOf(f, false)),
+  })
 }
 
 function fieldRequestOf(f: RestBody, collectionAutoId: boolean): Record<string, unknown> {
@@ -97,5 +111,6 @@ export function restFieldOf(f: Record<string, unknown>): Record<string, unknown>
   }
   if (f.element_type !== undefined) out.elementType = f.element_type
   if (f.default_value !== undefined) out.defaultValue = f.default_value
+  if (Array.isArray(f.fields)) out.fields = (f.fields as Record<string, unknown>[]).map(restFieldOf)
   return out
 }
