@@ -2,6 +2,7 @@ import { assert } from '../common/assert.ts'
 import { errors } from '../errors/errors.ts'
 import { type CollectionSchema, type FieldSchema, META_FIELD } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
+import { DataType } from '../schema/data-type.ts'
 import { buildColumn } from './build-column.ts'
 import type { Column, ColumnBatch } from './column.ts'
 import { detectDataForm } from './detect-data-form.ts'
@@ -59,7 +60,7 @@ export function normalizeData(data: unknown, options: NormalizeOptions): ColumnB
     built.set(META_FIELD, buildMetaColumn(raw.dynamicRows, ctx))
   }
   checkStructLengths(built, plan.schema, ctx.rowCount)
-  if (plan.allocatesKeys) built.set(plan.primaryKey.name, allocateKeys(options, ctx.rowCount))
+  if (plan.allocatesKeys) built.set(plan.primaryKey.name, allocateKeys(options, ctx.rowCount, plan.primaryKey))
   return { rowCount: ctx.rowCount, columns: inSchemaOrder(built, plan) }
 }
 
@@ -119,11 +120,18 @@ function givenAtEveryRow(field: FieldSchema, raw: RawColumn, rowCount: number): 
   )
 }
 
-function allocateKeys(options: NormalizeOptions, rowCount: number): Column {
+/** Keys of an autoID insert: allocated int64 ids; a VarChar key gets their decimal text, as Milvus does. */
+function allocateKeys(options: NormalizeOptions, rowCount: number, pk: FieldSchema): Column {
   assert(options.allocateIds !== undefined, 'allocateIds is needed to insert into an autoID collection')
   const values = rowCount === 0 ? new BigInt64Array(0) : options.allocateIds(rowCount)
   assert(values.length === rowCount, `allocateIds(${rowCount}) returned ${values.length} keys`)
-  return { kind: 'int64', values, validBits: null }
+  if (pk.dataType !== DataType.VarChar) return { kind: 'int64', values, validBits: null }
+  const text = Array.from(values, (v) => v.toString())
+  const longest = text.reduce((m, s) => Math.max(m, s.length), 0)
+  if (pk.maxLength !== undefined && longest > pk.maxLength) {
+    throw errors.invalid(`autoID keys of ${pk.name} are ${longest} characters long, more than its max_length ${pk.maxLength}: give the VarChar primary key a max_length of at least 20`, { field: pk.name })
+  }
+  return { kind: 'varchar', values: text, validBits: null }
 }
 
 function inSchemaOrder(built: ReadonlyMap<string, Column>, plan: WritePlan): Map<string, Column> {

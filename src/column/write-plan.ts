@@ -36,8 +36,8 @@ export function writePlan(schema: CollectionSchema, mode: WriteMode): WritePlan 
 function createWritePlan(schema: CollectionSchema, mode: WriteMode): WritePlan {
   const primaryKey = primaryField(schema)
   const allocatesKeys = mode === 'insert' && primaryKey.autoId
-  if (allocatesKeys && primaryKey.dataType !== DataType.Int64) {
-    throw errors.notSupported(`autoID is only supported for an Int64 primary key, field ${primaryKey.name}`)
+  if (allocatesKeys && primaryKey.dataType !== DataType.Int64 && primaryKey.dataType !== DataType.VarChar) {
+    throw errors.notSupported(`autoID is only supported for an Int64 or VarChar primary key, field ${primaryKey.name}`)
   }
   return {
     schema,

@@ -141,6 +141,37 @@ describe('data types', () => {
     assert.match(q.status.reason, /not support manually specifying the partition names if partition key mode is used/)
   })
 
+  test('VarChar primary key with autoID: keys are the allocated ids as text (Milvus); upsert keeps them; too short a max_length is 1100', async () => {
+    const st = await env.client.createCollection({
+      collection_name: 'vauto',
+      fields: [
+        { name: 'id', data_type: DataType.VarChar, is_primary_key: true, max_length: 32, autoID: true },
+        { name: 'n', data_type: DataType.Int32 },
+        { name: 'v', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    })
+    assert.equal(st.code, 0, st.reason)
+    const r = await env.client.insert({ collection_name: 'vauto', data: [{ n: 1, v: [1, 0] }, { n: 2, v: [0, 1] }] })
+    assert.equal(r.status.code, 0, r.status.reason)
+    const keys = (r.IDs as { str_id: { data: string[] } }).str_id.data
+    assert.equal(keys.length, 2)
+    assert.ok(keys.every((k) => /^[1-9][0-9]*$/.test(k)) && BigInt(keys[1]!) > BigInt(keys[0]!), keys.join(','))
+    const up = await env.client.upsert({ collection_name: 'vauto', data: [{ id: keys[0], n: 10, v: [1, 1] }] })
+    assert.equal(up.status.code, 0, up.status.reason)
+    const q = await env.client.query({ collection_name: 'vauto', filter: `id == "${keys[0]}"`, output_fields: ['n'] })
+    assert.deepEqual(q.data.map((x) => x.n), [10])
+    await env.client.createCollection({
+      collection_name: 'vshort',
+      fields: [
+        { name: 'id', data_type: DataType.VarChar, is_primary_key: true, max_length: 4, autoID: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    })
+    const short = await env.client.insert({ collection_name: 'vshort', data: [{ v: [1, 0] }] })
+    assert.equal(short.status.code, 1100)
+    assert.match(short.status.reason, /more than its max_length 4/)
+  })
+
   test('an Apache Arrow table is accepted as data', async () => {
     await env.client.createCollection({
       collection_name: 'arrow',
