@@ -179,3 +179,16 @@ test('a source with fewer rows than its columns (a snapshot of a growing segment
     assert.deepEqual([...bits.toIndexes()], [...evaluateNaive(plan, src4).toIndexes()], text)
   }
 })
+
+test('an Array field compared whole with a list literal: element by element, null arrays unknown', () => {
+  expectRows([
+    ['a64 == [1, 2]', [0]],
+    ['[1, 2] == a64', [0]],
+    ['a64 != [1, 2]', [1, 3, 4, 5]],
+    ['a64 == []', [1]],
+    ['astr == ["x", "y"]', [5]],
+    ['astr != ["x"]', [1, 2, 3, 4, 5]],
+    ['not (a64 == [5])', [0, 1, 3, 5]],
+  ])
+  assert.throws(() => rows('a64 == ["x"]'), /cannot compare/)
+})

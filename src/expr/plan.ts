@@ -11,6 +11,7 @@ import { planCall, planExists, planIsNull } from './planner/plan-functions.ts'
 import { planOperand, templateValue } from './planner/plan-operand.ts'
 import { describeValue } from './planner/resolve-field.ts'
 import { createTermSet } from './planner/term-set.ts'
+import { arrayEqualityNode } from './planner/array-equality.ts'
 import { planTimestamptzCompare } from './planner/timestamptz-compare.ts'
 
 export type { ExprPlan } from './expr-plan.ts'
@@ -37,8 +38,10 @@ function planPredicate(ctx: PlanContext, node: ExprNode): PredicatePlan {
     case 'unary':
       if (node.op === 'not') return { kind: 'not', operand: planPredicate(ctx, node.operand) }
       return notACondition(ctx, node)
-    case 'compare':
-      return planCompare(ctx, node.op, node.left, node.right)
+    case 'compare': {
+      const wholeArray = arrayEqualityNode(ctx, node.op, node.left, node.right)
+      return wholeArray === undefined ? planCompare(ctx, node.op, node.left, node.right) : planPredicate(ctx, wholeArray)
+    }
     case 'range':
       return {
         kind: 'logical',
