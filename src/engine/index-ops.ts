@@ -162,6 +162,8 @@ export function describeIndexes(db: Database, collection: string, target: { inde
   const wanted = wantedIndexes(d, target)
   if (wanted.length === 0) throw errors.indexNotFound('')
   return wanted.map((meta) => {
+    // A struct vector sub-field's index is served by exact scans: nothing to build, always finished.
+    const exact = d.schema.fields.find((f) => f.name === meta.fieldName)?.dataType === DataType.ArrayOfVector
     let totalRows = 0
     let indexedRows = 0
     for (const s of d.segments.values()) {
@@ -169,7 +171,7 @@ export function describeIndexes(db: Database, collection: string, target: { inde
       totalRows += s.rowCount
       const slot = indexSlotOf(meta)
       const built = s.vectorIndexes.get(slot)?.indexId === meta.id || s.scalarIndexes.get(slot)?.indexId === meta.id
-      if (built) indexedRows += s.rowCount
+      if (built || exact) indexedRows += s.rowCount
     }
     const pendingIndexRows = totalRows - indexedRows
     return { meta, indexedRows, totalRows, pendingIndexRows, state: pendingIndexRows === 0 ? 'Finished' : 'InProgress' }

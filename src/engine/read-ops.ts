@@ -152,6 +152,10 @@ function elementFilterOf(db: Database, collection: string, filter: string): Elem
 
 /** count(*) at the snapshot. */
 export function countRows(db: Database, collection: string, scope: ReadScope): Promise<number> {
+  // element_filter: the rows with a matching element.
+  if (scope.filter !== undefined && /element_filter/i.test(scope.filter) && elementFilterOf(db, collection, scope.filter) !== undefined) {
+    return queryRows(db, collection, { ...scope, outputFields: [] }).then((rows) => rows.length)
+  }
   return runRead(scope, async (slice) => {
     db.assertOpen()
     const d = db.state.collection(collection)

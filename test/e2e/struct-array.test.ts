@@ -104,6 +104,22 @@ describe('struct array fields', () => {
 
   test('struct lists round-trip; element_filter and MAX_SIM / element-level search equal a brute-force reference', async () => {
     await checkReads()
+    const n = [...rows.values()].filter((it) => it.some((e) => e.label === 'b')).length
+    assert.equal((await c().count({ collection_name: 'sa', filter: 'element_filter(items, $[label] == "b")' })).data, n)
+  })
+
+  test('indexes on a struct vector sub-field: Milvus index types and metrics only; finished at once (searches are exact)', async () => {
+    const bad = await c().createIndex({ collection_name: 'sa', field_name: 'items[emb]', index_type: 'IVF_FLAT', metric_type: 'MAX_SIM_IP' })
+    assert.equal(bad.code, 1100)
+    assert.match(bad.reason, /IVF_FLAT is not supported on struct vector field items\[emb\]/)
+    const badMetric = await c().createIndex({ collection_name: 'sa', field_name: 'items[emb]', index_type: 'HNSW', metric_type: 'MAX_SIM_HAMMING' })
+    assert.equal(badMetric.code, 1100)
+    const ok = await c().createIndex({ collection_name: 'sa', field_name: 'items[emb]', index_name: 'e', index_type: 'HNSW', metric_type: 'MAX_SIM_IP' })
+    assert.equal(ok.error_code, 'Success', ok.reason)
+    await c().flush({ collection_names: ['sa'] })
+    const d = (await c().describeIndex({ collection_name: 'sa', index_name: 'e' })) as unknown as { index_descriptions: { state: string; params: { key: string; value: string }[] }[] }
+    assert.equal(d.index_descriptions[0]!.state, 'Finished')
+    await c().dropIndex({ collection_name: 'sa', index_name: 'e' })
   })
 
   test('bad struct input is refused naming field, row and element; nothing is written', async () => {
