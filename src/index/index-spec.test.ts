@@ -59,7 +59,8 @@ test('AUTOINDEX resolves to HNSW (float) or BIN_IVF_FLAT (binary); missing metri
 })
 
 test('index types and metrics must fit the field', () => {
-  rejects(float('DISKANN'), 'invalid index type: DISKANN')
+  rejects(float('DISKANN'), 'invalid index type: DISKANN is a Milvus index type that Quiver does not implement', 'use HNSW')
+  rejects(float('NOSUCH'), 'invalid index type: NOSUCH')
   rejects(float('BIN_FLAT'), "can't build with this index BIN_FLAT")
   rejects({ indexType: 'HNSW', metric: 'HAMMING', params: {}, dim: 64, fieldKind: 'binary' }, "can't build with this index HNSW")
   rejects(float('HNSW', {}, 'HAMMING'), 'metric type HAMMING', 'supported: [L2 IP COSINE]')

@@ -83,6 +83,11 @@ const floatMetrics = [Metric.L2, Metric.IP, Metric.COSINE]
 const int8IndexTypes: readonly IndexType[] = [IndexType.HNSW]
 const binaryMetrics = [Metric.HAMMING, Metric.JACCARD]
 
+/** Milvus 2.6 vector index types Quiver does not build (a clear refusal instead of "invalid index type"). */
+const MILVUS_ONLY_INDEX_TYPES: ReadonlySet<string> = new Set([
+  'DISKANN', 'SCANN', 'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'IVF_RABITQ', 'IVF_HNSW', 'GPU_CAGRA', 'GPU_IVF_FLAT', 'GPU_IVF_PQ', 'GPU_BRUTE_FORCE', 'MINHASH_LSH', 'AISAQ',
+])
+
 /**
  * Checks an index request against Milvus's names and ranges and fills in defaults. Every problem is a
  * MilvusError 1100 naming the parameter and the allowed range. Unknown parameters are ignored, as
@@ -100,6 +105,11 @@ export function validateIndexSpec(raw: RawIndexSpec): IndexSpec {
     for (const [k, v] of Object.entries(auto.params)) params[k] ??= v
   } else if (typeof typeName === 'string' && Object.hasOwn(IndexType, typeName)) {
     indexType = typeName as IndexType
+  } else if (typeof typeName === 'string' && MILVUS_ONLY_INDEX_TYPES.has(typeName)) {
+    // Refused, never aliased to another family: recall, memory and disk behaviour would differ from what was asked.
+    throw errors.invalid(
+      `invalid index type: ${typeName} is a Milvus index type that Quiver does not implement; for float vectors use HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ, FLAT or AUTOINDEX (docs/indexes.md)`,
+    )
   } else {
     throw errors.invalid(`invalid index type: ${String(raw.indexType)}`)
   }
