@@ -17,10 +17,17 @@ export interface IteratorSpec {
   readonly token?: string | undefined
   /** The previous page's last score (absent on the first). */
   readonly lastBound?: number | undefined
+  /**
+   * The snapshot the pages read (the SDKs pin the first answer's `session_ts` as `guarantee_timestamp`),
+   * so every page sees the same rows; absent or 0 = the latest state.
+   */
+  readonly snapshotTs?: bigint | undefined
 }
 
 export interface IteratorPage {
   readonly hits: SearchHit[]
+  /** The snapshot this page read at (to answer as `session_ts`). */
+  readonly ts: bigint
   readonly token: string
   /** The score of this page's last hit (the previous bound when the page is empty). */
   readonly lastBound: number
@@ -44,7 +51,9 @@ const statesByDb = new WeakMap<Database, Map<string, IteratorState>>()
  * the last bound (`range_filter` semantics: L2 keeps d ≥ bound, IP/COSINE keep s ≤ bound, combined
  * with the caller's own range), less the keys the token already returned at exactly that score.
  * Without the token's state (another server, or forgotten) a page resumes strictly after the bound:
- * nothing is repeated, ties at the bound may be skipped. Pages are exact (range searches scan).
+ * nothing is repeated, ties at the bound may be skipped. Pages are exact (range searches scan) and
+ * read the snapshot the client pinned (`snapshotTs`), so writes between pages change no page; a
+ * snapshot older than the compaction horizon is refused (1100) rather than read inconsistently.
  */
 export async function searchIteratorPage(db: Database, collection: string, spec: SearchSpec, it: IteratorSpec): Promise<IteratorPage> {
   if (!Number.isInteger(it.batchSize) || it.batchSize < 1 || it.batchSize > SEARCH_LIMIT_MAX) {
@@ -63,14 +72,16 @@ export async function searchIteratorPage(db: Database, collection: string, spec:
   const strict = bound !== undefined && known === undefined
   const limit = Math.min(SEARCH_LIMIT_MAX, it.batchSize + tied.size)
   const rangeFilter = bound === undefined ? spec.rangeFilter : tighter(bound, spec.rangeFilter, larger)
-  const [page] = await searchRows(db, collection, { ...spec, metric: resolved.metric, limit, offset: 0, ...(rangeFilter === undefined ? {} : { rangeFilter }) })
+  const latest = db.latestTs()
+  const ts = it.snapshotTs !== undefined && it.snapshotTs > 0n && it.snapshotTs <= latest ? it.snapshotTs : latest
+  const [page] = await searchRows(db, collection, { ...spec, metric: resolved.metric, limit, offset: 0, asOf: ts, ...(rangeFilter === undefined ? {} : { rangeFilter }) })
   const hits = page!.filter((h) => !tied.has(String(h.id)) && !(strict && h.score === bound)).slice(0, it.batchSize)
   const last = hits.at(-1)?.score ?? bound ?? (larger ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY)
   const nextTied = last === bound ? new Set(tied) : new Set<string>()
   for (const h of hits) if (h.score === last) nextTied.add(String(h.id))
   const token = known !== undefined ? it.token! : it.token !== undefined && it.token !== '' ? it.token : randomUUID()
   remember(states, token, { lastBound: last, tiedKeys: nextTied, usedAt: Date.now() })
-  return { hits, token, lastBound: last }
+  return { hits, ts, token, lastBound: last }
 }
 
 /** The bound nearer the query of two `range_filter`s: for distances the larger, for similarities the smaller. */

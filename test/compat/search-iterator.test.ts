@@ -1,7 +1,7 @@
 // Search iterator v2 through the official Node SDK's `searchIterator` against the real server: every
 // row comes back exactly once, pages in score order, also across ties at a page boundary (many rows
-// at the same distance), for a distance (L2) and a similarity (IP), with a filter and a limit; a
-// page for several query vectors is refused as Milvus refuses it.
+// at the same distance), for a distance (L2) and a similarity (IP), with a filter and a limit; pages
+// read the snapshot the first one pinned; a page for several query vectors is refused as Milvus refuses it.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { DataType } from '@zilliz/milvus2-sdk-node'
@@ -67,6 +67,22 @@ test('IP, a filter and a limit: the best rows first, each once, no more than the
   // IP with [0, 1] is 1 for every row: all tie, so any 40 even rows are right; with L2 the nearest come first.
   const near = await iterate({ batchSize: 9, metric_type: 'L2', filter: 'n % 2 == 0', limit: 30 })
   assert.deepEqual(near.hits.map((h) => h.score), [...Array(12).fill(0), ...Array(12).fill(4), ...Array(6).fill(16)])
+})
+
+test('the pages read the snapshot pinned by the first one: rows written meanwhile do not appear', async () => {
+  const it = await srv.connect().searchIterator({ collection_name: 'it', data: [0, 1], batchSize: 10, metric_type: 'L2' } as never)
+  const iterator = (it as AsyncIterable<{ id: string }[]>)[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  const ids = (first.value as { id: string }[]).map((h) => Number(h.id))
+  // Rows nearer the query than anything left: a read of the latest state would return them next.
+  const inserted = await srv.connect().insert({ collection_name: 'it', data: Array.from({ length: 20 }, (_, i) => ({ id: 1000 + i, n: 0, vector: [0, 1] })) })
+  assert.equal(inserted.status.error_code, 'Success')
+  for (let page = await iterator.next(); !page.done && page.value !== null && page.value.length > 0; page = await iterator.next()) {
+    ids.push(...page.value.map((h) => Number(h.id)))
+    assert.ok(ids.length <= ROWS + 20, 'the iterator ends')
+  }
+  assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: ROWS }, (_, i) => i))
+  await srv.connect().delete({ collection_name: 'it', filter: 'id >= 1000' })
 })
 
 test('a page for two query vectors is refused', async () => {

@@ -30,7 +30,7 @@ export const readHandlers: HandlerTable = {
     if (iterator !== undefined) {
       const page = await searchIteratorPage(db, key, spec, iterator)
       const v2 = { token: page.token, last_bound: page.lastBound }
-      return { status: okStatus(), results: resultsField(encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, undefined, v2)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+      return { status: okStatus(), results: resultsField(encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, undefined, v2)), collection_name: d.meta.name, session_ts: String(page.ts) }
     }
     const hits = await searchRows(db, key, spec)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)

@@ -98,7 +98,9 @@ export function searchIteratorOf(req: Wire): IteratorSpec | undefined {
   if (batchSize === undefined) throw errors.invalid('search_iter_batch_size is required by a search iterator v2 page')
   const token = kv.search_iter_id ?? (typeof params.search_iter_id === 'string' ? params.search_iter_id : undefined)
   const lastBound = numberParam(kv, 'search_iter_last_bound') ?? numberParam(params, 'search_iter_last_bound')
-  return { batchSize, token, lastBound }
+  const pinned = String(req.guarantee_timestamp ?? '0') !== '0' ? req.guarantee_timestamp : (kv.guarantee_timestamp ?? params.guarantee_timestamp)
+  const snapshotTs = /^[0-9]{1,20}$/.test(String(pinned ?? '')) ? BigInt(String(pinned)) : undefined
+  return { batchSize, token, lastBound, ...(snapshotTs === undefined || snapshotTs === 0n ? {} : { snapshotTs }) }
 }
 
 /** Grouping is a plain search's option here; a hybrid search refuses it rather than ignore it. */
