@@ -6,6 +6,7 @@ import { evaluate } from '../expr/evaluate.ts'
 import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
 import { findStructField, type StructArrayFieldSchema } from '../schema/struct-array-schema.ts'
+import type { Segment } from '../segment/segment.ts'
 import type { Database } from './database.ts'
 import { planOutput } from './output-fields.ts'
 import type { QueryOptions, Row } from './read-ops.ts'
@@ -48,21 +49,46 @@ export function parseElementFilter(filter: string | undefined, schema: Collectio
 /** Each row's struct elements (as the query returns them, `items: [{ label, order }, …]`) that satisfy the predicate. */
 export function matchElements(f: ElementFilter, schema: CollectionSchema, lists: readonly (readonly Record<string, unknown>[])[]): number[][] {
   const subs = scalarSubFields(f.struct, schema)
+  const perSub = new Map(subs.map((s) => [s.name, lists.map((l) => l.map((e) => e[s.name]))]))
+  return matchSubValues(f, subs, perSub, lists.map((l) => l.length))
+}
+
+/** The matching element offsets of every row, from each scalar sub-field's values per row. */
+function matchSubValues(f: ElementFilter, subs: readonly FieldSchema[], perSub: ReadonlyMap<string, readonly (readonly unknown[])[]>, counts: readonly number[]): number[][] {
   const elementSchema: CollectionSchema = { name: f.struct.name, description: '', fields: subs, enableDynamicField: false, numPartitions: 0 }
   const plan = compileFilter(f.predicate, elementSchema)
   const rowOf: number[] = []
   const offsetOf: number[] = []
-  lists.forEach((l, r) => {
-    for (let j = 0; j < l.length; j++) {
+  counts.forEach((n, r) => {
+    for (let j = 0; j < n; j++) {
       rowOf.push(r)
       offsetOf.push(j)
     }
   })
-  const columns = new Map<string, Column>(subs.map((s) => [s.name, elementColumn(s, lists, rowOf.length)]))
+  const columns = new Map<string, Column>(subs.map((s) => [s.name, elementColumn(s, perSub.get(s.name)!, rowOf.length)]))
   const bits = evaluate(plan, { rowCount: rowOf.length, column: (n) => columns.get(n) })
-  const out = lists.map((): number[] => [])
+  const out = counts.map((): number[] => [])
   for (let e = 0; e < rowOf.length; e++) if (bits.get(e)) out[rowOf[e]!]!.push(offsetOf[e]!)
   return out
+}
+
+/**
+ * A search with an element filter: it must search a vector sub-field of the filter's struct; the
+ * request then carries, per segment, the elements of each row that match (computed once per segment).
+ */
+export function withElementMask<T extends { readonly field: FieldSchema }>(schema: CollectionSchema, resolved: T, f: ElementFilter | undefined): T & { elementMask?: (segment: Segment) => (row: number) => ReadonlySet<number> } {
+  if (f === undefined) return resolved
+  if (resolved.field.structOf?.structName !== f.struct.name) {
+    throw errors.invalid(`element_filter(${f.struct.name}, …) in a search needs anns_field to be a vector sub-field of ${f.struct.name}, got ${resolved.field.name}`, { field: resolved.field.name })
+  }
+  const subs = scalarSubFields(f.struct, schema)
+  const elementMask = (segment: Segment) => {
+    const perSub = new Map(subs.map((s) => [s.name, segment.fields.get(`${f.struct.name}[${s.name}]`)!.view().values as unknown[][]]))
+    const first = perSub.values().next().value ?? []
+    const matched = matchSubValues(f, subs, perSub, first.map((l) => l.length))
+    return (row: number): ReadonlySet<number> => new Set(matched[row] ?? [])
+  }
+  return { ...resolved, elementMask }
 }
 
 /** The struct's scalar sub-fields as plain fields named by their names inside the struct. */
@@ -77,9 +103,9 @@ function scalarSubFields(s: StructArrayFieldSchema, schema: CollectionSchema): F
 }
 
 /** One sub-field's values of every element, in (row, offset) order, as a column of its element kind. */
-function elementColumn(f: FieldSchema, lists: readonly (readonly Record<string, unknown>[])[], total: number): Column {
+function elementColumn(f: FieldSchema, perRow: readonly (readonly unknown[])[], total: number): Column {
   const values: unknown[] = []
-  for (const l of lists) for (const e of l) values.push(e[f.name])
+  for (const l of perRow) for (const v of l) values.push(v)
   const kind = columnKindOf(f)
   switch (kind) {
     case 'bool':

@@ -1,4 +1,4 @@
-import { type ElementFilter, parseElementFilter, queryElementRows } from './element-query.ts'
+import { type ElementFilter, parseElementFilter, queryElementRows, withElementMask } from './element-query.ts'
 import { timezoneOf } from '../catalog/properties.ts'
 import { isTimezoneValid } from '../common/timestamptz.ts'
 import { readGate } from '../common/read-gate.ts'
@@ -241,8 +241,10 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     db.assertOpen()
     const d = db.state.collection(collection)
     requireLoaded(d)
-    const scope = await scopeOfAsync(db, d, spec)
-    const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
+    // element_filter on a struct vector sub-field search: the row filter selects rows, the predicate elements.
+    const element = spec.filter !== undefined && /element_filter/i.test(spec.filter) ? parseElementFilter(spec.filter, d.schema) : undefined
+    const scope = await scopeOfAsync(db, d, element === undefined ? spec : { ...spec, filter: element.rowFilter ?? '' })
+    const resolved = withElementMask(d.schema, resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType), element)
     const group = spec.groupByField === undefined || spec.groupByField === ''
       ? undefined
       : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)

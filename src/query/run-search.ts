@@ -7,6 +7,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
+import type { Segment } from '../segment/segment.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
 import { type RowScope, type SegmentRows, selectRowsSliced } from './select-rows.ts'
 import { runStructSearch } from './struct-search.ts'
@@ -26,12 +27,14 @@ export interface SearchRequest extends RowScope {
   readonly indexParams?: Readonly<SearchParams> | undefined
   /** A struct vector sub-field searched with a MAX_SIM metric: each query is an embedding list scored by `metric` summed over best matches (`struct-search.ts`). */
   readonly embeddingList?: boolean | undefined
+  /** Struct vector sub-field with an `element_filter`: per segment, the struct elements of a row that may take part (undefined = all). */
+  readonly elementMask?: ((segment: Segment) => (row: number) => ReadonlySet<number>) | undefined
 }
 
 /** The search request of a scope and a resolved search, every property present (see `RowScope`). */
 export function searchRequest(
   scope: RowScope,
-  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams' | 'embeddingList'>,
+  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams' | 'embeddingList' | 'elementMask'>,
 ): SearchRequest {
   return {
     ts: scope.ts,
@@ -47,6 +50,7 @@ export function searchRequest(
     rangeFilter: r.rangeFilter,
     indexParams: r.indexParams,
     embeddingList: r.embeddingList,
+    elementMask: r.elementMask,
   }
 }
 

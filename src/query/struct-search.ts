@@ -30,10 +30,15 @@ export async function runStructSearch(data: CollectionData, req: SearchRequest, 
     const col = segment.fields.get(req.field.name)!.view()
     if (col.kind !== 'vectorArray') throw new Error(`field ${req.field.name} is not an ArrayOfVector column`)
     const base = encodeLocation(segment.id, 0)
+    const mask = req.elementMask?.(segment)
     for (let r = 0; r < segment.rowCount; r++) {
       if (!allowedBits.get(r)) continue
       if ((r & 1023) === 0 && slice.due()) await slice.pause()
-      const vectors = comparable(col.values[r]!, col.element)
+      const all = comparable(col.values[r]!, col.element)
+      const allowed = mask?.(r)
+      // With an element filter only the matching elements take part (`kept` maps back to offsets).
+      const kept = allowed === undefined ? undefined : [...allowed].sort((a, b) => a - b)
+      const vectors = kept === undefined ? all : pick(all, kept, elementStrideOf(col.element, dim))
       const count = rowCount(vectors, col.element, dim)
       if (count === 0) continue
       if (scratch.length < count) scratch = new Float64Array(count * 2)
@@ -49,7 +54,7 @@ export async function runStructSearch(data: CollectionData, req: SearchRequest, 
         for (let j = 0; j < count; j++) {
           const at = located[q]!.loc.length
           located[q]!.loc.push(base + r)
-          located[q]!.offset.push(j)
+          located[q]!.offset.push(kept === undefined ? j : kept[j]!)
           heaps[q]!.push(scratch[j]!, at)
         }
       }
@@ -78,4 +83,15 @@ function comparable(row: VectorRows, element: VectorElementKind): Float32Array |
 function rowCount(v: Float32Array | Uint8Array, element: VectorElementKind, dim: number): number {
   const stride = element === 'binaryVector' ? dim >>> 3 : dim
   return stride === 0 ? 0 : Math.floor(v.length / stride)
+}
+
+function elementStrideOf(element: VectorElementKind, dim: number): number {
+  return element === 'binaryVector' ? dim >>> 3 : dim
+}
+
+/** The vectors at `offsets` of a row, flat. */
+function pick(all: Float32Array | Uint8Array, offsets: readonly number[], stride: number): Float32Array | Uint8Array {
+  const out = all instanceof Float32Array ? new Float32Array(offsets.length * stride) : new Uint8Array(offsets.length * stride)
+  offsets.forEach((o, i) => out.set(all.subarray(o * stride, (o + 1) * stride), i * stride))
+  return out
 }

@@ -100,6 +100,19 @@ describe('struct array fields', () => {
     const el = (await c().search({ collection_name: 'sa', data: one, anns_field: 'items[emb]', metric_type: 'IP', limit: 6 })) as unknown as { results: Hit[] }
     const refEl = [...rows].flatMap(([id, it]) => it.map((e, j) => ({ key: `${id}:${j}`, s: ip(one, e.emb) }))).sort((a, b) => b.s - a.s)
     assert.deepEqual(el.results.map((h) => `${h.id}:${h.offset}`), refEl.slice(0, 6).map((r) => r.key))
+
+    // element_filter in a search: only matching elements are candidates (and, for MAX_SIM, take part).
+    const f = 'id > 40 and element_filter(items, $[label] == "c")'
+    const fe = (await c().search({ collection_name: 'sa', data: one, anns_field: 'items[emb]', metric_type: 'IP', limit: 5, filter: f })) as unknown as { results: Hit[] }
+    const refFe = [...rows].flatMap(([id, it]) => it.map((e, j) => ({ key: `${id}:${j}`, ok: id > 40 && e.label === 'c', s: ip(one, e.emb) }))).filter((x) => x.ok).sort((a, b) => b.s - a.s)
+    assert.deepEqual(fe.results.map((h) => `${h.id}:${h.offset}`), refFe.slice(0, 5).map((r) => r.key))
+    const lists = [vec()]
+    const fm = (await c().search({ collection_name: 'sa', data: lists, anns_field: 'items[emb]', metric_type: 'MAX_SIM_IP', limit: 3, filter: f })) as unknown as { results: Hit[] }
+    const refFm = [...rows]
+      .filter(([id, it]) => id > 40 && it.some((e) => e.label === 'c'))
+      .map(([id, it]) => ({ id, s: maxSim('IP', lists, it.filter((e) => e.label === 'c').map((e) => e.emb)) }))
+      .sort((a, b) => b.s - a.s)
+    assert.deepEqual(fm.results.map((h) => Number(h.id)), refFm.slice(0, 3).map((r) => r.id))
   }
 
   test('struct lists round-trip; element_filter and MAX_SIM / element-level search equal a brute-force reference', async () => {
