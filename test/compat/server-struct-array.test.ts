@@ -118,6 +118,10 @@ describe('Node SDK and REST against quiver serve: struct array fields', () => {
     const q = await rest('entities/query', { collectionName: 'rs', filter: 'id == 7', outputFields: ['chunks'] })
     assert.equal(q.code, 0, q.message)
     assert.deepEqual((q.data as { chunks: unknown }[])[0]!.chunks, chunks)
+    const s = await rest('entities/search', { collectionName: 'rs', annsField: 'chunks[v]', data: [[[1, 0]]], limit: 1, searchParams: { metric_type: 'MAX_SIM_IP' }, outputFields: ['id'] })
+    assert.equal(s.code, 0, s.message)
+    assert.equal(Number((s.data as { id: unknown }[])[0]!.id), 7)
+    assert.ok(Math.abs((s.data as { distance: number }[])[0]!.distance - 1) < 1e-6)
     const d = await rest('collections/describe', { collectionName: 'rs' })
     const f = (d.data as { fields: { name: string; elementType?: string; fields?: { name: string }[] }[] }).fields.find((x) => x.name === 'chunks')!
     assert.equal(f.elementType, 'Struct')
