@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Column } from '../column/column.ts'
+import { createCollectionSchema } from '../schema/collection-schema.ts'
 import { compileFilter } from './compile-filter.ts'
 import { evaluate, evaluateSliced } from './evaluate.ts'
 import { sourceOf, testSchema, validOf } from './test-fixtures.ts'
@@ -52,4 +53,23 @@ test('sliced evaluation answers the same rows as evaluate, pausing between opera
 test('a pause that throws ends the evaluation with its error', async () => {
   const plan = compileFilter(Array.from({ length: 100 }, (_, i) => `i32 != ${i}`).join(' and '), testSchema)
   await assert.rejects(evaluateSliced(plan, src, countingSlice(1, 3)), /deadline/)
+})
+
+test('a spatial leaf yields inside: its rows are tested in steps (the first filter on a segment parses every WKT)', async () => {
+  const geoSchema = createCollectionSchema({
+    name: 'g',
+    fields: [
+      { name: 'pk', dataType: 'Int64', isPrimaryKey: true },
+      { name: 'vec', dataType: 'FloatVector', dim: 2 },
+      { name: 'geo', dataType: 'Geometry' },
+    ],
+  })
+  const n = 3000
+  const geo = new Map<string, Column>([['geo', { kind: 'geometry', values: Array.from({ length: n }, (_, i) => `POINT (${i % 100} ${Math.floor(i / 100)})`), validBits: null } as Column]])
+  const plan = compileFilter("ST_WITHIN(geo, 'POLYGON ((-0.5 -0.5, 9.5 -0.5, 9.5 9.5, -0.5 9.5, -0.5 -0.5))')", geoSchema)
+  const slice = countingSlice(1)
+  const sliced = await evaluateSliced(plan, sourceOf(n, geo), slice)
+  assert.equal(sliced.count(), 100)
+  assert.deepEqual([...sliced.toIndexes()], [...evaluate(plan, sourceOf(n, geo)).toIndexes()])
+  assert.ok(slice.pauses >= 5, `${slice.pauses} pauses`)
 })

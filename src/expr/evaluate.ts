@@ -5,7 +5,7 @@ import { evalCompare, evalCompareColumns, evalIn, evalLike } from './kernels/eva
 import { evalIndexed } from './kernels/eval-indexed.ts'
 import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
-import { evalSpatial } from './kernels/spatial-kernels.ts'
+import { evalSpatialSteps } from './kernels/spatial-kernels.ts'
 import { evalTimeShift } from './kernels/time-shift-kernels.ts'
 
 export type { ColumnSource } from './kernels/column-access.ts'
@@ -46,15 +46,14 @@ export async function evaluateSliced(plan: ExprPlan, source: ColumnSource, slice
   }
 }
 
-type LeafKind = Exclude<PredicateKind, 'logical' | 'not'>
+type LeafKind = Exclude<PredicateKind, 'logical' | 'not' | 'spatial'>
 type Handler<K extends PredicateKind> = (p: PredicatePlan & { kind: K }, src: ColumnSource, wantFalse: boolean) => Truth
 
-/** One handler per leaf kind (`logical` and `not` are walked by `evalPredicate`); a missing kind is a compile error. */
+/** One handler per leaf kind (`logical`, `not` and `spatial` are walked by `evalPredicate`); a missing kind is a compile error. */
 const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   constant: (p, src) => constantTruth(p.value, src.rowCount),
   compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
   compareColumns: evalCompareColumns,
-  spatial: evalSpatial,
   timeShift: evalTimeShift,
   in: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalIn(p, src, wantFalse),
   like: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalLike(p, src, wantFalse),
@@ -85,5 +84,7 @@ function* evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean)
     return p.op === 'and' ? andTruth(parts, wantFalse) : orTruth(parts, wantFalse)
   }
   if (p.kind === 'not') return notTruth(yield* evalPredicate(p.operand, src, true), wantFalse)
+  // Spatial leaves may take long (WKT parsed per row on a segment's first filter): they yield inside.
+  if (p.kind === 'spatial') return yield* evalSpatialSteps(p, src, wantFalse)
   return (handlers[p.kind] as Handler<LeafKind>)(p as PredicatePlan & { kind: LeafKind }, src, wantFalse)
 }
