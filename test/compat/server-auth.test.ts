@@ -16,7 +16,8 @@ let server: QuiverServer
 const clients: MilvusClient[] = []
 
 async function start(): Promise<void> {
-  server = await startQuiverServer({ dataDir: dir.path, host: '127.0.0.1', port: 0, quiverVersion: '0.0.0-test', log: () => {}, authorizationEnabled: true })
+  // Login backoff off: this file's wrong-password cases would otherwise slow its later logins (backoff: server-login-flood.test.ts).
+  server = await startQuiverServer({ dataDir: dir.path, host: '127.0.0.1', port: 0, quiverVersion: '0.0.0-test', log: () => {}, authorizationEnabled: true, loginBackoffFailures: 1_000_000 })
 }
 
 function connect(credentials: { username?: string; password?: string } = {}): MilvusClient {

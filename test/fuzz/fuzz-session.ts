@@ -154,8 +154,9 @@ async function seedsAnswerAsExpected(server: FuzzServer, grpc: readonly GrpcSeed
   for (const [i, s] of grpc.entries()) {
     const c = grpcCase({ seeds: grpc, edges: [], donors: [], weightedSeeds: [], unimplemented: [] }, 0, i)
     const a = await server.sendGrpc(c)
-    const code = a.res === undefined ? `${a.err?.code ?? a.decodeError}` : String((a.res.status ?? a.res).code)
-    if (code !== String(s.expectCode ?? 0)) found.push({ kind: 'setup', detail: `seed ${c.id} ${s.rpc} answered ${code}, expected ${s.expectCode ?? 0}: ${a.err?.details ?? (a.res?.status ?? a.res)?.reason}`, caseId: c.id, where: s.rpc, bytes: c.bytes, notes: c.notes })
+    const status = a.res === undefined ? undefined : statusOfResponse(a.res)
+    const code = a.res === undefined ? `${a.err?.code ?? a.decodeError}` : String(status?.code)
+    if (code !== String(s.expectCode ?? 0)) found.push({ kind: 'setup', detail: `seed ${c.id} ${s.rpc} answered ${code}, expected ${s.expectCode ?? 0}: ${a.err?.details ?? status?.reason}`, caseId: c.id, where: s.rpc, bytes: c.bytes, notes: c.notes })
   }
   found.push(...(await server.reset()))
   for (const [i, s] of rest.entries()) {

@@ -127,7 +127,8 @@ const newSchema = schemaOf('fz_new', [
 function ddlSeeds(): GrpcSeed[] {
   return [
     seed('CreateCollection', { collection_name: 'fz_new', schema: newSchema, shards_num: 1, consistency_level: 'Bounded', properties: [kv('mmap.enabled', 'false')], num_partitions: 0 }),
-    rejectedByReference('CreateCollection', { collection_name: REFERENCE, schema: REFERENCE_SCHEMA, shards_num: 1 }),
+    // An identical re-create succeeds (Milvus 2.6, changing nothing); one with another schema is refused.
+    rejectedByReference('CreateCollection', { collection_name: REFERENCE, schema: { ...REFERENCE_SCHEMA, description: 'another' }, shards_num: 1 }),
     seed('DescribeCollection', { collection_name: FZ_ALL }),
     seed('DescribeCollection', { collectionID: '999999' }, { expectCode: 100 }),
     seed('AlterCollection', { collection_name: FZ_ALL, properties: [kv('mmap.enabled', 'true')] }),
@@ -145,7 +146,7 @@ function ddlSeeds(): GrpcSeed[] {
     seed('LoadPartitions', { collection_name: FZ_ALL, partition_names: [FZ_PARTITION] }),
     seed('ReleasePartitions', { collection_name: FZ_ALL, partition_names: [FZ_PARTITION] }),
     seed('CreateIndex', { collection_name: FZ_ALL, field_name: 'i32', index_name: 'i32_idx', extra_params: [kv('index_type', 'INVERTED')] }),
-    seed('CreateIndex', { collection_name: FZ_ALL, field_name: 'sparse', extra_params: [kv('index_type', 'SPARSE_INVERTED_INDEX'), kv('metric_type', 'IP'), kv('params', '{"drop_ratio_build":0.2}')] }, { expectCode: 1100 }),
+    seed('CreateIndex', { collection_name: FZ_ALL, field_name: 'sparse', extra_params: [kv('index_type', 'SPARSE_INVERTED_INDEX'), kv('metric_type', 'IP'), kv('params', '{"drop_ratio_build":0.2}')] }),
     seed('CreateIndex', { collection_name: 'fz_new', field_name: 'vec', extra_params: [kv('index_type', 'IVF_FLAT'), kv('metric_type', 'IP'), kv('params', '{"nlist":16}')] }),
     seed('DescribeIndex', { collection_name: FZ_ALL, field_name: 'vec', index_name: 'vec_idx', timestamp: '0' }),
     seed('GetIndexState', { collection_name: FZ_ALL, field_name: 'vec', index_name: 'vec_idx' }),
@@ -156,6 +157,18 @@ function ddlSeeds(): GrpcSeed[] {
     seed('ManualCompaction', { collection_name: FZ_ALL, majorCompaction: false }),
     seed('GetCompactionState', { compactionID: '1' }),
     seed('GetCompactionStateWithPlans', { compactionID: '1' }),
+    // Milvus 2.6 DDL (fz_new is truncated: nothing reads its rows).
+    seed('BatchDescribeCollection', { collection_name: [FZ_ALL, FZ_STR] }),
+    seed('AddCollectionField', { collection_name: FZ_ALL, schema: new EmbeddedMessage('milvus.proto.schema.FieldSchema', { name: 'fz_added', data_type: 'Int32', nullable: true }) }),
+    seed('AlterCollectionSchema', { collection_name: FZ_ALL, action: { add_request: { field_infos: [{ field_schema: { name: 'fz_added2', data_type: 'VarChar', nullable: true, type_params: [kv('max_length', '16')] } }] } } }),
+    seed('AlterCollectionField', { collection_name: FZ_ALL, field_name: 'title', properties: [kv('max_length', '300')] }),
+    seed('AlterIndex', { collection_name: FZ_ALL, index_name: 'vec_idx', extra_params: [kv('mmap.enabled', 'true')] }),
+    seed('GetIndexStatistics', { collection_name: FZ_ALL, index_name: 'vec_idx' }),
+    seed('TruncateCollection', { collection_name: 'fz_new' }),
+    seed('FlushAll', {}),
+    seed('GetFlushAllState', { flush_all_ts: '1' }),
+    // One node: LoadBalance checks the collection, then answers 3000.
+    seed('LoadBalance', { src_nodeID: '1', collectionName: FZ_ALL }, { expectCode: 3000 }),
     onReference('DescribeCollection', { collection_name: REFERENCE }),
     onReference('HasCollection', { collection_name: REFERENCE }),
     onReference('GetCollectionStatistics', { collection_name: REFERENCE }),
@@ -205,6 +218,11 @@ function catalogSeeds(): GrpcSeed[] {
     seed('SelectGrant', { entity: { role: { name: FZ_ROLE } } }),
     seed('OperatePrivilege', { entity: grant('Search'), type: 'Revoke' }),
     seed('UpdateCredential', { username: FZ_USER, oldPassword: b64(FZ_PASSWORD), newPassword: b64('fzpass456') }),
+    seed('CreatePrivilegeGroup', { group_name: 'fzgroup' }),
+    seed('OperatePrivilegeGroup', { group_name: 'fzgroup', privileges: [{ name: 'Query' }], type: 'AddPrivilegesToGroup' }),
+    seed('ListPrivilegeGroups', {}),
+    seed('BackupRBAC', {}),
+    seed('RestoreRBAC', { RBAC_meta: { roles: [{ name: 'fzrestored' }] } }),
   ]
 }
 
@@ -222,6 +240,7 @@ function dropSeeds(): GrpcSeed[] {
     seed('DeleteCredential', { username: 'fzuser2' }),
     seed('OperateUserRole', { username: FZ_USER, role_name: FZ_ROLE, type: 'RemoveUserFromRole' }),
     seed('DropRole', { role_name: 'fzrole2', force_drop: false }),
+    seed('DropPrivilegeGroup', { group_name: 'fzgroup' }),
   ]
 }
 

@@ -83,7 +83,8 @@ export class GrpcRawClient {
 
 /** Where a response carries its `common.Status` (the response itself for RPCs that answer only a status). */
 export function statusOfResponse(res: Wire): { code: number; reason: string } | undefined {
-  const s = 'status' in res ? res.status : 'alter_status' in res ? res.alter_status : 'code' in res || 'error_code' in res ? res : undefined
+  // A response's status field (AlterCollectionSchema's is `alter_status`; an absent one decodes as null), else the response itself.
+  const s = res.status ?? res.alter_status ?? ('code' in res || 'error_code' in res ? res : undefined)
   if (s === undefined || s === null) return undefined
   return { code: Number(s.code ?? 0), reason: String(s.reason ?? '') }
 }

@@ -135,7 +135,7 @@ export function restSeeds(): RestSeed[] {
     seed('entities/insert', { ...refWrite, data: badRows }, { target: 'reference-reject', frozen: rejectFrozen, forbiddenKeys: ['partialUpdate'], expectCode: 1100 }),
     seed('entities/upsert', { ...refWrite, data: badRows }, { target: 'reference-reject', frozen: [...rejectFrozen, 'partialUpdate'], forbiddenKeys: ['partialUpdate'], expectCode: 1100 }),
     seed('entities/delete', { ...refWrite, filter: 'id in [1, 2' }, { target: 'reference-reject', frozen: ['filter', 'id', 'ids'], forbiddenKeys: ['id', 'ids'], expectCode: 1100 }),
-    seed('collections/create', { ...refWrite, dimension: DIM, indexParams: [{ fieldName: 'nope', metricType: 'L2' }] }, { target: 'reference-reject', frozen: ['collectionName', 'dbName'], expectCode: 65535 }),
+    seed('collections/create', { ...refWrite, dimension: DIM, indexParams: [{ fieldName: 'nope', metricType: 'L2' }] }, { target: 'reference-reject', frozen: ['collectionName', 'dbName'], expectCode: 1100 }),
     seed('collections/rename', { collectionName: FZ_ALL, newCollectionName: REFERENCE, newDbName: REFERENCE_DB }, { target: 'reference-reject', frozen: ['newCollectionName', 'newDbName'], expectCode: 1100 }),
     seed('partitions/drop', { collectionName: FZ_ALL, partitionName: 'fzr_part' }),
     seed('indexes/drop', { collectionName: FZ_ALL, indexName: 'i16_idx' }),

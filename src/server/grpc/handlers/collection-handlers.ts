@@ -11,14 +11,14 @@ export const collectionHandlers: HandlerTable = {
   CreateCollection: (req, ctx, { client }) => client.createCollection(sdkRequest(ctx, createCollectionRequestOf(req))),
 
   DescribeCollection: (req, ctx, { client }) => {
-    const name = req.collection_name !== '' ? req.collection_name : collectionNameById(client.database.state.catalog.collections.values(), req.collectionID)
+    const name = req.collection_name !== '' ? req.collection_name : collectionNameOfId(client.database.state.catalog.collections.values(), req.collectionID)
     return describeWire(client, ctx, name)
   },
 
   /** DescribeCollection of each name (or id), in request order; the first failure answers for all. */
   BatchDescribeCollection: async (req, ctx, { client }) => {
     const all = [...client.database.state.catalog.collections.values()]
-    const names = [...((req.collection_name ?? []) as string[]), ...((req.collectionID ?? []) as string[]).map((id) => collectionNameById(all, id) || String(id))]
+    const names = [...((req.collection_name ?? []) as string[]), ...((req.collectionID ?? []) as string[]).map((id) => collectionNameOfId(all, id))]
     if (names.length === 0) throw errors.invalid('BatchDescribeCollection needs collection names or ids')
     const responses: Wire[] = []
     for (const name of new Set(names)) responses.push(await describeWire(client, ctx, name))
@@ -85,6 +85,17 @@ export const collectionHandlers: HandlerTable = {
 function collectionNameById(all: Iterable<{ id: number; name: string }>, id: unknown): string {
   for (const c of all) if (String(c.id) === String(id)) return c.name
   return ''
+}
+
+/**
+ * The name of the collection a request names by id only. As Milvus: with an id the name is not
+ * validated, and an unknown id is 100 (not an invalid empty name); no id leaves the name empty.
+ */
+function collectionNameOfId(all: Iterable<{ id: number; name: string }>, id: unknown): string {
+  if (id === undefined || id === null || String(id) === '0' || String(id) === '') return ''
+  const name = collectionNameById(all, id)
+  if (name === '') throw errors.collectionNotFound(String(id))
+  return name
 }
 
 /** `DescribeCollectionResponse` of one collection (the facade's answer in the wire shape). */
