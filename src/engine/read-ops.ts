@@ -241,6 +241,10 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     db.assertOpen()
     const d = db.state.collection(collection)
     requireLoaded(d)
+    // Milvus answers this refusal with 65535 in a search (1100 in a query); the SDKs' tests expect both.
+    if (spec.partitions !== undefined && spec.partitions.length > 0 && d.schema.numPartitions > 0) {
+      throw new MilvusError(ErrorCode.Unexpected, 'not support manually specifying the partition names if partition key mode is used')
+    }
     // element_filter on a struct vector sub-field search: the row filter selects rows, the predicate elements.
     const element = spec.filter !== undefined && /element_filter/i.test(spec.filter) ? parseElementFilter(spec.filter, d.schema) : undefined
     const scope = await scopeOfAsync(db, d, element === undefined ? spec : { ...spec, filter: element.rowFilter ?? '' })

@@ -139,6 +139,8 @@ describe('data types', () => {
     const q = await env.client.query({ collection_name: 'tenants', filter: 'id >= 0', partition_names: ['_default_0'] })
     assert.equal(q.status.code, 1100)
     assert.match(q.status.reason, /not support manually specifying the partition names if partition key mode is used/)
+    const s = await env.client.search({ collection_name: 'tenants', data: [[1, 1]], limit: 1, partition_names: ['_default_0'] })
+    assert.equal(s.status.code, 65535) // Milvus's search answers this with a plain error
   })
 
   test('VarChar primary key with autoID: keys are the allocated ids as text (Milvus); upsert keeps them; too short a max_length is 1100', async () => {
