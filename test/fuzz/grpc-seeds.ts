@@ -1,7 +1,7 @@
 import { requestTypeOf, type ServiceName } from './grpc-transport.ts'
 import {
   BINARY_DIM, DIM, f16, f32, fd, FZ_ALIAS, FZ_ALL, FZ_DB, FZ_DB_COLLECTION, FZ_PARTITION, FZ_PASSWORD, FZ_ROLE, FZ_STR, FZ_USER, fzAllRows,
-  kv, REFERENCE, REFERENCE_DB, REFERENCE_SCHEMA, schemaOf, sparseRow,
+  kv, REFERENCE, REFERENCE_DB, schemaOf, sparseRow,
 } from './fuzz-world.ts'
 import { EmbeddedMessage, type WireTree } from './wire-tree.ts'
 
@@ -123,12 +123,18 @@ const newSchema = schemaOf('fz_new', [
   { name: 'scores', data_type: 'Array', element_type: 'Float', type_params: [kv('max_capacity', '8')] },
 ], { enable_dynamic_field: true, properties: [kv('collection.ttl.seconds', '3600')] })
 
+/** The reference's name with another schema: re-creating it is refused (an identical re-create succeeds, Milvus 2.6). */
+const OTHER_REFERENCE_SCHEMA = schemaOf(REFERENCE, [
+  { name: 'id', is_primary_key: true, data_type: 'Int64' },
+  { name: 'vec', data_type: 'FloatVector', type_params: [kv('dim', '2')] },
+])
+
 /** Collections, partitions, indexes: the harmless first, the destructive (release, rename, drops) last. */
 function ddlSeeds(): GrpcSeed[] {
   return [
     seed('CreateCollection', { collection_name: 'fz_new', schema: newSchema, shards_num: 1, consistency_level: 'Bounded', properties: [kv('mmap.enabled', 'false')], num_partitions: 0 }),
     // An identical re-create succeeds (Milvus 2.6, changing nothing); one with another schema is refused.
-    rejectedByReference('CreateCollection', { collection_name: REFERENCE, schema: { ...REFERENCE_SCHEMA, description: 'another' }, shards_num: 1 }),
+    rejectedByReference('CreateCollection', { collection_name: REFERENCE, schema: OTHER_REFERENCE_SCHEMA, shards_num: 1 }),
     seed('DescribeCollection', { collection_name: FZ_ALL }),
     seed('DescribeCollection', { collectionID: '999999' }, { expectCode: 100 }),
     seed('AlterCollection', { collection_name: FZ_ALL, properties: [kv('mmap.enabled', 'true')] }),
