@@ -1,5 +1,6 @@
 // The pymilvus suite (test/compat/pymilvus/, pytest) against a real `quiver serve` started here on a
-// free 127.0.0.1 port, once per pinned pymilvus (2.5.x: requirements.txt, 2.6.x: requirements-2.6.txt),
+// free 127.0.0.1 port, once per pinned pymilvus (2.5.x: requirements.txt, 2.6.x: requirements-2.6.txt,
+// 3.0.x: requirements-3.0.txt),
 // each in its own virtualenv under tmp/. Only a machine without Python skips, saying so.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -17,6 +18,7 @@ const suite = join(root, 'test', 'compat', 'pymilvus')
 const pins = [
   { version: '2.5', requirements: 'requirements.txt', venv: 'pymilvus-venv', override: 'QUIVER_PYTHON' },
   { version: '2.6', requirements: 'requirements-2.6.txt', venv: 'pymilvus26-venv', override: 'QUIVER_PYTHON_26' },
+  { version: '3.0', requirements: 'requirements-3.0.txt', venv: 'pymilvus30-venv', override: 'QUIVER_PYTHON_30' },
 ] as const
 
 const pythonMissing = !hasCommand('python3')
