@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 
 const layers: string[][] = [
   ['errors', 'common'],
-  ['schema', 'geometry'],
+  ['schema', 'geometry', 'text'],
   ['column'],
   ['expr', 'vector'],
   ['index'],
