@@ -1,4 +1,4 @@
-import { errors } from '../errors/errors.js'
+import { errors } from '../errors/errors.ts'
 
 /**
  * One token of an analyzed text: the term as indexed, its ordinal position among the text's tokens
