@@ -1,18 +1,7 @@
-import { isTimezoneValid } from '../common/timestamptz.ts'
-import { checkTtlField } from '../catalog/ttl-field.ts'
-import { totalmem } from 'node:os'
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
-import { type CollectionMeta, DEFAULT_DATABASE, qualify, splitKey, DEFAULT_PARTITION } from '../catalog/catalog.ts'
-import { alteredProperties, initialProperties, type Properties, PropertyKey, timezoneOf } from '../catalog/properties.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
-import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
-import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
-import { structSpecOf } from '../schema/struct-array-schema.ts'
-import { validateName } from '../schema/name-rules.ts'
-import { type ConsistencyLevel, DEFAULT_CONSISTENCY_LEVEL } from '../catalog/consistency-level.ts'
-import { stringifyWithBigint } from '../common/json-bigint.ts'
-import { decodeDeletes, restoreDeletes } from '../segment/delete-file.ts'
-import { decodeSegment } from '../segment/segment-file.ts'
+import { errors, MilvusError } from '../errors/errors.ts'
+import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { FileMetaStore } from '../storage/meta-store.ts'
@@ -22,24 +11,25 @@ import { Wal } from '../wal/wal.ts'
 import { isCheckpointCancelled, planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
 import type { Manifest } from './manifest.ts'
-import { defaults, type OpenOptions } from './open-options.ts'
+import { type OpenOptions, type ResolvedOptions, resolveOptions } from './open-options.ts'
+import { loadManifest } from './load-manifest.ts'
+import { FlushRate } from './flush-rate.ts'
 import { Compactions } from './compactions.ts'
 import { IndexBuilds } from './index-builds.ts'
-import { loadSegmentIndexes } from './index-files.ts'
 import { type CloseStats, msSince, type OpenStats } from './lifecycle-stats.ts'
 import { estimateRowBytes } from './row-bytes.ts'
-import { decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
-
-type CommandBody = WalCommand extends infer C ? (C extends WalCommand ? Omit<C, 'ts'> : never) : never
+import { type CommandBody, decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
+import { CatalogDdl } from './catalog-ddl.ts'
 
 /**
  * One Quiver database in a data directory: the state, its WAL and checkpoints. Writes are WAL
  * commands applied in LSN order after they are durable; reads run on the applied state.
- * Read operations live in `reads.ts`, write operations in `writes.ts`; this class owns the lifecycle.
+ * Read operations live in `read-ops.ts`, write operations in `write-ops.ts`, DDL in `catalog-ddl.ts`, the
+ * manifest's loading in `load-manifest.ts`; this class owns the lifecycle.
  */
 export class Database {
   readonly state: DbState
-  readonly options: Required<Omit<OpenOptions, 'fileStore'>>
+  readonly options: ResolvedOptions
   private readonly store: FileStore
   private readonly meta: FileMetaStore
   private wal!: Wal
@@ -59,6 +49,10 @@ export class Database {
   readonly indexBuilds: IndexBuilds
   /** Merges small segments and purges deleted rows. */
   readonly compactions: Compactions
+  /** Databases, collections, aliases, partitions, load state (`catalog-ddl.ts`). */
+  readonly ddl = new CatalogDdl(this)
+  /** Milvus's flush rate limit per collection. */
+  private readonly flushRate: FlushRate
   /** True while a checkpoint writes files that reference live vector memory. */
   private checkpointWriting = false
   private readonly deferredFrees: Float32Array[] = []
@@ -87,21 +81,8 @@ export class Database {
   private dirLock: DirLock | undefined
 
   private constructor(options: OpenOptions, store: FileStore) {
-    this.options = {
-      path: options.path,
-      sync: options.sync ?? true,
-      segmentBytesMax: options.segmentBytesMax ?? defaults.segmentBytesMax,
-      segmentRowsMax: options.segmentRowsMax ?? defaults.segmentRowsMax,
-      walCheckpointBytes: options.walCheckpointBytes ?? defaults.walCheckpointBytes,
-      walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
-      timeTravelRetentionMs: options.timeTravelRetentionMs ?? defaults.timeTravelRetentionMs,
-      autoCompaction: options.autoCompaction ?? true,
-      compactionConcurrencyMax: options.compactionConcurrencyMax ?? defaults.compactionConcurrencyMax,
-      flushRateMax: options.flushRateMax ?? 0,
-      closeCheckpointMsMax: options.closeCheckpointMsMax ?? defaults.closeCheckpointMsMax,
-      memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
-      log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
-    }
+    this.options = resolveOptions(options)
+    this.flushRate = new FlushRate(this.options.flushRateMax)
     this.store = store
     this.meta = new FileMetaStore(store)
     const arena = VectorArena.shared()
@@ -171,7 +152,11 @@ export class Database {
     await this.meta.removeTemporaries((m) => this.log(m))
     const manifest = (await this.meta.load()) as Manifest | undefined
     stats.manifestMs = msSince(startMs)
-    if (manifest !== undefined) await this.loadManifest(manifest, stats)
+    if (manifest !== undefined) {
+      this.oracle.observe(BigInt(manifest.lastTs))
+      this.appliedTs = BigInt(manifest.lastTs)
+      await loadManifest(manifest, { state: this.state, store: this.store, log: (m) => this.log(m) }, stats)
+    }
     const checkpointLsn = manifest?.checkpointLsn ?? 0
     const walStartMs = performance.now()
     const { wal, records, bytesRead } = await Wal.open(this.store, 'wal', {
@@ -204,68 +189,6 @@ export class Database {
     stats.walReplayMs = msSince(replayStartMs)
     stats.totalMs = msSince(startMs)
     this.openStats = stats
-  }
-
-  private async loadManifest(m: Manifest, stats: OpenStats): Promise<void> {
-    this.oracle.observe(BigInt(m.lastTs))
-    this.appliedTs = BigInt(m.lastTs)
-    const catalog = this.state.catalog
-    catalog.nextId = m.nextId
-    for (const d of m.databases ?? []) catalog.databases.set(d.name, { id: d.id, name: d.name, createdTs: BigInt(d.createdTs), properties: d.properties ?? {} })
-    for (const [alias, id] of m.aliases ?? []) catalog.aliases.set(alias, id)
-    for (const c of m.collections) {
-      const schema = createCollectionSchema({
-        name: c.schema.name,
-        description: c.schema.description,
-        fields: c.schema.fields.filter((f) => f.structOf === undefined),
-        enableDynamicField: c.schema.enableDynamicField,
-        numPartitions: c.schema.numPartitions,
-        ...(c.schema.structArrayFields === undefined ? {} : { structArrayFields: c.schema.structArrayFields.map((s) => structSpecOf(s, c.schema.fields)) }),
-      })
-      const meta: CollectionMeta = {
-        id: c.id,
-        name: c.name,
-        database: c.database ?? DEFAULT_DATABASE,
-        schema,
-        createdTs: BigInt(c.createdTs),
-        partitions: c.partitions.map((p) => ({ id: p.id, name: p.name, createdTs: BigInt(p.createdTs) })),
-        indexes: (c.indexes ?? []).map((i) => ({ ...i, createdTs: BigInt(i.createdTs) })),
-        loaded: c.loaded,
-        properties: c.properties ?? {},
-        ...(c.consistencyLevel === undefined ? {} : { consistencyLevel: c.consistencyLevel }),
-      }
-      catalog.collections.set(catalog.keyOf(meta), meta)
-      const data = this.state.addCollectionData(meta)
-      // One file ahead: the next segment file is read while this one decodes (cold caches, object stores).
-      const read = (i: number) => {
-        const pending = c.segments[i] === undefined ? undefined : this.store.readFile(c.segments[i]!.dataFile)
-        pending?.catch(() => {})
-        return pending
-      }
-      let ahead = read(0)
-      for (const [i, s] of c.segments.entries()) {
-        const segmentStartMs = performance.now()
-        const bytes = await ahead!
-        ahead = read(i + 1)
-        stats.segmentBytes += bytes.byteLength
-        const seg = decodeSegment(bytes, schema, this.state.allocator, s.dataFile)
-        seg.state = s.state
-        if (s.deleteFile !== undefined) restoreDeletes(seg.deletes, decodeDeletes(await this.store.readFile(s.deleteFile), s.deleteFile))
-        seg.persisted = {
-          rowCount: s.rowCount,
-          state: s.state,
-          deleteCount: s.deleteCount,
-          dataFile: s.dataFile,
-          ...(s.deleteFile === undefined ? {} : { deleteFile: s.deleteFile }),
-        }
-        data.adoptSegment(seg)
-        stats.segmentCount++
-        stats.segmentsMs += msSince(segmentStartMs)
-        const indexStartMs = performance.now()
-        stats.indexBytes += await loadSegmentIndexes(this.store, seg, meta, s.indexFiles ?? [], (m) => this.log(m))
-        stats.indexesMs += msSince(indexStartMs)
-      }
-    }
   }
 
   assertOpen(): void {
@@ -379,7 +302,7 @@ export class Database {
    * one checkpoint (the one the seal requested, if it has not started yet).
    */
   async flush(collectionIds: readonly number[]): Promise<void> {
-    this.checkFlushRate(collectionIds)
+    this.flushRate.check(collectionIds)
     for (const id of collectionIds) await this.submit({ type: 'seal', collectionId: id })
     // The seal requested a checkpoint; if it already started, it captured the seal: wait for that one.
     const running = this.runningCheckpoint
@@ -390,22 +313,6 @@ export class Database {
       if (this.backgroundError === e) this.backgroundError = undefined
       throw e
     }
-  }
-
-  private readonly lastFlushMs = new Map<number, number>()
-
-  /** Milvus's flush rate limit (`quotaAndLimits.flushRate.collection.max`): code 8 when exceeded. */
-  private checkFlushRate(collectionIds: readonly number[]): void {
-    const rate = this.options.flushRateMax
-    if (rate <= 0) return
-    const now = Date.now()
-    for (const id of collectionIds) {
-      const last = this.lastFlushMs.get(id)
-      if (last !== undefined && now - last < 1000 / rate) {
-        throw new MilvusError(ErrorCode.RateLimit, `request is rejected by grpc RateLimiter middleware, please retry later: flush of collection ${id} exceeds ${rate} per second`)
-      }
-    }
-    for (const id of collectionIds) this.lastFlushMs.set(id, now)
   }
 
   /**
@@ -484,144 +391,10 @@ export class Database {
     return 'cancelled'
   }
 
-  // ---- DDL -------------------------------------------------------------------------------------
-
-  /** Creates a collection (in `database`, default `default`); returns its catalog entry. */
-  async createCollection(spec: SchemaSpec, database = DEFAULT_DATABASE, properties: Properties = {}, consistencyLevel: ConsistencyLevel = DEFAULT_CONSISTENCY_LEVEL): Promise<CollectionMeta> {
-    const dbMeta = this.state.catalog.databases.get(database)
-    const asked = properties[PropertyKey.timezone]
-    const timezone = isTimezoneValid(asked) ? asked : timezoneOf(dbMeta?.properties ?? {})
-    const schema = createCollectionSchema({ ...spec, timezone })
-    const key = qualify(database, schema.name)
-    if (dbMeta === undefined) throw errors.databaseNotFound(database)
-    const existing = this.state.catalog.collections.get(key)
-    if (existing !== undefined) {
-      // Milvus 2.6: re-creating an identical collection succeeds and changes nothing.
-      if (sameSchema(existing.schema, schema) && (existing.consistencyLevel ?? DEFAULT_CONSISTENCY_LEVEL) === consistencyLevel) return existing
-      throw errors.invalid(`create duplicate collection with different parameters, collection: ${schema.name}`)
-    }
-    if (this.state.catalog.has(key)) throw errors.collectionExists(schema.name)
-    this.state.catalog.checkCollectionRoom(database)
-    const props = initialProperties(properties, 'collection')
-    checkTtlField(schema, props)
-    await this.submit({
-      type: 'createCollection',
-      schema,
-      ...(database === DEFAULT_DATABASE ? {} : { database }),
-      ...(Object.keys(props).length === 0 ? {} : { properties: props }),
-      consistencyLevel,
-    })
-    return this.state.catalog.get(key)
-  }
-
-  async createDatabase(name: string, properties: Properties = {}): Promise<void> {
-    validateName(name, 'database')
-    if (this.state.catalog.databases.has(name)) throw errors.invalid(`database already exist: ${name}`)
-    const props = initialProperties(properties, 'database')
-    await this.submit({ type: 'createDatabase', name, ...(Object.keys(props).length === 0 ? {} : { properties: props }) })
-  }
-
-  /** Sets `set` or deletes `deleteKeys` (not both) on a collection; checked before anything is written. */
-  async alterCollectionProperties(collection: string, set: Properties, deleteKeys: readonly string[]): Promise<void> {
-    const meta = this.state.catalog.get(collection)
-    checkTtlField(meta.schema, alteredProperties(meta.properties, set, deleteKeys, 'collection'))
-    await this.submit({ type: 'alterCollectionProperties', collectionId: meta.id, set, deleteKeys })
-  }
-
-  async alterDatabaseProperties(name: string, set: Properties, deleteKeys: readonly string[]): Promise<void> {
-    const db = this.state.catalog.databases.get(name)
-    if (db === undefined) throw errors.databaseNotFound(name)
-    alteredProperties(db.properties, set, deleteKeys, 'database')
-    await this.submit({ type: 'alterDatabaseProperties', name, set, deleteKeys })
-  }
-
-  async dropDatabase(name: string): Promise<void> {
-    if (!this.state.catalog.databases.has(name)) throw errors.databaseNotFound(name)
-    await this.submit({ type: 'dropDatabase', name })
-  }
-
-  listDatabases(): string[] {
-    return [...this.state.catalog.databases.keys()]
-  }
-
-  /** Creates (or, with `alter`, moves) an alias in the collection's database. */
-  async setAlias(collection: string, alias: string, alter: boolean): Promise<void> {
-    validateName(alias, 'alias')
-    const meta = this.state.catalog.get(collection)
-    const aliasKey = qualify(meta.database, alias)
-    if (alter && !this.state.catalog.aliases.has(aliasKey)) throw errors.invalid(`alias does not exist[alias=${alias}]`)
-    await this.submit({ type: alter ? 'alterAlias' : 'createAlias', alias: aliasKey, collection: this.state.catalog.keyOf(meta) })
-  }
-
-  /** Dropping an alias that does not exist succeeds (Milvus 2.6: DDL is idempotent). */
-  async dropAlias(database: string, alias: string): Promise<void> {
-    validateName(alias, 'alias')
-    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
-    const key = qualify(database, alias)
-    if (!this.state.catalog.aliases.has(key)) return
-    await this.submit({ type: 'dropAlias', alias: key })
-  }
-
-  /** Aliases of a database (all when undefined), with the collection each points at. */
-  listAliases(database?: string): { alias: string; collection: string; database: string }[] {
-    const out: { alias: string; collection: string; database: string }[] = []
-    for (const [key, id] of this.state.catalog.aliases) {
-      const { database: db, name } = splitKey(key)
-      if (database !== undefined && db !== database) continue
-      const meta = [...this.state.catalog.collections.values()].find((c) => c.id === id)
-      if (meta !== undefined) out.push({ alias: name, collection: meta.name, database: db })
-    }
-    return out
-  }
-
-  async dropCollection(name: string): Promise<void> {
-    const meta = this.state.catalog.get(name)
-    await this.submit({ type: 'dropCollection', collectionId: meta.id })
-  }
-
-  async renameCollection(from: string, to: string, toDatabase?: string): Promise<void> {
-    validateName(to, 'collection')
-    const meta = this.state.catalog.get(from)
-    const database = toDatabase === undefined || toDatabase === '' ? meta.database : toDatabase
-    if (!this.state.catalog.databases.has(database)) throw errors.databaseNotFound(database)
-    if (this.state.catalog.has(qualify(database, to))) throw errors.invalid(`duplicated new collection name ${to} with other collection name or alias`)
-    await this.submit({ type: 'renameCollection', collectionId: meta.id, newName: to, ...(database === meta.database ? {} : { newDatabase: database }) })
-  }
-
-  async createPartition(collection: string, partition: string): Promise<void> {
-    validateName(partition, 'partition')
-    const meta = this.state.catalog.get(collection)
-    // Milvus's proxy answers these with a plain error (65535, UnexpectedError), not 1100.
-    if (meta.schema.numPartitions > 0) throw new MilvusError(ErrorCode.Unexpected, 'disable create partition if partition key mode is used')
-    // Milvus 2.6: creating a partition that exists succeeds and changes nothing.
-    if (meta.partitions.some((p) => p.name === partition)) return
-    await this.submit({ type: 'createPartition', collectionId: meta.id, partition })
-  }
-
-  async dropPartition(collection: string, partition: string): Promise<void> {
-    validateName(partition, 'partition')
-    const meta = this.state.catalog.get(collection)
-    if (partition === DEFAULT_PARTITION) throw errors.invalid('default partition cannot be deleted')
-    if (meta.schema.numPartitions > 0) throw new MilvusError(ErrorCode.Unexpected, 'disable drop partition if partition key mode is used')
-    // Milvus 2.6: dropping a partition that does not exist succeeds.
-    if (!meta.partitions.some((p) => p.name === partition)) return
-    await this.submit({ type: 'dropPartition', collectionId: meta.id, partition })
-  }
-
-  async setLoaded(collection: string, loaded: boolean): Promise<void> {
-    const meta = this.state.catalog.get(collection)
-    if (meta.loaded !== loaded) await this.submit({ type: 'setLoaded', collectionId: meta.id, loaded })
-  }
-
   /** Runs a data command and returns its write outcome. */
   async write(body: CommandBody, deadlineMs?: number): Promise<WriteOutcome> {
     const r = await this.submit(body, deadlineMs)
     if (r.kind !== 'write') throw new Error(`expected a write outcome, got ${r.kind}`)
     return r.outcome
   }
-}
-
-/** Same fields (names, types, params, flags, defaults), description, dynamic flag and partition count. */
-function sameSchema(a: CollectionSchema, b: CollectionSchema): boolean {
-  return stringifyWithBigint(a) === stringifyWithBigint(b)
 }

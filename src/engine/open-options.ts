@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os'
 import type { FileStore } from '../storage/file-store.ts'
 
 /** Options of `Quiver.open` / `Database.open`. Every limit is named with its unit. */
@@ -46,3 +47,24 @@ export const defaults = {
   compactionConcurrencyMax: 1,
   closeCheckpointMsMax: 2_000,
 } as const
+
+/** Every option with its default filled in (the file store is not an option the database keeps). */
+export type ResolvedOptions = Required<Omit<OpenOptions, 'fileStore'>>
+
+export function resolveOptions(options: OpenOptions): ResolvedOptions {
+  return {
+    path: options.path,
+    sync: options.sync ?? true,
+    segmentBytesMax: options.segmentBytesMax ?? defaults.segmentBytesMax,
+    segmentRowsMax: options.segmentRowsMax ?? defaults.segmentRowsMax,
+    walCheckpointBytes: options.walCheckpointBytes ?? defaults.walCheckpointBytes,
+    walFileBytesMax: options.walFileBytesMax ?? defaults.walFileBytesMax,
+    timeTravelRetentionMs: options.timeTravelRetentionMs ?? defaults.timeTravelRetentionMs,
+    autoCompaction: options.autoCompaction ?? true,
+    compactionConcurrencyMax: options.compactionConcurrencyMax ?? defaults.compactionConcurrencyMax,
+    flushRateMax: options.flushRateMax ?? 0,
+    closeCheckpointMsMax: options.closeCheckpointMsMax ?? defaults.closeCheckpointMsMax,
+    memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
+    log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
+  }
+}

@@ -81,3 +81,6 @@ export function decodeCommand(payload: Uint8Array): WalCommand {
   if (rest.length > 0) header.batch = decodeBatch(rest)
   return header as unknown as WalCommand
 }
+
+/** A command as submitted: the timestamp is assigned when it is appended. */
+export type CommandBody = WalCommand extends infer C ? (C extends WalCommand ? Omit<C, 'ts'> : never) : never

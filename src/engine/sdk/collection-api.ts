@@ -16,7 +16,7 @@ export class CollectionApi extends DatabaseApi {
   createCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
       const spec = schemaSpecOf(req)
-      await this.db.createCollection(spec, this.dbOf(req), propertiesOf(req.properties), consistencyLevelOf(req.consistency_level))
+      await this.db.ddl.createCollection(spec, this.dbOf(req), propertiesOf(req.properties), consistencyLevelOf(req.consistency_level))
       if (req.dimension !== undefined && req.fields === undefined && req.schema === undefined) {
         // Quick setup, as the SDK does it: an AUTOINDEX on the vector field with the given metric.
         const ip = (req.index_params ?? {}) as Req
@@ -96,7 +96,7 @@ export class CollectionApi extends DatabaseApi {
   /** Sets properties (`properties`) or removes them (`delete_keys`) of a collection. */
   alterCollectionProperties(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.alterCollectionProperties(this.key(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
+      await this.db.ddl.alterCollectionProperties(this.key(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
       return okStatus()
     }, (s) => s)
   }
@@ -109,21 +109,21 @@ export class CollectionApi extends DatabaseApi {
   /** `properties` here is the list of keys to remove (the SDK's request shape). */
   dropCollectionProperties(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.alterCollectionProperties(this.key(req), {}, propertyKeysOf(req.properties, 'properties'))
+      await this.db.ddl.alterCollectionProperties(this.key(req), {}, propertyKeysOf(req.properties, 'properties'))
       return okStatus()
     }, (s) => s)
   }
 
   dropCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropCollection(this.key(req))
+      await this.db.ddl.dropCollection(this.key(req))
       return okStatus()
     }, (s) => s)
   }
 
   renameCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.renameCollection(this.key(req), req.new_collection_name, req.new_db_name)
+      await this.db.ddl.renameCollection(this.key(req), req.new_collection_name, req.new_db_name)
       return okStatus()
     }, (s) => s)
   }
@@ -142,7 +142,7 @@ export class CollectionApi extends DatabaseApi {
 
   loadCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setLoaded(this.key(req), true)
+      await this.db.ddl.setLoaded(this.key(req), true)
       return okStatus()
     }, (s) => s)
   }
@@ -157,7 +157,7 @@ export class CollectionApi extends DatabaseApi {
 
   releaseCollection(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setLoaded(this.key(req), false)
+      await this.db.ddl.setLoaded(this.key(req), false)
       return okStatus()
     }, (s) => s)
   }

@@ -19,14 +19,14 @@ export class DatabaseApi extends ClientBase {
 
   createDatabase(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.createDatabase(req.db_name, propertiesOf(req.properties))
+      await this.db.ddl.createDatabase(req.db_name, propertiesOf(req.properties))
       return okStatus()
     }, (s) => s)
   }
 
   dropDatabase(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropDatabase(req.db_name)
+      await this.db.ddl.dropDatabase(req.db_name)
       return okStatus()
     }, (s) => s)
   }
@@ -55,7 +55,7 @@ export class DatabaseApi extends ClientBase {
   /** Sets properties (`properties`) or removes them (`delete_keys`) of a database. */
   alterDatabase(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.alterDatabaseProperties(this.dbOf(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
+      await this.db.ddl.alterDatabaseProperties(this.dbOf(req), propertiesOf(req.properties), propertyKeysOf(req.delete_keys, 'delete_keys'))
       return okStatus()
     }, (s) => s)
   }
@@ -71,21 +71,21 @@ export class DatabaseApi extends ClientBase {
 
   createAlias(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setAlias(this.key(req), req.alias, false)
+      await this.db.ddl.setAlias(this.key(req), req.alias, false)
       return okStatus()
     }, (s) => s)
   }
 
   alterAlias(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.setAlias(this.key(req), req.alias, true)
+      await this.db.ddl.setAlias(this.key(req), req.alias, true)
       return okStatus()
     }, (s) => s)
   }
 
   dropAlias(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropAlias(this.dbOf(req), req.alias)
+      await this.db.ddl.dropAlias(this.dbOf(req), req.alias)
       return okStatus()
     }, (s) => s)
   }
@@ -93,7 +93,7 @@ export class DatabaseApi extends ClientBase {
   describeAlias(req: Req): Promise<{ status: ResStatus; db_name: string; alias: string; collection: string }> {
     return asStatus(
       () => {
-        const found = this.db.listAliases(this.dbOf(req)).find((a) => a.alias === req.alias)
+        const found = this.db.ddl.listAliases(this.dbOf(req)).find((a) => a.alias === req.alias)
         if (found === undefined) throw errors.invalid(`alias does not exist[alias=${req.alias}]`)
         return { status: okStatus(), db_name: found.database, alias: found.alias, collection: found.collection }
       },
@@ -104,7 +104,7 @@ export class DatabaseApi extends ClientBase {
   listAliases(req: Req = {}): Promise<{ status: ResStatus; db_name: string; collection_name: string; aliases: string[] }> {
     return asStatus(
       () => {
-        const all = this.db.listAliases(this.dbOf(req))
+        const all = this.db.ddl.listAliases(this.dbOf(req))
         const name = req.collection_name as string | undefined
         const meta = name === undefined || name === '' ? undefined : this.db.state.catalog.get(this.key(req))
         const aliases = all.filter((a) => meta === undefined || a.collection === meta.name).map((a) => a.alias)

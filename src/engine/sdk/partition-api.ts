@@ -10,14 +10,14 @@ export class PartitionApi extends CollectionSchemaApi {
 
   createPartition(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.createPartition(this.key(req), req.partition_name)
+      await this.db.ddl.createPartition(this.key(req), req.partition_name)
       return okStatus()
     }, (s) => s)
   }
 
   dropPartition(req: Req): Promise<ResStatus> {
     return asStatus(async () => {
-      await this.db.dropPartition(this.key(req), req.partition_name)
+      await this.db.ddl.dropPartition(this.key(req), req.partition_name)
       return okStatus()
     }, (s) => s)
   }
