@@ -1,15 +1,16 @@
 import { errors } from '../errors/errors.ts'
+import { createJiebaTokenizer } from './jieba-tokenizer.ts'
+import { englishStopWordList } from './stop-words.ts'
+import { createStemmer } from './stemmer.ts'
+import type { ChainToken, Token, TokenFilter, Tokenize } from './token.ts'
+import { cnAlphanumOnly, createFilter, lowercase, namedFilters, stopFilter, stopWordsParam } from './token-filters.ts'
+import { createTokenizer, standardTokenize } from './tokenizers.ts'
 
-/**
- * One token of an analyzed text: the term as indexed, its ordinal position among the text's tokens
- * (phrase matching counts distances in positions), and its UTF-16 offsets in the original text
- * (highlighting cuts fragments there).
- */
-export interface Token {
-  readonly text: string
-  readonly position: number
-  readonly startOffset: number
-  readonly endOffset: number
+export type { Token } from './token.ts'
+
+/** A token with its span in positions (jieba: characters of the word; 1 for every other tokenizer). */
+export interface DetailedToken extends Token {
+  readonly positionLength: number
 }
 
 /** Turns text into tokens. Deterministic: the same text always gives the same tokens. */
@@ -17,37 +18,87 @@ export interface Analyzer {
   analyze(text: string): Token[]
 }
 
+/** An analyzer as `createAnalyzer` builds it: its tokens also carry `positionLength` (RunAnalyzer's detail). */
+export interface TextAnalyzer extends Analyzer {
+  analyze(text: string): DetailedToken[]
+}
+
 /** Milvus's `analyzer_params` as the client sent them (JSON object), before validation. */
 export type AnalyzerParams = Readonly<Record<string, unknown>>
 
-const defaultParams: AnalyzerParams = { type: 'standard' }
-
 /**
- * Builds the analyzer Milvus builds for `analyzer_params` (absent: the `standard` analyzer).
- * Throws a MilvusError (1100) naming what is wrong with the parameters.
+ * Builds the analyzer Milvus builds for `analyzer_params` (absent or `{}`: the `standard` analyzer):
+ * a built-in `type` (`standard`, `english`, `chinese`, each taking `stop_words`), or a `tokenizer`
+ * with an optional `filter` chain. Throws a MilvusError (1100) worded as Milvus's analyzer builder
+ * words it when the parameters are wrong, so a bad analyzer is refused when a collection is created.
  */
-export function createAnalyzer(params: AnalyzerParams | undefined = defaultParams): Analyzer {
+export function createAnalyzer(params: AnalyzerParams | undefined = {}): TextAnalyzer {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw errors.invalid(`analyzer params should be a json map, got ${JSON.stringify(params)}`)
+    throw errors.invalid('params should be a json map')
   }
-  const type = params.type ?? (params.tokenizer === undefined ? 'standard' : undefined)
-  if (type !== undefined && type !== 'standard') throw errors.invalid(`unsupported analyzer type: ${String(type)}`)
-  const tokenizer = params.tokenizer ?? 'standard'
-  if (tokenizer !== 'standard') throw errors.invalid(`unsupported tokenizer: ${JSON.stringify(tokenizer)}`)
-  const filters = type === 'standard' ? ['lowercase'] : (params.filter ?? [])
-  if (!Array.isArray(filters)) throw errors.invalid('analyzer filter should be an array')
-  for (const f of filters) if (f !== 'lowercase') throw errors.invalid(`unsupported filter: ${JSON.stringify(f)}`)
-  const lower = filters.includes('lowercase')
-  return { analyze: (text) => standardTokens(text, lower) }
+  if (Object.keys(params).length === 0) return chain(standardTokenize, [lowercase])
+  if (params.type !== undefined) return builtIn(params)
+  if (params.tokenizer === undefined) throw errors.invalid('tokenizer name or type must be set')
+  const tokenize = createTokenizer(params.tokenizer)
+  const filters: TokenFilter[] = []
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'tokenizer') continue
+    if (key !== 'filter') throw errors.invalid(`unknown analyzer option key: ${key}`)
+    if (!Array.isArray(value)) throw errors.invalid('filter params should be array')
+    for (const f of value as unknown[]) {
+      if (typeof f === 'string') {
+        const named = namedFilters[f]
+        if (named === undefined) throw errors.invalid(`build analyzer failed, filter not found :${f}`)
+        filters.push(named)
+      } else if (f !== null && typeof f === 'object' && !Array.isArray(f)) {
+        filters.push(createFilter(f as Record<string, unknown>))
+      }
+      // Milvus skips an entry that is neither a name nor an object.
+    }
+  }
+  return chain(tokenize, filters)
 }
 
-const wordRun = /[\p{L}\p{N}\p{M}]+/gu
-
-function standardTokens(text: string, lower: boolean): Token[] {
-  const tokens: Token[] = []
-  for (const m of text.matchAll(wordRun)) {
-    const start = m.index
-    tokens.push({ text: lower ? m[0].toLowerCase() : m[0], position: tokens.length, startOffset: start, endOffset: start + m[0].length })
+/**
+ * The built-in analyzers (Milvus's `build_in_analyzer.rs`); only `stop_words` is read beside `type`:
+ * - `standard`: standard tokenizer → lowercase → stop_words
+ * - `english`: standard tokenizer → lowercase → English Snowball stemmer → `_english_` stop words → stop_words
+ * - `chinese`: jieba (search mode, HMM) → cnalphanumonly → stop_words
+ */
+function builtIn(params: AnalyzerParams): TextAnalyzer {
+  if (typeof params.type !== 'string') throw errors.invalid('analyzer type shoud be string')
+  const extra = params.stop_words === undefined ? [] : stopWordsParam(params.stop_words, 'filter stop_words')
+  const tail = extra.length > 0 ? [stopFilter(extra)] : []
+  switch (params.type) {
+    case 'standard':
+      return chain(standardTokenize, [lowercase, ...tail])
+    case 'english': {
+      const stem = createStemmer('english')
+      const stemFilter: TokenFilter = (tokens) => {
+        for (const t of tokens) t.text = stem(t.text)
+        return tokens
+      }
+      return chain(standardTokenize, [lowercase, stemFilter, stopFilter(englishStopWordList), ...tail])
+    }
+    case 'chinese':
+      return chain(createJiebaTokenizer(undefined), [cnAlphanumOnly, ...tail])
+    default:
+      throw errors.invalid(`unknown build-in analyzer type: ${params.type}`)
   }
-  return tokens
+}
+
+/** The wording of an analyzer refusal without the code's base text, to embed in another message. */
+export function analyzerErrorDetail(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e)
+  return message.endsWith(': invalid parameter') ? message.slice(0, -': invalid parameter'.length) : message
+}
+
+function chain(tokenize: Tokenize, filters: readonly TokenFilter[]): TextAnalyzer {
+  return {
+    analyze(text: string): DetailedToken[] {
+      let tokens: ChainToken[] = tokenize(text)
+      for (const f of filters) tokens = f(tokens)
+      return tokens
+    },
+  }
 }
