@@ -3,7 +3,9 @@ import { Bitset } from '../common/bitset.ts'
 import type { Column } from '../column/column.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
 import type { CompareOp, PathKey } from './expr-node.ts'
-import type { ArraySource, ConstValue, ExprPlan, PredicatePlan, Scalar, ValuePlan } from './expr-plan.ts'
+import type { ArraySource, ConstValue, ExprPlan, PhraseMatchPlan, PredicatePlan, Scalar, TextMatchPlan, ValuePlan } from './expr-plan.ts'
+import { analyzerOf } from '../text/text-index-cache.ts'
+import { phraseHolds } from '../text/text-index.ts'
 import type { ColumnSource } from './kernels/column-access.ts'
 import { termValues } from './planner/term-set.ts'
 import { isWktProblem, readWkt } from '../geometry/wkt.ts'
@@ -72,6 +74,9 @@ function truth(p: PredicatePlan, src: ColumnSource, row: number): boolean | null
       if (c === undefined || c.kind !== 'int64' || (c.validBits !== null && !c.validBits.get(row))) return null
       return timeShiftHolds(p, c.values[row]!)
     }
+    case 'textMatch':
+    case 'phraseMatch':
+      return textMatchTruth(p, src, row)
     default:
       return assertNever(p, 'predicate')
   }
@@ -234,4 +239,21 @@ function spatialTruth(p: PredicatePlan & { kind: 'spatial' }, src: ColumnSource,
   if (p.op === 'isvalid') return spatialHolds(p, r, null)
   const q = readWkt(p.wkt)
   return isWktProblem(q) ? false : spatialHolds(p, r, q)
+}
+
+/** TEXT_MATCH / PHRASE_MATCH on one row: the row's text analyzed afresh (no index). */
+function textMatchTruth(p: TextMatchPlan | PhraseMatchPlan, src: ColumnSource, row: number): boolean | null {
+  const c = src.column(p.column)
+  if (c === undefined || isNullAt(c, row)) return null
+  const text = (c.values as ArrayLike<unknown>)[row]
+  const tokens = typeof text === 'string' ? analyzerOf(p.analyzer).analyze(text) : []
+  if (p.kind === 'textMatch') {
+    const present = new Set(tokens.map((t) => t.text))
+    return p.terms.filter((t) => present.has(t)).length >= p.minShouldMatch
+  }
+  if (p.terms.length === 0) return false
+  const byTerm = new Map<string, Int32Array>()
+  for (const term of p.terms) byTerm.set(term, Int32Array.from(tokens.filter((t) => t.text === term).map((t) => t.position)))
+  const positions = p.terms.map((t) => byTerm.get(t)!)
+  return positions.every((x) => x.length > 0) && phraseHolds(positions, p.offsets, p.slop)
 }

@@ -7,6 +7,7 @@ import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
 import { evalSpatialSteps } from './kernels/spatial-kernels.ts'
 import { evalTimeShift } from './kernels/time-shift-kernels.ts'
+import { evalTextMatch } from './kernels/text-match-kernels.ts'
 
 export type { ColumnSource } from './kernels/column-access.ts'
 
@@ -60,6 +61,8 @@ const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   isNull: (p, src) => evalIsNull(p, src),
   exists: evalExists,
   contains: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalContains(p, src, wantFalse),
+  textMatch: evalTextMatch,
+  phraseMatch: evalTextMatch,
 }
 
 /** An `and` with an operand true nowhere, or an `or` with one true everywhere, needs no more operands. */

@@ -159,5 +159,7 @@ export interface CallNode {
   readonly kind: 'call'
   readonly name: string
   readonly args: readonly ExprNode[]
+  /** `name=value` arguments after the positional ones (`minimum_should_match=2`); absent when none. */
+  readonly named?: readonly { readonly name: string; readonly value: ExprNode }[]
   readonly offset: number
 }

@@ -108,6 +108,34 @@ export type PredicatePlan =
    * years or months (a calendar shift per row; `planner/timestamptz-compare.ts`). Unknown when null.
    */
   | { readonly kind: 'timeShift'; readonly column: string; readonly interval: TimeInterval; readonly sign: 1 | -1; readonly op: CompareOp; readonly micros: bigint }
+  | TextMatchPlan
+  | PhraseMatchPlan
+
+/**
+ * `TEXT_MATCH(column, 'query', minimum_should_match=m)`: the row's text, analyzed with the field's
+ * analyzer (`analyzer`: its `analyzer_params` as JSON, '' for the default), holds at least
+ * `minShouldMatch` (default 1) of the distinct `terms` of the analyzed query. Null rows are unknown.
+ */
+export interface TextMatchPlan {
+  readonly kind: 'textMatch'
+  readonly column: string
+  readonly analyzer: string
+  readonly terms: readonly string[]
+  readonly minShouldMatch: number
+}
+
+/**
+ * `PHRASE_MATCH(column, 'query', slop)`: the analyzed query's `terms` (term i at query position
+ * `offsets[i]`) occur in the row within `slop` position moves (`text/text-index.ts` `phraseHolds`).
+ */
+export interface PhraseMatchPlan {
+  readonly kind: 'phraseMatch'
+  readonly column: string
+  readonly analyzer: string
+  readonly terms: readonly string[]
+  readonly offsets: readonly number[]
+  readonly slop: number
+}
 
 /** What a `spatial` predicate tests. */
 export type SpatialOp = SpatialRelation | 'dwithin' | 'isvalid'

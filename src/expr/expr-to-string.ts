@@ -57,7 +57,7 @@ function printBare(node: ExprNode): string {
     case 'exists':
       return `exists ${print(node.operand, Prec.exists)}`
     case 'call':
-      return `${node.name}(${node.args.map((x) => print(x, 0)).join(', ')})`
+      return `${node.name}(${[...node.args.map((x) => print(x, 0)), ...(node.named ?? []).map((o) => `${o.name}=${print(o.value, 0)}`)].join(', ')})`
     default:
       return assertNever(node, 'expression node')
   }

@@ -7,6 +7,7 @@ import { assertNever } from '../common/assert.ts'
 import { exprLimits } from './expr-limits.ts'
 import type { ExprNode } from './expr-node.ts'
 import { parseExpr } from './parse-expr.ts'
+import { exprToString } from './expr-to-string.ts'
 import { assertInvalid } from './test-fixtures.ts'
 
 /** A fully parenthesised rendering of the tree, to check its shape. */
@@ -216,4 +217,17 @@ test('inListLengthMax: a list of exactly the maximum parses, one more value is r
   const half = max / 2
   assert.equal(parseExpr(`${list(half)} or ${list(half)}`).kind, 'logical')
   assertInvalid(() => parseExpr(`${list(half)} or ${list(half + 1)}`), `the lists of the expression hold more than ${max} values in all (inListLengthMax)`)
+})
+
+test('named call arguments (TEXT_MATCH minimum_should_match=n) parse, print back and come last', () => {
+  const node = parseExpr("TEXT_MATCH(text, 'a b', minimum_should_match=2)")
+  assert.equal(node.kind, 'call')
+  if (node.kind !== 'call') return
+  assert.equal(node.name, 'text_match')
+  assert.equal(node.args.length, 2)
+  assert.deepEqual(node.named?.map((o) => [o.name, o.value.kind]), [['minimum_should_match', 'integer']])
+  assert.equal(exprToString(node), 'text_match(text, "a b", minimum_should_match=2)')
+  assert.equal(exprToString(parseExpr(exprToString(node))), exprToString(node))
+  assert.equal(parseExpr("phrase_match(t, 'x')").kind, 'call')
+  assertInvalid(() => parseExpr("f(a=1, 2)"), 'a named argument (name=value) after named arguments')
 })

@@ -43,6 +43,8 @@ const knownFunctions: ReadonlySet<string> = new Set([
   'array_contains_all',
   'array_contains_any',
   'array_length',
+  'text_match',
+  'phrase_match',
   ...spatialFunctionNames,
   ISO_LITERAL,
   INTERVAL_LITERAL,
@@ -339,10 +341,14 @@ class Parser {
     this.countOperator(name)
     this.lexer.next()
     const args: ExprNode[] = []
+    const named: { name: string; value: ExprNode }[] = []
     for (;;) {
       const t = this.lexer.peek()
       if (t.kind === 'punct' && t.text === ')') break
-      args.push(this.expression(0))
+      const option = this.namedArgument()
+      if (option !== undefined) named.push(option)
+      else if (named.length > 0) throw this.expected(t, 'a named argument (name=value) after named arguments')
+      else args.push(this.expression(0))
       const u = this.lexer.peek()
       if (u.kind === 'punct' && u.text === ',') this.lexer.next()
       else if (!(u.kind === 'punct' && u.text === ')')) throw this.expected(u, "',' or ')'")
@@ -350,7 +356,20 @@ class Parser {
     this.lexer.next()
     const lower = name.text.toLowerCase()
     const known = knownFunctions.has(lower) && (name.text === lower || name.text === name.text.toUpperCase())
-    return { kind: 'call', name: known ? lower : name.text, args, offset: name.offset }
+    return { kind: 'call', name: known ? lower : name.text, args, ...(named.length > 0 ? { named } : {}), offset: name.offset }
+  }
+
+  /** `name=value` inside a call (Milvus: `TEXT_MATCH(f, 'a b', minimum_should_match=2)`), else undefined and nothing read. */
+  private namedArgument(): { name: string; value: ExprNode } | undefined {
+    const mark = this.lexer.mark()
+    const name = this.lexer.next()
+    const eq = this.lexer.peek()
+    if (name.kind === 'identifier' && eq.kind === 'punct' && eq.text === '=') {
+      this.lexer.next()
+      return { name: name.text, value: this.expression(0) }
+    }
+    this.lexer.reset(mark)
+    return undefined
   }
 
   /** Counts `n` operators at token `t` against `exprOperatorsMax`. */

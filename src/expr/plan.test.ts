@@ -156,7 +156,8 @@ test('functions: contains family (json_ and array_ are aliases), array_length; b
   assertInvalid(() => plan('array_contains(a32)'), 'takes 2 arguments, got 1')
   assertInvalid(() => plan('array_length(a32)'), 'array_length(...) is a number, not a condition')
   assertInvalid(() => plan('array_length(a32, 1) > 0'), 'array_length takes 1 argument')
-  assertInvalid(() => plan('text_match(s, "x")'), 'function text_match is not supported')
+  assertInvalid(() => plan('text_match(s, "x")'), 'field "s" does not enable match')
+  assertInvalid(() => plan('random_sample(0.5)'), 'function random_sample is not supported')
   assertInvalid(() => plan('i32 == array_contains(a32, 1)'), 'expected a value, got the condition array_contains(...)')
 })
 

@@ -34,14 +34,18 @@ export function fieldSpecOf(f: SdkField): FieldSpec {
   }
 }
 
-/** Field properties kept and described as given: `mmap.enabled` (on the field or in `type_params`). */
-const fieldPropertyKeys = ['mmap.enabled'] as const
+/**
+ * Field properties kept and described as given (on the field or in `type_params`): `mmap.enabled`
+ * and the full-text options (`schema/text-field.ts`); an `analyzer_params` object is kept as its JSON
+ * text, as the SDKs send it in `type_params`.
+ */
+const fieldPropertyKeys = ['mmap.enabled', 'enable_analyzer', 'enable_match', 'analyzer_params', 'multi_analyzer_params'] as const
 
 function fieldPropertiesOf(f: SdkField, tp: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const k of fieldPropertyKeys) {
     const v = f[k] ?? tp[k]
-    if (v !== undefined && v !== null) out[k] = v
+    if (v !== undefined && v !== null) out[k] = typeof v === 'object' ? JSON.stringify(v) : v
   }
   return out
 }

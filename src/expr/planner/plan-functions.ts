@@ -9,6 +9,7 @@ import type { PlanContext } from './plan-context.ts'
 import { planConst } from './plan-operand.ts'
 import { resolveField, valueTypeOf } from './resolve-field.ts'
 import { geometryFieldOf, isSpatialFunction, planSpatial } from './spatial-functions.ts'
+import { isTextMatchFunction, planTextMatch } from './text-match.ts'
 
 const containsModes: Readonly<Record<string, 'one' | 'all' | 'any'>> = {
   json_contains: 'one',
@@ -22,6 +23,8 @@ const containsModes: Readonly<Record<string, 'one' | 'all' | 'any'>> = {
 /** A function used as a condition: the `*_contains*` family (`json_` and `array_` are aliases, as in Milvus). */
 export function planCall(ctx: PlanContext, node: CallNode): PredicatePlan {
   if (isSpatialFunction(node.name)) return planSpatial(ctx, node)
+  if (isTextMatchFunction(node.name)) return planTextMatch(ctx, node)
+  if (node.named !== undefined) throw errors.invalid(`${node.name} takes no named arguments, got ${node.named.map((o) => o.name).join(', ')}`)
   const mode = Object.hasOwn(containsModes, node.name) ? containsModes[node.name] : undefined
   if (mode === undefined) {
     if (node.name === 'array_length') {

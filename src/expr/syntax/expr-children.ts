@@ -32,7 +32,7 @@ export function exprChildren(node: ExprNode): readonly ExprNode[] {
     case 'exists':
       return [node.operand]
     case 'call':
-      return node.args
+      return node.named === undefined ? node.args : [...node.args, ...node.named.map((o) => o.value)]
     default:
       return assertNever(node, 'expression node')
   }

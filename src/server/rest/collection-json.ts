@@ -77,6 +77,11 @@ function fieldRequestOf(f: RestBody, collectionAutoId: boolean): Record<string, 
     dim: tp.dim ?? undefined,
     max_length: tp.max_length ?? undefined,
     max_capacity: tp.max_capacity ?? undefined,
+    // Full-text options (`schema/text-field.ts`), as REST clients put them in elementTypeParams.
+    enable_analyzer: tp.enable_analyzer ?? undefined,
+    enable_match: tp.enable_match ?? undefined,
+    analyzer_params: tp.analyzer_params ?? undefined,
+    multi_analyzer_params: tp.multi_analyzer_params ?? undefined,
   })
 }
 
