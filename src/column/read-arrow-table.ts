@@ -1,7 +1,9 @@
 import { arrow } from '../common/arrow.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isDenseVectorType, isVectorType } from '../schema/data-type.ts'
-import { addDynamicValue, checkDynamicKey } from './dynamic-field.ts'
+import { errors } from '../errors/errors.ts'
+import { META_FIELD } from '../schema/collection-schema.ts'
+import { addDynamicValue, checkDynamicKey, unexpectedFieldError } from './dynamic-field.ts'
 import { f16ToF32 } from '../common/half-float.ts'
 import type { FlatVectorData, RawBatch, RawColumn } from './raw-column.ts'
 import { fieldRowError } from './value-problem.ts'
@@ -16,6 +18,10 @@ import type { WritePlan } from './write-plan.ts'
  *   array (no per-row arrays); other vector columns are read row by row.
  * - Utf8 columns for a JSON field are parsed as JSON text (as Milvus's Parquet import does).
  * - Columns not in the schema become dynamic keys; a null there means the key is absent.
+ * - A `$meta` Utf8 column (what Milvus's and the SDKs' BulkWriter Parquet files carry) holds each
+ *   row's dynamic keys as a JSON object text; its keys are spread into the row.
+ * - List<Float32|Uint8|Int8> vector columns without nulls (BulkWriter's Parquet layout) become one flat
+ *   typed array too when every list has the row width.
  */
 
 interface ArrowTypeLike {
@@ -70,6 +76,12 @@ export function readArrowTable(table: unknown, plan: WritePlan): RawBatch {
       columns.set(name, arrowColumn(field, vector))
       continue
     }
+    if (name === META_FIELD && isText(vector)) {
+      if (!plan.schema.enableDynamicField) throw unexpectedFieldError(name, undefined)
+      dynamicRows ??= new Array(n)
+      spreadMetaTexts(dynamicRows, vector, plan)
+      continue
+    }
     checkDynamicKey(name, plan.schema.enableDynamicField, undefined)
     const values = rowValuesOf(vector, true)
     for (let i = 0; i < values.length; i++) {
@@ -87,7 +99,7 @@ function arrowColumn(field: FieldSchema, vector: ArrowVectorLike): RawColumn {
     const flat = flatVectorData(field, vector)
     if (flat !== undefined) return { form: 'flat', data: flat }
   }
-  if (field.dataType === DataType.JSON && (vector.type.typeId === Type.Utf8 || vector.type.typeId === Type.LargeUtf8)) {
+  if (field.dataType === DataType.JSON && isText(vector)) {
     return { form: 'values', values: parseJsonTexts(field, vector) }
   }
   return { form: 'values', values: rowValuesOf(vector, wantsNumbers(field)) }
@@ -103,6 +115,7 @@ function wantsNumbers(field: FieldSchema): boolean {
 function flatVectorData(field: FieldSchema, vector: ArrowVectorLike): FlatVectorData | undefined {
   const { type } = vector
   const child = type.children?.[0]?.type
+  if (type.typeId === Type.List) return flatListData(field, vector)
   if (type.typeId !== Type.FixedSizeList || child === undefined || vector.nullCount !== 0) return undefined
   if (child.typeId !== Type.Float && child.typeId !== Type.Int) return undefined
   if (vector.data.some((d) => d.children[0] === undefined || d.children[0].nullCount !== 0)) return undefined
@@ -116,6 +129,64 @@ function flatVectorData(field: FieldSchema, vector: ArrowVectorLike): FlatVector
   if (width === undefined) return undefined
   if (listSize !== width) throw dimMismatchError(field, 0, impliedDim(field, flat, listSize))
   return flat
+}
+
+/**
+ * Child values of a null-free List column whose every list has the row width of the field (dim
+ * floats, dim/8 bytes…): one typed array. Undefined for anything else (read row by row, with its errors).
+ */
+function flatListData(field: FieldSchema, vector: ArrowVectorLike): FlatVectorData | undefined {
+  const child = vector.type.children?.[0]?.type
+  if (child === undefined || vector.nullCount !== 0) return undefined
+  if (child.typeId !== Type.Float && child.typeId !== Type.Int) return undefined
+  if (child.typeId === Type.Float && child.precision === halfPrecision) return undefined
+  const chunks: FlatVectorData[] = []
+  let width: number | undefined
+  for (const d of vector.data as readonly ListDataLike[]) {
+    const values = d.children[0]
+    if (values === undefined || values.nullCount !== 0 || d.valueOffsets === undefined) return undefined
+    const offsets = d.valueOffsets
+    const first = offsets[0]!
+    const w = d.length === 0 ? 0 : offsets[1]! - first
+    width ??= w
+    if (w !== width) return undefined
+    for (let i = 1; i <= d.length; i++) if (offsets[i]! - offsets[i - 1]! !== width) return undefined
+    chunks.push((values.values as Float32Array).subarray(first, first + d.length * width))
+  }
+  if (chunks.length === 0 || width === undefined) return undefined
+  const flat = chunks.length === 1 ? chunks[0]! : concatChunks(chunks)
+  return rowWidth(field, flat) === width ? flat : undefined
+}
+
+interface ListDataLike extends ArrowDataLike {
+  readonly valueOffsets?: Int32Array
+}
+
+function isText(vector: ArrowVectorLike): boolean {
+  return vector.type.typeId === Type.Utf8 || vector.type.typeId === Type.LargeUtf8
+}
+
+/** `$meta` texts: each a JSON object whose keys become the row's dynamic keys (null or empty: none). */
+function spreadMetaTexts(rows: (Record<string, unknown> | undefined)[], vector: ArrowVectorLike, plan: WritePlan): void {
+  let i = 0
+  for (const s of vector) {
+    const row = i++
+    if (typeof s !== 'string' || s === '') continue
+    let obj: unknown
+    try {
+      obj = JSON.parse(s)
+    } catch (cause) {
+      throw errors.invalid(`${META_FIELD} at row ${row}: invalid JSON text: ${(cause as Error).message}`, { row })
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw errors.invalid(`${META_FIELD} at row ${row}: expected a JSON object of dynamic keys, got ${s.slice(0, 40)}`, { row })
+    }
+    for (const [k, v] of Object.entries(obj)) {
+      if (plan.fieldsByName.has(k)) throw errors.invalid(`${META_FIELD} at row ${row}: key ${k} is a field of the schema`, { row, field: k })
+      checkDynamicKey(k, true, row)
+      addDynamicValue(rows, row, k, v)
+    }
+  }
 }
 
 function concatChunks(chunks: readonly FlatVectorData[]): FlatVectorData {

@@ -1,7 +1,15 @@
 import { Collection } from './collection-handle.ts'
 import { Database } from './database.ts'
+import { LocalFileStore } from '../storage/local-file-store.ts'
+import { importJobsOf, openImportJobs } from './import/import-jobs.ts'
 import type { OpenOptions } from './open-options.ts'
 import { MilvusClientApi } from './sdk/milvus-client.ts'
+
+/** `Quiver.open` options: the engine's, plus where relative bulk-import paths point. */
+export interface QuiverOpenOptions extends OpenOptions {
+  /** Relative paths of bulk-import files are resolved against this directory (default the working directory). */
+  readonly importRootPath?: string
+}
 
 /**
  * An embedded Quiver database. It has the methods of the Node SDK's `MilvusClient` (same
@@ -9,9 +17,20 @@ import { MilvusClientApi } from './sdk/milvus-client.ts'
  */
 export class Quiver extends MilvusClientApi {
   /** Opens (or creates) the database in a directory: `Quiver.open('./data')` or `Quiver.open({ path })`. */
-  static async open(options: string | OpenOptions): Promise<Quiver> {
-    const opts = typeof options === 'string' ? { path: options } : options
-    return new Quiver(await Database.open(opts))
+  static async open(options: string | QuiverOpenOptions): Promise<Quiver> {
+    const opts: QuiverOpenOptions = typeof options === 'string' ? { path: options } : options
+    const db = await Database.open(opts)
+    try {
+      // Import jobs a previous process left running are rolled back and queued again.
+      await openImportJobs(db, opts.fileStore ?? new LocalFileStore(opts.path), {
+        ...(opts.importRootPath === undefined ? {} : { rootPath: opts.importRootPath }),
+        ...(opts.log === undefined ? {} : { log: opts.log }),
+      })
+    } catch (e) {
+      await db.close()
+      throw e
+    }
+    return new Quiver(db)
   }
 
   /** The engine underneath (for tools and tests). */
@@ -24,8 +43,9 @@ export class Quiver extends MilvusClientApi {
     return new Collection(this.db, name)
   }
 
-  /** Waits for in-flight writes, checkpoints, and closes the WAL. */
-  close(): Promise<void> {
+  /** Stops import jobs (a running one resumes after the next open), waits for in-flight writes, checkpoints, and closes the WAL. */
+  async close(): Promise<void> {
+    await importJobsOf(this.db).stop()
     return this.db.close()
   }
 

@@ -27,6 +27,12 @@ export interface WriteOptions {
    * Milvus's `field_ops`. Any op but REPLACE makes the upsert partial, as Milvus does.
    */
   readonly fieldOps?: Readonly<Record<string, string>>
+  /**
+   * Called with the validated batch (autoID keys allocated) just before it is submitted; the write
+   * waits for it. Bulk import records the keys it is about to write here, so a job cut short can be
+   * rolled back.
+   */
+  readonly beforeSubmit?: (batch: ColumnBatch) => Promise<void>
 }
 
 export interface DeleteTarget {
@@ -65,6 +71,10 @@ export async function writeData(db: Database, collection: string, data: unknown,
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))
   checkMemory(db.state, batch.rowCount * estimateRowBytes(d.schema), db.options.memoryBytesMax)
+  if (opts.beforeSubmit !== undefined) {
+    await opts.beforeSubmit(batch)
+    db.assertOpen()
+  }
   return db.write(
     {
       type: kind,

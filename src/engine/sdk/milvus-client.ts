@@ -5,7 +5,8 @@ import { hybridSearchRows, parseReranker } from '../hybrid-search.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
-import { timeoutOpt, WriteApi } from './write-api.ts'
+import { ImportApi } from './import-api.ts'
+import { timeoutOpt } from './write-api.ts'
 
 export type { MutationResult } from './write-api.ts'
 
@@ -17,7 +18,7 @@ const readControl = (req: Req) => ({ ...timeoutOpt(req), ...(req.signal instance
  * result shapes, over the embedded engine. Request errors come back as a status; nothing throws
  * for them. Int64 values are decimal strings, as the SDK returns them.
  */
-export class MilvusClientApi extends WriteApi {
+export class MilvusClientApi extends ImportApi {
   // ---- reads -----------------------------------------------------------------------------------
 
   /** Rows, or with `output_fields: ['count(*)']` one row `{ 'count(*)': '<n>' }` (as the SDK reads the server's answer). */
