@@ -16,6 +16,7 @@ import { collectionHandlers } from './handlers/collection-handlers.ts'
 import { compactionHandlers } from './handlers/compaction-handlers.ts'
 import { dataHandlers } from './handlers/data-handlers.ts'
 import { type Handler, type HandlerTable, type ServerIdentity, type ServiceDeps, StatusResponse, type Wire } from './handler.ts'
+import { importHandlers } from './handlers/import-handlers.ts'
 import { indexHandlers } from './handlers/index-handlers.ts'
 import { loadMilvusProto, MILVUS_SERVICE, TELEMETRY_SERVICE } from './milvus-proto.ts'
 import { partitionHandlers } from './handlers/partition-handlers.ts'
@@ -75,6 +76,7 @@ const allHandlers: HandlerTable = {
   ...readHandlers,
   ...catalogHandlers,
   ...compactionHandlers,
+  ...importHandlers,
   ...authHandlers,
 }
 

@@ -40,6 +40,10 @@ export const restMethods: Readonly<Record<string, string>> = {
   'partitions/release': 'ReleasePartitions',
   'partitions/get_stats': 'GetPartitionStatistics',
 
+  'jobs/import/create': 'Import',
+  'jobs/import/get_progress': 'GetImportState',
+  'jobs/import/describe': 'GetImportState',
+  'jobs/import/list': 'ListImportTasks',
   'indexes/create': 'CreateIndex',
   'indexes/describe': 'DescribeIndex',
   'indexes/list': 'DescribeIndex',

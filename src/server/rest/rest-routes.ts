@@ -2,6 +2,7 @@ import { aliasRoutes } from './alias-routes.ts'
 import { collectionRoutes } from './collection-routes.ts'
 import { databaseRoutes } from './database-routes.ts'
 import { entityRoutes } from './entity-routes.ts'
+import { jobRoutes } from './import-routes.ts'
 import { indexRoutes } from './index-routes.ts'
 import { partitionRoutes } from './partition-routes.ts'
 import { restMethods } from './rest-methods.ts'
@@ -23,6 +24,7 @@ export const restHandlers: Readonly<Record<string, RestRouteTable>> = {
   users: userRoutes,
   roles: roleRoutes,
   privilege_groups: privilegeGroupRoutes,
+  jobs: jobRoutes,
 }
 
 /** The route of a path, or undefined (HTTP 404). */
