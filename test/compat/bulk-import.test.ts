@@ -74,7 +74,7 @@ describe('bulk import through quiver serve', () => {
     const r = await client.bulkInsert({ collection_name: 'books', files: [bad] })
     const s = await waitState(String(r.tasks[0]))
     assert.equal(s.state, 'ImportFailed')
-    assert.match(s.infos.find((i) => i.key === 'failed_reason')?.value ?? '', /vec/)
+    assert.match(String(s.infos.find((i) => i.key === 'failed_reason')?.value ?? ''), /vec/)
     const got = await client.get({ collection_name: 'books', ids: [5000] })
     assert.equal(got.data.length, 0)
     const list = await client.listImportTasks({ collection_name: 'books' })
