@@ -2,6 +2,7 @@ import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { errors, MilvusError } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
+import { prepareDataDir } from '../storage/data-dir.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { FileMetaStore } from '../storage/meta-store.ts'
@@ -118,6 +119,8 @@ export class Database {
   static async open(options: OpenOptions): Promise<Database> {
     if (typeof options.path !== 'string' || options.path === '') throw errors.invalid('path of the data directory is required')
     await VectorArena.init()
+    // A local directory is checked first, so a bad path fails with one line naming it.
+    if (options.fileStore === undefined) await prepareDataDir(options.path)
     const store = options.fileStore ?? new LocalFileStore(options.path)
     await store.mkdirp('.')
     // One process per data directory (an injected store is the caller's business: tests, faults).

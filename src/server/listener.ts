@@ -1,6 +1,7 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import type { Duplex } from 'node:stream'
+import { listenError } from './listen-error.ts'
 
 /** The HTTP/2 client connection preface: a connection that opens with it speaks gRPC. */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1')
@@ -69,7 +70,9 @@ export async function openListener(opts: ListenerOptions): Promise<Listener> {
   }
   const server = opts.tls === undefined ? createNetServer(accept) : createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, ALPNProtocols: ['h2', 'http/1.1'] }, accept)
   server.on('tlsClientError', () => {})
-  const port = await listen(server, opts.host, opts.port)
+  const port = await listen(server, opts.host, opts.port).catch((e: unknown) => {
+    throw listenError({ what: 'gRPC and REST', setting: '--port or proxy.port', host: opts.host, port: opts.port }, e)
+  })
   return {
     host: opts.host,
     port,

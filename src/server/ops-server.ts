@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { listenError } from './listen-error.ts'
 import type { Quiver } from '../engine/quiver.ts'
 import { engineStats, walDiskBytes } from '../engine/stats.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -44,7 +45,9 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
       else res.destroy()
     })
   })
-  await listen(server, opts.host, opts.port)
+  await listen(server, opts.host, opts.port).catch((e: unknown) => {
+    throw listenError({ what: 'metrics', setting: '--metrics-port or metrics.port', host: opts.host, port: opts.port }, e)
+  })
   const port = (server.address() as AddressInfo).port
   return { host: opts.host, port, close: () => close(server) }
 }

@@ -40,6 +40,18 @@ export async function acquireDirLock(dir: string): Promise<DirLock> {
   throw new MilvusError(ErrorCode.NotReady, `data directory ${dir}: another process took the lock file ${path} at the same time`)
 }
 
+/**
+ * Refuses (like `acquireDirLock`) when another live process holds `dir`, without taking it: for
+ * read-only looks (`quiver inspect`) that must not write even a lock file.
+ */
+export async function assertDirUnlocked(dir: string): Promise<void> {
+  const path = join(dir, LOCK_FILE)
+  const owner = await ownerOf(path)
+  if (owner !== undefined && owner !== process.pid && isRunning(owner)) {
+    throw new MilvusError(ErrorCode.NotReady, `data directory ${dir} is in use by process ${owner} (lock file ${path}); stop that process first`)
+  }
+}
+
 function lockAt(path: string): DirLock {
   let released = false
   return {

@@ -5,6 +5,7 @@ import { assert } from '../common/assert.ts'
 import type { AppendFile, FileStore } from './file-store.ts'
 import { fsCall, osErrorCode } from './fs-call.ts'
 import { LocalAppendFile, writeAll } from './local-append-file.ts'
+import { makeDirs } from './make-dirs.ts'
 
 let tmpCounter = 0
 /** Temporary files of `writeFileAtomic` are named `<path>.tmp-<pid>-<n>` (and `.tmp-fault-<n>` by FaultFileStore). */
@@ -29,7 +30,7 @@ export class LocalFileStore implements FileStore {
   /** A store on `root`, creating the directory if it is missing. */
   static async open(root: string): Promise<LocalFileStore> {
     const store = new LocalFileStore(root)
-    await fsCall('mkdir', root, () => fs.mkdir(store.root, { recursive: true, mode: STORE_DIR_MODE }))
+    await fsCall('mkdir', root, () => makeDirs(store.root, STORE_DIR_MODE))
     return store
   }
 
@@ -114,7 +115,7 @@ export class LocalFileStore implements FileStore {
 
   async mkdirp(dir: string): Promise<void> {
     const target = this.#abs(dir)
-    const firstCreated = await fsCall('mkdir', dir, () => fs.mkdir(target, { recursive: true, mode: STORE_DIR_MODE }))
+    const firstCreated = await fsCall('mkdir', dir, () => makeDirs(target, STORE_DIR_MODE))
     if (firstCreated === undefined) return
     for (const parent of parentsToSync(target, path.resolve(firstCreated))) {
       await fsCall('fsync dir', dir, () => fsyncDirAbs(parent))
