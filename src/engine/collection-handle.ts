@@ -1,5 +1,6 @@
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import type { Database } from './database.ts'
+import { type HighlightedHit, highlighterOf, searchHighlighted } from './highlight.ts'
 import { countRows, getRows, type QueryOptions, queryRows, type Row, type SearchHit, searchRows } from './read-ops.ts'
 import type { SearchSpec } from './search-spec.ts'
 import { deleteData, writeData } from './write-ops.ts'
@@ -105,9 +106,17 @@ export class Collection {
     return Promise.resolve().then(() => countRows(this.db, this.name, this.scope({ ...options, ...(filter === undefined ? {} : { filter }) })))
   }
 
-  /** Exact search; one query vector gives one hit list, several give one list per vector. */
-  search(vectors: unknown, options: Omit<SearchSpec, 'vectors'> = {}): Promise<SearchHit[][]> {
-    return Promise.resolve().then(() => searchRows(this.db, this.name, this.scope({ ...options, vectors })))
+  /**
+   * Exact search; one query vector gives one hit list, several give one list per vector. With a
+   * `highlighter` (Milvus's Lexical highlighter options) each hit has `highlight[field]`.
+   */
+  search(vectors: unknown, options: Omit<SearchSpec, 'vectors'> & { highlighter?: unknown } = {}): Promise<HighlightedHit[][]> {
+    return Promise.resolve().then(() => {
+      const { highlighter, ...rest } = options
+      const h = highlighterOf(highlighter)
+      const spec = this.scope({ ...rest, vectors })
+      return h === undefined ? searchRows(this.db, this.name, spec) : searchHighlighted(this.db, this.name, spec, h)
+    })
   }
 
   async flush(): Promise<void> {

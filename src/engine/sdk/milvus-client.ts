@@ -2,6 +2,8 @@ import { ELEMENT_OFFSETS } from '../element-query.ts'
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
 import { hybridSearchRows, parseReranker } from '../hybrid-search.ts'
+import { type HighlightedHit, highlighterOf, searchHighlighted } from '../highlight.ts'
+import type { SearchSpec } from '../search-spec.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
@@ -126,7 +128,8 @@ export class MilvusClientApi extends ImportApi {
         const sp = (req.search_params ?? {}) as Req
         const params = (typeof req.params === 'string' ? parseClientJson(req.params, 'params') : (req.params ?? (typeof sp.params === 'string' ? parseClientJson(sp.params, 'params') : sp.params) ?? {})) as Req
         const vectors = req.data ?? req.vector ?? req.vectors
-        const hits = await searchRows(this.db, this.readKey(req), {
+        const highlighter = highlighterOf(req.highlighter)
+        const spec: SearchSpec = {
           ...readControl(req),
           vectors,
           ...optional('annsField', req.anns_field ?? sp.anns_field),
@@ -150,8 +153,10 @@ export class MilvusClientApi extends ImportApi {
           ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
           ...optional('groupSize', num(req.group_size ?? params.group_size)),
           ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
-        })
-        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score, ...(h.offset === undefined ? {} : { offset: h.offset }) })))
+        }
+        const key = this.readKey(req)
+        const hits: HighlightedHit[][] = highlighter === undefined ? await searchRows(this.db, key, spec) : await searchHighlighted(this.db, key, spec, highlighter)
+        const results = hits.map((list) => list.map((h) => ({ ...rowForSdk(h.row), id: String(h.id), score: h.score, ...(h.offset === undefined ? {} : { offset: h.offset }), ...(h.highlight === undefined ? {} : { highlight: h.highlight }) })))
         return { status: okStatus(), results: results.length === 1 ? results[0]! : results, recalls: [], session_ts: 0, collection_name: req.collection_name as string }
       },
       (status) => ({ status, results: [], recalls: [], session_ts: 0, collection_name: req.collection_name as string }),

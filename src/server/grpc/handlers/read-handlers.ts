@@ -1,4 +1,5 @@
 import { ELEMENT_OFFSETS } from '../../../engine/element-query.ts'
+import { highlighterOf, searchHighlighted } from '../../../engine/highlight.ts'
 import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
 import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
 import { searchIteratorPage } from '../../../engine/search-iterator.ts'
@@ -32,7 +33,8 @@ export const readHandlers: HandlerTable = {
       const v2 = { token: page.token, last_bound: page.lastBound }
       return { status: okStatus(), results: resultsField(encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, undefined, v2)), collection_name: d.meta.name, session_ts: String(page.ts) }
     }
-    const hits = await searchRows(db, key, spec)
+    const highlighter = highlighterOf(req.highlighter)
+    const hits = highlighter === undefined ? await searchRows(db, key, spec) : await searchHighlighted(db, key, spec, highlighter)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
     return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },

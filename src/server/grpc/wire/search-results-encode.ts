@@ -1,3 +1,4 @@
+import type { HighlightedHit } from '../../../engine/highlight.ts'
 import type { SearchHit } from '../../../engine/read-ops.ts'
 import type { FieldSchema } from '../../../schema/collection-schema.ts'
 import { DataType } from '../../../schema/data-type.ts'
@@ -18,7 +19,7 @@ const ARRAY_DATA = 1
  * ids — written straight from numbers by `ProtoWriter`, and the output columns by `fieldDataBytes`.
  */
 export function encodeSearchResultData(
-  hits: readonly (readonly SearchHit[])[],
+  hits: readonly (readonly HighlightedHit[])[],
   limit: number,
   pk: FieldSchema,
   out: OutputColumns,
@@ -32,7 +33,7 @@ export function encodeSearchResultData(
   const group = groupBy === undefined ? {} : groupFields(rows, groupBy)
   // Element-level hits (struct vector sub-fields) carry their element offsets, one per hit (`element_indices`).
   const elements = all.some((h) => h.offset !== undefined) ? { element_indices: { data: all.map((h) => h.offset ?? 0) } } : {}
-  const small = { ...group, ...elements, ...(iteratorV2 === undefined ? {} : { search_iterator_v2_results: iteratorV2 }), num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
+  const small = { ...group, ...elements, ...highlightResults(all), ...(iteratorV2 === undefined ? {} : { search_iterator_v2_results: iteratorV2 }), num_queries: hits.length, top_k: limit, topks: hits.map((h) => h.length), output_fields: out.names, primary_field_name: pk.name }
   const w = new ProtoWriter()
   w.raw(resultType.encode(resultType.fromObject(small)).finish())
   for (const part of fieldDataBytes(rows, out)) w.message(RESULT.fieldsData, part)
@@ -41,6 +42,13 @@ export function encodeSearchResultData(
   w.packedFloats(RESULT.scores, scores)
   w.message(RESULT.ids, idsMessage(all, pk))
   return w.finish()
+}
+
+/** `highlight_results`: per highlighted field, one `HighlightData` per hit (all queries' hits in order); none without a highlighter. */
+function highlightResults(all: readonly HighlightedHit[]): { highlight_results?: unknown[] } {
+  const fields = [...new Set(all.flatMap((h) => Object.keys(h.highlight ?? {})))]
+  if (fields.length === 0) return {}
+  return { highlight_results: fields.map((f) => ({ field_name: f, datas: all.map((h) => h.highlight?.[f] ?? { fragments: [], scores: [] }) })) }
 }
 
 function idsMessage(all: readonly SearchHit[], pk: FieldSchema): Uint8Array {
