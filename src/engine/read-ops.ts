@@ -15,6 +15,7 @@ import type { RowScope } from '../query/select-rows.ts'
 import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { Database } from './database.ts'
+import { decayHits, resolveDecay } from './decay-rerank.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { extraOrderFields, orderByOf, orderHits } from './order-by.ts'
 import { groupStructs, liftDynamic, type OutputPlan, planOutput, renderTimes } from './output-fields.ts'
@@ -254,12 +255,16 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
       : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)
     // A grouping search returns each hit's group value (Milvus's group_by_field_value) as an output field.
     const order = orderByOf(spec.orderBy, d.schema)
-    const extra = extraOrderFields(order, spec.outputFields)
+    const decay = spec.decay === undefined ? undefined : resolveDecay(d.schema, spec.decay)
+    if (decay !== undefined && group !== undefined) throw errors.invalid('decay rerank cannot be used with a grouping search (group_by_field)')
+    const extra = [...extraOrderFields(order, spec.outputFields), ...(decay === undefined || (spec.outputFields ?? []).includes(decay.field) ? [] : [decay.field])]
     const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
     const out = planOutput(d.schema, extra.length === 0 ? outputFields : [...(outputFields ?? []), ...extra], d.pkField.name, readTimezone(d, spec))
-    const req = searchRequest(scope, resolved)
+    // A decay rerank re-scores the top offset + limit hits, then pages.
+    const req = searchRequest(scope, decay === undefined ? resolved : { ...resolved, limit: resolved.offset + resolved.limit, offset: 0 })
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
-    const rows = await hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
+    const found = await hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
+    const rows = decay === undefined ? found : found.map((list) => decayHits(list, resolved.metric, decay, order === undefined ? extra : [], resolved.offset, resolved.limit))
     return order === undefined ? rows : rows.map((list) => orderHits(list, order, extra))
   })
 }

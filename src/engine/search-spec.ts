@@ -7,6 +7,7 @@ import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import { f16ToF32Array, bf16ToF32Array } from '../common/half-float.ts'
 import { isBinaryMetric, type Metric, parseMetric } from '../vector/metric.ts'
+import type { DecaySpec } from './decay-rerank.ts'
 import type { ReadScope } from './read-ops.ts'
 
 /** Milvus's top-k limit (`quotaAndLimits.limits.topK`). */
@@ -44,6 +45,8 @@ export interface SearchSpec extends ReadScope {
   readonly strictGroupSize?: boolean
   /** Milvus's `order_by_fields` (`price:desc`): the top-k hits re-ordered by these scalar fields. */
   readonly orderBy?: string
+  /** Milvus 2.6's decay reranker (`FunctionScore`): the top offset + limit hits re-scored by similarity × decay of a numeric field. */
+  readonly decay?: DecaySpec
 }
 
 export interface ResolvedSearch {

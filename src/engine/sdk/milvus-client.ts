@@ -6,6 +6,7 @@ import { type HighlightedHit, highlighterOf, searchHighlighted } from '../highli
 import type { SearchSpec } from '../search-spec.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
+import { decayOfRerank } from './rerank-function.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
 import { ImportApi } from './import-api.ts'
 import { timeoutOpt } from './write-api.ts'
@@ -153,6 +154,7 @@ export class MilvusClientApi extends ImportApi {
           ...optional('groupByField', (req.group_by_field ?? params.group_by_field) as string | undefined),
           ...optional('groupSize', num(req.group_size ?? params.group_size)),
           ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
+          ...optional('decay', decayOfRerank(req.rerank)),
         }
         const key = this.readKey(req)
         const hits: HighlightedHit[][] = highlighter === undefined ? await searchRows(this.db, key, spec) : await searchHighlighted(this.db, key, spec, highlighter)

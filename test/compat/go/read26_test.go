@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"testing"
 	"time"
@@ -215,5 +216,97 @@ func TestPartialUpsertCountAndOrder(t *testing.T) {
 	}
 	if fmt.Sprint(ranks) != "[10 20 30 40 50]" { // id 0 (rank 50) is the nearest, yet last
 		t.Fatalf("search ordered by rank asc: %v", ranks)
+	}
+}
+
+// Rerank functions the Go SDK sends as FunctionScore (entity.Function of type Rerank): decay on a
+// single search (similarity × gauss/exp/linear decay of a numeric field, L2 distances turned into
+// 1 − 2·atan(d)/π), rrf and weighted fusing a hybrid search.
+func TestRerankFunctions(t *testing.T) {
+	cli, ctx := connect(t, "")
+	name := fmt.Sprintf("go_rr_%d", time.Now().UnixNano())
+	schema := entity.NewSchema().WithName(name).
+		WithField(entity.NewField().WithName("id").WithDataType(entity.FieldTypeInt64).WithIsPrimaryKey(true)).
+		WithField(entity.NewField().WithName("v").WithDataType(entity.FieldTypeFloatVector).WithDim(2)).
+		WithField(entity.NewField().WithName("price").WithDataType(entity.FieldTypeInt64))
+	const n = 60
+	ids, prices, vecs := make([]int64, n), make([]int64, n), make([][]float32, n)
+	for i := range ids {
+		ids[i], prices[i], vecs[i] = int64(i), int64(i*7%50), []float32{float32(i), 1}
+	}
+	must(t, cli.CreateCollection(ctx, milvusclient.NewCreateCollectionOption(name, schema)), "create")
+	t.Cleanup(func() { _ = cli.DropCollection(ctx, milvusclient.NewDropCollectionOption(name)) })
+	_, err := cli.Insert(ctx, milvusclient.NewColumnBasedInsertOption(name).WithInt64Column("id", ids).WithFloatVectorColumn("v", 2, vecs).WithInt64Column("price", prices))
+	must(t, err, "insert")
+	task, err := cli.CreateIndex(ctx, milvusclient.NewCreateIndexOption(name, "v", index.NewFlatIndex(entity.L2)))
+	must(t, err, "FLAT")
+	must(t, task.Await(ctx), "await FLAT")
+	load, err := cli.LoadCollection(ctx, milvusclient.NewLoadCollectionOption(name))
+	must(t, err, "load")
+	must(t, load.Await(ctx), "load await")
+
+	q := entity.FloatVector{30, 1}
+	plain, err := cli.Search(ctx, milvusclient.NewSearchOption(name, 12, []entity.Vector{q}).WithANNSField("v"))
+	must(t, err, "plain search")
+	curves := map[string]func(d float64) float64{
+		"gauss":  func(d float64) float64 { return math.Exp(d * d * math.Log(0.4) / 100) },
+		"exp":    func(d float64) float64 { return math.Exp(math.Log(0.4) / 10 * d) },
+		"linear": func(d float64) float64 { return math.Max(0.4, 1-0.6/10*d) },
+	}
+	for curve, f := range curves {
+		type ranked struct {
+			id    int64
+			rank  int
+			score float64
+		}
+		want := make([]ranked, plain[0].ResultCount)
+		for i := range want {
+			id, _ := plain[0].IDs.GetAsInt64(i)
+			d := math.Max(0, math.Abs(float64(prices[id])-20)-1)
+			want[i] = ranked{id, i, (1 - 2*math.Atan(float64(plain[0].Scores[i]))/math.Pi) * f(d)}
+		}
+		sort.SliceStable(want, func(a, b int) bool { return want[a].score > want[b].score })
+		fr := entity.NewFunction().WithName("price_decay").WithType(entity.FunctionTypeRerank).WithInputFields("price").
+			WithParam("reranker", "decay").WithParam("function", curve).WithParam("origin", 20).WithParam("scale", 10).WithParam("offset", 1).WithParam("decay", 0.4)
+		res, err := cli.Search(ctx, milvusclient.NewSearchOption(name, 8, []entity.Vector{q}).WithANNSField("v").WithOffset(4).WithFunctionReranker(fr))
+		must(t, err, curve+" decay search")
+		if res[0].ResultCount != 8 {
+			t.Fatalf("%s: %d hits", curve, res[0].ResultCount)
+		}
+		for i := 0; i < 8; i++ {
+			id, _ := res[0].IDs.GetAsInt64(i)
+			w := want[4+i]
+			if id != w.id || math.Abs(float64(res[0].Scores[i])-w.score) > 1e-5 {
+				t.Fatalf("%s hit %d: id %d score %f, want id %d score %f", curve, 4+i, id, res[0].Scores[i], w.id, w.score)
+			}
+		}
+	}
+	bad := entity.NewFunction().WithName("d").WithType(entity.FunctionTypeRerank).WithInputFields("price").
+		WithParam("reranker", "decay").WithParam("function", "gauss").WithParam("origin", 0).WithParam("scale", -1)
+	_, err = cli.Search(ctx, milvusclient.NewSearchOption(name, 5, []entity.Vector{q}).WithANNSField("v").WithFunctionReranker(bad))
+	wantCode(t, err, 1100, "decay with scale -1")
+
+	// rrf and weighted as functions fuse a hybrid search as the RRFReranker / WeightedReranker do.
+	reqs := func() []*milvusclient.AnnRequest {
+		return []*milvusclient.AnnRequest{
+			milvusclient.NewAnnRequest("v", 6, q).WithFilter("price < 25"),
+			milvusclient.NewAnnRequest("v", 6, entity.FloatVector{10, 1}),
+		}
+	}
+	for _, c := range []struct {
+		fn  *entity.Function
+		old milvusclient.Reranker
+	}{
+		{entity.NewFunction().WithName("r").WithType(entity.FunctionTypeRerank).WithParam("reranker", "rrf").WithParam("k", 20), milvusclient.NewRRFReranker().WithK(20)},
+		{entity.NewFunction().WithName("w").WithType(entity.FunctionTypeRerank).WithParam("reranker", "weighted").WithParam("weights", []float64{0.3, 0.7}), milvusclient.NewWeightedReranker([]float64{0.3, 0.7})},
+	} {
+		byFn, err := cli.HybridSearch(ctx, milvusclient.NewHybridSearchOption(name, 6, reqs()...).WithFunctionRerankers(c.fn))
+		must(t, err, "hybrid with a rerank function")
+		byRanker, err := cli.HybridSearch(ctx, milvusclient.NewHybridSearchOption(name, 6, reqs()...).WithReranker(c.old))
+		must(t, err, "hybrid with a reranker")
+		got, want := fmt.Sprint(byFn[0].IDs.FieldData(), byFn[0].Scores), fmt.Sprint(byRanker[0].IDs.FieldData(), byRanker[0].Scores)
+		if got != want || byFn[0].ResultCount != 6 {
+			t.Fatalf("hybrid with function %s: %s, with the reranker %s", c.fn.Name, got, want)
+		}
 	}
 }

@@ -121,7 +121,19 @@ describe('search requests', () => {
     const weighted = hybridSpecOf({ requests: [sub], rank_params: kv({ strategy: 'weighted', params: '{"weights":[0.7]}', limit: '1' }) })
     assert.deepEqual(weighted.rerank, { strategy: 'weighted', weights: [0.7] })
     assert.deepEqual(hybridSpecOf({ requests: [sub], rank_params: [] }).rerank, { strategy: 'rrf', k: 60 })
-    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: { functions: [{ name: 'f' }] } }), 3000, 'function_score')
+    // Rerank functions (function_score): rrf / weighted fuse a hybrid search; decay there, model rerankers and unknown ones are refused.
+    const fn = (params: Record<string, string>, inputs: string[] = []) => ({ functions: [{ name: 'f', type: 'Rerank', input_field_names: inputs, params: kv(params) }] })
+    assert.deepEqual(hybridSpecOf({ requests: [sub, sub], function_score: fn({ reranker: 'rrf', k: '20' }) }).rerank, { strategy: 'rrf', k: 20 })
+    assert.deepEqual(hybridSpecOf({ requests: [sub, sub], function_score: fn({ reranker: 'weighted', weights: '[0.2,0.8]' }) }).rerank, { strategy: 'weighted', weights: [0.2, 0.8] })
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'decay', function: 'gauss', origin: '0', scale: '1' }, ['x']) }), 3000, 'decay rerank in a hybrid search')
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'model', provider: 'tei' }) }), 3000, 'external inference')
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: { functions: [{ name: 'f' }] } }), 1100, 'unsupported reranker')
+    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'weighted', weights: '0.5' }) }), 1100, 'JSON list')
+    const decayed = searchSpecOf({ ...sub, function_score: fn({ reranker: 'decay', function: 'exp', origin: '10', scale: '5', offset: '1', decay: '0.3' }, ['price']) })
+    assert.deepEqual(decayed.decay, { field: 'price', function: 'exp', origin: 10, scale: 5, offset: 1, decay: 0.3 })
+    assertMilvusError(() => searchSpecOf({ ...sub, function_score: fn({ reranker: 'decay', function: 'exp', scale: '5' }, ['price']) }), 1100, 'origin is missing')
+    assertMilvusError(() => searchSpecOf({ ...sub, function_score: fn({ reranker: 'decay', origin: '1', scale: '5' }, ['a', 'b']) }), 1100, 'exactly one input field')
+    assertMilvusError(() => searchSpecOf({ ...sub, function_score: fn({ reranker: 'rrf' }) }), 1100, 'hybrid search')
     // Grouping is refused in a hybrid search (top level or in a sub-request), never ignored.
     assertMilvusError(() => hybridSpecOf({ requests: [sub], rank_params: kv({ strategy: 'rrf', group_by_field: 'x' }) }), 3000, 'group_by_field')
     const groupedSub = { ...sub, search_params: kv({ anns_field: 'vec', topk: '5', params: '{}', group_by_field: 'x' }) }

@@ -2,6 +2,7 @@ import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts
 import { SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
 import type { IteratorSpec } from '../../../engine/search-iterator.ts'
+import { functionScoreOf } from './function-score.ts'
 import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
 import { requestedOutputFields } from './output-columns.ts'
 import { decodePlaceholderGroup } from './placeholder-group.ts'
@@ -50,6 +51,11 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (boolParam(kv, 'ignore_growing') === true || params.ignore_growing === true || req.ignore_growing === true) spec.ignoreGrowing = true
   const timezone = timezoneParam(kv)
   if (timezone !== undefined) spec.timezone = timezone
+  const score = functionScoreOf(req)
+  if (score !== undefined && 'reranker' in score) {
+    throw errors.invalid('rrf and weighted rerank functions fuse the requests of a hybrid search; a single search takes the decay reranker')
+  }
+  if (score !== undefined) spec.decay = score.decay
   return spec
 }
 
@@ -111,11 +117,12 @@ function groupingInHybrid() {
 /**
  * A `HybridSearchRequest` → the engine's `HybridSpec`: each sub-request as a search, `rank_params`
  * holding `strategy` (rrf | weighted), `params` (JSON `{k}` or `{weights}`), `limit`, `offset`,
- * `round_decimal`. Rerank functions (`function_score`) are refused with 3000.
+ * `round_decimal`; or `function_score` with an rrf / weighted function (decay there: 3000).
  */
 export function hybridSpecOf(req: Wire): HybridSpec {
-  if (Array.isArray(req.function_score?.functions) && req.function_score.functions.length > 0) {
-    throw errors.notSupported('rerank functions (function_score) are not supported by Quiver; use RRFRanker or WeightedRanker')
+  const score = functionScoreOf(req)
+  if (score !== undefined && 'decay' in score) {
+    throw errors.notSupported('decay rerank in a hybrid search is not supported by Quiver yet; use it on a single search, or rrf / weighted here')
   }
   const kv = kvObject(req.rank_params)
   const requests = ((req.requests ?? []) as Wire[]).map((r) => {
@@ -124,7 +131,8 @@ export function hybridSpecOf(req: Wire): HybridSpec {
     return one
   })
   if (typeof kv.group_by_field === 'string' && kv.group_by_field !== '') throw groupingInHybrid()
-  const spec: Mutable<HybridSpec> = { requests, rerank: parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') }) }
+  const rerank = score?.reranker ?? parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') })
+  const spec: Mutable<HybridSpec> = { requests, rerank }
   const limit = numberParam(kv, 'limit')
   const offset = numberParam(kv, 'offset')
   const roundDecimal = numberParam(kv, 'round_decimal')

@@ -1,0 +1,28 @@
+import { errors } from '../../errors/errors.ts'
+import type { DecaySpec } from '../decay-rerank.ts'
+
+/**
+ * A search's `rerank` as the Node SDK 2.6 passes a rerank function (`{ name, type: FunctionType.Rerank,
+ * input_field_names: [field], params: { reranker: 'decay', function, origin, scale, offset, decay } }`)
+ * → the engine's decay spec; undefined without one. On a single search only decay re-scores; rrf and
+ * weighted fuse a hybrid search's requests, and model rerankers need external services: refused.
+ */
+export function decayOfRerank(v: unknown): DecaySpec | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return undefined
+  const fn = v as { input_field_names?: unknown; params?: Record<string, unknown> }
+  const params = fn.params ?? {}
+  if (params.reranker === undefined) return undefined
+  const reranker = String(params.reranker).toLowerCase()
+  if (reranker === 'model') throw errors.notSupported('model rerankers (reranker: model) call external inference services, which Quiver does not do; use decay, rrf or weighted')
+  if (reranker !== 'decay') throw errors.invalid(`reranker ${JSON.stringify(params.reranker)} on a single search: rrf and weighted fuse the requests of a hybrid search; a single search takes the decay reranker`)
+  const inputs = Array.isArray(fn.input_field_names) ? fn.input_field_names : []
+  if (inputs.length !== 1 || typeof inputs[0] !== 'string') throw errors.invalid(`decay rerank takes exactly one input field, got ${JSON.stringify(inputs)}`)
+  const number = (key: string): number | undefined => (params[key] === undefined || params[key] === '' ? undefined : Number(params[key]))
+  const origin = number('origin')
+  const scale = number('scale')
+  if (origin === undefined) throw errors.invalid('decay rerank: param origin is missing')
+  if (scale === undefined) throw errors.invalid('decay rerank: param scale is missing')
+  const offset = number('offset')
+  const decay = number('decay')
+  return { field: inputs[0], function: String(params.function ?? ''), origin, scale, ...(offset === undefined ? {} : { offset }), ...(decay === undefined ? {} : { decay }) }
+}
