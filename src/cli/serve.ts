@@ -43,6 +43,7 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   const server = await startQuiverServer(await serveOptions(config, quiverVersion, logger))
   process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
   if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
+  if (server.ops !== undefined) process.stdout.write(`web console on http://${server.ops.host}:${server.ops.port}/webui/\n`)
   process.stdout.write(`data directory: ${server.dataDir}\n`)
   // Where the start went (ms since the process started): node + modules, configuration, the server's parts.
   const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }

@@ -6,7 +6,10 @@ import { engineStats, walDiskBytes } from '../engine/stats.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createMetrics, type QuiverMetrics } from '../observability/metrics.ts'
 import { observeRequestsOf } from '../observability/request-event.ts'
-import { createRequestObserver } from '../observability/request-observer.ts'
+import { createRequestObserver, SLOW_REQUEST_MS_DEFAULT } from '../observability/request-observer.ts'
+import { RequestSamples } from '../observability/request-samples.ts'
+import type { RestAccess } from './rest/rest-route.ts'
+import { createWebui, WEBUI_PREFIX, type Webui } from './webui/webui.ts'
 
 /** What `/healthz` reports. */
 export interface HealthReport {
@@ -24,6 +27,8 @@ export interface OpsServerOptions {
   readonly health: () => HealthReport
   /** Unexpected failures (a scrape that threw). */
   readonly log?: (message: string) => void
+  /** The web console under `/webui` (docs/console.md); omitted: 404 there. */
+  readonly webui?: Webui
 }
 
 export interface OpsServer {
@@ -53,7 +58,8 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, opts: OpsServerOptions): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0]
+  const path = (req.url ?? '/').split('?')[0] ?? '/'
+  if (opts.webui !== undefined && (path === WEBUI_PREFIX || path.startsWith(`${WEBUI_PREFIX}/`))) return opts.webui(req, res, path)
   if (path !== '/healthz' && path !== '/metrics') return send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD')
@@ -98,10 +104,16 @@ export interface OperationsOptions {
   readonly logger?: Logger
   readonly slowRequestMs?: number
   readonly log?: (message: string) => void
+  /** The API's access control, asked by the web console too. */
+  readonly access?: RestAccess
+  /** Server settings the console's configuration tab shows (no secrets). */
+  readonly settings?: () => Readonly<Record<string, string | number | boolean>>
 }
 
 export interface Operations {
   readonly metrics: QuiverMetrics
+  /** Per-second request samples and slow requests (the console's charts). */
+  readonly samples: RequestSamples
   readonly ops?: OpsServer
   /** Stops the ops server and detaches the request observer. */
   close(): Promise<void>
@@ -116,17 +128,23 @@ export async function startOperations(client: Quiver, opts: OperationsOptions): 
   const db = client.database
   const served = opts.metricsPort !== undefined
   const metrics = createMetrics({ source: { stats: () => engineStats(db), walBytes: () => walDiskBytes(db) }, processMetrics: served })
-  const observer = createRequestObserver({ metrics, ...(opts.logger === undefined ? {} : { logger: opts.logger }), ...(opts.slowRequestMs === undefined ? {} : { slowRequestMs: opts.slowRequestMs }) })
+  const samples = new RequestSamples({ slowRequestMs: opts.slowRequestMs ?? SLOW_REQUEST_MS_DEFAULT })
+  const observer = createRequestObserver({ metrics, samples, ...(opts.logger === undefined ? {} : { logger: opts.logger }), ...(opts.slowRequestMs === undefined ? {} : { slowRequestMs: opts.slowRequestMs }) })
   const detach = observeRequestsOf(client, observer)
   let ops: OpsServer | undefined
   try {
-    if (served) ops = await startOpsServer({ host: opts.host, port: opts.metricsPort, metrics, health: () => healthOf(client), ...(opts.log === undefined ? {} : { log: opts.log }) })
+    if (served) {
+      const log = opts.log === undefined ? {} : { log: opts.log }
+      const webui = createWebui({ client, samples, ...log, ...(opts.access === undefined ? {} : { access: opts.access }), ...(opts.settings === undefined ? {} : { settings: opts.settings }) })
+      ops = await startOpsServer({ host: opts.host, port: opts.metricsPort, metrics, health: () => healthOf(client), webui, ...log })
+    }
   } catch (e) {
     detach()
     throw e
   }
   return {
     metrics,
+    samples,
     ...(ops === undefined ? {} : { ops }),
     close: async () => {
       detach()

@@ -12,6 +12,7 @@ import type { RestAccess } from './rest/rest-route.ts'
 import type { OpenOptions } from '../engine/open-options.ts'
 import { engineLog, type Logger } from '../observability/logger.ts'
 import type { QuiverMetrics } from '../observability/metrics.ts'
+import { SLOW_REQUEST_MS_DEFAULT } from '../observability/request-observer.ts'
 import { type Operations, type OpsServer, startOperations } from './ops-server.ts'
 
 export interface ServeOptions {
@@ -103,8 +104,16 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   const client = await Quiver.open({ ...opts.engine, path: dataDir, ...(opts.log === undefined ? {} : { log: opts.log }) })
   const openMs = msSince(startMs)
   let operations: Operations
+  let access: RestAccess | undefined
+  let boundPort = 0
   try {
-    operations = await startOperations(client, opts)
+    // Authorization off: users and roles are still kept (Milvus does), but rbac.json is opened on the first RBAC call.
+    access =
+      opts.access ??
+      (opts.authorizationEnabled === true
+        ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts))
+        : openAccessControlLazily(() => LocalFileStore.open(dataDir)))
+    operations = await startOperations(client, { ...opts, ...(access === undefined ? {} : { access }), settings: () => consoleSettings(opts, boundPort, access) })
   } catch (e) {
     await client.close()
     throw e
@@ -113,18 +122,12 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   let protoMs = 0
   let grpc: GrpcServer
   let listener: Listener | undefined
-  let access: RestAccess | undefined
   try {
     const protoStartMs = performance.now()
     loadMilvusProto()
     protoMs = msSince(protoStartMs)
     listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
-    // Authorization off: users and roles are still kept (Milvus does), but rbac.json is opened on the first RBAC call.
-    access =
-      opts.access ??
-      (opts.authorizationEnabled === true
-        ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts))
-        : openAccessControlLazily(() => LocalFileStore.open(dataDir)))
+    boundPort = listener.port
     grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
   } catch (e) {
     await listener?.close()
@@ -179,4 +182,17 @@ async function shutdown(listener: Listener, grpc: GrpcServer, rest: RestServer, 
 function accessOptions(opts: ServeOptions): AccessControlOptions {
   if (opts.loginBackoffFailures === undefined) return { enabled: true }
   return { enabled: true, loginBackoff: { ...LOGIN_BACKOFF_DEFAULTS, failuresFree: opts.loginBackoffFailures } }
+}
+
+/** What the console's configuration tab shows of the server (no secrets: no key, no password). */
+function consoleSettings(opts: ServeOptions, port: number, access: RestAccess | undefined): Record<string, string | number | boolean> {
+  return {
+    quiverVersion: opts.quiverVersion,
+    host: opts.host,
+    port,
+    metricsPort: opts.metricsPort ?? 0,
+    tls: opts.tls !== undefined,
+    authorizationEnabled: access?.enabled === true,
+    slowRequestMs: opts.slowRequestMs ?? SLOW_REQUEST_MS_DEFAULT,
+  }
 }

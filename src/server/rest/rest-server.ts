@@ -63,6 +63,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: RestServer
     res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found')
     return
   }
+  await serveRoute(route, req, res, opts, admission, log)
+}
+
+/**
+ * Answers one request of a known route, as the REST API does: body, authentication, authorisation,
+ * the handler, Milvus's envelope (HTTP 200), the request observer. The web console's
+ * `/webui/api/v2/vectordb/...` passes its requests through here too.
+ */
+export async function serveRoute(route: RestRoute, req: IncomingMessage, res: ServerResponse, opts: RestServerOptions, admission: Admission, log: (m: string) => void): Promise<void> {
   const allowInt64 = allowsInt64(req)
   const started = performance.now()
   let code = 0
