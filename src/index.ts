@@ -9,4 +9,5 @@ export type { MutationResult as SdkMutationResult } from './engine/sdk/milvus-cl
 export { MilvusError } from './errors/milvus-error.ts'
 export { ErrorCode } from './errors/error-code.ts'
 export { DataType } from './schema/data-type.ts'
+export { FunctionType } from './schema/function-schema.ts'
 export { Metric } from './vector/metric.ts'

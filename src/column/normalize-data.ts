@@ -94,6 +94,13 @@ function buildFieldColumn(
   plan: WritePlan,
   ctx: BuildContext,
 ): Column | undefined {
+  // A function's output is computed from its input after normalizing (engine/), never given.
+  if (field.isFunctionOutput === true) {
+    if (given !== undefined && !givenNowhere(given, ctx.rowCount)) {
+      throw errors.invalid(`field ${field.name} is the output of a function (computed from its input field); it cannot be given in an insert or upsert`, { field: field.name })
+    }
+    return undefined
+  }
   if (given === undefined) {
     if (plan.mode === 'partialUpsert') return undefined
     if (ctx.rowCount > 0 && !canFillMissing(field)) throw missingColumnError(field.name)
@@ -101,6 +108,13 @@ function buildFieldColumn(
   }
   if (plan.mode === 'partialUpsert' && !givenAtEveryRow(field, given, ctx.rowCount)) return undefined
   return buildColumn(field, given, ctx)
+}
+
+/** A raw column of rows where no row holds the field (a rows form lists every schema field). */
+function givenNowhere(raw: RawColumn, rowCount: number): boolean {
+  if (raw.form === 'flat') return false
+  for (let i = 0; i < rowCount; i++) if (raw.values[i] !== undefined) return false
+  return true
 }
 
 /** Partial update: a field is given at every row (true) or at none (false); anything else is 1100. */

@@ -47,7 +47,7 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   // scopes take the same timestamp before any search pauses.
   const prepared = []
   for (const r of spec.requests) {
-    const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf)
+    const resolved = resolveSearch(d.schema, { ...r, limit: r.limit ?? offset + limit }, metricOf, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.params)
     prepared.push({ resolved, scope: await scopeOfAsync(db, d, { ...shared, ...r }) })
   }
   const ts = spec.asOf ?? db.latestTs()
@@ -97,6 +97,8 @@ function normalise(metric: Metric, s: number): number {
       return 0.5 + Math.atan(s) / Math.PI
     case 'COSINE':
       return (1 + s) / 2
+    case 'BM25':
+      return (2 * Math.atan(s)) / Math.PI
   }
 }
 

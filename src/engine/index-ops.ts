@@ -59,6 +59,7 @@ function fieldKindOf(field: FieldSchema): 'float' | 'binary' | 'float16' | 'bflo
 }
 
 function defaultMetric(field: FieldSchema): string {
+  if (field.isFunctionOutput === true) return 'BM25'
   return field.dataType === DataType.BinaryVector ? 'HAMMING' : field.dataType === DataType.SparseFloatVector ? 'IP' : 'COSINE'
 }
 
@@ -70,6 +71,7 @@ export function specOf(meta: Pick<IndexMeta, 'indexType' | 'metricType' | 'param
     params: meta.params,
     dim: field.dim ?? 0,
     fieldKind: fieldKindOf(field),
+    bm25Output: field.isFunctionOutput === true,
   })
 }
 

@@ -33,6 +33,7 @@ export async function loadManifest(m: Manifest, host: ManifestHost, stats: OpenS
       enableDynamicField: c.schema.enableDynamicField,
       numPartitions: c.schema.numPartitions,
       ...(c.schema.structArrayFields === undefined ? {} : { structArrayFields: c.schema.structArrayFields.map((s) => structSpecOf(s, c.schema.fields)) }),
+      ...(c.schema.functions === undefined ? {} : { functions: c.schema.functions }),
     })
     const meta: CollectionMeta = {
       id: c.id,

@@ -1,5 +1,5 @@
 import { DEFAULT_TIMEZONE, formatTimestamptz } from '../common/timestamptz.ts'
-import { errors } from '../errors/errors.ts'
+import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { DataType } from '../schema/data-type.ts'
 import { type CollectionSchema, META_FIELD } from '../schema/collection-schema.ts'
 import { findStructField } from '../schema/struct-array-schema.ts'
@@ -29,9 +29,11 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
     const name = raw.trim()
     if (name === '') continue
     if (name === '*') {
-      for (const f of schema.fields) fields.add(f.name)
+      // A BM25 output holds term hashes, not data: `*` leaves it out, naming it is refused (as Milvus).
+      for (const f of schema.fields) if (f.isFunctionOutput !== true) fields.add(f.name)
       if (schema.enableDynamicField) dynamic = 'all'
     } else if (schema.fields.some((f) => f.name === name)) {
+      if (schema.fields.some((f) => f.name === name && f.isFunctionOutput === true)) throw functionOutputRefused(name)
       fields.add(name)
     } else if (findStructField(schema, name) !== undefined) {
       for (const sub of findStructField(schema, name)!.fieldNames) fields.add(sub)
@@ -52,6 +54,11 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
     ...(times.length === 0 ? {} : { times: { fields: times, timezone } }),
     ...(structs.length === 0 ? {} : { structs }),
   }
+}
+
+/** Milvus answers a read naming a BM25 output field with 65535 and exactly this reason. */
+function functionOutputRefused(name: string): MilvusError {
+  return new MilvusError(ErrorCode.Unexpected, undefined, {}, { base: `not allowed to retrieve raw data of field ${name}` })
 }
 
 /** Renders a row's Timestamptz values (int64 microseconds) as Milvus returns them: RFC 3339 text in the plan's timezone. */

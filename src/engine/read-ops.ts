@@ -249,7 +249,7 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     // element_filter on a struct vector sub-field search: the row filter selects rows, the predicate elements.
     const element = spec.filter !== undefined && /element_filter/i.test(spec.filter) ? parseElementFilter(spec.filter, d.schema) : undefined
     const scope = await scopeOfAsync(db, d, element === undefined ? spec : { ...spec, filter: element.rowFilter ?? '' })
-    const resolved = withElementMask(d.schema, resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType), element)
+    const resolved = withElementMask(d.schema, resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.params), element)
     const group = spec.groupByField === undefined || spec.groupByField === ''
       ? undefined
       : resolveGroupBy(d.schema, spec.groupByField, spec.groupSize, spec.strictGroupSize, resolved.offset + resolved.limit)

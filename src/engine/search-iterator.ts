@@ -62,7 +62,7 @@ export async function searchIteratorPage(db: Database, collection: string, spec:
   if ((spec.offset ?? 0) !== 0) throw errors.invalid('search iterator does not support offset')
   if (spec.groupByField !== undefined && spec.groupByField !== '') throw errors.invalid('search iterator does not support group_by_field')
   const d = db.state.collection(collection)
-  const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType)
+  const resolved = resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.params)
   if (resolved.queries.length !== 1) throw errors.invalid('Not support search iteration over multiple vectors at present')
   const larger = largerIsBetter(resolved.metric)
   const states = statesOf(db)

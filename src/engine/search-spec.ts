@@ -6,9 +6,11 @@ import type { QueryVector } from '../query/vector-scan.ts'
 import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import { f16ToF32Array, bf16ToF32Array } from '../common/half-float.ts'
-import { isBinaryMetric, type Metric, parseMetric } from '../vector/metric.ts'
+import { isBinaryMetric, Metric, parseMetric } from '../vector/metric.ts'
 import type { DecaySpec } from './decay-rerank.ts'
 import type { ReadScope } from './read-ops.ts'
+import { bm25InputOf, resolveBm25Search } from './bm25-search-spec.ts'
+import type { Bm25Params } from '../query/bm25-search.ts'
 
 /** Milvus's top-k limit (`quotaAndLimits.limits.topK`). */
 export const SEARCH_LIMIT_MAX = 16384
@@ -61,6 +63,8 @@ export interface ResolvedSearch {
   readonly indexParams: IndexSearchParams
   /** Struct vector sub-field searched with a MAX_SIM metric: each query is an embedding list. */
   readonly embeddingList?: boolean | undefined
+  /** A BM25 function's output field (metric BM25): k1 and b of its index, else Milvus's defaults. */
+  readonly bm25?: Bm25Params | undefined
 }
 
 /** Index search parameters of a resolved search; each index type reads its own, exact scans none. */
@@ -70,12 +74,18 @@ export type IndexSearchParams = { ef?: number | undefined; nprobe?: number | und
  * Checks a search request against the schema: field, metric, vectors, paging. Without a metric, the
  * field's index metric (`indexMetricOf`) is used, else COSINE (HAMMING binary, IP sparse).
  */
-export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetricOf: (field: string) => string | undefined = () => undefined): ResolvedSearch {
+export function resolveSearch(
+  schema: CollectionSchema,
+  s: SearchSpec,
+  indexMetricOf: (field: string) => string | undefined = () => undefined,
+  indexParamsOf: (field: string) => Readonly<Record<string, string>> | undefined = () => undefined,
+): ResolvedSearch {
   const field = pickField(schema, s.annsField)
   const metricName = s.metric === undefined || s.metric === '' ? indexMetricOf(field.name) : s.metric
   // A struct's vector sub-field: embedding lists (MAX_SIM metrics) or element-level vectors.
   const struct = field.dataType === DataType.ArrayOfVector ? structSearchOf(field, s.vectors, metricName) : undefined
-  const metric = struct?.metric ?? pickMetric(field, metricName)
+  // A BM25 output's metric is checked by resolveBm25Search.
+  const metric = struct?.metric ?? (field.isFunctionOutput === true ? Metric.BM25 : pickMetric(field, metricName))
   const limit = s.limit ?? 10
   const offset = s.offset ?? 0
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_LIMIT_MAX) {
@@ -88,12 +98,10 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6) {
     throw errors.invalid(`round_decimal ${roundDecimal} is invalid, should be -1 or an integer in [0, 6]`)
   }
+  const bm25Input = bm25InputOf(schema, field)
+  if (bm25Input !== undefined) return resolveBm25Search({ field, input: bm25Input, spec: s, metricName, indexParams: indexParamsOf(field.name), limit, offset, roundDecimal })
   const split = struct?.queries ?? splitQueries(s.vectors, field)
-  if (split.length === 0) throw errors.invalid('search needs at least one query vector')
-  if (split.length > SEARCH_NQ_MAX) throw errors.invalid(`nq (${split.length}) should be in range [1, ${SEARCH_NQ_MAX}]`)
-  if (split.length * (offset + limit) > SEARCH_RESULTS_MAX) {
-    throw errors.invalid(`nq (${split.length}) × (offset + limit) (${offset + limit}) = ${split.length * (offset + limit)} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
-  }
+  checkNq(split.length, offset + limit)
   const queries = struct?.queries ?? split.map((v, i) => toQueryVector(field, v, i))
   return {
     field,
@@ -111,6 +119,15 @@ export function resolveSearch(schema: CollectionSchema, s: SearchSpec, indexMetr
       nprobe: s.nprobe === undefined ? undefined : checkPositive('nprobe', s.nprobe, 1),
       ...sparseSearchParams(field, s),
     },
+  }
+}
+
+/** nq in range, and nq × (offset + limit) within `SEARCH_RESULTS_MAX`. */
+export function checkNq(nq: number, k: number): void {
+  if (nq === 0) throw errors.invalid('search needs at least one query vector')
+  if (nq > SEARCH_NQ_MAX) throw errors.invalid(`nq (${nq}) should be in range [1, ${SEARCH_NQ_MAX}]`)
+  if (nq * k > SEARCH_RESULTS_MAX) {
+    throw errors.invalid(`nq (${nq}) × (offset + limit) (${k}) = ${nq * k} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
   }
 }
 
@@ -143,6 +160,7 @@ function pickMetric(field: FieldSchema, raw: string | undefined): Metric {
   if (raw === undefined || raw === '') return binary ? 'HAMMING' : sparse ? 'IP' : 'COSINE'
   const m = parseMetric(raw)
   if (m === undefined) throw errors.invalid(`metric type ${raw} not found or not supported`)
+  if (m === 'BM25') throw errors.invalid('only BM25 Function output field support BM25 metric type')
   if (binary !== isBinaryMetric(m) || (sparse && m !== 'IP')) {
     throw errors.invalid(`metric type ${m} is not supported for ${dataTypeName(field.dataType)} field ${field.name}`)
   }

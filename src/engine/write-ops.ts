@@ -12,6 +12,7 @@ import type { ArrayFieldOp } from '../collection/partial-merge.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import type { Database } from './database.ts'
+import { withFunctionOutputs } from './bm25-write.ts'
 import { checkMemory } from './memory-guard.ts'
 import { estimateRowBytes } from './row-bytes.ts'
 
@@ -62,12 +63,13 @@ export async function writeData(db: Database, collection: string, data: unknown,
   const fieldOps = kind === 'upsert' ? arrayFieldOps(d.schema, opts.fieldOps) : undefined
   const partial = opts.partial === true || fieldOps !== undefined
   const mode: WriteMode = kind === 'insert' ? 'insert' : partial ? 'partialUpsert' : 'upsert'
-  const batch = normalizeData(data, {
+  const normalized = normalizeData(data, {
     schema: d.schema,
     mode,
     allocateIds: (n: number) => db.allocateIds(n),
     timezone: timezoneOf(d.meta.properties),
   })
+  const batch = withFunctionOutputs(d.schema, normalized)
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))
   checkMemory(db.state, batch.rowCount * estimateRowBytes(d.schema), db.options.memoryBytesMax)

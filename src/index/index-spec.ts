@@ -33,6 +33,8 @@ export interface RawIndexSpec {
   readonly params: Readonly<Record<string, unknown>>
   readonly dim: number
   readonly fieldKind: VectorFieldKind
+  /** The field is a BM25 function's output: metric BM25 (and `bm25_k1` / `bm25_b`) allowed. */
+  readonly bm25Output?: boolean
 }
 
 /** An integer parameter: its range (inclusive) and default (undefined = required). */

@@ -1,5 +1,5 @@
 import { assert } from '../common/assert.ts'
-import { isBinaryMetric, type Metric } from '../vector/metric.ts'
+import { isBinaryMetric, isFloatMetric, type Metric } from '../vector/metric.ts'
 import type { VectorArena } from '../vector/vector-arena.ts'
 import { BinaryRows } from './binary-rows.ts'
 import { FloatRows } from './float-rows.ts'
@@ -46,6 +46,7 @@ export function createVectorRows(
     return new BinaryRows(metric, vectors, rowCount, dim)
   }
   assert(vectors instanceof Float32Array, `metric ${metric} needs float (Float32Array) vectors`)
+  assert(isFloatMetric(metric), `metric ${metric} is not a dense float metric`)
   return new FloatRows(arena, metric, vectors, rowCount, dim)
 }
 

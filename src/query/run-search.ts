@@ -10,6 +10,7 @@ import { encodeLocation } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
 import { type RowScope, type SegmentRows, selectRowsSliced } from './select-rows.ts'
+import { type Bm25Params, runBm25Search } from './bm25-search.ts'
 import { runStructSearch } from './struct-search.ts'
 import { type QueryVector, scoreRange } from './vector-scan.ts'
 
@@ -29,12 +30,14 @@ export interface SearchRequest extends RowScope {
   readonly embeddingList?: boolean | undefined
   /** Struct vector sub-field with an `element_filter`: per segment, the struct elements of a row that may take part (undefined = all). */
   readonly elementMask?: ((segment: Segment) => (row: number) => ReadonlySet<number>) | undefined
+  /** Metric BM25 (a BM25 function's output field): k1 and b (the index's, else Milvus's defaults). */
+  readonly bm25?: Bm25Params | undefined
 }
 
 /** The search request of a scope and a resolved search, every property present (see `RowScope`). */
 export function searchRequest(
   scope: RowScope,
-  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams' | 'embeddingList' | 'elementMask'>,
+  r: Pick<SearchRequest, 'field' | 'metric' | 'queries' | 'limit' | 'offset' | 'radius' | 'rangeFilter' | 'indexParams' | 'embeddingList' | 'elementMask'> & { readonly bm25?: Bm25Params | undefined },
 ): SearchRequest {
   return {
     ts: scope.ts,
@@ -51,8 +54,12 @@ export function searchRequest(
     indexParams: r.indexParams,
     embeddingList: r.embeddingList,
     elementMask: r.elementMask,
+    bm25: r.bm25,
   }
 }
+
+/** Milvus's BM25 defaults (knowhere `bm25_k1` / `bm25_b`), for a BM25 output field searched without an index. */
+export const BM25_DEFAULTS: Bm25Params = { k1: 1.2, b: 0.75 }
 
 /** Hits of one query vector, best first: scores and row locations (segment id · 2^32 + row). */
 export interface SearchHits {
@@ -75,6 +82,7 @@ let blockScores: Float32Array | undefined
  */
 export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   if (req.field.dataType === DataType.ArrayOfVector) return runStructSearch(data, req, slice)
+  if (req.metric === 'BM25') return runBm25Search(data, req, req.bm25 ?? BM25_DEFAULTS, slice)
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
   const selected = withVectors(await selectRowsSliced(data, req, slice), req.field)

@@ -13,6 +13,7 @@ import {
 import { limits } from './limits.ts'
 import { timestamptzDefault } from './timestamptz-default.ts'
 import { validateName } from './name-rules.ts'
+import { createFunctions, type FunctionSchema, type FunctionSpec } from './function-schema.ts'
 import { createStructArrayFields, type StructArrayFieldSchema, type StructArraySpec, type StructMember } from './struct-array-schema.ts'
 
 /** Name of the hidden JSON field that holds the keys of a dynamic schema. */
@@ -42,6 +43,8 @@ export interface FieldSchema {
   readonly properties?: Readonly<Record<string, string>>
   /** A sub-field of an array-of-structs field: stored as its own column named `struct[sub]` (`struct-array-schema.ts`). */
   readonly structOf?: StructMember
+  /** Computed by a collection function (a BM25 output); clients never write it. Present only when true. */
+  readonly isFunctionOutput?: true
 }
 
 export interface CollectionSchema {
@@ -53,6 +56,8 @@ export interface CollectionSchema {
   readonly numPartitions: number
   /** Array-of-structs fields; their sub-fields are in `fields` (flattened, `structOf` set). */
   readonly structArrayFields?: readonly StructArrayFieldSchema[]
+  /** Collection functions (BM25) in creation order; absent when there are none. */
+  readonly functions?: readonly FunctionSchema[]
 }
 
 /** Untyped field description as callers give it (camelCase, already read off the wire form). */
@@ -84,6 +89,8 @@ export interface SchemaSpec {
   timezone?: string
   /** Array-of-structs fields (Milvus `struct_array_fields`). */
   structArrayFields?: readonly StructArraySpec[]
+  /** Collection functions (Milvus `functions`): BM25 only. */
+  functions?: readonly FunctionSpec[]
 }
 
 /** Validates a schema description and returns the frozen schema; throws 1100 naming the field. */
@@ -98,6 +105,8 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
   const structs = createStructArrayFields(spec.structArrayFields ?? [], 100 + fields.length, fields)
   fields.push(...structs.fields)
   checkFieldSet(fields)
+  const functions = createFunctions(spec.functions ?? [], fields, 100 + fields.length)
+  markFunctionOutputs(fields, functions)
   const hasPartitionKey = fields.some((f) => f.isPartitionKey)
   const numPartitions = hasPartitionKey ? checkNumPartitions(spec.numPartitions) : 0
   return Object.freeze({
@@ -107,7 +116,17 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
     enableDynamicField: spec.enableDynamicField === true,
     numPartitions,
     ...(structs.structs.length === 0 ? {} : { structArrayFields: Object.freeze(structs.structs) }),
+    ...(functions.length === 0 ? {} : { functions: Object.freeze(functions) }),
   })
+}
+
+/** Flags the output fields of `functions` (`isFunctionOutput`), replacing them in `fields`. */
+export function markFunctionOutputs(fields: FieldSchema[], functions: readonly FunctionSchema[]): void {
+  const outputs = new Set(functions.flatMap((f) => f.outputFieldNames))
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!
+    if (outputs.has(f.name) && f.isFunctionOutput !== true) fields[i] = Object.freeze({ ...f, isFunctionOutput: true })
+  }
 }
 
 function checkNumPartitions(n: number | undefined): number {

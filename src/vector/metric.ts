@@ -9,6 +9,8 @@ export const Metric = {
   COSINE: 'COSINE',
   HAMMING: 'HAMMING',
   JACCARD: 'JACCARD',
+  /** Okapi BM25 relevance of a BM25 function's output field to a query text (a similarity). */
+  BM25: 'BM25',
 } as const
 export type Metric = (typeof Metric)[keyof typeof Metric]
 
@@ -27,7 +29,7 @@ export function parseMetric(x: unknown): Metric | undefined {
 
 /** True for similarities (IP, COSINE), whose best score is the largest. */
 export function largerIsBetter(metric: Metric): boolean {
-  return metric === Metric.IP || metric === Metric.COSINE
+  return metric === Metric.IP || metric === Metric.COSINE || metric === Metric.BM25
 }
 
 export function isFloatMetric(metric: Metric): metric is FloatMetric {

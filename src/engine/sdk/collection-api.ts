@@ -6,7 +6,7 @@ import { createIndex } from '../index-ops.ts'
 import { type ListedItem, type Req, timestampsOf } from './client-base.ts'
 import { DatabaseApi } from './database-api.ts'
 import { propertiesOf, propertyKeysOf, propertyList } from './property-request.ts'
-import { describeFields, schemaSpecOf } from './schema-request.ts'
+import { describeFields, describeFunctions, schemaSpecOf } from './schema-request.ts'
 import { asStatus, okStatus, type ResStatus } from './status.ts'
 
 /** Collections: create, describe, alter, drop, rename, statistics, load. */
@@ -67,7 +67,7 @@ export class CollectionApi extends DatabaseApi {
             enable_dynamic_field: meta.schema.enableDynamicField,
             autoID: meta.schema.fields.some((f) => f.autoId),
             fields,
-            functions: [],
+            functions: describeFunctions(meta.schema.functions, meta.schema.fields),
             struct_array_fields: fields.filter((f) => Array.isArray(f.fields)),
           },
           collectionID: String(meta.id),
@@ -83,7 +83,7 @@ export class CollectionApi extends DatabaseApi {
           shards_num: 1,
           num_partitions: String(meta.partitions.length),
           db_name: meta.database,
-          functions: [],
+          functions: describeFunctions(meta.schema.functions, meta.schema.fields),
           anns_fields: Object.fromEntries(flatFields(fields).filter(([, f]) => (f.dataType as number) >= 100)),
           scalar_fields: Object.fromEntries(flatFields(fields).filter(([, f]) => (f.dataType as number) < 100)),
           function_fields: {},

@@ -4,6 +4,7 @@ import { errors } from '../../errors/errors.ts'
 import type { CollectionMeta } from '../../catalog/catalog.ts'
 import type { FieldSchema, FieldSpec, SchemaSpec } from '../../schema/collection-schema.ts'
 import { DataType, dataTypeName, isDenseVectorType, parseDataType } from '../../schema/data-type.ts'
+import { type FunctionSchema, type FunctionSpec, functionTypeName } from '../../schema/function-schema.ts'
 import type { StructArrayFieldSchema, StructArraySpec } from '../../schema/struct-array-schema.ts'
 
 /** A field as the SDK's `FieldType` describes it (snake_case, type params flat or in `type_params`). */
@@ -50,6 +51,34 @@ function fieldPropertiesOf(f: SdkField, tp: Record<string, unknown>): Record<str
   return out
 }
 
+/** SDK / wire function (`input_field_names`, `type: 1 | 'BM25'`, params as an object or key/value list) → engine `FunctionSpec`. */
+export function functionSpecOf(f: Record<string, unknown>): FunctionSpec {
+  return {
+    name: f.name,
+    description: f.description,
+    type: f.type,
+    inputFieldNames: f.input_field_names ?? f.inputFieldNames,
+    outputFieldNames: f.output_field_names ?? f.outputFieldNames,
+    params: f.params,
+  }
+}
+
+/** The SDK's `describeCollection` shape of a schema's functions. */
+export function describeFunctions(functions: readonly FunctionSchema[] | undefined, fields: readonly FieldSchema[]): Record<string, unknown>[] {
+  const idOf = (n: string) => String(fields.find((f) => f.name === n)?.fieldId ?? 0)
+  return (functions ?? []).map((fn) => ({
+    name: fn.name,
+    id: String(fn.id),
+    description: fn.description,
+    type: functionTypeName(fn.type),
+    input_field_names: [...fn.inputFieldNames],
+    input_field_ids: fn.inputFieldNames.map(idOf),
+    output_field_names: [...fn.outputFieldNames],
+    output_field_ids: fn.outputFieldNames.map(idOf),
+    params: Object.entries(fn.params).map(([key, value]) => ({ key, value })),
+  }))
+}
+
 function normaliseTypeParams(tp: unknown): Record<string, unknown> {
   if (Array.isArray(tp)) return Object.fromEntries(tp.map((kv: { key: string; value: unknown }) => [kv.key, kv.value]))
   if (tp !== null && typeof tp === 'object') return tp as Record<string, unknown>
@@ -81,7 +110,14 @@ export function schemaSpecOf(req: Record<string, unknown>): SchemaSpec {
       }),
     )
     const structs = list.filter(isStructArrayField).map(structSpecOfSdk)
-    return { ...common, fields, enableDynamicField: dynamic === true, ...(structs.length === 0 ? {} : { structArrayFields: structs }) }
+    const functions = Array.isArray(req.functions) ? (req.functions as Record<string, unknown>[]).map(functionSpecOf) : []
+    return {
+      ...common,
+      fields,
+      enableDynamicField: dynamic === true,
+      ...(structs.length === 0 ? {} : { structArrayFields: structs }),
+      ...(functions.length === 0 ? {} : { functions }),
+    }
   }
   if (req.dimension !== undefined) {
     const idType = req.id_type === undefined ? DataType.Int64 : req.id_type
@@ -163,7 +199,7 @@ function describePlainFields(meta: CollectionMeta, list: readonly FieldSchema[])
       is_dynamic: false,
       is_clustering_key: f.isClusteringKey === true,
       nullable: f.nullable,
-      is_function_output: false,
+      is_function_output: f.isFunctionOutput === true,
       ...Object.fromEntries(typeParams.map((p) => [p.key, p.value])),
     }
     if (f.elementType !== undefined) out.element_type = dataTypeName(f.elementType)

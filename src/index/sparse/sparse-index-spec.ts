@@ -25,10 +25,16 @@ export function validateSparseIndexSpec(raw: RawIndexSpec): IndexSpec {
   if (typeof indexType !== 'string' || !Object.hasOwn(IndexType, indexType)) throw errors.invalid(`invalid index type: ${String(raw.indexType)}`)
   if (!isSparseIndexType(indexType as IndexType)) throw errors.invalid(`data type SparseFloatVector can't build with this index ${indexType}`)
   const metricName = typeof raw.metric === 'string' ? raw.metric.toUpperCase() : raw.metric
-  if (metricName === 'BM25') throw errors.invalid('only BM25 Function output field support BM25 metric type')
-  const metric = metricName === undefined || metricName === null || metricName === '' ? Metric.IP : parseMetric(metricName)
-  if (metric !== Metric.IP) throw errors.invalid(`only IP&BM25 is the supported metric type for sparse index, got ${String(raw.metric)}`)
+  if (metricName === 'BM25' && raw.bm25Output !== true) throw errors.invalid('only BM25 Function output field support BM25 metric type')
+  const absent = metricName === undefined || metricName === null || metricName === ''
+  const metric = absent ? (raw.bm25Output === true ? Metric.BM25 : Metric.IP) : parseMetric(metricName)
+  if (metric !== Metric.IP && metric !== Metric.BM25) throw errors.invalid(`only IP&BM25 is the supported metric type for sparse index, got ${String(raw.metric)}`)
+  if (metric === Metric.IP && raw.bm25Output === true) throw errors.invalid('must use BM25 metric type when searching against BM25 Function output field')
   const params: Record<string, number> = { drop_ratio_build: ratioParam('drop_ratio_build', raw.params.drop_ratio_build) }
+  if (metric === Metric.BM25) {
+    params.bm25_k1 = bm25Param('bm25_k1', raw.params.bm25_k1, BM25_K1_DEFAULT, bm25K1Range)
+    params.bm25_b = bm25Param('bm25_b', raw.params.bm25_b, BM25_B_DEFAULT, bm25BRange)
+  }
   const algo = raw.params.inverted_index_algo
   const defaultAlgo: SparseIndexAlgo = indexType === IndexType.SPARSE_WAND ? 'DAAT_WAND' : 'DAAT_MAXSCORE'
   if (algo !== undefined && algo !== null && algo !== '') {
@@ -39,6 +45,19 @@ export function validateSparseIndexSpec(raw: RawIndexSpec): IndexSpec {
     params.inverted_index_algo = sparseIndexAlgos.indexOf(defaultAlgo)
   }
   return { indexType: indexType as IndexType, metric, dim: 0, params }
+}
+
+/** knowhere's BM25 parameters: defaults and ranges (inclusive). */
+export const BM25_K1_DEFAULT = 1.2
+export const BM25_B_DEFAULT = 0.75
+export const bm25K1Range = { min: 0, max: 3 } as const
+export const bm25BRange = { min: 0, max: 1 } as const
+
+function bm25Param(name: string, value: unknown, fallback: number, range: { min: number; max: number }): number {
+  if (value === undefined || value === null || value === '') return fallback
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN
+  if (!Number.isFinite(n) || n < range.min || n > range.max) throw errors.invalid(`${name} must be in range [${range.min}, ${range.max}], got ${String(value)}`, { key: name })
+  return n
 }
 
 /** The search algorithm of a validated sparse spec (specs written before the algo was stored: DAAT_MAXSCORE). */

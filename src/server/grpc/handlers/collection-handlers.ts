@@ -2,7 +2,7 @@ import type { Quiver } from '../../../engine/quiver.ts'
 import { ErrorCode, errors, MilvusError } from '../../../errors/errors.ts'
 import { type CallContext, collectionKey } from '../call-context.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
-import { createCollectionRequestOf, wireFieldSchema, wireStructFieldSchema } from '../wire/schema-wire.ts'
+import { createCollectionRequestOf, wireFieldSchema, wireFunctionSchema, wireStructFieldSchema } from '../wire/schema-wire.ts'
 import { okStatus } from '../wire-status.ts'
 import { ddlHandlers } from './ddl-handlers.ts'
 
@@ -111,7 +111,7 @@ async function describeWire(client: Quiver, ctx: CallContext, name: string): Pro
       fields: (schema.fields as Wire[]).filter((f) => !Array.isArray(f.fields)).map(wireFieldSchema),
       enable_dynamic_field: schema.enable_dynamic_field,
       properties: [],
-      functions: [],
+      functions: ((schema.functions ?? []) as Wire[]).map(wireFunctionSchema),
       dbName: d.db_name,
       struct_array_fields: (schema.fields as Wire[]).filter((f) => Array.isArray(f.fields)).map(wireStructFieldSchema),
     },

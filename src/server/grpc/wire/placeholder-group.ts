@@ -4,13 +4,13 @@ import { decodeEmbedded } from '../milvus-proto.ts'
 import { decodeSparseRow } from './sparse-bytes.ts'
 
 /** Query vectors as the engine's search takes them, one per query. */
-export type QueryVectors = Float32Array[] | Uint8Array[] | Uint16Array[] | Int8Array[] | { indices: number[]; values: number[] }[]
+export type QueryVectors = Float32Array[] | Uint8Array[] | Uint16Array[] | Int8Array[] | { indices: number[]; values: number[] }[] | string[]
 
 /**
  * `placeholder_group` bytes (a serialised `common.PlaceholderGroup`, tag `$0`) → the query vectors:
  * FloatVector rows are float32 LE, BinaryVector rows bytes, Float16/BFloat16 rows 16-bit patterns,
- * Int8Vector rows signed bytes, SparseFloatVector rows Milvus's (uint32, float32) pairs. Other kinds
- * (text for functions, embedding lists) are not supported (3000).
+ * Int8Vector rows signed bytes, SparseFloatVector rows Milvus's (uint32, float32) pairs, VarChar
+ * values UTF-8 query texts (a search on a BM25 function's output). Other kinds are not supported (3000).
  */
 export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
   const nq = placeholderValueCount(bytes)
@@ -41,10 +41,14 @@ export function decodePlaceholderGroup(bytes: Uint8Array): QueryVectors {
         const row = decodeSparseRow(b, i)
         return { indices: Array.from(row.indices), values: Array.from(row.values) }
       })
+    case 'VarChar':
+      return values.map((b) => utf8.decode(b))
     default:
       throw errors.notSupported(`search with ${h.type ?? 'unknown'} placeholders is not supported by Quiver`)
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: false })
 
 /** Copies one query's bytes into an aligned buffer and views it as `width`-byte elements (LE). */
 function typedRows<T>(b: Uint8Array, width: number, i: number, view: (buf: ArrayBuffer) => T): T {

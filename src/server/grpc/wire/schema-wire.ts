@@ -1,5 +1,6 @@
 import { errors } from '../../../errors/errors.ts'
 import { DataType, parseDataType } from '../../../schema/data-type.ts'
+import { parseFunctionType } from '../../../schema/function-schema.ts'
 import { decodeEmbedded } from '../milvus-proto.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
@@ -44,12 +45,11 @@ export function valueFieldOf(dataType: number, value: unknown): Wire | undefined
 
 /**
  * `CreateCollectionRequest` → the facade's `createCollection` request (fields form). The schema
- * travels as serialised `schema.CollectionSchema` bytes. Functions and struct fields have no engine
- * counterpart and are refused (3000); the dynamic field, if listed, is dropped (the flag says it).
+ * travels as serialised `schema.CollectionSchema` bytes, functions (BM25) in it; the dynamic field,
+ * if listed, is dropped (the flag says it).
  */
 export function createCollectionRequestOf(req: Wire): Wire {
   const schema = decodeEmbedded('milvus.proto.schema.CollectionSchema', req.schema ?? new Uint8Array(0))
-  if (Array.isArray(schema.functions) && schema.functions.length > 0) throw errors.notSupported('collection functions (BM25, embedding) are not supported by Quiver')
   const name = String(req.collection_name ?? '')
   if (typeof schema.name === 'string' && schema.name !== '' && schema.name !== name) {
     throw errors.invalid(`collection name [${name}] does not match schema name [${schema.name}]`)
@@ -64,6 +64,7 @@ export function createCollectionRequestOf(req: Wire): Wire {
     description: typeof schema.description === 'string' ? schema.description : '',
     fields,
     enable_dynamic_field: schema.enable_dynamic_field === true,
+    ...(Array.isArray(schema.functions) && schema.functions.length > 0 ? { functions: (schema.functions as Wire[]).map(functionRequestOf) } : {}),
     ...(numPartitions > 0 ? { num_partitions: numPartitions } : {}),
     ...(Array.isArray(req.properties) && req.properties.length > 0 ? { properties: req.properties } : {}),
     ...(req.consistency_level === undefined ? {} : { consistency_level: req.consistency_level }),
@@ -90,6 +91,23 @@ export function fieldRequestOf(f: Wire, collectionAutoId: boolean): Wire {
   return out
 }
 
+/** One wire `schema.FunctionSchema` → the facade's function (SDK shape; params stay a key/value list). */
+export function functionRequestOf(f: Wire): Wire {
+  return {
+    name: f.name ?? '',
+    description: f.description ?? '',
+    type: f.type,
+    input_field_names: Array.isArray(f.input_field_names) ? f.input_field_names : [],
+    output_field_names: Array.isArray(f.output_field_names) ? f.output_field_names : [],
+    params: Array.isArray(f.params) ? f.params : [],
+  }
+}
+
+/** A function as the facade's `describeCollection` lists it → `schema.FunctionSchema` on the wire (type as its proto number). */
+export function wireFunctionSchema(f: Wire): Wire {
+  return { ...f, type: parseFunctionType(f.type) ?? 0 }
+}
+
 /** A field as the facade's `describeCollection` lists it → `schema.FieldSchema` on the wire. */
 export function wireFieldSchema(f: Wire): Wire {
   const dataType = Number(f.dataType)
@@ -107,7 +125,7 @@ export function wireFieldSchema(f: Wire): Wire {
     is_partition_key: f.is_partition_key,
     is_clustering_key: f.is_clustering_key === true,
     nullable: f.nullable,
-    is_function_output: false,
+    is_function_output: f.is_function_output === true,
   }
   if (f.element_type !== undefined) out.element_type = f.element_type
   const dv = valueFieldOf(dataType, f.default_value)

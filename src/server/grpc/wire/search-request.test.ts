@@ -46,10 +46,10 @@ describe('placeholder groups', () => {
     assert.equal(placeholderValueCount(Uint8Array.of(0x0a, 0xff)), 0)
   })
 
-  test('malformed bytes are 1100; text placeholders are 3000; Int8Vector ones are signed bytes', () => {
+  test('malformed bytes are 1100; VarChar placeholders are UTF-8 query texts; Int8Vector ones are signed bytes', () => {
     assertMilvusError(() => decodePlaceholderGroup(Uint8Array.of(0x0a, 0xff)), 1100, 'PlaceholderGroup')
     assertMilvusError(() => decodePlaceholderGroup(placeholders(101, [Uint8Array.of(1, 2, 3)])), 1100, 'not a multiple of 4')
-    assertMilvusError(() => decodePlaceholderGroup(placeholders(21, [Uint8Array.of(65)])), 3000, 'VarChar')
+    assert.deepEqual(decodePlaceholderGroup(placeholders(21, [Uint8Array.of(65), new TextEncoder().encode('中文 text')])), ['A', '中文 text'])
     assert.deepEqual(decodePlaceholderGroup(placeholders(105, [Uint8Array.of(1, 255)])), [Int8Array.of(1, -1)])
   })
 })
