@@ -93,7 +93,7 @@ test('a user without privileges sees no collection and is refused its data (403)
   const overview = (await (await api('/overview', 'viewer:viewer-pw-1')).json()) as { collections: unknown[] }
   assert.deepEqual(overview.collections, [])
   assert.equal((await api('/collection?db=default&name=books', 'viewer:viewer-pw-1')).status, 403)
-  const query = await fetch(`${served.opsUrl}/webui/api/v2/vectordb/entities/query`, { method: 'POST', headers: { authorization: 'Bearer viewer:viewer-pw-1' }, body: JSON.stringify({ collectionName: 'books', filter: 'id >= 0' }) })
+  const query = await fetch(`${served.opsUrl}/webui/api/v2/vectordb/entities/query`, { method: 'POST', headers: { authorization: 'Bearer viewer:viewer-pw-1', 'content-type': 'application/json' }, body: JSON.stringify({ collectionName: 'books', filter: 'id >= 0' }) })
   const reply = (await query.json()) as { code: number }
   assert.equal(reply.code, 1401, 'Query needs the Query privilege')
 })
@@ -157,6 +157,10 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   assert.ok((await texts('#schema-table tbody td:nth-child(2)')).includes('FloatVector(4)'))
   assert.match((await texts('#index-table tbody td'))[5]!, new RegExp(`^${sealed.reduce((s, x) => s + x.rowCount, 0)} / `))
   await shot('console-collection')
+  // The engine's view refreshes by itself: a new sealed segment appears without a reload.
+  await rest('entities/insert', { collectionName: 'books', data: Array.from({ length: 50 }, (_, i) => ({ id: ROWS + i, title: `late ${i}`, vec: vector(ROWS + i) })) })
+  await rest('collections/flush', { collectionName: 'books' })
+  await page.waitForFunction(`document.querySelectorAll('#segment-table tbody tr').length === ${view.segments.length + 1}`)
 
   await page.click('nav button[data-tab=playground]')
   await page.waitForSelector('#pg-vector')

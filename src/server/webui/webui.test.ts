@@ -73,11 +73,22 @@ test('overview and collection: rows, sealed segments of 10 rows, deletes, as the
 })
 
 test('REST v2 through the console: a query answers in Milvus envelope; an unknown endpoint is 404', async () => {
-  const res = await fetch(`${base}/webui/api/v2/vectordb/entities/query`, { method: 'POST', body: JSON.stringify({ collectionName: 'docs', filter: 'id < 4', outputFields: ['id'] }) })
+  const json = { 'content-type': 'application/json' }
+  const res = await fetch(`${base}/webui/api/v2/vectordb/entities/query`, { method: 'POST', headers: json, body: JSON.stringify({ collectionName: 'docs', filter: 'id < 4', outputFields: ['id'] }) })
   const reply = (await res.json()) as { code: number; data: { id: number }[] }
   assert.equal(reply.code, 0)
   assert.deepEqual(reply.data.map((r) => Number(r.id)).toSorted((a, b) => a - b), [2, 3])
-  assert.equal((await fetch(`${base}/webui/api/v2/vectordb/entities/nope`, { method: 'POST', body: '{}' })).status, 404)
+  assert.equal((await fetch(`${base}/webui/api/v2/vectordb/entities/nope`, { method: 'POST', headers: json, body: '{}' })).status, 404)
+})
+
+test('the console only reads: writes are not served, and a non-JSON post (a cross-origin form) is refused before it runs', async () => {
+  const drop = await fetch(`${base}/webui/api/v2/vectordb/collections/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionName: 'docs' }) })
+  assert.equal(drop.status, 404)
+  const del = await fetch(`${base}/webui/api/v2/vectordb/entities/delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionName: 'docs', filter: 'id >= 0' }) })
+  assert.equal(del.status, 404)
+  const form = await fetch(`${base}/webui/api/v2/vectordb/entities/query`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ collectionName: 'docs', filter: 'id >= 0' }) })
+  assert.equal(form.status, 415)
+  assert.equal((await server.client.count({ collection_name: 'docs' })).data, 23, 'nothing was deleted')
 })
 
 test('requests and configuration: the ring counted the calls above; engine settings without the path', async () => {

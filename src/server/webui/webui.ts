@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Principal } from '../../auth/access-control.ts'
 import { collectionConsoleStats, engineSettings, indexBuildCounters } from '../../engine/console-stats.ts'
 import type { Quiver } from '../../engine/quiver.ts'
-import { engineStats } from '../../engine/stats.ts'
+import { engineStats, walDiskBytes } from '../../engine/stats.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import type { RequestSamples } from '../../observability/request-samples.ts'
 import { Admission } from '../admission.ts'
@@ -15,6 +15,17 @@ import { sendAsset } from './webui-assets.ts'
 /** Every console path starts with this (Milvus 2.5 serves its WebUI at `/webui` on the metrics port). */
 export const WEBUI_PREFIX = '/webui'
 const API_PREFIX = '/webui/api'
+
+/**
+ * The REST RPCs the console may call: reads only. The console never changes anything, so a page of
+ * another origin that gets a browser to post here (no credentials needed with authorization off)
+ * can change nothing either; writes go to the API port.
+ */
+export const WEBUI_REST_RPCS: ReadonlySet<string> = new Set([
+  'ListDatabases', 'DescribeDatabase', 'ShowCollections', 'HasCollection', 'DescribeCollection', 'GetLoadState', 'GetCollectionStatistics',
+  'ShowPartitions', 'HasPartition', 'GetPartitionStatistics', 'DescribeIndex', 'DescribeAlias', 'ListAliases', 'GetCompactionState', 'GetImportState', 'ListImportTasks',
+  'Query', 'Search', 'HybridSearch', 'ListCredUsers', 'SelectUser', 'SelectRole', 'SelectGrant',
+])
 
 export interface WebuiOptions {
   readonly client: Quiver
@@ -51,7 +62,9 @@ export function createWebui(opts: WebuiOptions): Webui {
     const endpoint = path.slice(API_PREFIX.length)
     if (endpoint.startsWith('/v2/vectordb/')) {
       const route = req.method === 'POST' ? findRoute(endpoint) : undefined
-      if (route === undefined) return void req.resume(), sendJson(res, 404, { code: 404, message: `no endpoint ${endpoint}` })
+      if (route === undefined || !WEBUI_REST_RPCS.has(route.rpc)) return void req.resume(), sendJson(res, 404, { code: 404, message: `no console endpoint ${endpoint} (the console only reads; write through the API port)` })
+      // JSON only: a cross-origin form or text/plain post is refused before anything runs (a JSON post needs CORS, which is not offered).
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return void req.resume(), sendJson(res, 415, { code: 415, message: 'Content-Type must be application/json' })
       res.setHeader('Cache-Control', 'no-store')
       return serveRoute(route, req, res, { client: opts.client, ...(opts.access === undefined ? {} : { access: opts.access }), log }, admission, log)
     }
@@ -80,7 +93,7 @@ async function answer(endpoint: string, query: URLSearchParams, principal: Princ
       const stats = engineStats(db)
       const collections = []
       for (const c of stats.collections) if (await allowed(opts.access, principal, 'GetCollectionStatistics', c.database, c.name)) collections.push(c)
-      return { open: stats.open, collections, indexBuilds: indexBuildCounters(db) }
+      return { open: stats.open, collections, indexBuilds: indexBuildCounters(db), walBytes: await walDiskBytes(db) }
     }
     case '/collection': {
       const dbName = query.get('db') ?? 'default'

@@ -72,15 +72,44 @@ $('login-form').addEventListener('submit', async (ev) => {
 
 for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => show(b.dataset.tab))
 
+const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`)
+const REFRESH_MS = 3000
+let refreshTimer
+
+/** Re-reads the engine's view (not the API: the request charts stay the user's) while the tab shows it. */
+function refreshLater(el, render) {
+  clearTimeout(refreshTimer)
+  refreshTimer = setTimeout(async () => {
+    if (!el.isConnected || el.closest('section.tab')?.hidden) return
+    try {
+      await render()
+    } catch {
+      // The next visit shows the error.
+    }
+  }, REFRESH_MS)
+}
+
 const badge = (state) => h('span', { class: `badge ${state}` }, state)
 
-async function renderOverview(el) {
+/** What an element shows, as JSON: a refresh that read the same leaves the page alone (no flicker, no lost focus). */
+const shown = new WeakMap()
+
+function unchanged(el, value) {
+  const key = JSON.stringify(value)
+  if (shown.get(el) === key) return true
+  shown.set(el, key)
+  return false
+}
+
+async function renderOverview(el, refresh = false) {
   const o = await get('/overview')
+  refreshLater(el, () => renderOverview(el, true))
+  if (unchanged(el, o) && refresh) return
   const rows = o.collections
   const total = (k) => rows.reduce((s, c) => s + c[k], 0)
   fill(
     el,
-    h('div', { class: 'cards' }, card('collections', fmt.format(rows.length), { id: 'card-collections' }), card('rows stored', fmt.format(total('growingRows') + total('sealedRows')), { id: 'card-rows' }), card('growing segments', fmt.format(total('growingSegments'))), card('sealed segments', fmt.format(total('sealedSegments'))), card('rows waiting for an index', fmt.format(total('pendingIndexRows'))), card('index builds done / failed', `${fmt.format(o.indexBuilds.builtCount)} / ${fmt.format(o.indexBuilds.failedCount)}`)),
+    h('div', { class: 'cards' }, card('collections', fmt.format(rows.length), { id: 'card-collections' }), card('rows stored', fmt.format(total('growingRows') + total('sealedRows')), { id: 'card-rows' }), card('growing segments', fmt.format(total('growingSegments'))), card('sealed segments', fmt.format(total('sealedSegments'))), card('rows waiting for an index', fmt.format(total('pendingIndexRows'))), card('index builds done / failed', `${fmt.format(o.indexBuilds.builtCount)} / ${fmt.format(o.indexBuilds.failedCount)}`), card('WAL on disk', bytes(o.walBytes))),
     h('h2', {}, 'Collections'),
     rows.length === 0
       ? h('p', { class: 'muted' }, 'No collection yet.')
@@ -131,7 +160,8 @@ function fieldType(f) {
 
 async function renderCollection(el, db, name) {
   const [desc, stats, view] = await Promise.all([rest('collections/describe', { dbName: db, collectionName: name }), rest('collections/get_stats', { dbName: db, collectionName: name }), get(`/collection?db=${encodeURIComponent(db)}&name=${encodeURIComponent(name)}`)])
-  const flags = (f) => [f.primaryKey ? 'primary key' : '', f.autoId ? 'auto id' : '', f.nullable ? 'nullable' : '', f.isPartitionKey ? 'partition key' : ''].filter((s) => s !== '').join(', ')
+  const engineView = h('div', { id: 'engine-view' })
+  const flags = (f) => [f.primaryKey ? 'primary key' : '', f.autoId ? 'auto id' : '', f.nullable ? 'nullable' : '', f.partitionKey ? 'partition key' : ''].filter((s) => s !== '').join(', ')
   fill(
     el,
     h('h2', { id: 'collection-title' }, name, h('span', { class: 'muted' }, ` in ${db}`)),
@@ -148,6 +178,40 @@ async function renderCollection(el, db, name) {
       desc.fields ?? [],
       { id: 'schema-table' },
     ),
+    (desc.functions ?? []).length === 0
+      ? null
+      : [
+          h('h3', {}, 'Functions'),
+          table(
+            [
+              { label: 'function', value: (f) => f.name },
+              { label: 'type', value: (f) => f.type },
+              { label: 'input', value: (f) => (f.inputFieldNames ?? []).join(', ') },
+              { label: 'output', value: (f) => (f.outputFieldNames ?? []).join(', ') },
+            ],
+            desc.functions,
+            { id: 'function-table' },
+          ),
+        ],
+    engineView,
+  )
+  unchanged(engineView, view)
+  renderEngineView(engineView, view)
+  refreshEngineView(engineView, db, name)
+}
+
+function refreshEngineView(el, db, name) {
+  refreshLater(el, async () => {
+    const view = await get(`/collection?db=${encodeURIComponent(db)}&name=${encodeURIComponent(name)}`)
+    refreshEngineView(el, db, name)
+    if (!unchanged(el, view)) renderEngineView(el, view)
+  })
+}
+
+/** Indexes, segments and compactions: what the engine holds, refreshed while shown. */
+function renderEngineView(el, view) {
+  fill(
+    el,
     h('h3', {}, 'Indexes'),
     view.indexes.length === 0
       ? h('p', { class: 'muted' }, 'No index: searches scan every row exactly.')
