@@ -18,7 +18,7 @@ export interface DecaySpec {
   readonly decay?: number
 }
 
-interface Decay {
+export interface Decay {
   readonly field: string
   readonly curve: (distance: number) => number
 }
@@ -66,10 +66,15 @@ export function greaterScore(metric: Metric, s: number): number {
  * value decays to 0. `extra` fields fetched only for the decay are removed from the rows.
  */
 export function decayHits(hits: readonly SearchHit[], metric: Metric, decay: Decay, extra: readonly string[], offset: number, limit: number): SearchHit[] {
+  return rescoreByDecay(hits.map((h) => ({ ...h, score: greaterScore(metric, h.score) })), decay, extra, offset, limit)
+}
+
+/** `decayHits` over hits whose scores are already "greater is better" (a hybrid search's best per row). */
+export function rescoreByDecay(hits: readonly SearchHit[], decay: Decay, extra: readonly string[], offset: number, limit: number): SearchHit[] {
   const scored = hits.map((h, rank) => {
     const v = h.row[decay.field]
     const factor = v === null || v === undefined ? 0 : decay.curve(Number(v))
-    return { h, rank, score: greaterScore(metric, h.score) * factor }
+    return { h, rank, score: h.score * factor }
   })
   scored.sort((a, b) => b.score - a.score || a.rank - b.rank)
   return scored.slice(offset, offset + limit).map(({ h, score }) => {

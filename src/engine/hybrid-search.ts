@@ -1,15 +1,21 @@
 import { errors } from '../errors/errors.ts'
 import { runSearch, type SearchHits, searchRequest } from '../query/run-search.ts'
 import type { Metric } from '../vector/metric.ts'
+import { type Decay, type DecaySpec, greaterScore, rescoreByDecay, resolveDecay } from './decay-rerank.ts'
 import type { Database } from './database.ts'
-import { planOutput } from './output-fields.ts'
+import type { CollectionData } from '../collection/collection-data.ts'
+import { type OutputPlan, planOutput } from './output-fields.ts'
 import { hitsToRows, type ReadScope, readTimezone, requireLoaded, runRead, type SearchHit, scopeOfAsync } from './read-ops.ts'
 import { resolveSearch, SEARCH_LIMIT_MAX, type SearchSpec } from './search-spec.ts'
 
 /** One ANN request of a hybrid search: its own vectors, field, filter and limit. */
 export type HybridRequest = Omit<SearchSpec, 'partitions' | 'asOf' | 'outputFields' | 'offset' | 'roundDecimal'>
 
-export type Reranker = { readonly strategy: 'rrf'; readonly k: number } | { readonly strategy: 'weighted'; readonly weights: readonly number[] }
+export type Reranker =
+  | { readonly strategy: 'rrf'; readonly k: number }
+  | { readonly strategy: 'weighted'; readonly weights: readonly number[] }
+  /** Milvus 2.6's decay function: each row's best similarity over the requests × the decay of a numeric field. */
+  | { readonly strategy: 'decay'; readonly decay: DecaySpec }
 
 export interface HybridSpec extends Pick<ReadScope, 'partitions' | 'asOf' | 'timeoutMs' | 'signal' | 'timezone'> {
   readonly requests: readonly HybridRequest[]
@@ -36,6 +42,7 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   requireLoaded(d)
   if (spec.requests.length === 0) throw errors.invalid('hybrid search needs at least one search request')
   checkReranker(spec.rerank, spec.requests.length)
+  const decay = spec.rerank.strategy === 'decay' ? resolveDecay(d.schema, spec.rerank.decay) : undefined
   const limit = spec.limit ?? 10
   const offset = spec.offset ?? 0
   if (!Number.isInteger(limit) || limit < 1 || offset < 0 || offset + limit > SEARCH_LIMIT_MAX) {
@@ -57,19 +64,16 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   }
   const nq = results[0]!.hits.length
   if (results.some((r) => r.hits.length !== nq)) throw errors.invalid('every request of a hybrid search must have the same number of query vectors')
-  const out = planOutput(d.schema, spec.outputFields, d.pkField.name, readTimezone(d, spec))
+  const extra = decay === undefined || (spec.outputFields ?? []).includes(decay.field) ? [] : [decay.field]
+  const out = planOutput(d.schema, extra.length === 0 ? spec.outputFields : [...(spec.outputFields ?? []), ...extra], d.pkField.name, readTimezone(d, spec))
   const fusedAll = []
   for (let q = 0; q < nq; q++) {
     if (slice.due()) await slice.pause()
-    const fused = new Map<number, number>()
-    results.forEach((r, i) => {
-      const h = r.hits[q]!
-      for (let rank = 0; rank < h.locations.length; rank++) {
-        const add = spec.rerank.strategy === 'rrf' ? 1 / (spec.rerank.k + rank + 1) : spec.rerank.weights[i]! * normalise(r.metric, h.scores[rank]!)
-        const loc = h.locations[rank]!
-        fused.set(loc, (fused.get(loc) ?? 0) + add)
-      }
-    })
+    const fused = fuse(spec.rerank, results, q)
+    if (decay !== undefined) {
+      fusedAll.push(decayFused(d, fused, out, decay, extra, offset, limit))
+      continue
+    }
     const ranked = [...fused].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(offset, offset + limit)
     const hits = { scores: Float32Array.from(ranked.map((x) => x[1])), locations: Float64Array.from(ranked.map((x) => x[0])) }
     fusedAll.push(hitsToRows(d, hits, out, spec.roundDecimal ?? -1))
@@ -78,7 +82,33 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   })
 }
 
+/** Each hit location's fused score for query q: RRF and weighted sum over the requests, decay takes the best (as "greater is better"). */
+function fuse(rerank: Reranker, results: readonly { metric: Metric; hits: SearchHits[] }[], q: number): Map<number, number> {
+  const fused = new Map<number, number>()
+  results.forEach((r, i) => {
+    const h = r.hits[q]!
+    for (let rank = 0; rank < h.locations.length; rank++) {
+      const loc = h.locations[rank]!
+      if (rerank.strategy === 'decay') {
+        fused.set(loc, Math.max(fused.get(loc) ?? -Infinity, greaterScore(r.metric, h.scores[rank]!)))
+        continue
+      }
+      const add = rerank.strategy === 'rrf' ? 1 / (rerank.k + rank + 1) : rerank.weights[i]! * normalise(r.metric, h.scores[rank]!)
+      fused.set(loc, (fused.get(loc) ?? 0) + add)
+    }
+  })
+  return fused
+}
+
+/** Every fused row with its decay field, re-scored by best similarity × decay, then paged. */
+function decayFused(d: CollectionData, fused: Map<number, number>, out: OutputPlan, decay: Decay, extra: readonly string[], offset: number, limit: number): SearchHit[] {
+  const all = [...fused].sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  const rows = hitsToRows(d, { scores: Float32Array.from(all.map((x) => x[1])), locations: Float64Array.from(all.map((x) => x[0])) }, out, -1)
+  return rescoreByDecay(rows, decay, extra, offset, limit)
+}
+
 function checkReranker(r: Reranker, n: number): void {
+  if (r.strategy === 'decay') return
   if (r.strategy === 'rrf') {
     if (!(r.k > 0 && r.k < RRF_K_MAX)) throw errors.invalid(`The rank params k should be in range (0, ${RRF_K_MAX}), got ${r.k}`)
     return

@@ -64,6 +64,38 @@ test('gauss, exp and linear: similarity × decay over the top offset + limit hit
   assert.equal(withNull.at(-1)!.score, 0)
 })
 
+test("hybrid search: each row's best similarity over the requests × decay; rrf and weighted as functions", async () => {
+  const queries = [[20, 1], [26, 1]]
+  const best = new Map<string, { score: number; rank: number }>()
+  let rank = 0
+  for (const q of queries) {
+    const r = await env.client.search({ collection_name: 'd', data: [q], limit: 8, metric_type: 'L2', output_fields: ['price'] })
+    for (const h of r.results as Hit[]) {
+      const s = 1 - (2 * Math.atan(h.score)) / Math.PI
+      const old = best.get(h.id)
+      if (old === undefined || s > old.score) best.set(h.id, { score: s, rank: old?.rank ?? rank++ })
+    }
+  }
+  const decayOf = (id: string) => {
+    const p = price(Number(id))
+    return p === null ? 0 : curves.linear!(Math.abs(p - 25), 20, 0.5)
+  }
+  const want = [...best].map(([id, b]) => ({ id, score: b.score * decayOf(id) })).sort((a, b) => b.score - a.score)
+  const data = queries.map((q) => ({ data: [q], anns_field: 'v', limit: 8, params: { metric_type: 'L2' }, metric_type: 'L2' }))
+  const h = await env.client.search({ collection_name: 'd', data, limit: 6, offset: 1, rerank: fn({ function: 'linear', origin: 25, scale: 20 }) })
+  assert.equal(h.status.code, 0, h.status.reason)
+  const got = h.results as Hit[]
+  assert.deepEqual(got.map((x) => x.id), want.slice(1, 7).map((x) => x.id))
+  got.forEach((x, i) => assert.ok(Math.abs(x.score - want[1 + i]!.score) < 1e-5))
+  const rrfFn = await env.client.search({ collection_name: 'd', data, limit: 5, rerank: { name: 'r', params: { reranker: 'rrf', k: 10 } } })
+  const rrfOld = await env.client.search({ collection_name: 'd', data, limit: 5, rerank: { strategy: 'rrf', params: { k: 10 } } })
+  assert.deepEqual(rrfFn.results, rrfOld.results)
+  const wFn = await env.client.search({ collection_name: 'd', data, limit: 5, rerank: { name: 'w', params: { reranker: 'weighted', weights: '[0.2, 0.8]' } } })
+  const wOld = await env.client.search({ collection_name: 'd', data, limit: 5, rerank: { strategy: 'weighted', params: { weights: [0.2, 0.8] } } })
+  assert.equal(wFn.status.code, 0, wFn.status.reason)
+  assert.deepEqual(wFn.results, wOld.results)
+})
+
 test('bad parameters and fields are refused with 1100 naming them; a grouping search too', async () => {
   const refuse = async (rerank: unknown, pattern: RegExp, extra: Record<string, unknown> = {}) => {
     const r = await env.client.search({ collection_name: 'd', data: [[20, 1]], limit: 5, rerank, ...extra })

@@ -1,12 +1,12 @@
 import { ELEMENT_OFFSETS } from '../element-query.ts'
 import { parseClientJson } from '../../common/bounded-json.ts'
 import { errors } from '../../errors/errors.ts'
-import { hybridSearchRows, parseReranker } from '../hybrid-search.ts'
+import { hybridSearchRows } from '../hybrid-search.ts'
 import { type HighlightedHit, highlighterOf, searchHighlighted } from '../highlight.ts'
 import type { SearchSpec } from '../search-spec.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
-import { decayOfRerank } from './rerank-function.ts'
+import { decayOfRerank, hybridRerankerOf } from './rerank-function.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
 import { ImportApi } from './import-api.ts'
 import { timeoutOpt } from './write-api.ts'
@@ -106,7 +106,7 @@ export class MilvusClientApi extends ImportApi {
         const hits = await hybridSearchRows(this.db, this.readKey(req), {
           ...readControl(req),
           requests,
-          rerank: parseReranker(req.rerank),
+          rerank: hybridRerankerOf(req.rerank),
           ...optional('limit', num(req.limit ?? req.topk)),
           ...optional('offset', num(req.offset)),
           ...optional('outputFields', req.output_fields),

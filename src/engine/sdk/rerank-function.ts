@@ -1,11 +1,12 @@
 import { errors } from '../../errors/errors.ts'
 import type { DecaySpec } from '../decay-rerank.ts'
+import { parseReranker, type Reranker } from '../hybrid-search.ts'
 
 /**
  * A search's `rerank` as the Node SDK 2.6 passes a rerank function (`{ name, type: FunctionType.Rerank,
  * input_field_names: [field], params: { reranker: 'decay', function, origin, scale, offset, decay } }`)
  * → the engine's decay spec; undefined without one. On a single search only decay re-scores; rrf and
- * weighted fuse a hybrid search's requests, and model rerankers need external services: refused.
+ * weighted fuse a hybrid search's requests (`hybridRerankerOf`), and model rerankers need external services: refused.
  */
 export function decayOfRerank(v: unknown): DecaySpec | undefined {
   if (v === undefined || v === null || typeof v !== 'object') return undefined
@@ -25,4 +26,29 @@ export function decayOfRerank(v: unknown): DecaySpec | undefined {
   const offset = number('offset')
   const decay = number('decay')
   return { field: inputs[0], function: String(params.function ?? ''), origin, scale, ...(offset === undefined ? {} : { offset }), ...(decay === undefined ? {} : { decay }) }
+}
+
+/**
+ * A hybrid search's `rerank`: the SDK's `RRFRanker` / `WeightedRanker` objects (`{ strategy, params }`),
+ * or a rerank function (`params.reranker`: rrf with `k`, weighted with `weights`, decay).
+ */
+export function hybridRerankerOf(v: unknown): Reranker {
+  const params = (v as { params?: Record<string, unknown> } | null | undefined)?.params
+  if (params?.reranker === undefined) return parseReranker(v)
+  const reranker = String(params.reranker).toLowerCase()
+  if (reranker === 'rrf') return { strategy: 'rrf', k: params.k === undefined ? 60 : Number(params.k) }
+  if (reranker === 'weighted') {
+    let weights: unknown = params.weights
+    if (typeof weights === 'string') {
+      try {
+        weights = JSON.parse(weights)
+      } catch {
+        weights = undefined
+      }
+    }
+    if (!Array.isArray(weights)) throw errors.invalid(`weighted rerank: param weights should be a list of numbers, got ${String(params.weights)}`)
+    return { strategy: 'weighted', weights: weights.map(Number) }
+  }
+  if (reranker !== 'decay' && reranker !== 'model') throw errors.invalid(`unsupported reranker ${JSON.stringify(params.reranker)}; Quiver serves decay, rrf and weighted`)
+  return { strategy: 'decay', decay: decayOfRerank(v)! }
 }

@@ -221,7 +221,7 @@ func TestPartialUpsertCountAndOrder(t *testing.T) {
 
 // Rerank functions the Go SDK sends as FunctionScore (entity.Function of type Rerank): decay on a
 // single search (similarity × gauss/exp/linear decay of a numeric field, L2 distances turned into
-// 1 − 2·atan(d)/π), rrf and weighted fusing a hybrid search.
+// 1 − 2·atan(d)/π) and in a hybrid search (the best similarity per row), rrf and weighted fusing a hybrid search.
 func TestRerankFunctions(t *testing.T) {
 	cli, ctx := connect(t, "")
 	name := fmt.Sprintf("go_rr_%d", time.Now().UnixNano())
@@ -279,6 +279,22 @@ func TestRerankFunctions(t *testing.T) {
 			if id != w.id || math.Abs(float64(res[0].Scores[i])-w.score) > 1e-5 {
 				t.Fatalf("%s hit %d: id %d score %f, want id %d score %f", curve, 4+i, id, res[0].Scores[i], w.id, w.score)
 			}
+		}
+	}
+	// In a hybrid search a decay function takes each row's best similarity over the requests: two
+	// copies of one request answer as the single search does.
+	gauss := entity.NewFunction().WithName("g").WithType(entity.FunctionTypeRerank).WithInputFields("price").
+		WithParam("reranker", "decay").WithParam("function", "gauss").WithParam("origin", 20).WithParam("scale", 10)
+	single, err := cli.Search(ctx, milvusclient.NewSearchOption(name, 6, []entity.Vector{q}).WithANNSField("v").WithFunctionReranker(gauss))
+	must(t, err, "decay search")
+	twice, err := cli.HybridSearch(ctx, milvusclient.NewHybridSearchOption(name, 6, milvusclient.NewAnnRequest("v", 6, q), milvusclient.NewAnnRequest("v", 6, q)).WithFunctionRerankers(gauss))
+	must(t, err, "decay hybrid search")
+	if got, want := fmt.Sprint(twice[0].IDs.FieldData()), fmt.Sprint(single[0].IDs.FieldData()); got != want || twice[0].ResultCount != 6 {
+		t.Fatalf("hybrid decay over two copies of a request: %s, single search %s", got, want)
+	}
+	for i := range single[0].Scores {
+		if math.Abs(float64(twice[0].Scores[i]-single[0].Scores[i])) > 1e-6 {
+			t.Fatalf("hybrid decay score %d: %f, single search %f", i, twice[0].Scores[i], single[0].Scores[i])
 		}
 	}
 	bad := entity.NewFunction().WithName("d").WithType(entity.FunctionTypeRerank).WithInputFields("price").

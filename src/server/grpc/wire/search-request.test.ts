@@ -121,11 +121,11 @@ describe('search requests', () => {
     const weighted = hybridSpecOf({ requests: [sub], rank_params: kv({ strategy: 'weighted', params: '{"weights":[0.7]}', limit: '1' }) })
     assert.deepEqual(weighted.rerank, { strategy: 'weighted', weights: [0.7] })
     assert.deepEqual(hybridSpecOf({ requests: [sub], rank_params: [] }).rerank, { strategy: 'rrf', k: 60 })
-    // Rerank functions (function_score): rrf / weighted fuse a hybrid search; decay there, model rerankers and unknown ones are refused.
+    // Rerank functions (function_score): rrf / weighted / decay fuse a hybrid search; model rerankers and unknown ones are refused.
     const fn = (params: Record<string, string>, inputs: string[] = []) => ({ functions: [{ name: 'f', type: 'Rerank', input_field_names: inputs, params: kv(params) }] })
     assert.deepEqual(hybridSpecOf({ requests: [sub, sub], function_score: fn({ reranker: 'rrf', k: '20' }) }).rerank, { strategy: 'rrf', k: 20 })
     assert.deepEqual(hybridSpecOf({ requests: [sub, sub], function_score: fn({ reranker: 'weighted', weights: '[0.2,0.8]' }) }).rerank, { strategy: 'weighted', weights: [0.2, 0.8] })
-    assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'decay', function: 'gauss', origin: '0', scale: '1' }, ['x']) }), 3000, 'decay rerank in a hybrid search')
+    assert.deepEqual(hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'decay', function: 'gauss', origin: '0', scale: '1' }, ['x']) }).rerank, { strategy: 'decay', decay: { field: 'x', function: 'gauss', origin: 0, scale: 1 } })
     assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'model', provider: 'tei' }) }), 3000, 'external inference')
     assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: { functions: [{ name: 'f' }] } }), 1100, 'unsupported reranker')
     assertMilvusError(() => hybridSpecOf({ requests: [sub], function_score: fn({ reranker: 'weighted', weights: '0.5' }) }), 1100, 'JSON list')

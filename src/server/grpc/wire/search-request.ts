@@ -117,13 +117,10 @@ function groupingInHybrid() {
 /**
  * A `HybridSearchRequest` → the engine's `HybridSpec`: each sub-request as a search, `rank_params`
  * holding `strategy` (rrf | weighted), `params` (JSON `{k}` or `{weights}`), `limit`, `offset`,
- * `round_decimal`; or `function_score` with an rrf / weighted function (decay there: 3000).
+ * `round_decimal`; or `function_score` with an rrf, weighted or decay function.
  */
 export function hybridSpecOf(req: Wire): HybridSpec {
   const score = functionScoreOf(req)
-  if (score !== undefined && 'decay' in score) {
-    throw errors.notSupported('decay rerank in a hybrid search is not supported by Quiver yet; use it on a single search, or rrf / weighted here')
-  }
   const kv = kvObject(req.rank_params)
   const requests = ((req.requests ?? []) as Wire[]).map((r) => {
     const { partitions: _p, outputFields: _o, offset: _off, roundDecimal: _r, ...one } = searchSpecOf(r)
@@ -131,7 +128,7 @@ export function hybridSpecOf(req: Wire): HybridSpec {
     return one
   })
   if (typeof kv.group_by_field === 'string' && kv.group_by_field !== '') throw groupingInHybrid()
-  const rerank = score?.reranker ?? parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') })
+  const rerank = score === undefined ? parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') }) : 'decay' in score ? { strategy: 'decay' as const, decay: score.decay } : score.reranker
   const spec: Mutable<HybridSpec> = { requests, rerank }
   const limit = numberParam(kv, 'limit')
   const offset = numberParam(kv, 'offset')
