@@ -11,6 +11,7 @@ import {
   parseDataType,
 } from './data-type.ts'
 import { limits } from './limits.ts'
+import { validateTextFields } from './text-field.ts'
 import { timestamptzDefault } from './timestamptz-default.ts'
 import { validateName } from './name-rules.ts'
 import { createFunctions, type FunctionSchema, type FunctionSpec } from './function-schema.ts'
@@ -105,6 +106,7 @@ export function createCollectionSchema(spec: SchemaSpec): CollectionSchema {
   const structs = createStructArrayFields(spec.structArrayFields ?? [], 100 + fields.length, fields)
   fields.push(...structs.fields)
   checkFieldSet(fields)
+  validateTextFields(fields)
   const functions = createFunctions(spec.functions ?? [], fields, 100 + fields.length)
   markFunctionOutputs(fields, functions)
   const hasPartitionKey = fields.some((f) => f.isPartitionKey)

@@ -2,6 +2,7 @@ import { errors } from '../errors/errors.ts'
 import { type CollectionSchema, createFieldSchema, type FieldSchema, type FieldSpec, META_FIELD } from './collection-schema.ts'
 import { DataType, isVectorType, parseDataType } from './data-type.ts'
 import { limits } from './limits.ts'
+import { validateTextFields } from './text-field.ts'
 
 /**
  * Checks a field to add to a live collection (`AddCollectionField`) as Milvus 2.6 does, in its
@@ -23,7 +24,9 @@ export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec, timezone =
   if (spec.isPartitionKey === true) throw errors.invalid(`not support to add partition key field, field name  = ${name}`)
   if (spec.isDynamic === true || name === META_FIELD) throw errors.invalid(`not support to add dynamic field, field name = ${name}`)
   if (schema.fields.some((f) => f.name === name)) throw errors.invalid(`duplicate field name: ${name}`)
-  return createFieldSchema(spec, nextFieldId(schema), timezone)
+  const field = createFieldSchema(spec, nextFieldId(schema), timezone)
+  validateTextFields([...schema.fields, field])
+  return field
 }
 
 /** The schema with `field` appended (already checked by `fieldToAdd`; replay re-checks the name). */

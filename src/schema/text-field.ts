@@ -1,5 +1,6 @@
 import { errors } from '../errors/errors.ts'
-import type { AnalyzerParams } from '../text/analyzer.ts'
+import { analyzerErrorDetail, type AnalyzerParams, createAnalyzer } from '../text/analyzer.ts'
+import { createMultiAnalyzer } from '../text/multi-analyzer.ts'
 import { DataType } from './data-type.ts'
 import type { FieldSchema } from './collection-schema.ts'
 
@@ -43,4 +44,37 @@ function jsonObject(field: string, key: string, raw: string | undefined): Analyz
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.invalid(`field ${field}: ${key} should be a JSON object, got ${raw}`)
   return value as AnalyzerParams
+}
+
+/**
+ * Checks every full-text field of a schema the way Milvus's proxy does when a collection is created
+ * (or a field added): `enable_match` needs `enable_analyzer`; `multi_analyzer_params` excludes
+ * `enable_match` and `analyzer_params` and names an existing VarChar `by_field`; the analyzer itself
+ * is built so a bad one is refused now (1100, naming the field), never at insert.
+ */
+export function validateTextFields(fields: readonly FieldSchema[]): void {
+  for (const field of fields) {
+    const o = textFieldOptions(field)
+    if (!o.enableAnalyzer && !o.enableMatch) continue
+    if (!o.enableAnalyzer) throw errors.invalid(`field ${field.name} is set to enable match or bm25 function but not enable analyzer`, { field: field.name })
+    if (o.multiAnalyzerParams !== undefined) {
+      if (o.enableMatch) throw errors.invalid(`multi analyzer now only support for bm25, but now field ${field.name} enable match`, { field: field.name })
+      if (o.analyzerParams !== undefined) throw errors.invalid(`field ${field.name} analyzer params should be none if has multi analyzer params`, { field: field.name })
+      const multi = buildAnalyzer(field.name, () => createMultiAnalyzer(o.multiAnalyzerParams!))
+      const by = fields.find((f) => f.name === multi.byField)
+      if (by === undefined || by.dataType !== DataType.VarChar) {
+        throw errors.invalid(`field ${field.name}: multi analyzer by_field ${multi.byField} should be a VarChar field of the collection`, { field: field.name })
+      }
+      continue
+    }
+    buildAnalyzer(field.name, () => createAnalyzer(o.analyzerParams))
+  }
+}
+
+function buildAnalyzer<T>(field: string, build: () => T): T {
+  try {
+    return build()
+  } catch (e) {
+    throw errors.invalid(`create analyzer failed for field ${field}: ${analyzerErrorDetail(e)}`, { field })
+  }
 }

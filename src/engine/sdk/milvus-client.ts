@@ -4,6 +4,7 @@ import { errors } from '../../errors/errors.ts'
 import { hybridSearchRows } from '../hybrid-search.ts'
 import { type HighlightedHit, highlighterOf, searchHighlighted } from '../highlight.ts'
 import type { SearchSpec } from '../search-spec.ts'
+import { type AnalyzedToken, runAnalyzer } from '../run-analyzer.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
 import { decayOfRerank, hybridRerankerOf } from './rerank-function.ts'
@@ -63,6 +64,32 @@ export class MilvusClientApi extends ImportApi {
   get(req: Req): Promise<{ status: ResStatus; data: Row[] }> {
     if (!Array.isArray(req.ids)) return asStatus(() => { throw errors.invalid('get needs ids') }, (status) => ({ status, data: [] }))
     return this.query(req)
+  }
+
+  /**
+   * Runs an analyzer over `text` (one string or a list) as Milvus's RunAnalyzer: `analyzer_params`, or
+   * the analyzer of `collection_name`.`field_name` (`analyzer_names` for a multi-language field).
+   * Tokens carry `start_offset`/`end_offset` (UTF-8 bytes), `position`, `position_length` with
+   * `with_detail`, and `hash` (the BM25 dimension) with `with_hash`.
+   */
+  runAnalyzer(req: Req): Promise<{ status: ResStatus; results: { tokens: Record<string, unknown>[] }[] }> {
+    return asStatus(
+      async () => {
+        const texts = (Array.isArray(req.text) ? req.text : [req.text]).map((t: unknown) => (typeof t === 'string' ? t : String(t ?? '')))
+        const collection = typeof req.collection_name === 'string' && req.collection_name !== '' ? this.key(req) : undefined
+        const results = runAnalyzer(this.db, {
+          texts,
+          ...optional('analyzerParams', req.analyzer_params as Record<string, unknown> | string | undefined),
+          withDetail: req.with_detail === true,
+          withHash: req.with_hash === true,
+          ...optional('collection', collection),
+          ...optional('field', req.field_name as string | undefined),
+          ...optional('analyzerNames', Array.isArray(req.analyzer_names) ? (req.analyzer_names as string[]) : undefined),
+        })
+        return { status: okStatus(), results: results.map((tokens) => ({ tokens: tokens.map(tokenForSdk) })) }
+      },
+      (status) => ({ status, results: [] }),
+    )
   }
 
   count(req: Req): Promise<{ status: ResStatus; data: number }> {
@@ -167,6 +194,18 @@ export class MilvusClientApi extends ImportApi {
 }
 
 const COUNT_FIELD = 'count(*)'
+
+/** A RunAnalyzer token with the SDK's (and the wire's) field names. */
+function tokenForSdk(t: AnalyzedToken): Record<string, unknown> {
+  return {
+    token: t.token,
+    ...optional('start_offset', t.startOffset),
+    ...optional('end_offset', t.endOffset),
+    ...optional('position', t.position),
+    ...optional('position_length', t.positionLength),
+    ...optional('hash', t.hash),
+  }
+}
 
 /** `count(*)` however it is spaced or cased (Milvus reads it so). */
 function isCountField(field: unknown): boolean {

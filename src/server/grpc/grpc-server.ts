@@ -9,6 +9,7 @@ import { requestObserverOf } from '../../observability/request-event.ts'
 import { limits } from '../../schema/limits.ts'
 import type { AccessControl, UserAdmin } from '../../auth/access-control.ts'
 import { accessGrpcError, authorizeCall } from './call-access.ts'
+import { analyzerHandlers } from './handlers/analyzer-handlers.ts'
 import { authHandlers } from './handlers/auth-handlers.ts'
 import { createCallContext } from './call-context.ts'
 import { catalogHandlers } from './handlers/catalog-handlers.ts'
@@ -78,6 +79,7 @@ const allHandlers: HandlerTable = {
   ...compactionHandlers,
   ...importHandlers,
   ...authHandlers,
+  ...analyzerHandlers,
 }
 
 /**
