@@ -44,7 +44,37 @@ function schemaRequestOf(schema: RestBody): Record<string, unknown> {
   const autoId = optionalBoolean(schema, 'autoID') ?? optionalBoolean(schema, 'autoId') ?? false
   const fields = objectList(requireArray(schema, 'fields'), 'schema.fields').map((f) => fieldRequestOf(f, autoId))
   const structs = Array.isArray(schema.structArrayFields) ? objectList(schema.structArrayFields, 'schema.structArrayFields').map(structRequestOf) : []
-  return { fields: [...fields, ...structs], enable_dynamic_field: optionalBoolean(schema, 'enableDynamicField') ?? false }
+  const functions = Array.isArray(schema.functions) ? objectList(schema.functions, 'schema.functions').map(functionRequestOf) : []
+  return {
+    fields: [...fields, ...structs],
+    enable_dynamic_field: optionalBoolean(schema, 'enableDynamicField') ?? false,
+    ...(functions.length === 0 ? {} : { functions }),
+  }
+}
+
+/** REST `schema.functions` entry (`name`, `type: 'BM25'`, `inputFieldNames`, `outputFieldNames`, `params`) → the facade's function. */
+function functionRequestOf(f: RestBody): Record<string, unknown> {
+  return defined({
+    name: requireString(f, 'name'),
+    description: optionalString(f, 'description'),
+    type: f.type,
+    input_field_names: f.inputFieldNames,
+    output_field_names: f.outputFieldNames,
+    params: f.params ?? {},
+  })
+}
+
+/** A function as the facade describes it → REST describe's `functions` entry. */
+export function restFunctionOf(f: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name: f.name,
+    id: Number(f.id),
+    description: f.description,
+    type: f.type,
+    inputFieldNames: f.input_field_names,
+    outputFieldNames: f.output_field_names,
+    params: f.params,
+  }
 }
 
 /** REST `structArrayFields` entry (`name`, `elementTypeParams.max_capacity`, `fields` as REST fields) → the facade's array-of-structs field. */

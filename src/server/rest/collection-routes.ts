@@ -1,4 +1,4 @@
-import { createPlanOf, restFieldOf } from './collection-json.ts'
+import { createPlanOf, restFieldOf, restFunctionOf } from './collection-json.ts'
 import { collectionDdlRoutes } from './ddl-routes.ts'
 import { createIndexes } from './index-routes.ts'
 import { expectOk, expectOkStatus } from './rest-failure.ts'
@@ -111,7 +111,7 @@ async function describe(req: Record<string, unknown>, ctx: RestContext): Promise
     description: schema.description,
     autoId: schema.autoID,
     fields: schema.fields.map(restFieldOf),
-    functions: [],
+    functions: ((schema as { functions?: Record<string, unknown>[] }).functions ?? []).map(restFunctionOf),
     aliases: d.aliases,
     indexes: indexes.status.code !== 0 ? [] : indexes.index_descriptions.map(indexSummaryOf),
     load: load.state,
