@@ -69,3 +69,27 @@ describe('token filters', () => {
     assert.throws(() => texts([{ type: 'regex', expr: '(' }], 'x'), /regex expression invalid, expr:\(/)
   })
 })
+
+describe('synonym filter', () => {
+  const syn = (params: Record<string, unknown>, text: string) => createAnalyzer({ tokenizer: 'standard', filter: [{ type: 'synonym', ...params }] }).analyze(text)
+  it('equivalence groups and mappings, expanded (Milvus doc examples)', () => {
+    const rules = ['fast, quick => speedy', 'happy, joyful, cheerful']
+    assert.deepEqual(syn({ synonyms: rules }, 'fast').map((t) => t.text).sort(), ['fast', 'speedy'])
+    assert.deepEqual(syn({ synonyms: rules }, 'joyful').map((t) => t.text).sort(), ['cheerful', 'happy', 'joyful'])
+    assert.deepEqual(syn({ synonyms: rules }, 'slow').map((t) => t.text), ['slow'])
+  })
+  it('normalised without expand; synonyms keep the position and offsets of their token', () => {
+    const rules = ['fast, quick => speedy', 'happy, joyful, cheerful']
+    assert.deepEqual(syn({ synonyms: rules, expand: false }, 'fast joyful happy').map((t) => t.text), ['speedy', 'happy', 'happy'])
+    const t = syn({ synonyms: ['small, little => tiny, compact'], expand: false }, 'a little cat')
+    assert.deepEqual(t.map((x) => [x.text, x.position, x.startOffset]), [['a', 0, 0], ['tiny', 1, 2], ['compact', 1, 2], ['cat', 2, 9]])
+  })
+  it('escapes and refusals as Milvus reads rules', () => {
+    assert.deepEqual(syn({ synonyms: ['trans => translate, \\=>'], expand: false }, 'trans').map((t) => t.text), ['translate', '=>'])
+    assert.throws(() => syn({ synonyms: ['a b, c'] }, 'x'), /has space between words/)
+    assert.throws(() => syn({ synonyms: ['a => b => c'] }, 'x'), /has more than one "=>"/)
+    assert.throws(() => syn({ synonyms: ['a\\'] }, 'x'), /invalid synonym escaped in the end/)
+    assert.throws(() => syn({ synonyms: 'a, b' }, 'x'), /`synonyms` must be array/)
+    assert.throws(() => syn({ expand: 'yes' }, 'x'), /`expand` must be bool/)
+  })
+})

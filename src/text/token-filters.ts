@@ -3,6 +3,7 @@ import { errors } from '../errors/errors.ts'
 import { isAsciiAlphanumeric } from './char-classes.ts'
 import { createStemmer } from './stemmer.ts'
 import { expandStopWords } from './stop-words.ts'
+import { synonymFilter } from './synonym-filter.ts'
 import { type ChainToken, retain, type TokenFilter, utf8Length } from './token.ts'
 
 const require = createRequire(import.meta.url)
@@ -76,7 +77,7 @@ export function stopWordsParam(value: unknown, label: string): string[] {
   return expandStopWords(value as string[])
 }
 
-/** A filter given as an object: `{type: length | stop | decompounder | stemmer | regex, …}`. */
+/** A filter given as an object: `{type: length | stop | decompounder | stemmer | regex | synonym, …}`. */
 export function createFilter(params: Readonly<Record<string, unknown>>): TokenFilter {
   const type = params.type
   if (type === undefined) throw errors.invalid('no type field in filter params')
@@ -98,6 +99,8 @@ export function createFilter(params: Readonly<Record<string, unknown>>): TokenFi
     }
     case 'regex':
       return regexFilter(params.expr)
+    case 'synonym':
+      return synonymFilter(params)
     default:
       throw errors.invalid(`unsupport filter type: ${type}`)
   }
