@@ -7,6 +7,7 @@ import type { Column } from '../column/column.ts'
 import { createCollectionSchema } from '../schema/collection-schema.ts'
 import { compileFilter } from './compile-filter.ts'
 import { evaluate, evaluateSliced } from './evaluate.ts'
+import { evaluateNaive } from './evaluate-naive.ts'
 import { sourceOf, testSchema, validOf } from './test-fixtures.ts'
 
 const N = 1000
@@ -72,4 +73,24 @@ test('a spatial leaf yields inside: its rows are tested in steps (the first filt
   assert.equal(sliced.count(), 100)
   assert.deepEqual([...sliced.toIndexes()], [...evaluate(plan, sourceOf(n, geo)).toIndexes()])
   assert.ok(slice.pauses >= 5, `${slice.pauses} pauses`)
+})
+
+test('a text leaf yields inside while it builds the text index; the rows equal the row-by-row oracle', async () => {
+  const textSchema = createCollectionSchema({
+    name: 't',
+    fields: [
+      { name: 'pk', dataType: 'Int64', isPrimaryKey: true },
+      { name: 'vec', dataType: 'FloatVector', dim: 2 },
+      { name: 'text', dataType: 'VarChar', maxLength: 100, properties: { enable_analyzer: 'true', enable_match: 'true' } },
+    ],
+  })
+  const n = 10_000
+  const text = new Map<string, Column>([['text', { kind: 'varchar', values: Array.from({ length: n }, (_, i) => `row ${i % 97} of ${i % 5 === 0 ? 'five' : 'other'} rows`), validBits: validOf(Array.from({ length: n }, (_, i) => i % 11 !== 0)) }]])
+  for (const filter of ["TEXT_MATCH(text, 'five')", "PHRASE_MATCH(text, 'of five', 0)", "not TEXT_MATCH(text, 'other 42', minimum_should_match=2)"]) {
+    const plan = compileFilter(filter, textSchema)
+    const slice = countingSlice(1)
+    const sliced = await evaluateSliced(plan, sourceOf(n, text), slice)
+    assert.deepEqual([...sliced.toIndexes()], [...evaluateNaive(plan, sourceOf(n, text)).toIndexes()], filter)
+    if (filter.startsWith('TEXT_MATCH')) assert.ok(slice.pauses >= 4, `${slice.pauses} pauses: the first filter builds the index in steps`)
+  }
 })

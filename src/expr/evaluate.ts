@@ -7,7 +7,7 @@ import { evalContains, evalExists, evalIsNull } from './kernels/eval-json.ts'
 import { andTruth, constantTruth, notTruth, orTruth, type Truth } from './kernels/truth.ts'
 import { evalSpatialSteps } from './kernels/spatial-kernels.ts'
 import { evalTimeShift } from './kernels/time-shift-kernels.ts'
-import { evalTextMatch } from './kernels/text-match-kernels.ts'
+import { evalTextMatchSteps } from './kernels/text-match-kernels.ts'
 
 export type { ColumnSource } from './kernels/column-access.ts'
 
@@ -47,10 +47,10 @@ export async function evaluateSliced(plan: ExprPlan, source: ColumnSource, slice
   }
 }
 
-type LeafKind = Exclude<PredicateKind, 'logical' | 'not' | 'spatial'>
+type LeafKind = Exclude<PredicateKind, 'logical' | 'not' | 'spatial' | 'textMatch' | 'phraseMatch'>
 type Handler<K extends PredicateKind> = (p: PredicatePlan & { kind: K }, src: ColumnSource, wantFalse: boolean) => Truth
 
-/** One handler per leaf kind (`logical`, `not` and `spatial` are walked by `evalPredicate`); a missing kind is a compile error. */
+/** One handler per leaf kind (`logical`, `not`, `spatial` and the text leaves are walked by `evalPredicate`); a missing kind is a compile error. */
 const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   constant: (p, src) => constantTruth(p.value, src.rowCount),
   compare: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalCompare(p, src, wantFalse),
@@ -61,8 +61,6 @@ const handlers: { readonly [K in LeafKind]: Handler<K> } = {
   isNull: (p, src) => evalIsNull(p, src),
   exists: evalExists,
   contains: (p, src, wantFalse) => evalIndexed(p, src, wantFalse) ?? evalContains(p, src, wantFalse),
-  textMatch: evalTextMatch,
-  phraseMatch: evalTextMatch,
 }
 
 /** An `and` with an operand true nowhere, or an `or` with one true everywhere, needs no more operands. */
@@ -89,5 +87,7 @@ function* evalPredicate(p: PredicatePlan, src: ColumnSource, wantFalse: boolean)
   if (p.kind === 'not') return notTruth(yield* evalPredicate(p.operand, src, true), wantFalse)
   // Spatial leaves may take long (WKT parsed per row on a segment's first filter): they yield inside.
   if (p.kind === 'spatial') return yield* evalSpatialSteps(p, src, wantFalse)
+  // A segment's first text filter builds its text index: it yields between blocks of rows analyzed.
+  if (p.kind === 'textMatch' || p.kind === 'phraseMatch') return yield* evalTextMatchSteps(p, src, wantFalse)
   return (handlers[p.kind] as Handler<LeafKind>)(p as PredicatePlan & { kind: LeafKind }, src, wantFalse)
 }

@@ -27,7 +27,8 @@ export function analyzerOf(json: string): Analyzer {
  */
 const indexes = new WeakMap<readonly unknown[], Map<string, TextIndex>>()
 
-export function textIndexOf(values: readonly unknown[], rowCount: number, valid: { get(i: number): boolean } | null, analyzer: string): TextIndex {
+/** The index kept for `values` and `analyzer`, as far as it has been extended (`extend` it to the rows needed). */
+export function textIndexFor(values: readonly unknown[], analyzer: string): TextIndex {
   let byAnalyzer = indexes.get(values)
   if (byAnalyzer === undefined) {
     byAnalyzer = new Map()
@@ -38,6 +39,5 @@ export function textIndexOf(values: readonly unknown[], rowCount: number, valid:
     index = new TextIndex(analyzerOf(analyzer))
     byAnalyzer.set(analyzer, index)
   }
-  if (index.indexedRows < rowCount) index.extend(values, Math.min(rowCount, values.length), valid)
   return index
 }

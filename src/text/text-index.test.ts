@@ -108,4 +108,38 @@ describe('TextIndex', () => {
     assert.equal(index.indexedRows, 4)
     assert.equal(index.termCount, 3)
   })
+
+  test('built in many small extends (merged blocks) = built at once = a row-by-row check', () => {
+    let seed = 5
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+    const vocab = ['a', 'b', 'c', 'd', 'e', 'f']
+    const rows = Array.from({ length: 700 }, () => Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => vocab[Math.floor(rnd() * vocab.length)]).join(' '))
+    const once = built(rows)
+    const stepwise = new TextIndex(createAnalyzer())
+    for (let at = 0; at < rows.length; ) {
+      at = Math.min(rows.length, at + 1 + Math.floor(rnd() * 40))
+      stepwise.extend(rows, at, null)
+    }
+    const run = (index: TextIndex, f: (hit: (r: number) => void) => void) => {
+      const out: number[] = []
+      f((r) => out.push(r))
+      return out.sort((x, y) => x - y)
+    }
+    for (const term of vocab) assert.deepEqual([...stepwise.rowsOf(term)], [...once.rowsOf(term)], term)
+    for (const [q, slop] of [['a b', 0], ['b a', 1], ['a b c', 2], ['c c', 1], ['f a e', 4]] as const) {
+      const terms = q.split(' ')
+      const offsets = terms.map((_, i) => i)
+      const want = rows.flatMap((text, row) => {
+        const toks = text.split(' ')
+        // One array per distinct term: a repeated query term shares it (phraseHolds then takes distinct positions).
+        const byTerm = new Map(terms.map((t) => [t, Int32Array.from(toks.flatMap((x, i) => (x === t ? [i] : [])))]))
+        const positions = terms.map((t) => byTerm.get(t)!)
+        return positions.every((p) => p.length > 0) && phraseHolds(positions, offsets, slop) ? [row] : []
+      })
+      assert.deepEqual(run(stepwise, (hit) => stepwise.matchPhrase(terms, offsets, slop, rows.length, hit)), want, `${q} ~${slop}`)
+      assert.deepEqual(run(once, (hit) => once.matchPhrase(terms, offsets, slop, rows.length, hit)), want, `${q} ~${slop} (one block)`)
+    }
+    const min2 = rows.flatMap((text, row) => (['a', 'b', 'c'].filter((t) => text.split(' ').includes(t)).length >= 2 ? [row] : []))
+    assert.deepEqual(run(stepwise, (hit) => stepwise.matchAny(['a', 'b', 'c'], 2, rows.length, hit)), min2)
+  })
 })

@@ -44,7 +44,8 @@ function refPhrase(query: string, slop: number): (text: string | null) => boolea
   return (text) => {
     if (text === null || q.length === 0) return false
     const tokens = analyzer.analyze(text)
-    const positions = q.map((t) => Int32Array.from(tokens.filter((x) => x.text === t.text).map((x) => x.position)))
+    const byTerm = new Map(q.map((t) => [t.text, Int32Array.from(tokens.filter((x) => x.text === t.text).map((x) => x.position))]))
+    const positions = q.map((t) => byTerm.get(t.text)!)
     return positions.every((p) => p.length > 0) && phraseHolds(positions, q.map((t) => t.position), slop)
   }
 }
@@ -56,6 +57,7 @@ const cases: [string, (text: string | null, id: number) => boolean][] = [
   ["PHRASE_MATCH(text, 'machine learning')", refPhrase('machine learning', 0)],
   ["PHRASE_MATCH(text, 'machine learning', 2)", refPhrase('machine learning', 2)],
   ["PHRASE_MATCH(text, 'deep vector search', 3)", refPhrase('deep vector search', 3)],
+  ["PHRASE_MATCH(text, 'apple apple', 1)", refPhrase('apple apple', 1)],
   ["TEXT_MATCH(text, 'fast') and n > 3", (t, id) => refTextMatch('fast')(t) && id % 7 > 3],
   ["not TEXT_MATCH(text, 'apple') or id < 5", (t, id) => (t !== null && !refTextMatch('apple')(t)) || id < 5],
   ["TEXT_MATCH(text, 'nothingatall')", () => false],
