@@ -55,8 +55,11 @@ for (const [label, params] of [
 
 const english = createAnalyzer({ type: 'english' })
 const terms = texts.flatMap((t) => english.analyze(t).map((x) => x.text))
-const t0 = performance.now()
 let sink = 0
-for (const term of terms) sink ^= termHash(term)
-const ms = performance.now() - t0
-console.log(`termHash                       ${(terms.length / (ms / 1000) / 1e6).toFixed(2)} M terms/s (${sink & 1})`)
+let bestHashMs = Infinity
+for (let r = 0; r < rounds; r++) {
+  const t0 = performance.now()
+  for (const term of terms) sink ^= termHash(term)
+  bestHashMs = Math.min(bestHashMs, performance.now() - t0)
+}
+console.log(`termHash                       ${(terms.length / (bestHashMs / 1000) / 1e6).toFixed(2)} M terms/s (${sink & 1})`)

@@ -18,3 +18,19 @@ describe('termHash (Milvus HashString2LessUint32)', () => {
     assert.equal(termHash('中'.repeat(40)), termHash('中'.repeat(34)))
   })
 })
+
+describe('termHash against zlib over random text', () => {
+  it('equals CRC-32 of the first 100 UTF-8 bytes for ASCII, BMP, astral and lone-surrogate text', async () => {
+    const { crc32 } = await import('node:zlib')
+    const alphabet = ['a', 'Z', '0', 'é', 'ß', '中', '文', '😀', '𝒳', '\ud800', '\udc00', ' ']
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff)
+    for (let n = 0; n < 2000; n++) {
+      let s = ''
+      const len = next() % 60
+      for (let k = 0; k < len; k++) s += alphabet[next() % alphabet.length]
+      const expected = crc32(Buffer.from(s, 'utf8').subarray(0, 100)) % 0xffffffff
+      assert.equal(termHash(s), expected, JSON.stringify(s))
+    }
+  })
+})
