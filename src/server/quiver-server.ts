@@ -106,19 +106,22 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   let operations: Operations
   let access: RestAccess | undefined
   let boundPort = 0
+  let accessMs = 0
   try {
+    // Opened before the ops server: the web console there asks the same access control.
     // Authorization off: users and roles are still kept (Milvus does), but rbac.json is opened on the first RBAC call.
     access =
       opts.access ??
       (opts.authorizationEnabled === true
         ? await openAccessControl(await LocalFileStore.open(dataDir), accessOptions(opts))
         : openAccessControlLazily(() => LocalFileStore.open(dataDir)))
+    accessMs = msSince(startMs) - openMs
     operations = await startOperations(client, { ...opts, ...(access === undefined ? {} : { access }), settings: () => consoleSettings(opts, boundPort, access) })
   } catch (e) {
     await client.close()
     throw e
   }
-  const opsMs = msSince(startMs) - openMs
+  const opsMs = msSince(startMs) - openMs - accessMs
   let protoMs = 0
   let grpc: GrpcServer
   let listener: Listener | undefined

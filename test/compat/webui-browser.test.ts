@@ -57,7 +57,7 @@ before(async () => {
     schema: {
       fields: [
         { fieldName: 'id', dataType: 'Int64', isPrimary: true },
-        { fieldName: 'title', dataType: 'VarChar', elementTypeParams: { max_length: 100 } },
+        { fieldName: 'title', dataType: 'VarChar', description: '<svg onload="window.__xss=3">', elementTypeParams: { max_length: 100 } },
         { fieldName: 'vec', dataType: 'FloatVector', elementTypeParams: { dim: DIM } },
       ],
     },
@@ -155,6 +155,8 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   assert.equal(rowsShown, ROWS)
   assert.deepEqual(await texts('#schema-table tbody td:first-child'), ['id', 'title', 'vec'])
   assert.ok((await texts('#schema-table tbody td:nth-child(2)')).includes('FloatVector(4)'))
+  assert.ok((await texts('#schema-table tbody td:nth-child(4)')).includes('<svg onload="window.__xss=3">'), 'a field description shows as text')
+  assert.equal(await page.$('#collection-detail svg, #collection-detail script'), null)
   assert.match((await texts('#index-table tbody td'))[5]!, new RegExp(`^${sealed.reduce((s, x) => s + x.rowCount, 0)} / `))
   await shot('console-collection')
   // The engine's view refreshes by itself: a new sealed segment appears without a reload.
