@@ -3,7 +3,7 @@
 // (`hit.highlight[field].fragments`), fields read for highlighting but not asked for left out.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { DataType, MilvusError } from '../../src/index.ts'
+import { DataType, FunctionType, MilvusError } from '../../src/index.ts'
 import { openTemp } from '../support/temp-db.ts'
 
 const docs = [
@@ -72,5 +72,57 @@ describe('highlighter', () => {
     await rejects({ type: 0, highlight_query: [{ type: 'TextMatch', field: 'nope', text: 'a' }] }, 1100, /highlight field nope not exist/)
     await rejects({ type: 0, highlight_search_text: true }, 1100, /highlight_search_text needs a full text search/)
     await rejects({ type: 1, queries: ['x'], input_fields: ['text'] }, 3000, /Semantic/)
+  })
+
+  test("highlight_search_text on a BM25 search: the outputs of Milvus's Text Highlighter guide", async () => {
+    const st = await env.client.createCollection({
+      collection_name: 'guide',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: true },
+        { name: 'text', data_type: DataType.VarChar, max_length: 2000, enable_analyzer: true, enable_match: true },
+        { name: 'sparse_vector', data_type: DataType.SparseFloatVector },
+      ],
+      functions: [{ name: 'text_bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse_vector'], params: {} }],
+    })
+    assert.equal(st.code, 0, st.reason)
+    const guideDocs = [
+      'my first test doc',
+      'my second test doc',
+      'my first test doc. Milvus is an open-source vector database built for GenAI applications.',
+      'my second test doc. Milvus is an open-source vector database that suits AI applications of every size from running a demo chatbot to building web-scale search.',
+    ]
+    await env.client.insert({ collection_name: 'guide', data: guideDocs.map((text) => ({ text })) })
+    const search = async (data: string[], highlighter: Record<string, unknown>, limit = 10) => {
+      const res = await env.client.search({ collection_name: 'guide', data, anns_field: 'sparse_vector', limit, output_fields: ['text'], highlighter: { type: 0, pre_tags: ['{'], post_tags: ['}'], ...highlighter } })
+      assert.equal(res.status.code, 0, res.status.reason)
+      const lists = (data.length === 1 ? [res.results] : res.results) as { text: string; highlight: Record<string, { fragments: string[] }> }[][]
+      return lists.map((hits) => hits.map((h) => h.highlight.text!.fragments).sort())
+    }
+    // Example 1: the BM25 search term.
+    assert.deepEqual((await search(['test'], { highlight_search_text: true }))[0], [
+      ['{test} doc'],
+      ['{test} doc'],
+      ['{test} doc. Milvus is an open-source vector database built for GenAI applications.'],
+      ['{test} doc. Milvus is an open-source vector database that suits AI applications of every size from run'],
+    ].sort())
+    // Example 2: plus TEXT_MATCH terms.
+    assert.deepEqual((await search(['test'], { highlight_search_text: true, highlight_query: [{ type: 'TextMatch', field: 'text', text: 'my doc' }] }))[0], [
+      ['{my} first {test} {doc}'],
+      ['{my} second {test} {doc}'],
+      ['{my} first {test} {doc}. Milvus is an open-source vector database built for GenAI applications.'],
+      ['{my} second {test} {doc}. Milvus is an open-source vector database that suits AI applications of every siz'],
+    ].sort())
+    // Example 3: fragment_offset 20, fragment_size 60.
+    assert.deepEqual((await search(['Milvus'], { highlight_search_text: true, fragment_offset: 20, fragment_size: 60 }))[0], [
+      ['my first test doc. {Milvus} is an open-source vector database '],
+      ['my second test doc. {Milvus} is an open-source vector database'],
+    ].sort())
+    // Example 4: two queries, each highlighted with its own text.
+    const [q1, q2] = await search(['test', 'Milvus'], { highlight_search_text: true }, 2)
+    assert.deepEqual(q1, [['{test} doc'], ['{test} doc']])
+    assert.deepEqual(q2, [
+      ['{Milvus} is an open-source vector database built for GenAI applications.'],
+      ['{Milvus} is an open-source vector database that suits AI applications of every size from running a dem'],
+    ].sort())
   })
 })
