@@ -86,6 +86,21 @@ describe('RunAnalyzer through the Node SDK', () => {
     assert.notEqual(missing.status.code, 0)
   })
 
+  test('REST v2 common/run_analyzer answers the same tokens', async () => {
+    const post = async (body: unknown) =>
+      (await fetch(`http://${srv.address}/v2/vectordb/common/run_analyzer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>
+    const r = await post({ text: ['Would you like to eat an apple?', 'I like apple'], analyzerParams: '{"tokenizer": "standard", "filter": ["lowercase"]}', withDetail: true, withHash: true })
+    assert.equal(r.code, 0, JSON.stringify(r))
+    assert.deepEqual(r.data.results.map((x: { tokens: unknown[] }) => x.tokens.length), [7, 3])
+    assert.deepEqual(r.data.results[0].tokens[6], { token: 'apple', start_offset: 25, end_offset: 30, position: 6, position_length: 1, hash: 2838417488 })
+    const byField = await post({ text: ['Running dogs'], collectionName: 'docs', fieldName: 'text' })
+    assert.equal(byField.code, 0, JSON.stringify(byField))
+    assert.deepEqual(byField.data.results[0].tokens, [{ token: 'run' }, { token: 'dog' }])
+    const bad = await post({ text: ['x'], analyzerParams: { type: 'nope' } })
+    assert.equal(bad.code, 1100)
+    assert.match(bad.message, /unknown build-in analyzer type: nope/)
+  })
+
   test('a collection with a bad analyzer is never created', async () => {
     const cases: [FieldType, RegExp][] = [
       [{ name: 't', data_type: DataType.VarChar, max_length: 64, enable_analyzer: true, analyzer_params: { type: 'klingon' } }, /create analyzer failed for field t: unknown build-in analyzer type: klingon/],

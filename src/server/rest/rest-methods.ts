@@ -44,6 +44,7 @@ export const restMethods: Readonly<Record<string, string>> = {
   'jobs/import/get_progress': 'GetImportState',
   'jobs/import/describe': 'GetImportState',
   'jobs/import/list': 'ListImportTasks',
+  'common/run_analyzer': 'RunAnalyzer',
   'indexes/create': 'CreateIndex',
   'indexes/describe': 'DescribeIndex',
   'indexes/list': 'DescribeIndex',

@@ -1,5 +1,6 @@
 import { aliasRoutes } from './alias-routes.ts'
 import { collectionRoutes } from './collection-routes.ts'
+import { commonRoutes } from './common-routes.ts'
 import { databaseRoutes } from './database-routes.ts'
 import { entityRoutes } from './entity-routes.ts'
 import { jobRoutes } from './import-routes.ts'
@@ -25,6 +26,7 @@ export const restHandlers: Readonly<Record<string, RestRouteTable>> = {
   roles: roleRoutes,
   privilege_groups: privilegeGroupRoutes,
   jobs: jobRoutes,
+  common: commonRoutes,
 }
 
 /** The route of a path, or undefined (HTTP 404). */
