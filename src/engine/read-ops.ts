@@ -264,7 +264,7 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     const req = searchRequest(scope, decay === undefined ? resolved : { ...resolved, limit: resolved.offset + resolved.limit, offset: 0 })
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
     const found = await hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
-    const rows = decay === undefined ? found : found.map((list) => decayHits(list, resolved.metric, decay, order === undefined ? extra : [], resolved.offset, resolved.limit))
+    const rows = decay === undefined ? found : found.map((list) => decayHits(list, resolved.metric, decay, order === undefined ? extra : [], resolved.offset, resolved.limit).map((h) => ({ ...h, score: roundScore(h.score, resolved.roundDecimal) })))
     return order === undefined ? rows : rows.map((list) => orderHits(list, order, extra))
   })
 }

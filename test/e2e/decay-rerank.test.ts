@@ -58,6 +58,8 @@ test('gauss, exp and linear: similarity × decay over the top offset + limit hit
   }
   const shown = await search({ limit: 3, output_fields: ['price'], rerank: fn({ function: 'gauss', origin: 30, scale: 10 }) })
   assert.ok(shown.every((h) => 'price' in h))
+  const rounded = await search({ limit: 3, round_decimal: 2, rerank: fn({ function: 'gauss', origin: 30, scale: 10 }) })
+  assert.ok(rounded.every((h) => Math.round(h.score * 100) / 100 === h.score), 'round_decimal applies to the decayed score')
   // The row whose price is null (id 13 is near the query) decays to 0 and ranks last.
   const withNull = await search({ limit: 15, rerank: fn({ function: 'exp', origin: 0, scale: 1000 }) })
   assert.equal(withNull.at(-1)!.id, '13')
