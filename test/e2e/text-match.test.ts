@@ -133,3 +133,36 @@ describe('TEXT_MATCH and PHRASE_MATCH', () => {
     await rejects('TEXT_MATCH(text, 3)', /needs a string query/)
   })
 })
+
+describe('TEXT_MATCH and PHRASE_MATCH on Chinese text (the chinese analyzer: jieba, positions in characters)', () => {
+  test('words, phrases and slop counted in characters, before and after a reopen', async () => {
+    const env = await openTemp()
+    try {
+      const st = await env.client.createCollection({
+        collection_name: 'zh',
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+          { name: 'v', data_type: DataType.FloatVector, dim: 2 },
+          { name: 'text', data_type: DataType.VarChar, max_length: 200, enable_analyzer: true, enable_match: true, analyzer_params: { type: 'chinese' } },
+        ],
+      })
+      assert.equal(st.code, 0, st.reason)
+      const texts = ['我爱机器学习', '机器学习很有趣', '学习机器的原理', '深度学习和机器学习', '今天天气很好']
+      await env.client.collection('zh').insert(texts.map((text, id) => ({ id, v: [0, 1], text })))
+      const check = async () => {
+        const ids = async (filter: string) => (await env.client.collection('zh').query({ filter, outputFields: ['id'] })).map((r) => Number(r.id)).sort((a, b) => a - b)
+        assert.deepEqual(await ids("TEXT_MATCH(text, '机器')"), [0, 1, 2, 3])
+        assert.deepEqual(await ids("TEXT_MATCH(text, '天气 原理')"), [2, 4])
+        assert.deepEqual(await ids("PHRASE_MATCH(text, '机器学习')"), [0, 1, 3])
+        assert.deepEqual(await ids("PHRASE_MATCH(text, '机器学习', 3)"), [0, 1, 3], '学习机器: the two words swapped are 4 characters of moves')
+        assert.deepEqual(await ids("PHRASE_MATCH(text, '机器学习', 4)"), [0, 1, 2, 3])
+      }
+      await check()
+      await env.client.collection('zh').flush()
+      await env.reopen()
+      await check()
+    } finally {
+      await env.cleanup()
+    }
+  })
+})
