@@ -65,7 +65,15 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
       detail.totalRows = reader.totalRows
       detail.state = 'Importing'
       job.totalRows = job.details.reduce((n, d) => n + d.totalRows, 0)
-      for await (const chunk of reader.chunks()) {
+      // The next chunk is read (decoded) while the current one is written and synced.
+      const chunks = reader.chunks()
+      let next = chunks.next()
+      for (;;) {
+        const r = await next
+        if (r.done === true) break
+        const chunk = r.value
+        next = chunks.next()
+        next.catch(() => undefined)
         if (jobs.isStopping) throw stopped()
         await writeChunk(db, job, key, chunk.data, log, detail.importedRows)
         detail.importedRows += chunk.rowCount
@@ -75,6 +83,7 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
           await jobs.save()
         }
       }
+      await chunks.return(undefined)
       detail.state = 'Completed'
       detail.completeTime = new Date().toISOString()
     }
