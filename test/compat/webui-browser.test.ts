@@ -15,6 +15,7 @@ const XSS = '<img src=x onerror="window.__xss=1">'
 const ROWS = 300
 const DIM = 4
 const WAIT_MS = 20_000
+const ARTICLES = ['vector databases store embeddings', 'the quick brown fox jumps', 'full text search ranks documents with BM25', 'segments are sealed then indexed']
 /** Where Debian's package puts it; QUIVER_CHROMIUM overrides. `.ci/run` installs it (apt-get install chromium). */
 const chromium = process.env.QUIVER_CHROMIUM ?? '/usr/bin/chromium'
 /** Set to a directory to save the screenshots docs/console.md shows. */
@@ -68,6 +69,20 @@ before(async () => {
   for (let i = 0; i < ROWS; i += 50) await rest('entities/insert', { collectionName: 'books', data: data.slice(i, i + 50) })
   await rest('collections/flush', { collectionName: 'books' })
   await rest('users/create', { userName: 'viewer', password: 'viewer-pw-1' })
+  // Full-text search: a BM25 function from `text` to `sparse`.
+  await rest('collections/create', {
+    collectionName: 'articles',
+    schema: {
+      fields: [
+        { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+        { fieldName: 'text', dataType: 'VarChar', elementTypeParams: { max_length: 200, enable_analyzer: true } },
+        { fieldName: 'sparse', dataType: 'SparseFloatVector' },
+      ],
+      functions: [{ name: 'bm25', type: 'BM25', inputFieldNames: ['text'], outputFieldNames: ['sparse'], params: {} }],
+    },
+    indexParams: [{ fieldName: 'sparse', indexName: 'sparse_bm25', metricType: 'BM25', indexType: 'SPARSE_INVERTED_INDEX' }],
+  })
+  await rest('entities/insert', { collectionName: 'articles', data: ARTICLES.map((text, id) => ({ id, text })) })
 })
 
 after(async () => {
@@ -165,7 +180,9 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   await page.waitForFunction(`document.querySelectorAll('#segment-table tbody tr').length === ${view.segments.length + 1}`)
 
   await page.click('nav button[data-tab=playground]')
-  await page.waitForSelector('#pg-vector')
+  await page.waitForSelector('#pg-collection')
+  await page.select('#pg-collection', 'books')
+  await page.waitForSelector('#pg-anns option[value=vec]')
   await page.type('#pg-vector', JSON.stringify(vector(42)))
   await page.$eval('#pg-limit', (e: any) => void (e.value = '5'))
   await page.click('#pg-run')
@@ -176,6 +193,19 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   assert.equal(hits[0]![headers.indexOf('id')], '42')
   assert.equal(Number(hits[0]![headers.indexOf('distance')]), 0)
   await shot('console-search')
+
+  // Text in the query box is sent as text: a BM25 search on the function's output field.
+  await page.select('#pg-collection', 'articles')
+  await page.waitForSelector('#pg-anns option[value=sparse]')
+  await page.type('#pg-vector', 'BM25 ranking of documents')
+  await page.click('#pg-run')
+  await page.waitForSelector('#pg-table')
+  const textHeaders = await texts('#pg-table th')
+  const textHits = await page.$$eval('#pg-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')))
+  assert.equal(textHits[0]![textHeaders.indexOf('text')], ARTICLES[2])
+  await shot('console-text-search')
+  await page.select('#pg-collection', 'books')
+  await page.waitForSelector('#pg-anns option[value=vec]')
 
   await page.select('#pg-mode', 'query')
   await page.waitForFunction(`document.getElementById('pg-vector') === null`)

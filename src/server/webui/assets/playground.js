@@ -19,7 +19,9 @@ export async function renderPlayground(el) {
   const filter = h('input', { id: 'pg-filter', size: 40, placeholder: 'e.g. year > 2000 and tag == "a"' })
   const output = h('input', { id: 'pg-output', size: 30, value: scalars.join(', ') })
   const limit = h('input', { id: 'pg-limit', type: 'number', min: 1, max: 16384, value: 10 })
-  const annsField = h('select', { id: 'pg-anns' }, vectors.map((f) => h('option', { value: f.name }, `${f.name} (${f.type})`)))
+  // A BM25 function's output field is searched with text: label it with its input.
+  const bm25 = new Map((desc.functions ?? []).filter((f) => f.type === 'BM25').map((f) => [f.outputFieldNames?.[0], f.inputFieldNames?.[0]]))
+  const annsField = h('select', { id: 'pg-anns' }, vectors.map((f) => h('option', { value: f.name }, bm25.has(f.name) ? `${f.name} (BM25 on ${bm25.get(f.name)}: type text)` : `${f.name} (${f.type})`)))
   const vectorInput = h('textarea', { id: 'pg-vector', placeholder: 'a vector as JSON, e.g. [0.1, 0.2, 0.3, 0.4]; or text for a BM25 field' })
   const results = h('div', { id: 'pg-results' })
   const run = h('button', { class: 'primary', id: 'pg-run', type: 'submit' }, 'Run')
