@@ -35,6 +35,10 @@ describe('icu tokenizer', () => {
   it('keeps every word-break segment, punctuation and spaces included (Milvus doc example)', () => {
     assert.deepEqual(texts('icu', 'Привет! Как дела?'), ['Привет', '!', ' ', 'Как', ' ', 'дела', '?'])
   })
+  it('positions and position lengths count characters, as Milvus numbers icu tokens', () => {
+    const tokens = run('icu', 'Hi 😀 there')
+    assert.deepEqual(tokens.map((t) => [t.text, t.position, t.positionLength]), [['Hi', 0, 2], [' ', 2, 1], ['😀', 3, 1], [' ', 4, 1], ['there', 5, 5]])
+  })
   it('with removepunct leaves the words', () => {
     assert.deepEqual(createAnalyzer({ tokenizer: 'icu', filter: ['removepunct'] }).analyze('Привет! Как дела?').map((t) => t.text), ['Привет', 'Как', 'дела'])
   })

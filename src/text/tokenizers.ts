@@ -50,15 +50,34 @@ let icuSegmenter: Intl.Segmenter | undefined
 /**
  * Milvus's `icu` tokenizer: ICU word-break segments, every one of them (words, spaces and punctuation
  * alike, as Milvus's docs show: "Привет! Как дела?" → Привет, !, ␠, Как, ␠, дела, ?). Node's
- * Intl.Segmenter is ICU's word breaker (dictionaries for CJK and Thai included).
+ * Intl.Segmenter is ICU's word breaker (dictionaries for CJK and Thai included). As in Milvus, a
+ * token's position is its first character's index and `positionLength` its length in characters.
  */
 export function icuTokenize(text: string): ChainToken[] {
   icuSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' })
   const tokens: ChainToken[] = []
+  let chars = 0
   for (const s of icuSegmenter.segment(text)) {
-    tokens.push({ text: s.segment, position: tokens.length, startOffset: s.index, endOffset: s.index + s.segment.length, positionLength: 1 })
+    const n = codePointCount(s.segment)
+    tokens.push({ text: s.segment, position: chars, startOffset: s.index, endOffset: s.index + s.segment.length, positionLength: n })
+    chars += n
   }
   return tokens
+}
+
+function codePointCount(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--
+        i++
+      }
+    }
+  }
+  return n
 }
 
 /**
