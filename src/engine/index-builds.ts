@@ -9,6 +9,7 @@ import { DataType, isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
+import { warmTextIndexes } from './text-index-warm.ts'
 import { decodeSegmentIndex, indexInput } from './index-vectors.ts'
 
 /** Test hooks: hold a vector build's worker before it builds (`hold`, as `BuildOptions`); `onStart` runs as one starts. */
@@ -106,6 +107,8 @@ export class IndexBuilds {
         this.log(`index build failed for segment ${job.segment.id} field ${job.meta.fieldName}: ${String(e)}`)
       }
     }
+    // Then the text indexes of enable_match fields (no index definition: every sealed segment has one).
+    await warmTextIndexes(this.state, () => this.stopped)
   }
 
   private nextJob(): BuildJob | undefined {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import { DataType, MilvusError } from '../../src/index.ts'
 import { createAnalyzer } from '../../src/text/analyzer.ts'
 import { phraseHolds } from '../../src/text/text-index.ts'
+import { textIndexFor } from '../../src/text/text-index-cache.ts'
 import { openTemp, rng } from '../support/temp-db.ts'
 
 const words = ['apple', 'banana', 'cherry', 'machine', 'learning', 'deep', 'vector', 'search', 'milvus', 'fast']
@@ -109,7 +110,14 @@ describe('TEXT_MATCH and PHRASE_MATCH', () => {
     const res = await env.client.compact({ collection_name: 't' })
     assert.equal(res.status.code, 0)
     await check('compacted')
-    await env.reopen()
+    const db = await env.reopen()
+    // The background builder indexes every sealed segment's text after the open, before any filter asks.
+    await db.database.indexBuilds.idle()
+    const sealed = db.database.state.collection('t').segmentsOf().filter((seg) => seg.state === 'sealed')
+    assert.ok(sealed.length >= 2, `${sealed.length} sealed segments`)
+    for (const seg of sealed) {
+      assert.equal(textIndexFor(seg.column('text')!.values as unknown[], '').indexedRows, seg.rowCount, `segment ${seg.id} indexed in the background`)
+    }
     await check('reopened')
   })
 

@@ -1,5 +1,5 @@
 import { errors } from '../../errors/errors.ts'
-import { findField } from '../../schema/collection-schema.ts'
+import { type FieldSchema, findField } from '../../schema/collection-schema.ts'
 import { DataType } from '../../schema/data-type.ts'
 import { textFieldOptions } from '../../schema/text-field.ts'
 import { analyzerOf } from '../../text/text-index-cache.ts'
@@ -51,7 +51,16 @@ function matchField(ctx: PlanContext, arg: ExprNode, what: string): { column: st
   if (!options.enableMatch) throw errors.invalid(`field "${field.name}" does not enable match`)
   if (options.multiAnalyzerParams !== undefined) throw errors.notSupported(`${what} on field ${field.name} with multi_analyzer_params is not supported by Quiver`)
   ctx.columns.add(field.name)
-  return { column: field.name, analyzer: options.analyzerParams === undefined ? '' : JSON.stringify(options.analyzerParams) }
+  return { column: field.name, analyzer: textAnalyzerKey(field) }
+}
+
+/**
+ * The analyzer key of a field's text index: its `analyzer_params` as JSON, '' for the default
+ * analyzer. Plans carry it; the text index cache is keyed by it (`text/text-index-cache.ts`).
+ */
+export function textAnalyzerKey(field: FieldSchema): string {
+  const params = textFieldOptions(field).analyzerParams
+  return params === undefined ? '' : JSON.stringify(params)
 }
 
 function minShouldMatchOf(ctx: PlanContext, node: CallNode): number {
