@@ -1,5 +1,5 @@
 // What `npm pack` ships and what `npm ci` installs: the tarball holds the compiled library and CLI
-// (no compiled tests, benches or test fixtures) and every relative import inside it resolves to a
+// and the web console's static files (no compiled tests, benches or test fixtures) and every relative import inside it resolves to a
 // file it ships; every package in package-lock.json accepts the oldest Node package.json supports
 // (no EBADENGINE warning there).
 import assert from 'node:assert/strict'
@@ -19,7 +19,7 @@ test('npm pack ships the library and the CLI, no compiled tests, and nothing it 
   const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', timeout: 120_000 })
   assert.equal(r.status, 0, r.stderr)
   const files = new Set((JSON.parse(r.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path))
-  for (const must of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/vector/kernels.wasm']) {
+  for (const must of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/vector/kernels.wasm', 'dist/src/server/webui/assets/index.html', 'dist/src/server/webui/assets/console.js']) {
     assert.ok(files.has(must), `${must} is shipped`)
   }
   const testish = [...files].filter((p) => /\.(test|bench|contract)\.|\/test-[^/]*$|-test-support\.|^dist\/(test|bench|examples)\//.test(p))
