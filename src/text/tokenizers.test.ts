@@ -24,6 +24,30 @@ describe('standard tokenizer (tantivy SimpleTokenizer)', () => {
   })
 })
 
+describe('standard tokenizer with uax29 (Milvus test cases)', () => {
+  const uax = { type: 'standard', uax29: true }
+  it('keeps words with apostrophes, decimals and addresses whole; positions count tokens', () => {
+    const tokens = run(uax, "O'Reilly can't jump 32.3 feet from 216.239.63.104")
+    assert.deepEqual(tokens.map((t) => t.text), ["O'Reilly", "can't", 'jump', '32.3', 'feet', 'from', '216.239.63.104'])
+    assert.deepEqual(tokens.map((t) => t.position), [0, 1, 2, 3, 4, 5, 6])
+  })
+  it('ideographs and hiragana one per token; katakana, hangul and emoji whole', () => {
+    assert.deepEqual(texts(uax, '中文 仮名遣い カタカナ 한국어 👩‍🔬 🇨🇳 1️⃣'), ['中', '文', '仮', '名', '遣', 'い', 'カタカナ', '한국어', '👩‍🔬', '🇨🇳', '1️⃣'])
+  })
+  it('cuts long words every max_token_length characters', () => {
+    assert.deepEqual(texts({ ...uax, max_token_length: 5 }, 'jumped 日本語日本語'), ['jumpe', 'd', '日', '本', '語', '日', '本', '語'])
+  })
+  it('refuses bad options as Milvus', () => {
+    assert.throws(() => texts({ type: 'standard', uax29: 'true' }, 'x'), /uax29 must be a boolean/)
+    assert.throws(() => texts({ type: 'standard', max_token_length: 5 }, 'x'), /max_token_length requires uax29 to be true/)
+    assert.throws(() => texts({ ...uax, max_token_length: 0 }, 'x'), /must be between 1 and 1048576/)
+    assert.throws(() => texts({ ...uax, max_token_length: '255' }, 'x'), /must be a positive integer/)
+  })
+  it('uax29: false is the default standard tokenizer', () => {
+    assert.deepEqual(texts({ type: 'standard', uax29: false }, "dog's 32.3"), ['dog', 's', '32', '3'])
+  })
+})
+
 describe('whitespace tokenizer', () => {
   it('splits on ASCII white space only (Milvus doc example)', () => {
     assert.deepEqual(texts('whitespace', 'The Milvus vector database is built for scale!'), ['The', 'Milvus', 'vector', 'database', 'is', 'built', 'for', 'scale!'])

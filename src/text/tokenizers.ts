@@ -2,6 +2,7 @@ import { errors } from '../errors/errors.ts'
 import { isAlphanumeric, isAsciiWhitespace } from './char-classes.ts'
 import { createJiebaTokenizer } from './jieba-tokenizer.ts'
 import type { ChainToken, Tokenize } from './token.ts'
+import { createUax29Tokenizer } from './uax29-tokenizer.ts'
 
 /**
  * Milvus's `standard` tokenizer (tantivy's SimpleTokenizer): maximal runs of alphanumeric characters
@@ -99,9 +100,9 @@ export function createTokenizer(spec: unknown): Tokenize {
   }
   switch (name) {
     case 'standard':
-      if (options?.uax29 !== undefined && options.uax29 !== false) {
-        throw errors.invalid('standard tokenizer uax29 is not supported by Quiver; use the icu tokenizer for Unicode word boundaries')
-      }
+      if (options?.uax29 === true) return createUax29Tokenizer(options)
+      if (options?.uax29 !== undefined && typeof options.uax29 !== 'boolean') throw errors.invalid('standard tokenizer uax29 must be a boolean')
+      if (options?.max_token_length !== undefined) throw errors.invalid('standard tokenizer max_token_length requires uax29 to be true')
       return standardTokenize
     case 'whitespace':
       return whitespaceTokenize
