@@ -40,7 +40,7 @@ export function resolveBm25Search(x: Bm25SearchInput): ResolvedSearch {
   }
   const texts = Array.isArray(x.spec.vectors) ? x.spec.vectors : [x.spec.vectors]
   checkNq(texts.length, x.offset + x.limit)
-  const analyzer = analyzerOf(x.input)
+  const analyzer = analyzerOf(x.input, x.spec.analyzerName)
   const queries: QueryVector[] = texts.map((t, i) => {
     if (typeof t !== 'string') {
       throw errors.invalid(`search on BM25 function output field ${x.field.name} takes query texts; query ${i} is ${Array.isArray(t) ? 'a vector' : typeof t}`, { field: x.field.name })

@@ -38,6 +38,8 @@ export interface SearchSpec extends ReadScope {
   readonly ef?: number
   readonly nprobe?: number
   /** Sparse index search parameters (Milvus 2.6): `drop_ratio_search` in [0, 1), `dim_max_score_ratio` in [0.5, 1.3], `refine_factor` ≥ 1. */
+  /** BM25 search on a field with `multi_analyzer_params`: the analyzer for the query texts (Milvus `analyzer_name`; absent: `default`). */
+  readonly analyzerName?: string
   readonly dropRatioSearch?: number
   readonly dimMaxScoreRatio?: number
   readonly refineFactor?: number

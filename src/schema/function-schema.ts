@@ -1,5 +1,6 @@
 import { errors } from '../errors/errors.ts'
 import { createAnalyzer } from '../text/analyzer.ts'
+import { createMultiAnalyzer } from '../text/multi-analyzer.ts'
 import type { FieldSchema } from './collection-schema.ts'
 import { DataType, dataTypeName } from './data-type.ts'
 import { textFieldOptions } from './text-field.ts'
@@ -62,7 +63,7 @@ export function createFunctions(specs: readonly FunctionSpec[], fields: readonly
     if (usedNames.has(fn.name)) throw errors.invalid(`duplicate function name: ${fn.name}`)
     usedNames.add(fn.name)
     const inputs = fn.inputFieldNames.map((n) => byName.get(n) ?? fail(`function input field not found: ${n}`))
-    checkInputs(inputs)
+    checkInputs(inputs, byName)
     const outputs = fn.outputFieldNames.map((n) => {
       const f = byName.get(n) ?? fail(`function output field not found: ${n}`)
       if (f.isPrimaryKey) fail(`function output field cannot be primary key: function ${fn.name}, field ${n}`)
@@ -109,14 +110,22 @@ function basicFunction(spec: FunctionSpec, id: number): FunctionSchema {
   return Object.freeze({ id, name, description, type, inputFieldNames: Object.freeze(inputs), outputFieldNames: Object.freeze(outputs), params })
 }
 
-function checkInputs(inputs: readonly FieldSchema[]): void {
+function checkInputs(inputs: readonly FieldSchema[], byName: ReadonlyMap<string, FieldSchema>): void {
   const first = inputs[0]!
   if (inputs.length !== 1 || first.dataType !== DataType.VarChar) {
     fail(`BM25 function input field must be a VARCHAR/TEXT field, got ${inputs.length} field with type ${dataTypeName(first.dataType)}`)
   }
   const options = textFieldOptions(first)
   if (!options.enableAnalyzer) fail('BM25 function input field must set enable_analyzer to true')
-  createAnalyzer(options.analyzerParams)
+  if (options.multiAnalyzerParams === undefined) {
+    createAnalyzer(options.analyzerParams)
+    return
+  }
+  // Multi-language: every analyzer built now; each row's analyzer named by a VarChar field's value.
+  const multi = createMultiAnalyzer(options.multiAnalyzerParams)
+  const by = byName.get(multi.byField)
+  if (by === undefined) fail(`bm25 function with multi analyzer by_field ${multi.byField} not found in schema`)
+  if (by.dataType !== DataType.VarChar) fail(`bm25 function with multi analyzer by_field ${multi.byField} must be a VarChar field, got ${dataTypeName(by.dataType)}`)
 }
 
 function nameList(x: unknown): string[] {

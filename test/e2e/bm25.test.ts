@@ -202,3 +202,34 @@ describe('BM25 function schema checks (Milvus wording)', () => {
     assert.equal((await env.client.hasCollection({ collection_name: 'bad' })).value, false)
   })
 })
+
+describe('BM25 function with multi_analyzer_params', () => {
+  let env: Awaited<ReturnType<typeof openTemp>>
+  before(async () => {
+    env = await openTemp()
+  })
+  after(() => env.cleanup())
+
+  test('rows are analyzed by their language; the query by analyzer_name (default without)', async () => {
+    const r = await env.client.createCollection({
+      collection_name: 'ml',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'lang', data_type: DataType.VarChar, max_length: 8 },
+        { name: 'text', data_type: DataType.VarChar, max_length: 200, enable_analyzer: true, multi_analyzer_params: { by_field: 'lang', analyzers: { default: { type: 'standard' }, en: { type: 'english' } }, alias: { english: 'en' } } },
+        { name: 'sparse', data_type: DataType.SparseFloatVector },
+      ],
+      functions: [{ name: 'bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse'], params: {} }],
+    })
+    assert.equal(r.error_code, 'Success', r.reason)
+    await env.client.insert({ collection_name: 'ml', data: [{ id: 1, lang: 'english', text: 'running dogs' }, { id: 2, lang: 'xx', text: 'running dogs' }] })
+    const ids = async (text: string, params: Record<string, unknown> = {}) => {
+      const s = await env.client.search({ collection_name: 'ml', data: [text], anns_field: 'sparse', limit: 5, params })
+      assert.equal(s.status.code, 0, s.status.reason)
+      return (s.results as unknown as { id: string }[]).map((h) => String(h.id)).sort()
+    }
+    assert.deepEqual(await ids('run', { analyzer_name: 'en' }), ['1'], 'english stems both sides')
+    assert.deepEqual(await ids('running'), ['2'], 'default analyzer keeps the word whole')
+    assert.deepEqual(await ids('dogs', { analyzer_name: 'en' }), ['1'])
+  })
+})

@@ -126,6 +126,7 @@ export class MilvusClientApi extends ImportApi {
             ...optional('ef', num(params.ef)),
             ...optional('nprobe', num(params.nprobe)),
             ...optional('dropRatioSearch', num(params.drop_ratio_search)),
+            ...optional('analyzerName', typeof params.analyzer_name === 'string' ? params.analyzer_name : undefined),
             ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
             ...optional('refineFactor', num(params.refine_factor)),
           }
@@ -174,6 +175,7 @@ export class MilvusClientApi extends ImportApi {
           ...optional('ef', num(params.ef)),
           ...optional('nprobe', num(params.nprobe)),
           ...optional('dropRatioSearch', num(params.drop_ratio_search)),
+          ...optional('analyzerName', typeof params.analyzer_name === 'string' ? params.analyzer_name : undefined),
           ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
           ...optional('refineFactor', num(params.refine_factor)),
           ...(req.ignore_growing === true || sp.ignore_growing === true || params.ignore_growing === true ? { ignoreGrowing: true } : {}),

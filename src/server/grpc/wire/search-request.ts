@@ -40,6 +40,8 @@ export function searchSpecOf(req: Wire): SearchSpec {
   setIf(spec, 'dropRatioSearch', pick('drop_ratio_search'))
   setIf(spec, 'dimMaxScoreRatio', pick('dim_max_score_ratio'))
   setIf(spec, 'refineFactor', pick('refine_factor'))
+  const analyzerName = kv.analyzer_name ?? (typeof params.analyzer_name === 'string' ? params.analyzer_name : undefined)
+  if (analyzerName !== undefined && analyzerName !== '') spec.analyzerName = analyzerName
   if (typeof req.dsl === 'string' && req.dsl.trim() !== '') spec.filter = req.dsl
   const templates = templateValuesOf(req.expr_template_values)
   if (templates !== undefined) spec.params = templates
