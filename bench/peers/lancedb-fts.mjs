@@ -90,7 +90,7 @@ let errors = 0
 const results = []
 async function search(q) {
   try {
-    const rows = await table.query().fullTextSearch(q.text).select(['id']).limit(k).toArray()
+    const rows = await table.query().fullTextSearch(q.text).select(['id', '_score']).limit(k).toArray()
     return rows.map((r) => [Number(r.id), r._score])
   } catch (e) {
     errors++
