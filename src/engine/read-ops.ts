@@ -15,6 +15,8 @@ import type { RowScope } from '../query/select-rows.ts'
 import { META_FIELD, vectorFields } from '../schema/collection-schema.ts'
 import { locationRow, locationSegment } from '../segment/pk-index.ts'
 import type { Database } from './database.ts'
+import { boostHits, checkBoost } from './boost-rerank.ts'
+import { boostMatches } from './boost-search.ts'
 import { decayHits, resolveDecay } from './decay-rerank.ts'
 import { resolveGroupBy, runGroupedSearch } from './grouped-search.ts'
 import { extraOrderFields, orderByOf, orderHits } from './order-by.ts'
@@ -257,14 +259,27 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     const order = orderByOf(spec.orderBy, d.schema)
     const decay = spec.decay === undefined ? undefined : resolveDecay(d.schema, spec.decay)
     if (decay !== undefined && group !== undefined) throw errors.invalid('decay rerank cannot be used with a grouping search (group_by_field)')
-    const extra = [...extraOrderFields(order, spec.outputFields), ...(decay === undefined || (spec.outputFields ?? []).includes(decay.field) ? [] : [decay.field])]
+    const boost = spec.boost
+    if (boost !== undefined) {
+      if (decay !== undefined) throw errors.invalid('a boost rerank cannot be combined with a decay rerank in one function_score')
+      if (group !== undefined) throw errors.invalid('boost rerank cannot be used with a grouping search (group_by_field)')
+      checkBoost(d.schema, boost)
+    }
+    const boostFields = [...new Set((boost?.functions ?? []).flatMap((f) => (f.randomScore?.field === undefined ? [] : [f.randomScore.field])))].filter((f) => !(spec.outputFields ?? []).includes(f))
+    const extra = [...extraOrderFields(order, spec.outputFields), ...(decay === undefined || (spec.outputFields ?? []).includes(decay.field) ? [] : [decay.field]), ...boostFields]
     const outputFields = group === undefined ? spec.outputFields : [...(spec.outputFields ?? []), group.field.name]
     const out = planOutput(d.schema, extra.length === 0 ? outputFields : [...(outputFields ?? []), ...extra], d.pkField.name, readTimezone(d, spec))
-    // A decay rerank re-scores the top offset + limit hits, then pages.
-    const req = searchRequest(scope, decay === undefined ? resolved : { ...resolved, limit: resolved.offset + resolved.limit, offset: 0 })
+    // A decay or boost rerank re-scores the top offset + limit hits, then pages.
+    const rescored = decay !== undefined || boost !== undefined
+    const req = searchRequest(scope, rescored ? { ...resolved, limit: resolved.offset + resolved.limit, offset: 0 } : resolved)
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
-    const found = await hitsToRowsSliced(d, hits, out, resolved.roundDecimal, slice)
-    const rows = decay === undefined ? found : found.map((list) => decayHits(list, resolved.metric, decay, order === undefined ? extra : [], resolved.offset, resolved.limit).map((h) => ({ ...h, score: roundScore(h.score, resolved.roundDecimal) })))
+    const found = await hitsToRowsSliced(d, hits, out, rescored ? -1 : resolved.roundDecimal, slice)
+    const matches = boost === undefined ? [] : await boostMatches(d, scope, boost, hits, spec.params, slice)
+    const rows = !rescored
+      ? found
+      : found.map((list, q) =>
+          (boost !== undefined ? boostHits(list, resolved.metric, boost, matches[q]!, order === undefined ? boostFields : [], resolved.offset, resolved.limit) : decayHits(list, resolved.metric, decay!, order === undefined ? extra : [], resolved.offset, resolved.limit)).map((h) => ({ ...h, score: roundScore(h.score, resolved.roundDecimal) })),
+        )
     return order === undefined ? rows : rows.map((list) => orderHits(list, order, extra))
   })
 }

@@ -7,6 +7,7 @@ import { type CollectionSchema, type FieldSchema, vectorFields } from '../schema
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import { f16ToF32Array, bf16ToF32Array } from '../common/half-float.ts'
 import { isBinaryMetric, Metric, parseMetric } from '../vector/metric.ts'
+import type { BoostSpec } from './boost-rerank.ts'
 import type { DecaySpec } from './decay-rerank.ts'
 import type { ReadScope } from './read-ops.ts'
 import { bm25InputOf, resolveBm25Search } from './bm25-search-spec.ts'
@@ -51,6 +52,8 @@ export interface SearchSpec extends ReadScope {
   readonly orderBy?: string
   /** Milvus 2.6's decay reranker (`FunctionScore`): the top offset + limit hits re-scored by similarity × decay of a numeric field. */
   readonly decay?: DecaySpec
+  /** Milvus 2.6's Boost Ranker (`FunctionScore` of `reranker: boost` functions) over the top offset + limit hits. */
+  readonly boost?: BoostSpec
 }
 
 export interface ResolvedSearch {

@@ -7,7 +7,7 @@ import type { SearchSpec } from '../search-spec.ts'
 import { type AnalyzedToken, runAnalyzer } from '../run-analyzer.ts'
 import { countRows, getRows, queryRows, type Row, searchRows } from '../read-ops.ts'
 import { num, optional, type Req } from './client-base.ts'
-import { decayOfRerank, hybridRerankerOf } from './rerank-function.ts'
+import { boostOfRerank, decayOfRerank, hybridRerankerOf } from './rerank-function.ts'
 import { asStatus, okStatus, type ResStatus, rowForSdk } from './status.ts'
 import { ImportApi } from './import-api.ts'
 import { timeoutOpt } from './write-api.ts'
@@ -184,6 +184,7 @@ export class MilvusClientApi extends ImportApi {
           ...optional('groupSize', num(req.group_size ?? params.group_size)),
           ...(req.strict_group_size === true || params.strict_group_size === true ? { strictGroupSize: true } : {}),
           ...optional('decay', decayOfRerank(req.rerank)),
+          ...optional('boost', boostOfRerank(req.rerank)),
         }
         const key = this.readKey(req)
         const hits: HighlightedHit[][] = highlighter === undefined ? await searchRows(this.db, key, spec) : await searchHighlighted(this.db, key, spec, highlighter)

@@ -1,4 +1,5 @@
 import { errors } from '../../errors/errors.ts'
+import { boostCombineOf, boostFunctionOf, type BoostSpec } from '../boost-rerank.ts'
 import type { DecaySpec } from '../decay-rerank.ts'
 import { parseReranker, type Reranker } from '../hybrid-search.ts'
 
@@ -14,6 +15,7 @@ export function decayOfRerank(v: unknown): DecaySpec | undefined {
   const params = fn.params ?? {}
   if (params.reranker === undefined) return undefined
   const reranker = String(params.reranker).toLowerCase()
+  if (reranker === 'boost') return undefined
   if (reranker === 'model') throw errors.notSupported('model rerankers (reranker: model) call external inference services, which Quiver does not do; use decay, rrf or weighted')
   if (reranker !== 'decay') throw errors.invalid(`reranker ${JSON.stringify(params.reranker)} on a single search: rrf and weighted fuse the requests of a hybrid search; a single search takes the decay reranker`)
   const inputs = Array.isArray(fn.input_field_names) ? fn.input_field_names : []
@@ -51,4 +53,28 @@ export function hybridRerankerOf(v: unknown): Reranker {
   }
   if (reranker !== 'decay' && reranker !== 'model') throw errors.invalid(`unsupported reranker ${JSON.stringify(params.reranker)}; Quiver serves decay, rrf and weighted`)
   return { strategy: 'decay', decay: decayOfRerank(v)! }
+}
+
+/**
+ * A search's `rerank` as a Boost Ranker: one function (`{ type: FunctionType.RERANK, params: { reranker:
+ * 'boost', filter, weight, random_score } }`) or a FunctionScore (`{ functions: [...], params: { boost_mode,
+ * function_mode } }`) of boost functions; undefined when it is not one. A FunctionScore mixing boost with
+ * other rerankers is 1100.
+ */
+export function boostOfRerank(v: unknown): BoostSpec | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return undefined
+  const o = v as { name?: unknown; functions?: unknown; params?: Record<string, unknown> }
+  const isBoost = (f: unknown) => String((f as { params?: Record<string, unknown> } | null)?.params?.reranker ?? '').toLowerCase() === 'boost'
+  const fns: unknown[] = Array.isArray(o.functions) ? o.functions : isBoost(o) ? [o] : []
+  if (fns.length === 0 || !fns.some(isBoost)) return undefined
+  if (!fns.every(isBoost)) throw errors.invalid('a function_score that has boost functions may hold only boost functions')
+  const params = Array.isArray(o.functions) ? (o.params ?? {}) : {}
+  return {
+    functions: fns.map((f) => {
+      const fn = f as { name?: unknown; params?: Record<string, unknown> }
+      return boostFunctionOf(fn.name === undefined ? undefined : String(fn.name), fn.params ?? {})
+    }),
+    boostMode: boostCombineOf('boost_mode', params.boost_mode),
+    functionMode: boostCombineOf('function_mode', params.function_mode),
+  }
 }

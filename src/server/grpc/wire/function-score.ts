@@ -1,3 +1,4 @@
+import { boostCombineOf, boostFunctionOf, type BoostSpec } from '../../../engine/boost-rerank.ts'
 import type { DecaySpec } from '../../../engine/decay-rerank.ts'
 import type { Reranker } from '../../../engine/hybrid-search.ts'
 import { errors } from '../../../errors/errors.ts'
@@ -7,7 +8,7 @@ import { kvObject, numberParam } from './key-values.ts'
 type Wire = Record<string, any>
 
 /** What a request's `function_score` (Milvus 2.6 rerank functions) asks for. */
-export type FunctionScore = { readonly decay: DecaySpec } | { readonly reranker: Reranker } | undefined
+export type FunctionScore = { readonly decay: DecaySpec } | { readonly reranker: Reranker } | { readonly boost: BoostSpec } | undefined
 
 const RERANK_TYPE = 3
 
@@ -20,6 +21,19 @@ const RERANK_TYPE = 3
 export function functionScoreOf(req: Wire): FunctionScore {
   const functions = req.function_score?.functions
   if (!Array.isArray(functions) || functions.length === 0) return undefined
+  const isBoost = (f: Wire) => String(kvObject(f.params).reranker ?? '').toLowerCase() === 'boost'
+  if (functions.some(isBoost)) {
+    // Milvus's Boost Ranker: several boost functions combined by function_mode, applied by boost_mode.
+    if (!functions.every(isBoost)) throw errors.invalid('a function_score that has boost functions may hold only boost functions')
+    const params = kvObject(req.function_score.params)
+    return {
+      boost: {
+        functions: functions.map((f: Wire) => boostFunctionOf(f.name === undefined || f.name === '' ? undefined : String(f.name), kvObject(f.params))),
+        boostMode: boostCombineOf('boost_mode', params.boost_mode),
+        functionMode: boostCombineOf('function_mode', params.function_mode),
+      },
+    }
+  }
   if (functions.length > 1) throw errors.invalid(`only one rerank function is supported in function_score, got ${functions.length}`)
   const fn = functions[0] as Wire
   const type = fn.type

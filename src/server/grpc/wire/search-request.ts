@@ -57,7 +57,8 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (score !== undefined && 'reranker' in score) {
     throw errors.invalid('rrf and weighted rerank functions fuse the requests of a hybrid search; a single search takes the decay reranker')
   }
-  if (score !== undefined) spec.decay = score.decay
+  if (score !== undefined && 'boost' in score) spec.boost = score.boost
+  else if (score !== undefined) spec.decay = score.decay
   return spec
 }
 
@@ -127,9 +128,11 @@ export function hybridSpecOf(req: Wire): HybridSpec {
   const requests = ((req.requests ?? []) as Wire[]).map((r) => {
     const { partitions: _p, outputFields: _o, offset: _off, roundDecimal: _r, ...one } = searchSpecOf(r)
     if (one.groupByField !== undefined) throw groupingInHybrid()
+    if (one.boost !== undefined) throw errors.invalid('a boost ranker on a hybrid search sub-request is not supported by Quiver yet')
     return one
   })
   if (typeof kv.group_by_field === 'string' && kv.group_by_field !== '') throw groupingInHybrid()
+  if (score !== undefined && 'boost' in score) throw errors.invalid('the boost ranker cannot rerank a hybrid search (as Milvus); use rrf, weighted or decay')
   const rerank = score === undefined ? parseReranker(kv.strategy === undefined ? undefined : { strategy: kv.strategy, params: jsonParam(kv, 'params') }) : 'decay' in score ? { strategy: 'decay' as const, decay: score.decay } : score.reranker
   const spec: Mutable<HybridSpec> = { requests, rerank }
   const limit = numberParam(kv, 'limit')
