@@ -4,7 +4,7 @@
 // data directory and changes nothing in one that is.
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -86,13 +86,28 @@ test('quiver serve on a data directory it cannot use: one line naming the path, 
   assertOneLine(await serve('/proc/quiver-data', port, metricsPort), `data directory '/proc/quiver-data' cannot be created`)
   assertOneLine(await serve(file, port, metricsPort), `data directory '${file}' is not a directory`)
   assertOneLine(await serve(join(file, 'below'), port, metricsPort), `data directory '${join(file, 'below')}' is not a directory`)
-  // No permission (as root, the check runs as the unprivileged user `nobody`, uid 65534); `.` names the absolute path.
+})
+
+/**
+ * As root every directory is writable, so the no-permission case runs the CLI as `nobody` (uid 65534),
+ * which must be able to read the code: not so when the checkout sits under a private directory.
+ */
+function permissionRun(): { uid?: number } | string {
+  if (process.getuid?.() !== 0) return {}
+  const probe = spawnSync(process.execPath, [...execArgv, '-e', `require('node:fs').accessSync(${JSON.stringify(main)})`], { uid: 65534, gid: 65534, cwd: tmpdir(), encoding: 'utf8' })
+  return probe.status === 0 ? { uid: 65534 } : `running as root and user nobody cannot read ${main}`
+}
+const asUser = permissionRun()
+
+test('quiver serve on a data directory without write permission: one line naming the path', { skip: typeof asUser === 'string' ? asUser : false }, async () => {
+  const user = asUser as { uid?: number }
+  const [port, metricsPort] = [await freePort(), await freePort()]
   const locked = join(root, 'locked')
   mkdirSync(locked, { mode: 0o555 })
   chmodSync(locked, 0o555)
-  const uid = process.getuid?.() === 0 ? { uid: 65534 } : {}
-  assertOneLine(await serve(join(locked, 'data'), port, metricsPort, uid), `data directory '${join(locked, 'data')}'`, 'permission denied')
-  assertOneLine(await serve('.', port, metricsPort, { cwd: locked, ...uid }), `data directory '${locked}' is not writable`)
+  assertOneLine(await serve(join(locked, 'data'), port, metricsPort, user), `data directory '${join(locked, 'data')}'`, 'permission denied')
+  // `.` names the absolute path.
+  assertOneLine(await serve('.', port, metricsPort, { cwd: locked, ...user }), `data directory '${locked}' is not writable`)
 })
 
 /** Every file under `dir` with its SHA-256 (and every directory), to prove nothing changed. */
