@@ -4,7 +4,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { findDim } from '../index/sparse/sparse-postings.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
-import { type Bm25Segment, bm25Segment, liveDocFrequency, liveDocLength } from './bm25-segment.ts'
+import { type Bm25Segment, bm25Segment, liveDocFrequency, liveDocLength, rowLength, termFrequency } from './bm25-segment.ts'
 import type { SearchHits, SearchRequest } from './run-search.ts'
 import { selectRowsSliced } from './select-rows.ts'
 
@@ -131,13 +131,29 @@ function scoreSegment(view: Bm25Segment, q: QueryWeights, params: Bm25Params, av
     }
   }
   const base = encodeLocation(segment.id, 0)
-  const ranged = req.radius !== undefined || req.rangeFilter !== undefined
   for (let i = 0; i < count; i++) {
     const r = touched[i]!
     const s = sums[r]!
     sums[r] = 0
-    if (!(s > 0)) continue
-    if (ranged && !((req.radius === undefined || s > req.radius) && (req.rangeFilter === undefined || s <= req.rangeFilter))) continue
-    heap.push(s, base + r)
+    offer(heap, s, base + r, req)
   }
+  // A growing segment's rows past its postings: scored row by row.
+  for (let r = view.baseRows; r < view.rowCount; r++) {
+    if (((allowed[r >>> 5]! >>> (r & 31)) & 1) === 0) continue
+    const row = view.rows[r]!
+    const lengthNorm = k1 * (1 - b + b * rowLength(row) * norm)
+    let s = 0
+    for (let t = 0; t < q.terms.length; t++) {
+      const tf = termFrequency(row, q.terms[t]!)
+      if (tf > 0) s += (q.weights[t]! * tf * (k1 + 1)) / (tf + lengthNorm)
+    }
+    offer(heap, s, base + r, req)
+  }
+}
+
+/** A positive score within the range (range search) enters the heap. */
+function offer(heap: TopKHeap, s: number, location: number, req: SearchRequest): void {
+  if (!(s > 0)) return
+  if ((req.radius !== undefined && !(s > req.radius)) || (req.rangeFilter !== undefined && !(s <= req.rangeFilter))) return
+  heap.push(s, location)
 }

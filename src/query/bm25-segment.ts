@@ -5,21 +5,30 @@ import { buildSparsePostings, findDim, type SparsePostings } from '../index/spar
 import type { Segment } from '../segment/segment.ts'
 
 /**
- * What BM25 reads of one segment's BM25 output field: its posting lists (term → rows and term
- * frequencies, rows ascending), each row's document length (the sum of its term frequencies) and
- * their total. Built from the segment's rows on first use and kept while the segment has that many
- * rows (a sealed segment: for its life; a growing one: until its next append).
+ * Rows a growing segment may append past its postings before they are rebuilt: the tail is read row
+ * by row (a search costs O(tail) more), the rebuild costs O(all entries) once.
+ */
+export const BM25_TAIL_ROWS_MAX = 4096
+
+/**
+ * What BM25 reads of one segment's BM25 output field at `rowCount` rows: posting lists (term → rows
+ * and term frequencies, rows ascending) of the first `baseRows` rows, each of their document lengths
+ * (sum of term frequencies) and total; the rows from `baseRows` on (a growing segment's recent
+ * appends) are read from `rows` directly. Sealed segments have no tail.
  */
 export interface Bm25Segment {
   readonly rowCount: number
+  readonly baseRows: number
   readonly postings: SparsePostings
   readonly docLength: Float32Array
   readonly docLengthTotal: number
+  /** The segment's rows (its column's values; rows past `rowCount` are not read). */
+  readonly rows: readonly SparseRow[]
 }
 
 const cache = new WeakMap<Segment, Map<string, Bm25Segment>>()
 
-/** The BM25 view of `field` in `segment` (see `Bm25Segment`). */
+/** The BM25 view of `field` in `segment` now (see `Bm25Segment`), rebuilt when the tail grows past `BM25_TAIL_ROWS_MAX`. */
 export function bm25Segment(segment: Segment, field: string): Bm25Segment {
   let byField = cache.get(segment)
   if (byField === undefined) {
@@ -27,58 +36,87 @@ export function bm25Segment(segment: Segment, field: string): Bm25Segment {
     cache.set(segment, byField)
   }
   const rowCount = segment.rowCount
+  const rows = segment.fields.get(field)!.view().values as SparseRow[]
   let view = byField.get(field)
-  if (view === undefined || view.rowCount !== rowCount) {
-    view = buildBm25Segment(segment, field, rowCount)
-    byField.set(field, view)
+  if (view === undefined || view.baseRows > rowCount || rowCount - view.baseRows > BM25_TAIL_ROWS_MAX) {
+    view = buildBm25Segment(rows, rowCount)
+  } else if (view.rowCount !== rowCount || view.rows !== rows) {
+    view = { ...view, rowCount, rows }
   }
+  byField.set(field, view)
   return view
 }
 
-function buildBm25Segment(segment: Segment, field: string, rowCount: number): Bm25Segment {
-  const rows = (segment.fields.get(field)!.view().values as SparseRow[]).slice(0, rowCount)
-  const postings = buildSparsePostings(readSparseCsr(encodeSparseCsr(rows)))
+function buildBm25Segment(rows: readonly SparseRow[], rowCount: number): Bm25Segment {
+  const base = rows.slice(0, rowCount)
+  const postings = buildSparsePostings(readSparseCsr(encodeSparseCsr(base)))
   const docLength = new Float32Array(rowCount)
   let total = 0
   for (let r = 0; r < rowCount; r++) {
-    const v = rows[r]!.values
-    let len = 0
-    for (let i = 0; i < v.length; i++) len += v[i]!
+    const len = rowLength(base[r]!)
     docLength[r] = len
     total += len
   }
-  return { rowCount, postings, docLength, docLengthTotal: total }
+  return { rowCount, baseRows: rowCount, postings, docLength, docLengthTotal: total, rows }
 }
 
-/** Sum of the document lengths of the rows set in `liveBits`: the total less the rows not set (deleted or not yet visible: few). */
+/** A row's document length: the sum of its term frequencies. */
+export function rowLength(row: SparseRow): number {
+  let len = 0
+  for (let i = 0; i < row.values.length; i++) len += row.values[i]!
+  return len
+}
+
+/** A row's document length from the view (tail rows summed on the fly). */
+export function docLengthOf(view: Bm25Segment, r: number): number {
+  return r < view.baseRows ? view.docLength[r]! : rowLength(view.rows[r]!)
+}
+
+/** Sum of the document lengths of the rows set in `liveBits`: the base total less its rows not set (few), plus the set tail rows. */
 export function liveDocLength(view: Bm25Segment, liveBits: Bitset): number {
   let sum = view.docLengthTotal
   const words = liveBits.words
-  const n = view.rowCount
+  const n = view.baseRows
   for (let w = 0; w < words.length && w * 32 < n; w++) {
     let missing = ~words[w]! >>> 0
-    if (missing === 0) continue
     while (missing !== 0) {
-      const bit = 31 - Math.clz32(missing & -missing)
-      const r = w * 32 + bit
+      const r = w * 32 + 31 - Math.clz32(missing & -missing)
       if (r >= n) break
       sum -= view.docLength[r]!
       missing &= missing - 1
     }
   }
+  for (let r = n; r < view.rowCount; r++) if (isSet(words, r)) sum += rowLength(view.rows[r]!)
   return sum
 }
 
-/** Rows of `term`'s posting list set in `liveBits` (its document frequency among them); 0 when no row has it. */
+/** Rows holding `term` set in `liveBits` (its document frequency among them): the base's posting list, then the tail rows. */
 export function liveDocFrequency(view: Bm25Segment, term: number, liveBits: Bitset): number {
-  const d = findDim(view.postings.dims, term)
-  if (d < 0) return 0
-  const { postStart, postRows } = view.postings
   const words = liveBits.words
   let df = 0
-  for (let p = postStart[d]!; p < postStart[d + 1]!; p++) {
-    const r = postRows[p]!
-    df += (words[r >>> 5]! >>> (r & 31)) & 1
+  const d = findDim(view.postings.dims, term)
+  if (d >= 0) {
+    const { postStart, postRows } = view.postings
+    for (let p = postStart[d]!; p < postStart[d + 1]!; p++) df += isSet(words, postRows[p]!) ? 1 : 0
   }
+  for (let r = view.baseRows; r < view.rowCount; r++) if (isSet(words, r) && termFrequency(view.rows[r]!, term) > 0) df++
   return df
+}
+
+/** The frequency of `term` in a row (binary search of its ascending indices); 0 when absent. */
+export function termFrequency(row: SparseRow, term: number): number {
+  let lo = 0
+  let hi = row.indices.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const v = row.indices[mid]!
+    if (v === term) return row.values[mid]!
+    if (v < term) lo = mid + 1
+    else hi = mid - 1
+  }
+  return 0
+}
+
+function isSet(words: Uint32Array, r: number): boolean {
+  return (((words[r >>> 5] ?? 0) >>> (r & 31)) & 1) === 1
 }

@@ -233,3 +233,46 @@ describe('BM25 function with multi_analyzer_params', () => {
     assert.deepEqual(await ids('dogs', { analyzer_name: 'en' }), ['1'])
   })
 })
+
+describe('BM25 on a growing segment: rows appended after its postings were built', () => {
+  let env: Awaited<ReturnType<typeof openTemp>>
+  before(async () => {
+    env = await openTemp()
+  })
+  after(() => env.cleanup())
+
+  test('tail rows are scored and counted in the statistics like the others', async () => {
+    await env.client.createCollection({
+      collection_name: 'g',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'text', data_type: DataType.VarChar, max_length: 200, enable_analyzer: true },
+        { name: 'sparse', data_type: DataType.SparseFloatVector },
+      ],
+      functions: [{ name: 'bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse'], params: {} }],
+    })
+    const live = new Map<number, string>()
+    const put = async (rows: [number, string][]) => {
+      for (const [id, text] of rows) live.set(id, text)
+      const r = await env.client.upsert({ collection_name: 'g', data: rows.map(([id, text]) => ({ id, text })) })
+      assert.equal(r.status.code, 0, r.status.reason)
+    }
+    const check = async (query: string) => {
+      const s = await env.client.search({ collection_name: 'g', data: [query], anns_field: 'sparse', limit: 20 })
+      const got = (s.results as unknown as Hit[]).map((h) => ({ id: String(h.id), score: h.score }))
+      const want = referenceBm25(live, query)
+      assert.deepEqual(got.map((h) => h.id).sort(), want.map((h) => h.id).sort(), query)
+      for (const h of got) assert.ok(Math.abs(h.score - want.find((w) => w.id === h.id)!.score) < 1e-5, `${query} ${h.id}`)
+    }
+    await put(corpus.slice(0, 6).map((t, i) => [i, t]))
+    await check('quick fox dog')
+    await put([[10, 'a quick quick fox'], [11, 'dogs and more dogs dog']])
+    await check('quick fox dog')
+    await env.client.delete({ collection_name: 'g', ids: [10, 2] })
+    live.delete(10)
+    live.delete(2)
+    await put([[11, 'the fox only']])
+    await check('quick fox dog')
+    assert.equal(env.client.database.state.collection('g').segmentsOf().length, 1, 'all of it in one growing segment')
+  })
+})
