@@ -16,7 +16,8 @@ import type { WritePlan } from './write-plan.ts'
  * made by another copy of the library work too.
  * - FixedSizeList<Float32|Float64|Uint8|Float16> vector columns without nulls become one flat typed
  *   array (no per-row arrays); other vector columns are read row by row.
- * - Utf8 columns for a JSON field are parsed as JSON text (as Milvus's Parquet import does).
+ * - Utf8 columns for a JSON field are parsed as JSON text (as Milvus's Parquet import does), and
+ *   so are those of sparse vector fields (BulkWriter writes them as JSON dict text) and Array fields.
  * - Columns not in the schema become dynamic keys; a null there means the key is absent.
  * - A `$meta` Utf8 column (what Milvus's and the SDKs' BulkWriter Parquet files carry) holds each
  *   row's dynamic keys as a JSON object text; its keys are spread into the row.
@@ -99,7 +100,7 @@ function arrowColumn(field: FieldSchema, vector: ArrowVectorLike): RawColumn {
     const flat = flatVectorData(field, vector)
     if (flat !== undefined) return { form: 'flat', data: flat }
   }
-  if (field.dataType === DataType.JSON && isText(vector)) {
+  if ((field.dataType === DataType.JSON || field.dataType === DataType.SparseFloatVector || field.dataType === DataType.Array) && isText(vector)) {
     return { form: 'values', values: parseJsonTexts(field, vector) }
   }
   return { form: 'values', values: rowValuesOf(vector, wantsNumbers(field)) }
