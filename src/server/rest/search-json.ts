@@ -25,6 +25,27 @@ function refuseGrouping(body: RestBody): void {
   if (body.groupingField !== undefined && body.groupingField !== null && body.groupingField !== '') throw errors.notSupported('grouping in a hybrid search (groupingField) is not supported by Quiver')
 }
 
+/**
+ * `functionScore` (Milvus 2.6 REST: `{ functions: [{ name, type: 'Rerank', inputFieldNames, params: { reranker, … } }],
+ * params }`) → the facade's `rerank`: one function as a rerank function object, boost functions as a
+ * FunctionScore (`{ functions, params: { boost_mode, function_mode } }`); undefined without functions.
+ */
+export function functionScoreOf(body: RestBody): Record<string, unknown> | undefined {
+  const fs = optionalObject(body, 'functionScore')
+  if (fs === undefined) return undefined
+  const functions = objectList(Array.isArray(fs.functions) ? fs.functions : [], 'functionScore.functions').map((f) => {
+    const type = f.type === undefined || f.type === null ? 'Rerank' : String(f.type)
+    if (type.toLowerCase() !== 'rerank') throw errors.invalid(`function ${String(f.name)} in functionScore must be of type Rerank, got ${type}`)
+    const params = optionalObject(f, 'params') ?? {}
+    return { name: f.name, type: 3, input_field_names: optionalStringList(f, 'inputFieldNames') ?? [], params }
+  })
+  if (functions.length === 0) return undefined
+  const isBoost = (f: { params: Record<string, unknown> }) => String(f.params.reranker ?? '').toLowerCase() === 'boost'
+  if (functions.some(isBoost)) return { functions, params: optionalObject(fs, 'params') ?? {} }
+  if (functions.length > 1) throw errors.invalid(`only one rerank function is supported in functionScore, got ${functions.length}`)
+  return functions[0]
+}
+
 /** `entities/search` → the facade's `search` request. */
 export function searchRequestOf(body: RestBody): Record<string, unknown> {
   refuseUnsupported(body)
@@ -43,6 +64,7 @@ export function searchRequestOf(body: RestBody): Record<string, unknown> {
     group_by_field: optionalString(body, 'groupingField'),
     group_size: optionalNumber(body, 'groupSize'),
     strict_group_size: body.strictGroupSize === true ? true : undefined,
+    rerank: functionScoreOf(body),
     metric_type,
     params: { ...params, ...(metric_type === undefined ? {} : { metric_type }) },
   })
@@ -67,7 +89,7 @@ export function hybridRequestOf(body: RestBody): Record<string, unknown> {
   return defined({
     collection_name: requireString(body, 'collectionName'),
     data: requests,
-    rerank: requireObject(body, 'rerank'),
+    rerank: functionScoreOf(body) ?? requireObject(body, 'rerank'),
     limit: optionalNumber(body, 'limit') ?? DEFAULT_LIMIT,
     offset: optionalNumber(body, 'offset'),
     output_fields: optionalStringList(body, 'outputFields'),
