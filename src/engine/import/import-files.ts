@@ -81,11 +81,11 @@ async function statOf(p: string, asGiven: string) {
 
 function formatOf(p: string): ImportFormat {
   const ext = extname(p).toLowerCase()
-  if (ext === '.json') return 'json'
+  if (ext === '.json' || ext === '.jsonl') return 'json'
   if (ext === '.parquet') return 'parquet'
   if (ext === '.csv') return 'csv'
   if (ext === '.npy') return 'numpy'
-  throw errors.invalid(`import file ${p}: unsupported file type ${ext === '' ? '(no extension)' : ext}, expected .json, .parquet, .csv or .npy`)
+  throw errors.invalid(`import file ${p}: unsupported file type ${ext === '' ? '(no extension)' : ext}, expected .json, .jsonl, .parquet, .csv or .npy`)
 }
 
 async function numpyDirectory(dir: string): Promise<ImportFileGroup> {

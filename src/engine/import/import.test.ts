@@ -115,6 +115,16 @@ describe('bulk import (embedded)', () => {
     assert.equal(Number((await q.count({ collection_name: 'book2' })).data), 30)
   })
 
+  it('imports JSON lines (.jsonl, pymilvus BulkFileType.JSONL): one row per line, $meta spread', async () => {
+    await createBook(q, 'book4')
+    const lines = [0, 1, 2].map((i) => JSON.stringify({ id: i, vec: [i, 0, 0, 0], title: `l${i}`, meta: {}, tags: [], $meta: { extra: i } }))
+    await writeFile(join(dir, 'rows.jsonl'), `${lines.join('\n')}\n`)
+    const s = await importAndWait(q, 'book4', ['rows.jsonl'])
+    assert.equal(s.state, 'ImportCompleted', JSON.stringify(s.infos))
+    const got = await q.query({ collection_name: 'book4', filter: 'extra == 2', output_fields: ['title'] })
+    assert.deepEqual(got.data.map((r) => r.title), ['l2'])
+  })
+
   it('a file with a bad row fails its job and leaves nothing of it visible; the reason names the field and the row', async () => {
     await createBook(q, 'book3')
     const good = Array.from({ length: 40_000 }, (_, i) => ({ id: i, vec: [i, 0, 0, 0], title: 'ok', meta: {}, tags: [] }))

@@ -8,7 +8,8 @@ import { spreadMeta } from './import-reader.ts'
 export const jsonFileBytesMax = 512 * 1024 * 1024
 
 /**
- * JSON rows: `{"rows": [{...}, ...]}` (BulkWriter's layout) or a top-level array of row objects.
+ * JSON rows: `{"rows": [{...}, ...]}` (BulkWriter's layout) or a top-level array of row objects;
+ * `.jsonl`: one row object per line.
  * Integer literals beyond ±2^53 are read as decimal strings, so Int64 values keep every digit
  * (the SDK's JsonFormatter writes them bare).
  */
@@ -20,7 +21,8 @@ export async function openJsonReader(path: string, _schema: CollectionSchema, ba
   const text = keepBigIntegers(await readFile(path, 'utf8'))
   let doc: unknown
   try {
-    doc = JSON.parse(text)
+    // JSON lines (pymilvus's BulkFileType.JSONL): one row object per line.
+    doc = path.toLowerCase().endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)) : JSON.parse(text)
   } catch (cause) {
     throw errors.invalid(`JSON import file ${path} is not valid JSON: ${(cause as Error).message}`)
   }
