@@ -11,6 +11,6 @@ function find(dir) {
 }
 
 const files = [...find('dist/src'), ...find('dist/test')].sort()
-const args = ['--test', '--test-concurrency=2', '--test-timeout=300000', ...process.argv.slice(2), ...files]
+const args = ['--test', '--test-concurrency=2', '--test-timeout=600000', ...process.argv.slice(2), ...files]
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' })
 process.exit(r.status ?? 1)

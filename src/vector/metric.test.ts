@@ -16,7 +16,7 @@ test('parseMetric', () => {
 test('largerIsBetter and metric families', () => {
   assert.deepEqual(
     Object.values(Metric).filter((m) => largerIsBetter(m)),
-    [Metric.IP, Metric.COSINE],
+    [Metric.IP, Metric.COSINE, Metric.BM25],
   )
   assert.deepEqual(Object.values(Metric).filter(isFloatMetric), [Metric.L2, Metric.IP, Metric.COSINE])
   assert.deepEqual(Object.values(Metric).filter(isBinaryMetric), [Metric.HAMMING, Metric.JACCARD])
