@@ -1,9 +1,9 @@
 import { TopKHeap } from '../common/topk-heap.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
-import { findDim } from '../index/sparse/sparse-postings.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
+import { type Accumulators, accumulateTerms, type QueryWeights } from './bm25-accumulate.ts'
 import { type Bm25Segment, bm25Segment, liveDocFrequency, liveDocLength, rowLength, termFrequency } from './bm25-segment.ts'
 import type { SearchHits, SearchRequest } from './run-search.ts'
 import { selectRowsSliced } from './select-rows.ts'
@@ -84,11 +84,6 @@ export function corpusStats(segments: readonly Segment[], field: string, req: Pi
   return { docCount, docLengthTotal, docFrequency }
 }
 
-interface QueryWeights {
-  readonly terms: Uint32Array
-  readonly weights: Float64Array
-}
-
 /** Query tf × idf per term (Milvus's query vector); `drop_ratio_search` leaves out the smallest share of them. */
 function queryWeights(row: { indices: Uint32Array; values: Float32Array } | undefined, stats: Bm25Stats, dropRatio: number): QueryWeights {
   if (row === undefined) return { terms: new Uint32Array(0), weights: new Float64Array(0) }
@@ -104,32 +99,19 @@ function queryWeights(row: { indices: Uint32Array; values: Float32Array } | unde
 }
 
 /** Per-row sums of one segment, reused (sized to the largest segment seen). */
-let sums = new Float64Array(0)
-let touched = new Int32Array(0)
+const acc: Accumulators = { sums: new Float64Array(0), touched: new Int32Array(0) }
 
 function scoreSegment(view: Bm25Segment, q: QueryWeights, params: Bm25Params, avgdl: number, allowed: Uint32Array, segment: Segment, heap: TopKHeap, req: SearchRequest): void {
-  if (sums.length < view.rowCount) {
-    sums = new Float64Array(view.rowCount)
-    touched = new Int32Array(view.rowCount)
+  if (acc.sums.length < view.rowCount) {
+    acc.sums = new Float64Array(view.rowCount)
+    acc.touched = new Int32Array(view.rowCount)
   }
   const { k1, b } = params
-  const { postStart, postRows, postValues, dims } = view.postings
   const norm = avgdl > 0 ? 1 / avgdl : 0
-  let count = 0
-  for (let t = 0; t < q.terms.length; t++) {
-    const d = findDim(dims, q.terms[t]!)
-    if (d < 0) continue
-    const w = q.weights[t]!
-    for (let p = postStart[d]!; p < postStart[d + 1]!; p++) {
-      const r = postRows[p]!
-      if (((allowed[r >>> 5]! >>> (r & 31)) & 1) === 0) continue
-      const tf = postValues[p]!
-      const s = (w * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * view.docLength[r]! * norm))
-      if (!(s > 0)) continue
-      if (sums[r] === 0) touched[count++] = r
-      sums[r]! += s
-    }
-  }
+  // Pruned to the top k only when every hit counts by rank (not a range search).
+  const topK = req.radius === undefined && req.rangeFilter === undefined ? req.offset + req.limit : 0
+  const count = accumulateTerms(view, q, k1, b, avgdl, allowed, acc, topK)
+  const { sums, touched } = acc
   const base = encodeLocation(segment.id, 0)
   for (let i = 0; i < count; i++) {
     const r = touched[i]!
