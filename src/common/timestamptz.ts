@@ -25,7 +25,21 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 
 /** True for an IANA timezone name Milvus would load (`Asia/Shanghai`, `UTC`, `Etc/GMT+8`). */
 export function isTimezoneValid(tz: unknown): tz is string {
-  if (typeof tz !== 'string' || tz === '' || tz.length > 64 || !ianaShape.test(tz)) return false
+  if (typeof tz !== 'string' || tz === '' || tz.length > 64) return false
+  // Every read checks its collection's timezone: the answer is remembered (bounded; names are ≤ 64 chars).
+  const known = validity.get(tz)
+  if (known !== undefined) return known
+  const valid = checkTimezone(tz)
+  if (validity.size >= VALIDITY_ENTRIES_MAX) validity.clear()
+  validity.set(tz, valid)
+  return valid
+}
+
+const validity = new Map<string, boolean>()
+const VALIDITY_ENTRIES_MAX = 1024
+
+function checkTimezone(tz: string): boolean {
+  if (tz === '' || tz.length > 64 || !ianaShape.test(tz)) return false
   try {
     // ICU matches names case-insensitively; Go's zoneinfo lookup (Milvus) does not.
     const resolved = formatterOf(tz).resolvedOptions().timeZone
