@@ -23,10 +23,9 @@ import { type CommandBody, decodeCommand, encodeCommand, type WalCommand } from 
 import { CatalogDdl } from './catalog-ddl.ts'
 
 /**
- * One Quiver database in a data directory: the state, its WAL and checkpoints. Writes are WAL
- * commands applied in LSN order after they are durable; reads run on the applied state.
- * Read operations live in `read-ops.ts`, write operations in `write-ops.ts`, DDL in `catalog-ddl.ts`, the
- * manifest's loading in `load-manifest.ts`; this class owns the lifecycle.
+ * One Quiver database in a data directory: the state, its WAL and checkpoints; owns the lifecycle. Writes
+ * are WAL commands applied in LSN order once durable; reads run on the applied state (`read-ops.ts`,
+ * `write-ops.ts`, DDL in `catalog-ddl.ts`, the manifest's loading in `load-manifest.ts`).
  */
 export class Database {
   readonly state: DbState
@@ -65,10 +64,7 @@ export class Database {
   private backgroundStopped: Promise<void> | undefined
   /** Aborted at close's deadline: a checkpoint still writing stops before its next file or its manifest. */
   private readonly checkpointAbort = new AbortController()
-  /**
-   * Changes that reach segment files only through a checkpoint and have no WAL record (an index
-   * built, a compaction swapped in), counted; `persistedChanges` is the count the last checkpoint saw.
-   */
+  /** Changes with no WAL record (an index built, a compaction swapped in); `persistedChanges`: as the last checkpoint saw. */
   private unloggedChanges = 0
   private persistedChanges = 0
   /** LSN of the last checkpoint written (or loaded at open). */
@@ -199,9 +195,9 @@ export class Database {
   }
 
   /**
-   * Stamps a command, appends it to the WAL and resolves with what applying it produced, once it is
-   * durable and applied. Stamping and appending happen in one synchronous step, so LSN order equals
-   * timestamp order. `deadlineMs` (epoch ms): if already passed, nothing is written.
+   * Stamps a command, appends it to the WAL and resolves with what applying it produced, once durable and
+   * applied. Stamp and append are one synchronous step (LSN order = timestamp order). `deadlineMs` (epoch
+   * ms): if already passed, nothing is written.
    */
   submit(body: CommandBody, deadlineMs?: number): Promise<ApplyResult> {
     this.assertOpen()
