@@ -179,9 +179,16 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   await rest('collections/flush', { collectionName: 'books' })
   await page.waitForFunction(`document.querySelectorAll('#segment-table tbody tr').length === ${view.segments.length + 1}`)
 
+  // A choice re-renders the playground's form (after three REST calls): wait for the new form, or the
+  // test would type into the old one, whose results are never shown.
+  const choose = async (selector: string, value: string) => {
+    await page.evaluate(`void (window.__form = document.getElementById('pg-form'))`)
+    await page.select(selector, value)
+    await page.waitForFunction(`document.getElementById('pg-form') !== null && document.getElementById('pg-form') !== window.__form`)
+  }
   await page.click('nav button[data-tab=playground]')
   await page.waitForSelector('#pg-collection')
-  await page.select('#pg-collection', 'books')
+  await choose('#pg-collection', 'books')
   await page.waitForSelector('#pg-anns option[value=vec]')
   await page.type('#pg-vector', JSON.stringify(vector(42)))
   await page.$eval('#pg-limit', (e: any) => void (e.value = '5'))
@@ -195,7 +202,7 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   await shot('console-search')
 
   // Text in the query box is sent as text: a BM25 search on the function's output field.
-  await page.select('#pg-collection', 'articles')
+  await choose('#pg-collection', 'articles')
   await page.waitForSelector('#pg-anns option[value=sparse]')
   await page.type('#pg-vector', 'BM25 ranking of documents')
   await page.click('#pg-run')
@@ -204,10 +211,10 @@ test('in Chromium: login, overview, segments, playground search and query, chart
   const textHits = await page.$$eval('#pg-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')))
   assert.equal(textHits[0]![textHeaders.indexOf('text')], ARTICLES[2])
   await shot('console-text-search')
-  await page.select('#pg-collection', 'books')
+  await choose('#pg-collection', 'books')
   await page.waitForSelector('#pg-anns option[value=vec]')
 
-  await page.select('#pg-mode', 'query')
+  await choose('#pg-mode', 'query')
   await page.waitForFunction(`document.getElementById('pg-vector') === null`)
   await page.type('#pg-filter', 'id in [3, 4]')
   await page.click('#pg-run')
