@@ -42,6 +42,12 @@ export function hybridSearchRows(db: Database, collection: string, spec: HybridS
   requireLoaded(d)
   if (spec.requests.length === 0) throw errors.invalid('hybrid search needs at least one search request')
   checkReranker(spec.rerank, spec.requests.length)
+  // A per-request reranker would otherwise be dropped without a word: the fused ranking is the hybrid search's own.
+  spec.requests.forEach((r, i) => {
+    if (r.decay !== undefined || r.boost !== undefined) {
+      throw errors.invalid(`hybrid search request ${i} has its own ${r.decay !== undefined ? 'decay' : 'boost'} function_score: Quiver reranks only the hybrid search as a whole (put a decay function_score on the hybrid search itself)`)
+    }
+  })
   const decay = spec.rerank.strategy === 'decay' ? resolveDecay(d.schema, spec.rerank.decay) : undefined
   const limit = spec.limit ?? 10
   const offset = spec.offset ?? 0

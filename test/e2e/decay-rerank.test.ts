@@ -96,6 +96,10 @@ test("hybrid search: each row's best similarity over the requests × decay; rrf 
   const wOld = await env.client.search({ collection_name: 'd', data, limit: 5, rerank: { strategy: 'weighted', params: { weights: [0.2, 0.8] } } })
   assert.equal(wFn.status.code, 0, wFn.status.reason)
   assert.deepEqual(wFn.results, wOld.results)
+  // A decay function on one request of the hybrid search is refused, not dropped without a word.
+  const perRequest = await env.client.search({ collection_name: 'd', data: [{ ...data[0]!, rerank: fn({ function: 'linear', origin: 25, scale: 20 }) }, data[1]!], limit: 5, rerank: { strategy: 'rrf', params: { k: 10 } } })
+  assert.equal(perRequest.status.code, 1100)
+  assert.match(perRequest.status.reason, /hybrid search request 0 has its own decay function_score/)
 })
 
 test('bad parameters and fields are refused with 1100 naming them; a grouping search too', async () => {

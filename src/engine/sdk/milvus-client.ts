@@ -129,6 +129,8 @@ export class MilvusClientApi extends ImportApi {
             ...optional('analyzerName', typeof params.analyzer_name === 'string' ? params.analyzer_name : undefined),
             ...optional('dimMaxScoreRatio', num(params.dim_max_score_ratio)),
             ...optional('refineFactor', num(params.refine_factor)),
+            ...optional('decay', decayOfRerank(r.rerank)),
+            ...optional('boost', boostOfRerank(r.rerank)),
           }
         })
         const hits = await hybridSearchRows(this.db, this.readKey(req), {

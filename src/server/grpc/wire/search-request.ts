@@ -128,7 +128,6 @@ export function hybridSpecOf(req: Wire): HybridSpec {
   const requests = ((req.requests ?? []) as Wire[]).map((r) => {
     const { partitions: _p, outputFields: _o, offset: _off, roundDecimal: _r, ...one } = searchSpecOf(r)
     if (one.groupByField !== undefined) throw groupingInHybrid()
-    if (one.boost !== undefined) throw errors.invalid('a boost ranker on a hybrid search sub-request is not supported by Quiver yet')
     return one
   })
   if (typeof kv.group_by_field === 'string' && kv.group_by_field !== '') throw groupingInHybrid()
