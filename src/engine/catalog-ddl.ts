@@ -115,8 +115,14 @@ export class CatalogDdl {
     return out
   }
 
+  /** Milvus 2.6 makes the drop idempotent: a collection (or database) that does not exist is already dropped; a bad name is still 1100. */
   async dropCollection(name: string): Promise<void> {
-    const meta = this.host.state.catalog.get(name)
+    const catalog = this.host.state.catalog
+    if (!catalog.has(name)) {
+      validateName(splitKey(name).name, 'collection')
+      return
+    }
+    const meta = catalog.get(name)
     await this.host.submit({ type: 'dropCollection', collectionId: meta.id })
   }
 

@@ -242,6 +242,16 @@ describe('idempotent DDL and validation order (Milvus 2.6)', () => {
     assert.equal((await c.dropPartition({ collection_name: 'idem', partition_name: '1p' })).code, 1100)
     assert.equal((await c.dropAlias({ alias: '1a' })).code, 1100)
   })
+
+  test('dropping a collection that does not exist succeeds, as Milvus 2.6 (also in a database that does not exist)', async () => {
+    const c = env.client
+    assert.equal((await c.dropCollection({ collection_name: 'never_created' })).code, 0)
+    assert.equal((await c.dropCollection({ collection_name: 'never_created', db_name: 'no_such_db' })).code, 0)
+    await c.createCollection({ collection_name: 'twice', dimension: 2 })
+    assert.equal((await c.dropCollection({ collection_name: 'twice' })).code, 0)
+    assert.equal((await c.dropCollection({ collection_name: 'twice' })).code, 0)
+    assert.equal((await c.hasCollection({ collection_name: 'twice' })).value, false)
+  })
 })
 
 describe('query count(*)', () => {
