@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { errors } from '../errors/errors.ts'
+import { awaitTurn } from './loop-turns.ts'
 
 /**
  * Cooperative time slicing of one request's work on the event loop. Long work (a search over many
@@ -38,9 +38,12 @@ export class WorkSlice {
     return performance.now() - this.sliceStartMs >= this.sliceMs
   }
 
-  /** Lets the event loop run everything that is ready, then checks the deadline and the signal. */
+  /**
+   * Lets the event loop run everything that is ready (timers, I/O, one other paused request's slice
+   * per loop iteration: `awaitTurn`), then checks the deadline and the signal.
+   */
   async pause(): Promise<void> {
-    await nextTurn()
+    await awaitTurn()
     this.pauses++
     this.sliceStartMs = performance.now()
     this.check()

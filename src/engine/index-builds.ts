@@ -1,3 +1,4 @@
+import { awaitTurn } from '../common/loop-turns.ts'
 import { type IndexJsonPath, type IndexMeta, indexSlotOf } from '../catalog/index-meta.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { buildScalarIndex } from '../expr/scalar-index/scalar-index.ts'
@@ -148,7 +149,7 @@ export class IndexBuilds {
   }
 
   private async buildScalar(job: BuildJob, field: FieldSchema): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await awaitTurn()
     if (this.stopped || !this.stillWanted(job)) return
     const spec = scalarIndexSpecOf(job.meta.indexType, field)
     const column = job.segment.column(field.name)
@@ -161,7 +162,7 @@ export class IndexBuilds {
 
   /** A JSON path index: the cast column of the values at the path, indexed (`JsonPathIndex`). */
   private async buildJsonPath(job: BuildJob, target: IndexJsonPath): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await awaitTurn()
     if (this.stopped || !this.stillWanted(job)) return
     const { spec, castType } = jsonIndexSpecOf(job.meta.indexType, target.castType, job.meta.fieldName)
     const column = job.segment.column(target.column)

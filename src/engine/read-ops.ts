@@ -122,6 +122,9 @@ export function requireLoaded(d: CollectionData): void {
 export async function runRead<T>(control: ReadControl | undefined, read: (slice: WorkSlice) => Promise<T>): Promise<T> {
   const slice = WorkSlice.of(control)
   slice.check()
+  // The first slice waits its turn too: reads that arrive in one burst of I/O start one per loop
+  // iteration instead of running their first slices back to back.
+  await slice.pause()
   const epoch = readGate.enter()
   try {
     return await read(slice)

@@ -1,3 +1,4 @@
+import { awaitTurn } from '../common/loop-turns.ts'
 import { textAnalyzerKey } from '../expr/planner/text-match.ts'
 import { DataType } from '../schema/data-type.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
@@ -28,7 +29,7 @@ export async function warmTextIndexes(state: DbState, stopped: () => boolean): P
         while (index.indexedRows < rows) {
           if (stopped()) return
           index.extend(col.values, Math.min(rows, index.indexedRows + ROWS_PER_STEP), col.validBits)
-          await new Promise((resolve) => setImmediate(resolve))
+          await awaitTurn()
         }
       }
     }
