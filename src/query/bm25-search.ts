@@ -4,7 +4,8 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { encodeLocation } from '../segment/pk-index.ts'
 import type { Segment } from '../segment/segment.ts'
 import { type Accumulators, accumulateTerms, type QueryWeights } from './bm25-accumulate.ts'
-import { type Bm25Segment, bm25Segment, liveDocFrequency, liveDocLength, rowLength, termFrequency } from './bm25-segment.ts'
+import { maxScoreSegment } from './bm25-maxscore.ts'
+import { type Bm25Segment, bm25Segment, lengthNorms, liveStats, minDocLength, rowLength, termFrequency } from './bm25-segment.ts'
 import type { SearchHits, SearchRequest } from './run-search.ts'
 import { selectRowsSliced } from './select-rows.ts'
 
@@ -76,10 +77,10 @@ export function corpusStats(segments: readonly Segment[], field: string, req: Pi
   for (const segment of segments) {
     const visible = segment.visibleRows(req.ts)
     if (visible.count === 0) continue
-    const view = bm25Segment(segment, field)
+    const live = liveStats(segment, bm25Segment(segment, field), visible)
     docCount += visible.count
-    docLengthTotal += liveDocLength(view, visible.bits)
-    for (const t of terms) docFrequency.set(t, docFrequency.get(t)! + liveDocFrequency(view, t, visible.bits))
+    docLengthTotal += live.docLengthTotal
+    for (const t of terms) docFrequency.set(t, docFrequency.get(t)! + live.docFrequency(t))
   }
   return { docCount, docLengthTotal, docFrequency }
 }
@@ -102,22 +103,28 @@ function queryWeights(row: { indices: Uint32Array; values: Float32Array } | unde
 const acc: Accumulators = { sums: new Float64Array(0), touched: new Int32Array(0) }
 
 function scoreSegment(view: Bm25Segment, q: QueryWeights, params: Bm25Params, avgdl: number, allowed: Uint32Array, segment: Segment, heap: TopKHeap, req: SearchRequest): void {
-  if (acc.sums.length < view.rowCount) {
-    acc.sums = new Float64Array(view.rowCount)
-    acc.touched = new Int32Array(view.rowCount)
-  }
   const { k1, b } = params
   const norm = avgdl > 0 ? 1 / avgdl : 0
-  // Pruned to the top k only when every hit counts by rank (not a range search).
-  const topK = req.radius === undefined && req.rangeFilter === undefined ? req.offset + req.limit : 0
-  const count = accumulateTerms(view, q, k1, b, avgdl, allowed, acc, topK)
-  const { sums, touched } = acc
   const base = encodeLocation(segment.id, 0)
-  for (let i = 0; i < count; i++) {
-    const r = touched[i]!
-    const s = sums[r]!
-    sums[r] = 0
-    offer(heap, s, base + r, req)
+  // Pruned to the top k only when every hit counts by rank (not a range search).
+  const ranked = req.radius === undefined && req.rangeFilter === undefined
+  if (ranked) {
+    const invAvgdl = avgdl > 0 ? 1 / avgdl : 0
+    const minNorm = (d: number): number => k1 * (1 - b + b * minDocLength(view, d) * invAvgdl)
+    maxScoreSegment(view, q, k1, lengthNorms(view, k1, b, avgdl), minNorm, allowed, heap, base)
+  } else {
+    if (acc.sums.length < view.rowCount) {
+      acc.sums = new Float64Array(view.rowCount)
+      acc.touched = new Int32Array(view.rowCount)
+    }
+    const count = accumulateTerms(view, q, k1, b, avgdl, allowed, acc, 0)
+    const { sums, touched } = acc
+    for (let i = 0; i < count; i++) {
+      const r = touched[i]!
+      const s = sums[r]!
+      sums[r] = 0
+      offer(heap, s, base + r, req)
+    }
   }
   // A growing segment's rows past its postings: scored row by row.
   for (let r = view.baseRows; r < view.rowCount; r++) {

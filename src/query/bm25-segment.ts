@@ -1,6 +1,7 @@
 import type { Bitset } from '../common/bitset.ts'
 import type { SparseRow } from '../column/column.ts'
 import { encodeSparseCsr, readSparseCsr } from '../index/sparse/sparse-csr.ts'
+import { SparseInvertedIndex } from '../index/sparse/sparse-inverted-index.ts'
 import { buildSparsePostings, findDim, type SparsePostings } from '../index/sparse/sparse-postings.ts'
 import type { Segment } from '../segment/segment.ts'
 
@@ -24,6 +25,10 @@ export interface Bm25Segment {
   readonly docLengthTotal: number
   /** The segment's rows (its column's values; rows past `rowCount` are not read). */
   readonly rows: readonly SparseRow[]
+  /** Per base row, k1·(1 − b + b·dl/avgdl) for the last (k1, b, avgdl) asked (`lengthNorms`). */
+  norms?: { k1: number; b: number; avgdl: number; values: Float64Array }
+  /** Per posting list, the smallest document length among its rows (−1: not computed yet). */
+  minDocLength?: Float32Array
 }
 
 const cache = new WeakMap<Segment, Map<string, Bm25Segment>>()
@@ -39,7 +44,7 @@ export function bm25Segment(segment: Segment, field: string): Bm25Segment {
   const rows = segment.fields.get(field)!.view().values as SparseRow[]
   let view = byField.get(field)
   if (view === undefined || view.baseRows > rowCount || rowCount - view.baseRows > BM25_TAIL_ROWS_MAX) {
-    view = buildBm25Segment(rows, rowCount)
+    view = buildBm25Segment(rows, rowCount, indexedPostings(segment, field, rowCount))
   } else if (view.rowCount !== rowCount || view.rows !== rows) {
     view = { ...view, rowCount, rows }
   }
@@ -47,9 +52,21 @@ export function bm25Segment(segment: Segment, field: string): Bm25Segment {
   return view
 }
 
-function buildBm25Segment(rows: readonly SparseRow[], rowCount: number): Bm25Segment {
+/**
+ * The postings of the segment's built sparse index on `field` (a sealed segment's
+ * SPARSE_INVERTED_INDEX / SPARSE_WAND holds the same term → (row, tf) lists BM25 reads), so they are
+ * not built twice; undefined when it has none yet.
+ */
+function indexedPostings(segment: Segment, field: string, rowCount: number): SparsePostings | undefined {
+  if (segment.state !== 'sealed') return undefined
+  const index = segment.vectorIndexes.get(field)?.index
+  if (!(index instanceof SparseInvertedIndex) || index.rowCount !== rowCount) return undefined
+  return index.postingLists()
+}
+
+function buildBm25Segment(rows: readonly SparseRow[], rowCount: number, indexed: SparsePostings | undefined): Bm25Segment {
   const base = rows.slice(0, rowCount)
-  const postings = buildSparsePostings(readSparseCsr(encodeSparseCsr(base)))
+  const postings = indexed ?? buildSparsePostings(readSparseCsr(encodeSparseCsr(base)))
   const docLength = new Float32Array(rowCount)
   let total = 0
   for (let r = 0; r < rowCount; r++) {
@@ -58,6 +75,35 @@ function buildBm25Segment(rows: readonly SparseRow[], rowCount: number): Bm25Seg
     total += len
   }
   return { rowCount, baseRows: rowCount, postings, docLength, docLengthTotal: total, rows }
+}
+
+/** k1·(1 − b + b·dl/avgdl) of every base row, cached on the view for the last (k1, b, avgdl). */
+export function lengthNorms(view: Bm25Segment, k1: number, b: number, avgdl: number): Float64Array {
+  const cached = view.norms
+  if (cached !== undefined && cached.k1 === k1 && cached.b === b && cached.avgdl === avgdl) return cached.values
+  const norm = avgdl > 0 ? 1 / avgdl : 0
+  const values = new Float64Array(view.baseRows)
+  for (let r = 0; r < view.baseRows; r++) values[r] = k1 * (1 - b + b * view.docLength[r]! * norm)
+  view.norms = { k1, b, avgdl, values }
+  return values
+}
+
+/** The smallest document length among the rows of posting list `d` (computed once per list). */
+export function minDocLength(view: Bm25Segment, d: number): number {
+  let mins = view.minDocLength
+  if (mins === undefined) {
+    mins = new Float32Array(view.postings.dims.length).fill(-1)
+    view.minDocLength = mins
+  }
+  let m = mins[d]!
+  if (m < 0) {
+    const { postStart, postRows } = view.postings
+    m = Number.POSITIVE_INFINITY
+    for (let p = postStart[d]!; p < postStart[d + 1]!; p++) m = Math.min(m, view.docLength[postRows[p]!]!)
+    m = Number.isFinite(m) ? m : 0
+    mins[d] = m
+  }
+  return m
 }
 
 /** A row's document length: the sum of its term frequencies. */
@@ -70,6 +116,65 @@ export function rowLength(row: SparseRow): number {
 /** A row's document length from the view (tail rows summed on the fly). */
 export function docLengthOf(view: Bm25Segment, r: number): number {
   return r < view.baseRows ? view.docLength[r]! : rowLength(view.rows[r]!)
+}
+
+/** A segment's share of the corpus statistics at one snapshot: its live rows' total length and a term's df among them. */
+export interface LiveStats {
+  readonly docLengthTotal: number
+  docFrequency(term: number): number
+}
+
+/** Live statistics cached on the segment's latest-state visibility answer (replaced when its rows or deletes change). */
+const liveCache = new WeakMap<object, { view: Bm25Segment; stats: LiveStats }>()
+
+/**
+ * The corpus statistics of the rows `visible` marks (`segment.visibleRows(ts)`, `count` of them):
+ * when every row is visible, the view's totals and posting list lengths (O(1) a term, plus the tail);
+ * otherwise counted against the bits, once per term while the segment's latest state lasts.
+ */
+export function liveStats(segment: Segment, view: Bm25Segment, visible: { readonly bits: Bitset; readonly count: number }): LiveStats {
+  const latest = segment.isLatestVisible(visible)
+  if (latest) {
+    const hit = liveCache.get(visible)
+    if (hit !== undefined && hit.view.postings === view.postings && hit.view.rowCount === view.rowCount) return hit.stats
+  }
+  const stats = visible.count === view.rowCount ? allRowsStats(view) : countedStats(view, visible.bits)
+  if (latest) liveCache.set(visible, { view, stats })
+  return stats
+}
+
+function allRowsStats(view: Bm25Segment): LiveStats {
+  let docLengthTotal = view.docLengthTotal
+  for (let r = view.baseRows; r < view.rowCount; r++) docLengthTotal += rowLength(view.rows[r]!)
+  const dfs = new Map<number, number>()
+  return {
+    docLengthTotal,
+    docFrequency(term) {
+      let df = dfs.get(term)
+      if (df === undefined) {
+        const d = findDim(view.postings.dims, term)
+        df = d < 0 ? 0 : view.postings.postStart[d + 1]! - view.postings.postStart[d]!
+        for (let r = view.baseRows; r < view.rowCount; r++) if (termFrequency(view.rows[r]!, term) > 0) df++
+        dfs.set(term, df)
+      }
+      return df
+    },
+  }
+}
+
+function countedStats(view: Bm25Segment, bits: Bitset): LiveStats {
+  const dfs = new Map<number, number>()
+  return {
+    docLengthTotal: liveDocLength(view, bits),
+    docFrequency(term) {
+      let df = dfs.get(term)
+      if (df === undefined) {
+        df = liveDocFrequency(view, term, bits)
+        dfs.set(term, df)
+      }
+      return df
+    },
+  }
 }
 
 /** Sum of the document lengths of the rows set in `liveBits`: the base total less its rows not set (few), plus the set tail rows. */

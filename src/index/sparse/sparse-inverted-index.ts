@@ -57,6 +57,11 @@ export class SparseInvertedIndex implements VectorIndex {
     this.algo = sparseAlgoOf(spec)
   }
 
+  /** The posting lists (read-only: BM25 search reads a BM25 output field's term frequencies from them). */
+  postingLists(): SparsePostings {
+    return this.postings
+  }
+
   search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
     assert(query instanceof Uint8Array, 'sparse index queries are encodeSparseCsr bytes')
     const q = readSparseCsr(query)
