@@ -14,11 +14,13 @@
       "sources": [
         "native/hnsw/addon.cc",
         "native/hnsw/allowed-rows-filter.cc",
+        "native/hnsw/async-build.cc",
         "native/hnsw/distance-kernels.cc",
         "native/hnsw/hnsw-core.cc",
         "native/hnsw/hnsw-index.cc",
         "native/hnsw/index-codec.cc",
         "native/hnsw/metric-space.cc",
+        "native/hnsw/parallel-build.cc",
         "native/hnsw/two-hop-search.cc"
       ],
       "include_dirs": ["<(addon_api_dir)"],

@@ -16,7 +16,7 @@ namespace quiver {
 namespace {
 
 // Bumped whenever the JavaScript API of the addon changes; the TypeScript wrapper refuses a stale build.
-constexpr int kApiVersion = 2;
+constexpr int kApiVersion = 3;
 
 // kernelDistance(level: string, kind: 'l2' | 'negativeDot', a: Float32Array, b: Float32Array) -> number
 Napi::Value kernelDistance(const Napi::CallbackInfo& info) {

@@ -22,4 +22,14 @@ struct ReleasedError : std::runtime_error {
   explicit ReleasedError(const std::string& what = "the index was released") : std::runtime_error(what) {}
 };
 
+// A call while a background build of the index runs (code QUIVER_HNSW_BUSY).
+struct BusyError : std::runtime_error {
+  explicit BusyError(const std::string& what = "a background build of this index is running") : std::runtime_error(what) {}
+};
+
+// A background build stopped by cancelBuild() or release() (code QUIVER_HNSW_CANCELLED).
+struct CancelledError : std::runtime_error {
+  explicit CancelledError(const std::string& what = "the index build was cancelled") : std::runtime_error(what) {}
+};
+
 }  // namespace quiver

@@ -1,6 +1,7 @@
 #include "hnsw-core.h"
 
 #include "errors.h"
+#include "parallel-build.h"
 #include "two-hop-search.h"
 
 #include <algorithm>
@@ -27,10 +28,33 @@ HnswCore::HnswCore(std::unique_ptr<MetricSpace> space, std::unique_ptr<Hnsw> gra
       vectorRows_(vectorRows),
       inverseNorms_(std::move(inverseNorms)) {}
 
-void HnswCore::addRows(size_t firstRow, size_t n) {
+void HnswCore::checkAppend(size_t firstRow, size_t n) const {
   if (firstRow != count()) throw ArgError("rows must be appended in order: firstRow must equal the count");
   if (n > maxElements() - count()) throw ArgError("the index is full: count + n exceeds maxElements");
   if (firstRow + n > vectorRows_) throw ArgError("rows past the end of the vectors: firstRow + count exceeds their rows");
+}
+
+void HnswCore::addRowsParallel(size_t firstRow, size_t n, size_t threads, int niceDelta, const std::atomic<bool>& cancel) {
+  checkAppend(firstRow, n);
+  if (space_->hasNorms()) inverseNorms_.resize(firstRow + n);
+  const bool norms = space_->hasNorms();
+  auto insert = [&](size_t row) {
+    unsigned char slot[kCosineSlotBytes];
+    space_->fillSlot(slot, rowVector(row));  // hnswlib copies the slot into the element
+    if (norms) inverseNorms_[row] = slotInverseNorm(slot);
+    graph_->addPoint(slot, row);
+  };
+  size_t first = firstRow;
+  if (first == 0 && n > 0) {
+    insert(0);  // the entry point, alone: every later insert starts from it
+    first = 1;
+  }
+  forEachRowInParallel(first, firstRow + n - first, ParallelBuildOptions{threads, niceDelta}, cancel, insert);
+  renumberByLabel(*graph_, firstRow);
+}
+
+void HnswCore::addRows(size_t firstRow, size_t n) {
+  checkAppend(firstRow, n);
   unsigned char slot[kCosineSlotBytes];
   if (space_->hasNorms()) inverseNorms_.reserve(firstRow + n);
   for (size_t i = 0; i < n; i++) {

@@ -3,11 +3,13 @@
 // pointing at the row's vector (vector-slot.h), plus an exact scan over the same vectors. No N-API
 // here; errors are C++ exceptions that the binding (hnsw-index.cc) turns into JavaScript errors.
 //
-// Invariants: rows are added in order by one thread, so hnswlib's internal id of row r is r and its
-// label is r (loading checks it; the exact scan and the prefetches rely on it). The external vectors
+// Invariants: hnswlib's internal id of row r is r and its label is r (rows are added in order by one
+// thread, or by several and then renumbered: parallel-build.h; loading checks it; the exact scan and
+// the prefetches rely on it). The external vectors
 // outlive the core and never move (the binding holds a reference to their typed array).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -63,6 +65,11 @@ class HnswCore {
 
   // Appends rows firstRow..firstRow+n-1 of the external vectors (firstRow must equal count()).
   void addRows(size_t firstRow, size_t n);
+  // The same from `threads` threads (parallel-build.h), each at a lower priority; the graph then
+  // differs from a one-thread build (insert order varies) but row r is still internal id r. Stops
+  // when `cancel` becomes true (CancelledError): the core is then unusable and must be freed.
+  // No other call may run on this core meanwhile.
+  void addRowsParallel(size_t firstRow, size_t n, size_t threads, int niceDelta, const std::atomic<bool>& cancel);
 
   // Approximate k nearest rows (allowed only, when `allowed` is set), best first, into
   // scores[0..k) / rows[0..k). Returns how many were found (≤ k). `walk` picks the filtered search.
@@ -85,6 +92,7 @@ class HnswCore {
   size_t memoryBytes() const;
 
  private:
+  void checkAppend(size_t firstRow, size_t n) const;
   void scoreRows(const RowDistance& distance, const uint32_t* batch, size_t count, NearestK& nearest) const;
   // The query's slot (query_slot_): hnswlib's distance takes slots on both sides.
   const void* querySlot(const float* query);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "async-build.h"
 #include "errors.h"
 #include "index-codec.h"
 #include "napi-args.h"
@@ -35,6 +36,8 @@ Napi::Value guarded(Napi::Env env, Body&& body) noexcept {
     throwJs(env, "QUIVER_HNSW_CORRUPT", e.what());
   } catch (const ReleasedError& e) {
     throwJs(env, "QUIVER_HNSW_RELEASED", e.what());
+  } catch (const BusyError& e) {
+    throwJs(env, "QUIVER_HNSW_BUSY", e.what());
   } catch (const std::bad_alloc&) {
     throwJs(env, "QUIVER_HNSW_NO_MEMORY", "native HNSW index: out of memory");
   } catch (const std::exception& e) {
@@ -73,6 +76,8 @@ Napi::Function HnswIndex::define(Napi::Env env) {
       {
           StaticMethod<&HnswIndex::loadIndex>("loadIndex"),
           InstanceMethod<&HnswIndex::addPoints>("addPoints"),
+          InstanceMethod<&HnswIndex::addPointsAsync>("addPointsAsync"),
+          InstanceMethod<&HnswIndex::cancelBuild>("cancelBuild"),
           InstanceMethod<&HnswIndex::searchKnn>("searchKnn"),
           InstanceMethod<&HnswIndex::searchKnnBatch>("searchKnnBatch"),
           InstanceMethod<&HnswIndex::searchExact>("searchExact"),
@@ -127,6 +132,7 @@ void HnswIndex::holdVectors(const Napi::Value& vectors) {
 
 HnswCore& HnswIndex::core() {
   if (!core_) throw ReleasedError();
+  if (building_) throw BusyError();
   // The slots point into the vectors' buffer: a detached buffer (transferred away) has moved.
   if (vectors_.Value().Data() != vectorsData_) throw ReleasedError("the index's vectors buffer was detached");
   return *core_;
@@ -167,6 +173,43 @@ Napi::Value HnswIndex::addPoints(const Napi::CallbackInfo& info) {
     trackMemory(env);
     return env.Undefined();
   });
+}
+
+// addPointsAsync(firstRow, count, threads, niceDelta) -> Promise<void>: as addPoints, but on `threads`
+// native threads whose nice value is raised by niceDelta (Linux), off the JavaScript thread
+// (async-build.h). Until it settles every other call but cancelBuild / release throws QUIVER_HNSW_BUSY.
+// Rejects with QUIVER_HNSW_CANCELLED after cancelBuild() / release() (the index is then released).
+Napi::Value HnswIndex::addPointsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    HnswCore& c = core();
+    const size_t firstRow = readCount(argAt(info, 0), "firstRow", 0, kRowsMax);
+    const size_t count = readCount(argAt(info, 1), "count", 0, kRowsMax);
+    const size_t threads = readCount(argAt(info, 2), "threads", 1, 1024);
+    const int niceDelta = static_cast<int>(readCount(argAt(info, 3), "niceDelta", 0, 19));
+    if (firstRow != c.count()) throw ArgError("rows must be appended in order: firstRow must equal the count");
+    if (count > c.maxElements() - c.count()) throw ArgError("the index is full: count + n exceeds maxElements");
+    cancel_.store(false);
+    Napi::Promise promise = startAsyncBuild(env, this, info.This().As<Napi::Object>(), firstRow, count, threads, niceDelta);
+    building_ = true;
+    return promise;
+  });
+}
+
+// cancelBuild(): stops a running addPointsAsync (its promise rejects once the threads stopped); no-op otherwise.
+Napi::Value HnswIndex::cancelBuild(const Napi::CallbackInfo& info) {
+  if (building_) cancel_.store(true);
+  return info.Env().Undefined();
+}
+
+void HnswIndex::finishBuild(Napi::Env env, bool ok) {
+  building_ = false;
+  if (!ok || cancel_.load()) {
+    core_.reset();  // a partial graph (rows missing, ids not renumbered) is never searched
+    vectors_.Reset();
+    vectorsData_ = nullptr;
+  }
+  trackMemory(env);
 }
 
 // searchKnn(query, k, ef, allowedWords | null, twoHop = false) -> { scores, labels }, best first.
@@ -281,6 +324,10 @@ Napi::Value HnswIndex::setEf(const Napi::CallbackInfo& info) {
 Napi::Value HnswIndex::release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
+    if (building_) {  // the build threads still use the core: finishBuild frees it once they stopped
+      cancel_.store(true);
+      return env.Undefined();
+    }
     core_.reset();
     vectors_.Reset();
     vectorsData_ = nullptr;

@@ -14,6 +14,7 @@
 
 #include <napi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
@@ -29,9 +30,17 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   explicit HnswIndex(const Napi::CallbackInfo& info);
   void Finalize(Napi::BasicEnv env) override;
 
+  // For async-build.cc: the core a starting build works on, the flag that stops it, and the end of
+  // the build on the JavaScript thread (a failed or cancelled build frees the core).
+  HnswCore& buildingCore() { return *core_; }
+  const std::atomic<bool>& cancelFlag() const { return cancel_; }
+  void finishBuild(Napi::Env env, bool ok);
+
  private:
   static Napi::Value loadIndex(const Napi::CallbackInfo& info);
   Napi::Value addPoints(const Napi::CallbackInfo& info);
+  Napi::Value addPointsAsync(const Napi::CallbackInfo& info);
+  Napi::Value cancelBuild(const Napi::CallbackInfo& info);
   Napi::Value searchKnn(const Napi::CallbackInfo& info);
   Napi::Value searchKnnBatch(const Napi::CallbackInfo& info);
   Napi::Value searchExact(const Napi::CallbackInfo& info);
@@ -43,7 +52,7 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   Napi::Value release(const Napi::CallbackInfo& info);
 
   Napi::Value searchOne(const Napi::CallbackInfo& info, bool exact);
-  HnswCore& core();  // throws when released or when the vectors' buffer was detached
+  HnswCore& core();  // throws when released, building, or when the vectors' buffer was detached
   void trackMemory(Napi::Env env);
   void holdVectors(const Napi::Value& vectors);
 
@@ -51,6 +60,8 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   Napi::Reference<Napi::Float32Array> vectors_;  // the external vectors the core points into
   const float* vectorsData_ = nullptr;
   size_t ef_ = 10;
+  bool building_ = false;             // an addPointsAsync build runs (JS thread only)
+  std::atomic<bool> cancel_{false};   // read by the build threads
   int64_t externalBytes_ = 0;
 };
 

@@ -4,14 +4,14 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { buildScalarIndex } from '../expr/scalar-index/scalar-index.ts'
 import { JsonPathIndex } from '../expr/scalar-index/json-path-index.ts'
 import { jsonIndexSpecOf, scalarIndexSpecOf } from '../expr/scalar-index/scalar-index-rules.ts'
-import { buildIndexInWorker } from '../index/index-builder.ts'
+import { buildIndexOffThread } from '../index/index-build-async.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
 import { warmTextIndexes } from './text-index-warm.ts'
-import { decodeSegmentIndex, indexInput } from './index-vectors.ts'
+import { indexInput, segmentIndexOf } from './index-vectors.ts'
 
 /** Test hooks: hold a vector build's worker before it builds (`hold`, as `BuildOptions`); `onStart` runs as one starts. */
 export interface IndexBuildHooks {
@@ -29,8 +29,9 @@ interface BuildJob {
 }
 
 /**
- * Builds the missing index of every sealed segment, one at a time: vector indexes in a worker
- * thread, so writes and searches never wait for them; scalar indexes in this thread (a radix sort
+ * Builds the missing index of every sealed segment, one at a time: vector indexes off the JavaScript
+ * thread (`buildIndexOffThread`: native HNSW on one native thread per core at a lower priority, the
+ * others in a worker thread), so writes and searches never wait for them; scalar indexes in this thread (a radix sort
  * or a hash pass, ~0.1–0.4 s per million rows), each after yielding to the event loop. A finished
  * build is attached only if its segment and its index definition still exist; until then the
  * segment is searched exactly and its filters scan columns.
@@ -70,8 +71,8 @@ export class IndexBuilds {
   }
 
   /**
-   * Starts no more builds and cancels the running one (its worker is terminated; nothing of it is
-   * kept): its segment stays unindexed — searched exactly — and is built again after the next open.
+   * Starts no more builds and cancels the running one (its threads stop, or its worker is terminated;
+   * nothing of it is kept): its segment stays unindexed — searched exactly — and is built again after the next open.
    */
   async stop(): Promise<void> {
     this.stopped = true
@@ -138,11 +139,14 @@ export class IndexBuilds {
     const spec = specOf(job.meta, job.field)
     const input = indexInput(job.segment, job.field)
     const { onStart, ...hold } = this.hooks
-    const building = buildIndexInWorker(spec, input.vectors, input.rowCount, { signal: this.abort.signal, ...hold })
+    const building = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal, ...hold })
     onStart?.()
-    const bytes = await building
-    if (!this.stillWanted(job)) return
-    const index = decodeSegmentIndex(bytes, input)
+    const built = await building
+    if (!this.stillWanted(job)) {
+      built.release()
+      return
+    }
+    const index = segmentIndexOf(built, input)
     job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index })
     this.builtCount++
     this.onBuilt()

@@ -49,7 +49,11 @@ export function indexInput(segment: Segment, field: FieldSchema): IndexInput {
 
 /** The index decoded from `bytes` over `input` (mapped back to segment rows when null rows were left out). */
 export function decodeSegmentIndex(bytes: Uint8Array, input: IndexInput): VectorIndex {
-  const index = decodeIndex(bytes, input.vectors, input.rowCount)
+  return segmentIndexOf(decodeIndex(bytes, input.vectors, input.rowCount), input)
+}
+
+/** `index`, built over `input`, as the segment's index (mapped back to segment rows when null rows were left out). */
+export function segmentIndexOf(index: VectorIndex, input: IndexInput): VectorIndex {
   return input.rowMap === null ? index : new RowMappedIndex(index, input.rowMap)
 }
 

@@ -26,6 +26,15 @@ export interface NativeBatchResult extends NativeSearchResult {
 export interface NativeHnswIndex {
   /** Adds rows firstRow..firstRow+count-1 of the index's vectors; firstRow must equal the count. */
   addPoints(firstRow: number, count: number): void
+  /**
+   * The same on `threads` native threads (nice value raised by `niceDelta` on Linux), off the
+   * JavaScript thread; until it settles every other call but `cancelBuild` / `release` throws
+   * (code QUIVER_HNSW_BUSY). Rejects with code QUIVER_HNSW_CANCELLED once the threads stopped after
+   * `cancelBuild()` / `release()`; a cancelled or failed build leaves the index released.
+   */
+  addPointsAsync(firstRow: number, count: number, threads: number, niceDelta: number): Promise<void>
+  /** Stops a running `addPointsAsync` (within one row's insert per thread); no-op otherwise. */
+  cancelBuild(): void
   /** `twoHop`: walk only allowed rows (native/hnsw/two-hop-search.h) instead of hnswlib's filtered search. */
   searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeSearchResult
   searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeBatchResult
@@ -57,7 +66,7 @@ export interface NativeHnswAddon {
 }
 
 /** The addon's JS API version this wrapper speaks (`kApiVersion` in native/hnsw/addon.cc). */
-const apiVersion = 2
+const apiVersion = 3
 const addonPath = join('build', 'Release', 'quiver_hnsw.node')
 /** The package root is 3 folders above this file under src/ (tsx) and 4 above it under dist/src/. */
 const packageRootDepths = [3, 4]

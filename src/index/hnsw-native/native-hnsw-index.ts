@@ -7,11 +7,11 @@ import { efDefaultMin, type IndexSpec, type SearchParams } from '../index-spec.t
 import { emptyResult } from '../search-result.ts'
 import type { IndexSearchResult, VectorIndex } from '../vector-index.ts'
 import { createVectorRows, scoreOf, type VectorRows } from '../vector-rows.ts'
-import { createNativeHnsw, decodeNativeHnsw, type NativeHnsw } from './native-hnsw.ts'
+import { createNativeHnsw, createNativeHnswAsync, decodeNativeHnsw, type NativeBuildOptions, type NativeHnsw, type NativeHnswParams } from './native-hnsw.ts'
 
 /** `meta.core` of an HNSW index file whose graph is the native addon's (absent: the JS graph). */
 export const nativeCore = 1
-/** Graph construction seed: builds are deterministic, so a worker build equals an in-thread one. */
+/** Graph construction seed: one-thread builds are deterministic, so a worker build equals an in-thread one. */
 const buildSeed = 100
 
 /**
@@ -30,8 +30,13 @@ export class NativeHnswIndex implements VectorIndex {
   private readonly larger: boolean
 
   static build(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number, arena: VectorArena): NativeHnswIndex {
-    const params = { metric: spec.metric as FloatMetric, dim: spec.dim, M: spec.params.M!, efConstruction: spec.params.efConstruction!, seed: buildSeed }
-    return new NativeHnswIndex(spec, createNativeHnsw(params, vectors as Float32Array, rowCount), vectors, rowCount, arena)
+    return new NativeHnswIndex(spec, createNativeHnsw(paramsOf(spec), vectors as Float32Array, rowCount), vectors, rowCount, arena)
+  }
+
+  /** `build` on native threads off the JavaScript thread (`createNativeHnswAsync`). */
+  static async buildAsync(spec: IndexSpec, vectors: Float32Array, rowCount: number, arena: VectorArena, options: NativeBuildOptions): Promise<NativeHnswIndex> {
+    const native = await createNativeHnswAsync(paramsOf(spec), vectors, rowCount, options)
+    return new NativeHnswIndex(spec, native, vectors, rowCount, arena)
   }
 
   static decode(payload: IndexPayload, vectors: Float32Array | Uint8Array, arena: VectorArena): NativeHnswIndex {
@@ -87,6 +92,10 @@ export class NativeHnswIndex implements VectorIndex {
     }
     return { scores, rows }
   }
+}
+
+function paramsOf(spec: IndexSpec): NativeHnswParams {
+  return { metric: spec.metric as FloatMetric, dim: spec.dim, M: spec.params.M!, efConstruction: spec.params.efConstruction!, seed: buildSeed }
 }
 
 /** Above this many hits the order comes from a comparison sort instead of an insertion sort. */

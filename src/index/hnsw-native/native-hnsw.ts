@@ -141,6 +141,50 @@ export function createNativeHnsw(params: NativeHnswParams, vectors: Float32Array
   return NativeHnsw.adopt(params.metric, params.dim, index)
 }
 
+/** How a background build runs: its native threads and how much their nice value is raised (Linux). */
+export interface NativeBuildOptions {
+  readonly threads: number
+  readonly niceDelta: number
+  /** Aborting stops the build threads; the promise then rejects with MilvusError 1 (not ready) once they stopped. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * `createNativeHnsw` on `options.threads` native threads at a lower priority, off the JavaScript
+ * thread (native/hnsw/async-build.h): the event loop stays free while it runs. The graph differs
+ * from a one-thread build (insert order varies between runs) but has the same quality. The promise
+ * settles only after every build thread stopped, so `vectors` is no longer read once it has.
+ */
+export async function createNativeHnswAsync(params: NativeHnswParams, vectors: Float32Array, rowCount: number, options: NativeBuildOptions): Promise<NativeHnsw> {
+  checkParams(params)
+  assert(Number.isInteger(rowCount) && rowCount >= 0, `createNativeHnswAsync: bad row count ${rowCount}`)
+  assert(vectors.length >= rowCount * params.dim, `createNativeHnswAsync: ${vectors.length} values cannot hold ${rowCount} rows of dim ${params.dim}`)
+  assert(Number.isInteger(options.threads) && options.threads >= 1, `createNativeHnswAsync: bad thread count ${options.threads}`)
+  assert(Number.isInteger(options.niceDelta) && options.niceDelta >= 0 && options.niceDelta <= 19, `createNativeHnswAsync: bad niceDelta ${options.niceDelta}`)
+  if (options.signal?.aborted) throw buildAborted()
+  const { HnswIndex } = loadNativeHnsw()
+  const column = vectors.subarray(0, rowCount * params.dim)
+  const index = callNative('build', () => new HnswIndex(spaceOf[params.metric], params.dim, Math.max(rowCount, 1), params.M, params.efConstruction, params.seed, column))
+  const onAbort = (): void => index.cancelBuild()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    await index.addPointsAsync(0, rowCount, options.threads, options.niceDelta)
+  } catch (e) {
+    index.release()
+    if ((e as { code?: unknown }).code === 'QUIVER_HNSW_CANCELLED') throw buildAborted()
+    return callNative('build', () => {
+      throw e
+    })
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+  return NativeHnsw.adopt(params.metric, params.dim, index)
+}
+
+function buildAborted(): MilvusError {
+  return new MilvusError(ErrorCode.NotReady, 'index build aborted')
+}
+
 /** Target time of one native `addPoints` call while building. */
 export const buildSliceMsTarget = 20
 const buildSliceRowsMin = 16
