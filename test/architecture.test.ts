@@ -12,7 +12,7 @@ const layers: string[][] = [
   ['column'],
   ['expr', 'vector'],
   ['index'],
-  ['segment', 'wal', 'storage'],
+  ['segment', 'wal', 'storage', 'log'],
   ['catalog', 'collection', 'query', 'compaction'],
   ['engine'],
   ['auth', 'config', 'observability'],
