@@ -1,5 +1,6 @@
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { ColumnBatch } from '../column/column.ts'
+import { hashInt64 } from '../common/hash.ts'
 import { errors } from '../errors/errors.ts'
 import type { PartitionMeta } from '../catalog/catalog.ts'
 import type { PkColumn } from '../segment/pk-index.ts'
@@ -80,10 +81,42 @@ export function applyDeleteKeys(data: CollectionData, keys: PkColumn, ts: Timest
 
 /** Rejects duplicate keys inside one batch (Milvus ≥ 2.6: code 1100). */
 export function rejectDuplicateKeys(keys: PkColumn): void {
-  const seen = new Set<bigint | string>()
+  if (keys instanceof BigInt64Array) {
+    const at = firstDuplicateInt64(keys)
+    if (at >= 0) throw errors.invalid(`duplicate primary keys are not allowed in the same batch`, { key: String(keys[at]) })
+    return
+  }
+  const seen = new Set<string>()
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!
-    if (seen.has(k)) throw errors.invalid(`duplicate primary keys are not allowed in the same batch`, { key: String(k) })
+    if (seen.has(k)) throw errors.invalid(`duplicate primary keys are not allowed in the same batch`, { key: k })
     seen.add(k)
   }
+}
+
+/**
+ * The index of the first key that repeats an earlier one, else -1: an open-addressing table of row
+ * numbers over the keys' 32-bit words (a `Set` of 100,000 bigints took ~30 ms and as much garbage).
+ */
+function firstDuplicateInt64(keys: BigInt64Array): number {
+  const n = keys.length
+  if (n < 2) return -1
+  const words = new Int32Array(keys.buffer, keys.byteOffset, n * 2)
+  let size = 4
+  while (size < n * 2) size *= 2
+  const mask = size - 1
+  const slots = new Int32Array(size).fill(-1)
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i]!
+    const hi = words[2 * i + 1]!
+    for (let s = hashInt64(lo, hi) & mask; ; s = (s + 1) & mask) {
+      const j = slots[s]!
+      if (j < 0) {
+        slots[s] = i
+        break
+      }
+      if (words[2 * j] === lo && words[2 * j + 1] === hi) return i
+    }
+  }
+  return -1
 }

@@ -3,7 +3,9 @@ import { timezoneOf } from '../catalog/properties.ts'
 import { isTimezoneValid } from '../common/timestamptz.ts'
 import { readGate } from '../common/read-gate.ts'
 import { type ReadControl, WorkSlice } from '../common/work-slice.ts'
+import type { Column } from '../column/column.ts'
 import { batchToRows } from '../column/rows.ts'
+import { sliceColumn } from '../segment/column-store.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { compileFilterAsync } from '../expr/compile-filter-async.ts'
@@ -194,15 +196,28 @@ export async function getRows(db: Database, collection: string, ids: readonly un
   return rows.slice(offset, limit < 0 ? undefined : offset + limit)
 }
 
-/** `slicesToRows`, letting other work run between segments' slices. */
+/** Rows turned into row objects between two looks at the slice (16,384 rows with 128-d vectors were ~60 ms in one go). */
+const ROWS_BLOCK = 2048
+
+/** `slicesToRows`, a block of rows at a time, letting other work run between blocks. */
 async function slicesToRowsSliced(slices: readonly SegmentSlice[], out: OutputPlan, slice: WorkSlice): Promise<Row[]> {
   const rows: Row[] = []
   for (const s of slices) {
-    if (slice.due()) await slice.pause()
-    const part = slicesToRows([s], out)
-    for (let i = 0; i < part.length; i++) rows.push(part[i]!)
+    for (let from = 0; from < s.rows.length; from += ROWS_BLOCK) {
+      if (slice.due()) await slice.pause()
+      const part = slicesToRows([blockOf(s, from, Math.min(s.rows.length, from + ROWS_BLOCK))], out)
+      for (let i = 0; i < part.length; i++) rows.push(part[i]!)
+    }
   }
   return rows
+}
+
+/** Rows [from, to) of a gathered slice (views of typed columns). */
+function blockOf(s: SegmentSlice, from: number, to: number): SegmentSlice {
+  if (from === 0 && to === s.rows.length) return s
+  const columns = new Map<string, Column>()
+  for (const [name, col] of s.columns) columns.set(name, sliceColumn(col, from, to, 'dim' in col ? (col.dim as number) : 0))
+  return { segment: s.segment, rows: s.rows.subarray(from, to), columns }
 }
 
 export function slicesToRows(slices: readonly SegmentSlice[], out: OutputPlan): Row[] {

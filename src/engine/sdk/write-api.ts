@@ -142,7 +142,7 @@ export class WriteApi extends IndexApi {
 const FIELD_OP_NAMES = ['REPLACE', 'ARRAY_APPEND', 'ARRAY_REMOVE'] as const
 
 /** Milvus's `field_ops` (`[{ field_name, op }]`, op by name or enum number) as the engine's per-field ops. */
-function optionalFieldOps(ops: unknown): { fieldOps?: Record<string, string> } {
+export function optionalFieldOps(ops: unknown): { fieldOps?: Record<string, string> } {
   if (ops === undefined || ops === null) return {}
   if (!Array.isArray(ops)) throw errors.invalid('field_ops must be a list of { field_name, op }')
   if (ops.length === 0) return {}

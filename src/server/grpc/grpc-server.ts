@@ -222,9 +222,21 @@ function serializeWithPreEncoded(def: MethodDefinition<object, object>, res: obj
   if (pre === undefined) return def.responseSerialize(res)
   const field = pre[1] as PreEncodedField
   const rest = def.responseSerialize(Object.fromEntries(entries.filter(([k]) => k !== pre[0])))
-  const tail = new ProtoWriter()
-  for (const part of field[PRE_ENCODED]) tail.message(field.fieldNumber, part)
-  return Buffer.concat([rest, tail.finish()])
+  // One allocation of the exact size and one copy of each part (an 8 MB answer was copied four times).
+  const parts = field[PRE_ENCODED]
+  const heads = parts.map((p) => new ProtoWriter(16).tag(field.fieldNumber, 2).uint32(p.length).finish())
+  let total = rest.length
+  for (let i = 0; i < parts.length; i++) total += heads[i]!.length + parts[i]!.length
+  const out = Buffer.allocUnsafe(total)
+  out.set(rest, 0)
+  let at = rest.length
+  for (let i = 0; i < parts.length; i++) {
+    out.set(heads[i]!, at)
+    at += heads[i]!.length
+    out.set(parts[i]!, at)
+    at += parts[i]!.length
+  }
+  return out
 }
 
 type UnaryImpl = (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void

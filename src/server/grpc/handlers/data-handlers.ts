@@ -6,16 +6,20 @@ import { checkedRowCount, wireValueCount } from '../wire/row-count.ts'
 import { MilvusError } from '../../../errors/errors.ts'
 import { statusOf } from '../wire-status.ts'
 import { type HandlerTable, ok, sdkRequest, type Wire } from '../handler.ts'
+import { asStatus } from '../../../engine/sdk/status.ts'
+import { optionalFieldOps } from '../../../engine/sdk/write-api.ts'
+import { type WriteOptions, writeData } from '../../../engine/write-ops.ts'
+import { mutationResultWire } from '../wire/mutation-encode.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 
 /** Writes: Insert, Upsert (incl. partial_update and field_ops), Delete; Flush and GetFlushState. */
 export const dataHandlers: HandlerTable = {
-  Insert: (req, ctx, { client }) => write(req, ctx.timeoutMs, (r) => client.insert(sdkRequest(ctx, r))),
+  Insert: (req, ctx, { client }) => write(req, ctx, client.database, 'insert', {}),
 
   Upsert: (req, ctx, { client }) =>
-    write(req, ctx.timeoutMs, (r) => {
-      const fieldOps = Array.isArray(req.field_ops) && req.field_ops.length > 0 ? { field_ops: req.field_ops } : {}
-      return client.upsert(sdkRequest(ctx, { ...r, partial_update: req.partial_update === true, ...fieldOps }))
+    write(req, ctx, client.database, 'upsert', {
+      ...(req.partial_update === true ? { partial: true } : {}),
+      ...(Array.isArray(req.field_ops) && req.field_ops.length > 0 ? optionalFieldOps(req.field_ops) : {}),
     }),
 
   Delete: (req, ctx, { client }) => {
@@ -59,10 +63,11 @@ export const dataHandlers: HandlerTable = {
   },
 }
 
-type MutationLike = { status: { code: number }; err_index: number[] }
-
-/** Decodes the columns and runs the write; a failed write reports every row in `err_index`. */
-async function write(req: Wire, timeoutMs: number | undefined, run: (r: Wire) => Promise<MutationLike>): Promise<Wire> {
+/**
+ * Decodes the columns and runs the write; the answer's keys are written from the key column
+ * (`mutationResultWire`). A failed write reports every row in `err_index`.
+ */
+async function write(req: Wire, ctx: CallContext, db: Database, kind: 'insert' | 'upsert', opts: WriteOptions): Promise<Wire> {
   const fieldsData = (req.fields_data ?? []) as Wire[]
   let rowCount: number
   let data: Record<string, unknown>
@@ -73,16 +78,18 @@ async function write(req: Wire, timeoutMs: number | undefined, run: (r: Wire) =>
     // Every row failed: err_index lists them when the claimed count is backed by the values sent.
     const claimed = Number(req.num_rows ?? 0)
     if (!(e instanceof MilvusError) || !(claimed > 0 && claimed <= wireValueCount(fieldsData))) throw e
-    return { status: statusOf(e), err_index: Array.from({ length: claimed }, (_, i) => i), succ_index: [], insert_cnt: '0', delete_cnt: '0', upsert_cnt: '0' }
+    return failed(statusOf(e), claimed)
   }
-  const result = await run({
-    collection_name: req.collection_name,
-    data,
-    ...(req.partition_name !== '' ? { partition_name: req.partition_name } : {}),
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-  })
-  if (result.status.code !== 0) result.err_index = Array.from({ length: rowCount }, (_, i) => i)
-  return result
+  const options: WriteOptions = {
+    ...opts,
+    ...(typeof req.partition_name === 'string' && req.partition_name !== '' ? { partition: req.partition_name } : {}),
+    ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }),
+  }
+  return asStatus(async () => mutationResultWire(await writeData(db, collectionKey(ctx, req.collection_name), data, kind, options)), (status) => failed(status, rowCount))
+}
+
+function failed(status: Wire, rowCount: number): Wire {
+  return { status, err_index: Array.from({ length: rowCount }, (_, i) => i), succ_index: [], acknowledged: false, insert_cnt: '0', delete_cnt: '0', upsert_cnt: '0', timestamp: '0', IDs: { int_id: { data: [] } } }
 }
 
 function isFlushed(s: Segment): boolean {

@@ -4,7 +4,8 @@ import { hybridSearchRows } from '../../../engine/hybrid-search.ts'
 import { countRows, queryRows, searchRows, vectorsOfKeys } from '../../../engine/read-ops.ts'
 import { searchIteratorPage } from '../../../engine/search-iterator.ts'
 import { errors } from '../../../errors/errors.ts'
-import { collectionKey, readControlOf } from '../call-context.ts'
+import { type CallContext, collectionKey, readControlOf } from '../call-context.ts'
+import { WorkSlice } from '../../../common/work-slice.ts'
 import { countFieldData } from '../wire/field-data-encode.ts'
 import type { HandlerTable, Wire } from '../handler.ts'
 import { kvObject, numberParam } from '../wire/key-values.ts'
@@ -31,12 +32,12 @@ export const readHandlers: HandlerTable = {
     if (iterator !== undefined) {
       const page = await searchIteratorPage(db, key, spec, iterator)
       const v2 = { token: page.token, last_bound: page.lastBound }
-      return { status: okStatus(), results: resultsField(encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, undefined, v2)), collection_name: d.meta.name, session_ts: String(page.ts) }
+      return { status: okStatus(), results: resultsField(await encodeSearchResultData([page.hits], iterator.batchSize, d.pkField, out, encodeSlice(ctx), undefined, v2)), collection_name: d.meta.name, session_ts: String(page.ts) }
     }
     const highlighter = highlighterOf(req.highlighter)
     const hits = highlighter === undefined ? await searchRows(db, key, spec) : await searchHighlighted(db, key, spec, highlighter)
     const groupBy = spec.groupByField === undefined ? undefined : d.schema.fields.find((f) => f.name === spec.groupByField)
-    return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, groupBy)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    return { status: okStatus(), results: resultsField(await encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, encodeSlice(ctx), groupBy)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
   HybridSearch: async (req, ctx, { client }) => {
@@ -46,7 +47,7 @@ export const readHandlers: HandlerTable = {
     const spec = { ...hybridSpecOf(req), ...readControlOf(ctx) }
     const hits = await hybridSearchRows(db, key, spec)
     const out = outputColumnsOf(d.schema, spec.outputFields, d.pkField.name)
-    return { status: okStatus(), results: resultsField(encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out)), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
+    return { status: okStatus(), results: resultsField(await encodeSearchResultData(hits, spec.limit ?? 10, d.pkField, out, encodeSlice(ctx))), collection_name: d.meta.name, session_ts: String(db.latestTs()) }
   },
 
   Query: async (req, ctx, { client }) => {
@@ -81,8 +82,16 @@ export const readHandlers: HandlerTable = {
     const out = outputColumnsOf(d.schema, requested, d.pkField.name)
     // Element-level query (element_filter): each row's matching struct element offsets, as Milvus 2.6 answers.
     const elements = rows.some((r) => ELEMENT_OFFSETS in r) ? { element_indices: rows.map((r) => ({ indices: { data: (r as Record<symbol, unknown>)[ELEMENT_OFFSETS] ?? [] } })) } : {}
-    return { ...base, ...elements, fields_data: fieldsDataField(fieldDataBytes(rows, out)), output_fields: out.names } satisfies Wire
+    return { ...base, ...elements, fields_data: fieldsDataField(await fieldDataBytes(rows, out, encodeSlice(ctx))), output_fields: out.names } satisfies Wire
   },
+}
+
+/**
+ * The slice an answer is encoded in: a large answer is written a block at a time, other requests
+ * and I/O running between blocks; the call's deadline and cancellation stop it there.
+ */
+function encodeSlice(ctx: CallContext): WorkSlice {
+  return WorkSlice.of(readControlOf(ctx))
 }
 
 /** `QueryResults.fields_data` already encoded (primary keys and vectors written without per-value objects). */

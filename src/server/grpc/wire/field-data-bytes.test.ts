@@ -1,6 +1,7 @@
 // Output columns written as bytes decode to exactly what the codec makes of the same rows: Int64
 // (negative, past 2^53), float vectors, nullable and varchar and dynamic columns, and no rows at all.
 import assert from 'node:assert/strict'
+import { WorkSlice } from '../../../common/work-slice.ts'
 import { test } from 'node:test'
 import { createCollectionSchema } from '../../../schema/collection-schema.ts'
 import { DataType } from '../../../schema/data-type.ts'
@@ -11,7 +12,7 @@ import { columnsOfRows, outputColumnsOf } from './output-columns.ts'
 const fieldData = loadMilvusProto().root.lookupType('milvus.proto.schema.FieldData')
 const decode = (b: Uint8Array) => fieldData.toObject(fieldData.decode(b), { longs: String, bytes: String, defaults: true, arrays: true, oneofs: true })
 
-test('fieldDataBytes equals the codec column by column', () => {
+test('fieldDataBytes equals the codec column by column', async () => {
   const schema = createCollectionSchema({
     name: 'c',
     fields: [
@@ -27,7 +28,7 @@ test('fieldDataBytes equals the codec column by column', () => {
   for (const requested of [['*'], ['v'], undefined]) {
     for (const rowsOf of [rows, []]) {
       const out = outputColumnsOf(schema, requested, 'id')
-      const mine = fieldDataBytes(rowsOf, out).map(decode)
+      const mine = (await fieldDataBytes(rowsOf, out, new WorkSlice(0))).map(decode)
       const theirs = columnsOfRows(rowsOf, out).map((fd) => decode(fieldData.encode(fieldData.fromObject(fd)).finish()))
       assert.deepEqual(mine, theirs, `requested ${JSON.stringify(requested)}, ${rowsOf.length} rows`)
     }

@@ -1,11 +1,11 @@
 import { type HybridSpec, parseReranker } from '../../../engine/hybrid-search.ts'
-import { SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
+import { checkNq, SEARCH_LIMIT_MAX, SEARCH_NQ_MAX, type SearchSpec } from '../../../engine/search-spec.ts'
 import { errors } from '../../../errors/errors.ts'
 import type { IteratorSpec } from '../../../engine/search-iterator.ts'
 import { functionScoreOf } from './function-score.ts'
 import { boolParam, jsonParam, kvObject, numberParam } from './key-values.ts'
 import { requestedOutputFields } from './output-columns.ts'
-import { decodePlaceholderGroup } from './placeholder-group.ts'
+import { decodePlaceholderGroup, placeholderValueCount } from './placeholder-group.ts'
 import { templateValuesOf } from './template-values.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: wire messages are loosely typed objects
@@ -26,7 +26,9 @@ export function searchSpecOf(req: Wire): SearchSpec {
   const kv = kvObject(req.search_params)
   const params = jsonParam(kv, 'params')
   const pick = (key: string) => numberParam(params, key) ?? numberParam(kv, key)
-  const spec: Mutable<SearchSpec> = { vectors: byKeys ? [] : decodePlaceholderGroup(req.placeholder_group ?? new Uint8Array(0)) }
+  const group: Uint8Array = req.placeholder_group ?? new Uint8Array(0)
+  if (!byKeys) refuseTooManyHits(placeholderValueCount(group), numberParam(kv, 'topk') ?? numberParam(kv, 'limit'), numberParam(kv, 'offset') ?? numberParam(params, 'offset'))
+  const spec: Mutable<SearchSpec> = { vectors: byKeys ? [] : decodePlaceholderGroup(group) }
   const metric = kv.metric_type ?? (typeof params.metric_type === 'string' ? params.metric_type : undefined)
   if (kv.anns_field !== undefined && kv.anns_field !== '') spec.annsField = kv.anns_field
   if (metric !== undefined && metric !== '') spec.metric = metric
@@ -60,6 +62,16 @@ export function searchSpecOf(req: Wire): SearchSpec {
   if (score !== undefined && 'boost' in score) spec.boost = score.boost
   else if (score !== undefined) spec.decay = score.decay
   return spec
+}
+
+/**
+ * nq × (offset + limit) past `SEARCH_RESULTS_MAX`, refused from the counts before the query vectors
+ * are decoded (16,384 vectors took 20–70 ms of the event loop to decode only to be refused). Limits
+ * that are not valid numbers are left to the engine's checks, which name them.
+ */
+function refuseTooManyHits(nq: number, limit: number | undefined, offset: number | undefined): void {
+  const k = (offset ?? 0) + (limit ?? 10)
+  if (nq > 0 && Number.isInteger(k) && k >= 1 && k <= SEARCH_LIMIT_MAX && Number.isInteger(offset ?? 0) && (offset ?? 0) >= 0) checkNq(nq, k)
 }
 
 /** A read's `timezone` (pymilvus `timezone=`: Timestamptz values shown, and naive ISO literals read, in it); pymilvus may JSON-quote it. */

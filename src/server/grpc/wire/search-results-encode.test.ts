@@ -2,6 +2,7 @@
 // past 2^53 included), nullable, vector and dynamic output fields, grouping, nq > 1 and empty answers,
 // the bytes decode to exactly what `searchResultData` encoded by protobufjs decodes to.
 import assert from 'node:assert/strict'
+import { WorkSlice } from '../../../common/work-slice.ts'
 import { test } from 'node:test'
 import type { SearchHit } from '../../../engine/read-ops.ts'
 import { createCollectionSchema } from '../../../schema/collection-schema.ts'
@@ -15,12 +16,12 @@ import { searchResultData } from './search-results.ts'
 const resultType = loadMilvusProto().root.lookupType('milvus.proto.schema.SearchResultData')
 const decode = (b: Uint8Array) => resultType.toObject(resultType.decode(b), { longs: String, bytes: String, defaults: true, arrays: true, oneofs: true })
 
-function same(hits: SearchHit[][], schema: ReturnType<typeof createCollectionSchema>, requested: string[] | undefined, groupBy?: string) {
+async function same(hits: SearchHit[][], schema: ReturnType<typeof createCollectionSchema>, requested: string[] | undefined, groupBy?: string) {
   const pk = schema.fields.find((f) => f.isPrimaryKey)!
   const out = outputColumnsOf(schema, requested, pk.name)
   const group = groupBy === undefined ? undefined : schema.fields.find((f) => f.name === groupBy)
   const reference = resultType.encode(resultType.fromObject(searchResultData(hits, 10, pk, out, group))).finish()
-  assert.deepEqual(decode(encodeSearchResultData(hits, 10, pk, out, group)), decode(reference))
+  assert.deepEqual(decode(await encodeSearchResultData(hits, 10, pk, out, new WorkSlice(0), group)), decode(reference))
 }
 
 test('field numbers the encoder writes are the descriptor\'s', () => {
@@ -34,7 +35,7 @@ test('field numbers the encoder writes are the descriptor\'s', () => {
   assert.equal(r.lookupType('milvus.proto.schema.ScalarField').fields.long_data!.id, 3)
 })
 
-test('int64 keys (negative, past 2^53), nullable and vector and dynamic output fields, nq 2 and an empty query', () => {
+test('int64 keys (negative, past 2^53), nullable and vector and dynamic output fields, nq 2 and an empty query', async () => {
   const schema = createCollectionSchema({
     name: 'c',
     fields: [
@@ -48,12 +49,12 @@ test('int64 keys (negative, past 2^53), nullable and vector and dynamic output f
   })
   const ids = [0n, -1n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 12345n]
   const hit = (id: bigint, i: number): SearchHit => ({ id, score: i / 3, row: { id, n: i % 2 === 0 ? null : BigInt(i) * -7n, c: id, t: `t${i}`, v: [i, -i], extra: { k: i } } })
-  same([ids.slice(0, 4).map(hit), [], ids.slice(4).map(hit)], schema, ['*'])
-  same([ids.map(hit)], schema, undefined)
-  same([[]], schema, ['c'])
+  await same([ids.slice(0, 4).map(hit), [], ids.slice(4).map(hit)], schema, ['*'])
+  await same([ids.map(hit)], schema, undefined)
+  await same([[]], schema, ['c'])
 })
 
-test('varchar keys and grouping', () => {
+test('varchar keys and grouping', async () => {
   const schema = createCollectionSchema({
     name: 'c',
     fields: [
@@ -63,7 +64,7 @@ test('varchar keys and grouping', () => {
     ],
   })
   const hits: SearchHit[] = ['a', 'bé', ''].map((id, i) => ({ id, score: -i, row: { pk: id, g: BigInt(i % 2) } }))
-  same([hits], schema, ['g'], 'g')
+  await same([hits], schema, ['g'], 'g')
 })
 
 test('ProtoWriter int64 varints match the codec for edge values', () => {
