@@ -57,7 +57,7 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<LoadedCon
   return { config: toQuiverConfig(values, sources.totalMemoryBytes), origins, warnings }
 }
 
-async function readYamlFile(path: string): Promise<unknown> {
+export async function readYamlFile(path: string): Promise<unknown> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
