@@ -55,6 +55,34 @@ export async function startEtcd(dir: string): Promise<EtcdServer> {
   return { server, endpoint: `127.0.0.1:${clientPort}` }
 }
 
+/**
+ * A `size`-member etcd cluster on loopback (data in `dir/etcd-<i>`), started together (a member is
+ * ready once the cluster has a leader). Members are stopped, killed and restarted one by one.
+ */
+export async function startEtcdCluster(dir: string, size = 3): Promise<{ members: ManagedServer[]; endpoints: string[] }> {
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), peer: await freePort() })))
+  const initialCluster = ports.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`).join(',')
+  const members = await Promise.all(
+    ports.map((p, i) => {
+      const client = `http://127.0.0.1:${p.client}`
+      const peer = `http://127.0.0.1:${p.peer}`
+      return ManagedServer.start({
+        name: `etcd member m${i}`,
+        binary: binaryOf('etcd'),
+        args: [
+          '--name', `m${i}`, '--data-dir', join(dir, `etcd-${i}`),
+          '--listen-client-urls', client, '--advertise-client-urls', client,
+          '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+          '--initial-cluster', initialCluster, '--initial-cluster-state', 'new', '--initial-cluster-token', 'quiver-test',
+          '--heartbeat-interval', '50', '--election-timeout', '500', '--log-level', 'warn',
+        ],
+        ready: () => httpAnswers(`${client}/health`, 200),
+      })
+    }),
+  )
+  return { members, endpoints: ports.map((p) => `127.0.0.1:${p.client}`) }
+}
+
 export interface S3Server {
   readonly server: ManagedServer
   /** `http://127.0.0.1:<port>` */
