@@ -1,5 +1,6 @@
 // The decode thread gives exactly what the in-thread decoder gives (float vectors as Float32Array,
-// binary vectors, JSON, int64 keys, nulls), refuses malformed bytes with 1100, and survives them.
+// binary vectors, JSON, nulls), except that non-nullable Int64 columns come parsed, as BigInt64Arrays;
+// it refuses malformed bytes with 1100, and survives them.
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { MilvusError } from '../../errors/errors.ts'
@@ -23,13 +24,20 @@ test('an Upsert decodes on the thread as it does here', async () => {
           { field_name: 'id', type: 5, scalars: { long_data: { data: Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i : -i * 1e12)) } } },
           { field_name: 'v', type: 101, vectors: { dim: 4, float_vector: { data: Array.from({ length: n * 4 }, (_, i) => i / 7) } } },
           { field_name: 'b', type: 100, vectors: { dim: 16, binary_vector: Buffer.alloc(n * 2, 7) } },
+          { field_name: 'n', type: 5, valid_data: Array.from({ length: n }, (_, i) => i % 2 === 0), scalars: { long_data: { data: Array.from({ length: n / 2 }, (_, i) => i) } } },
           { field_name: 'j', type: 23, valid_data: Array.from({ length: n }, (_, i) => i % 3 !== 0), scalars: { json_data: { data: Array.from({ length: n }, (_, i) => Buffer.from(`{"k":${i}}`)) } } },
         ],
       }),
     ).finish(),
   )
-  const here = writeRequestDeserializer('milvus.proto.milvus.UpsertRequest')(body)
-  const there = await thread.decode('milvus.proto.milvus.UpsertRequest', body)
+  const here = writeRequestDeserializer('milvus.proto.milvus.UpsertRequest')(body) as { fields_data: { scalars?: { long_data?: { data: unknown } } }[] }
+  const there = (await thread.decode('milvus.proto.milvus.UpsertRequest', body)) as typeof here
+  const keys = there.fields_data[0]!.scalars!.long_data!.data
+  assert.ok(keys instanceof BigInt64Array)
+  assert.deepEqual(Array.from(keys, String), here.fields_data[0]!.scalars!.long_data!.data)
+  // The nullable Int64 column keeps the codec's strings (its values are those of its valid rows only).
+  assert.deepEqual(there.fields_data[3], here.fields_data[3])
+  here.fields_data[0]!.scalars!.long_data!.data = keys
   assert.deepEqual(there, here)
   const v = (there as { fields_data: { vectors?: { float_vector?: { data: unknown } } }[] }).fields_data[1]!.vectors!.float_vector!.data
   assert.ok(v instanceof Float32Array && v.length === n * 4)
