@@ -20,6 +20,9 @@ export interface IndexBuildHooks {
   readonly onStart?: () => void
 }
 
+/** Vector builds that take at least this long are logged with their rows and time. */
+const logBuildMsMin = 1_000
+
 interface BuildJob {
   readonly collectionId: number
   readonly segment: Segment
@@ -139,9 +142,12 @@ export class IndexBuilds {
     const spec = specOf(job.meta, job.field)
     const input = indexInput(job.segment, job.field)
     const { onStart, ...hold } = this.hooks
+    const startedMs = performance.now()
     const building = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal, ...hold })
     onStart?.()
     const built = await building
+    const ms = performance.now() - startedMs
+    if (ms >= logBuildMsMin) this.log(`index ${job.meta.indexType} of segment ${job.segment.id} field ${job.meta.fieldName}: ${input.rowCount} rows built in ${Math.round(ms)} ms`)
     if (!this.stillWanted(job)) {
       built.release()
       return
