@@ -60,6 +60,31 @@ export function floats(seed: number, start: number, count: number): Float32Array
   return out
 }
 
+/**
+ * Quiver's module: with `QUIVER_BENCH_BUILD=dist` (`bench/fts.ts --build dist`) the compiled package as
+ * users run it (`npm run build` first: plain JS, index and compaction workers start without compiling
+ * TypeScript), else the TypeScript sources under tsx.
+ */
+export async function quiverModule(): Promise<typeof import('../src/index.ts')> {
+  if (process.env.QUIVER_BENCH_BUILD === 'dist') return (await import(new URL('../dist/src/index.js', import.meta.url).href)) as typeof import('../src/index.ts')
+  return import('../src/index.ts')
+}
+
+/**
+ * Waits until the collection is settled: no index build and no compaction running or pending (a
+ * finished compaction makes new segments to index, so both are asked again until neither had work).
+ */
+export async function settle(client: Quiver): Promise<void> {
+  const db = client.database
+  for (;;) {
+    const before = db.indexBuilds.builtCount + db.compactions.completedCount
+    await db.indexBuilds.idle()
+    await db.compactions.idle()
+    await db.indexBuilds.idle()
+    if (db.indexBuilds.builtCount + db.compactions.completedCount === before) return
+  }
+}
+
 const must = (what: string, st: { code?: number; error_code?: unknown; reason?: string } | { status: { code?: number; reason?: string } }): void => {
   const s = 'status' in st ? st.status : st
   if ((s.code ?? 0) !== 0) throw new Error(`${what}: ${s.code} ${s.reason ?? ''}`)
@@ -67,7 +92,7 @@ const must = (what: string, st: { code?: number; error_code?: unknown; reason?: 
 
 /** Does this tree's Quiver compute a BM25 function? (A probe collection: one row inserted without its sparse field, then a text search.) */
 export async function hasBm25Function(client: Quiver): Promise<boolean> {
-  const { DataType } = await import('../src/index.ts')
+  const { DataType } = await quiverModule()
   const st = await client.createCollection({
     collection_name: 'bm25_probe',
     fields: [
@@ -140,9 +165,9 @@ export interface BuiltCollection {
   readonly queryData: (q: Query) => unknown
 }
 
-/** Creates `name`, inserts `passages` in batches, flushes, indexes, loads: the timed build. */
+/** Creates `name`, inserts `passages` in batches, flushes, indexes, waits until settled (`settle`), loads: the timed build. */
 export async function buildCollection(client: Quiver, name: string, run: QuiverRun, passages: readonly Passage[]): Promise<BuiltCollection> {
-  const { DataType } = await import('../src/index.ts')
+  const { DataType } = await quiverModule()
   const { createAnalyzer } = await import('../src/text/analyzer.ts')
   const fn = run.mode === 'function'
   must('createCollection', await client.createCollection({
@@ -184,7 +209,7 @@ export async function buildCollection(client: Quiver, name: string, run: QuiverR
     params: { inverted_index_algo: 'DAAT_MAXSCORE', ...(fn ? { bm25_k1: run.k1, bm25_b: run.b } : {}) },
   }))
   must('createIndex dense', await client.createIndex({ collection_name: name, field_name: 'dense', index_type: 'FLAT', metric_type: 'IP', params: {} }))
-  await client.database.indexBuilds.idle()
+  await settle(client)
   if (client.database.indexBuilds.failures.size > 0) throw new Error(`index builds failed: ${[...client.database.indexBuilds.failures.values()].join('; ')}`)
   must('loadCollection', await client.loadCollection({ collection_name: name }))
   const buildMs = performance.now() - t0
@@ -216,7 +241,7 @@ export async function timeQueries(run: (q: Query) => Promise<unknown>, queries: 
 }
 
 export async function runQuiver(run: QuiverRun): Promise<QuiverResult> {
-  const { Quiver } = await import('../src/index.ts')
+  const { Quiver } = await quiverModule()
   rmSync(run.dir, { recursive: true, force: true })
   const client = await Quiver.open({ path: run.dir, ...(run.segmentRows === undefined ? {} : { segmentRowsMax: run.segmentRows }) })
   try {

@@ -7,7 +7,7 @@
  */
 import { rmSync } from 'node:fs'
 import type { Passage } from './fts-corpus.ts'
-import { buildCollection, floats, type Hits, type QuiverRun, searchOnce } from './fts-quiver.ts'
+import { buildCollection, floats, quiverModule, type Hits, type QuiverRun, searchOnce } from './fts-quiver.ts'
 
 /** Documents whose id ≡ 3 (mod 10) take the text of document (7·id + 1) mod N. */
 export function finalCorpus(passages: readonly Passage[]): { final: Passage[]; changed: Passage[] } {
@@ -31,7 +31,7 @@ export interface UpsertAnswers {
 }
 
 export async function runUpsertCheck(run: QuiverRun): Promise<UpsertAnswers> {
-  const { Quiver } = await import('../src/index.ts')
+  const { Quiver } = await quiverModule()
   const dir = `${run.dir}-upsert`
   rmSync(dir, { recursive: true, force: true })
   const { final, changed } = finalCorpus(run.passages)

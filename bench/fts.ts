@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { agreement, overlap, type RefAnswer, runReference } from './fts-compare.ts'
 import { buildCorpus, dataRoot, type Lang, type Passage, type Query, readJsonl, usableAnalyzer, writeTokens } from './fts-corpus.ts'
-import { hasBm25Function, type QuiverMode, type QuiverResult, runQuiver } from './fts-quiver.ts'
+import { hasBm25Function, quiverModule, type QuiverMode, type QuiverResult, runQuiver } from './fts-quiver.ts'
 import { finalCorpus, runUpsertCheck } from './fts-upsert.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -38,10 +38,12 @@ const { values: opt } = parseArgs({
     'segment-rows': { type: 'string' },
     k1: { type: 'string', default: '1.2' },
     b: { type: 'string', default: '0.75' },
+    build: { type: 'string', default: 'src' },
     tol: { type: 'string', default: '1e-4' },
   },
 })
 const k = 10
+if (opt.build === 'dist') process.env.QUIVER_BENCH_BUILD = 'dist'
 const k1 = Number(opt.k1)
 const b = Number(opt.b)
 const tol = Number(opt.tol)
@@ -87,7 +89,7 @@ function reference(lang: Lang, passages: readonly Passage[], queries: readonly Q
 async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!
   const started = new Date().toISOString()
-  const { Quiver } = await import('../src/index.ts')
+  const { Quiver } = await quiverModule()
   let mode: QuiverMode = opt.mode === 'function' ? 'function' : 'sparse-ip'
   if (opt.mode === 'auto') {
     const probe = await Quiver.open({ path: path.join(here, 'data', 'fts', 'probe') })

@@ -4,7 +4,7 @@ import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
 import { type Analyzer, createAnalyzer } from '../text/analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from '../text/multi-analyzer.ts'
-import { termFrequencies } from '../text/term-frequencies.ts'
+import { termFrequencyRows } from '../text/term-frequencies.ts'
 
 /** One analyzer per input field (schemas are immutable; a changed schema is a new object). */
 const analyzers = new WeakMap<FieldSchema, Analyzer>()
@@ -73,14 +73,9 @@ function perRowAnalyzer(multi: MultiAnalyzer, languages: Column | undefined): (r
 }
 
 function bm25Column(analyzerAt: (row: number) => Analyzer, texts: readonly string[], valid: ((row: number) => boolean) | null): Column {
-  const values = new Array<SparseRow>(texts.length)
-  for (let r = 0; r < texts.length; r++) {
-    values[r] = valid !== null && !valid(r) ? emptyRow : termFrequencies(analyzerAt(r), texts[r]!)
-  }
+  const values: SparseRow[] = termFrequencyRows(analyzerAt, texts, valid === null ? null : (r) => !valid(r))
   return { kind: 'sparseVector', values, validBits: null }
 }
-
-const emptyRow: SparseRow = { indices: new Uint32Array(0), values: new Float32Array(0) }
 
 function inSchemaOrder(schema: CollectionSchema, columns: Map<string, Column>): Map<string, Column> {
   const out = new Map<string, Column>()

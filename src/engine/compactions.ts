@@ -105,6 +105,16 @@ export class Compactions {
     })
   }
 
+  /** Resolves once no background pass is pending and no job runs (a finished job may plan another pass: checked again). */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.running.size > 0) await Promise.allSettled([...this.running])
+      // A pass about to run, or a job between its slot wait and its start (its segments reserved).
+      else if (this.scheduled || this.busy.size > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      else return
+    }
+  }
+
   /** Compacts one collection now; resolves with the record once every plan finished. */
   async compactNow(data: CollectionData, latest: () => Timestamp): Promise<CompactionRecord> {
     const plans = this.plan(data, latest())

@@ -16,7 +16,9 @@ import { filledColumn } from '../column/filled-column.ts'
 /** Bumped on any incompatible change of the segment file layout. */
 const { Binary, Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
 
-export const SEGMENT_FORMAT_VERSION = 1
+/** 2: sparse vector columns as Arrow Binary (`sparseData`); 1 wrote them as JSON text, still read. */
+export const SEGMENT_FORMAT_VERSION = 2
+const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2]
 
 interface SegmentFileMeta {
   formatVersion: number
@@ -70,8 +72,8 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
   const raw = table.schema.metadata.get('quiver.segment')
   if (raw === undefined) throw errors.io(`segment file ${path} lacks quiver metadata`, undefined)
   const meta = JSON.parse(raw) as SegmentFileMeta
-  if (meta.formatVersion !== SEGMENT_FORMAT_VERSION) {
-    throw errors.io(`segment file ${path} has format version ${meta.formatVersion}, expected ${SEGMENT_FORMAT_VERSION}`, undefined)
+  if (!READABLE_FORMAT_VERSIONS.includes(meta.formatVersion)) {
+    throw errors.io(`segment file ${path} has format version ${meta.formatVersion}, expected one of ${READABLE_FORMAT_VERSIONS.join(', ')}`, undefined)
   }
   const seg = new Segment(meta.segmentId as SegmentId, meta.partitionId, schema, allocator)
   const n = meta.insertRuns.rowCount
@@ -130,7 +132,7 @@ function columnToArrow(col: Column, n: number, dim: number): Data {
     case 'array':
       return utf8Data(col.values.slice(0, n).map((v) => stringifyWithBigint(v)), n, nb)
     case 'sparseVector':
-      return utf8Data(col.values.slice(0, n).map((r) => JSON.stringify({ i: [...r.indices], v: [...r.values] })), n, nb)
+      return sparseData(col.values, n, nb)
     case 'floatVector':
       return fixedList(new Float32(), col.values.subarray(0, n * dim), n, dim, np)
     case 'float16Vector':
@@ -180,6 +182,43 @@ function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefin
   return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }
 
+/**
+ * A sparse vector column as Arrow Binary: each row's indices (uint32) then its values (float32),
+ * little-endian, 8 bytes a pair; a null row is empty. One buffer for the column, no text.
+ */
+function sparseData(rows: readonly SparseRow[], n: number, nb: Uint8Array | undefined): Data {
+  const offsets = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (rows[i]?.indices.length ?? 0) * 8
+  const buffer = new ArrayBuffer(offsets[n]!)
+  const u32 = new Uint32Array(buffer)
+  const f32 = new Float32Array(buffer)
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]
+    if (row === undefined || row.indices.length === 0) continue
+    const at = offsets[i]! >>> 2
+    u32.set(row.indices, at)
+    f32.set(row.values, at + row.indices.length)
+  }
+  return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: new Uint8Array(buffer), ...(nb === undefined ? {} : { nullBitmap: nb }) })
+}
+
+/** Rows of a `sparseData` column: views into one aligned copy of its bytes. */
+function readSparse(data: Data, n: number): SparseRow[] {
+  const offsets = data.valueOffsets as Int32Array
+  const first = offsets[0]!
+  const bytes = new Uint8Array(offsets[n]! - first)
+  bytes.set((data.values as Uint8Array).subarray(first, offsets[n]!))
+  const u32 = new Uint32Array(bytes.buffer)
+  const f32 = new Float32Array(bytes.buffer)
+  const out = new Array<SparseRow>(n)
+  for (let i = 0; i < n; i++) {
+    const at = (offsets[i]! - first) >>> 2
+    const nnz = (offsets[i + 1]! - offsets[i]!) >>> 3
+    out[i] = { indices: u32.subarray(at, at + nnz), values: f32.subarray(at + nnz, at + 2 * nnz) }
+  }
+  return out
+}
+
 function packBools(values: Uint8Array, n: number): Uint8Array {
   const out = new Uint8Array((n + 7) >>> 3)
   for (let i = 0; i < n; i++) if (values[i] !== 0) out[i >>> 3]! |= 1 << (i & 7)
@@ -210,6 +249,8 @@ function arrowToColumn(data: Data, kind: Column['kind'], dim: number, n: number,
     const values = kind === 'binaryVector' ? (data.values as Uint8Array) : (data.children[0]!.values as Uint16Array)
     return { kind, dim, values: values.slice(0, n * stride), validBits: validOf(data, n) } as Column
   }
+  if (kind === 'sparseVector' && data.type instanceof Binary) return { kind, values: readSparse(data, n), validBits: validOf(data, n) }
+  // Format 1 wrote sparse rows as JSON text.
   const strings = readUtf8(data, n)
   switch (kind) {
     case 'varchar':

@@ -5,6 +5,7 @@ import { createStemmer } from './stemmer.ts'
 import type { ChainToken, Token, TokenFilter, Tokenize } from './token.ts'
 import { cnAlphanumOnly, createFilter, lowercase, namedFilters, stopFilter, stopWordsParam } from './token-filters.ts'
 import { createTokenizer, standardTokenize, whitespaceTokenize } from './tokenizers.ts'
+import { type HashSink, scanStandardTermHashes } from './term-hash-scan.ts'
 
 export type { Token } from './token.ts'
 
@@ -21,6 +22,11 @@ export interface Analyzer {
 /** An analyzer as `createAnalyzer` builds it: its tokens also carry `positionLength` (RunAnalyzer's detail). */
 export interface TextAnalyzer extends Analyzer {
   analyze(text: string): DetailedToken[]
+  /**
+   * The `termHash` of every token `analyze(text)` gives, in order, appended to `sink` without making
+   * the tokens; false (nothing appended) when this analyzer or this text has no such fast path.
+   */
+  termHashes?(text: string, sink: HashSink): boolean
 }
 
 /** Milvus's `analyzer_params` as the client sent them (JSON object), before validation. */
@@ -87,6 +93,15 @@ function builtIn(params: AnalyzerParams): TextAnalyzer {
   }
 }
 
+/** `termHashes` of the standard analyzer: the same lower-casing guard as `chain`'s (else no fast path). */
+function standardTermHashes(text: string, sink: HashSink): boolean {
+  if (text.includes('Σ')) return false
+  const lower = text.toLowerCase()
+  if (lower.length !== text.length) return false
+  scanStandardTermHashes(lower, sink)
+  return true
+}
+
 /** The wording of an analyzer refusal without the code's base text, to embed in another message. */
 export function analyzerErrorDetail(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e)
@@ -100,7 +115,10 @@ function chain(tokenize: Tokenize, filters: readonly TokenFilter[]): TextAnalyze
   // of one per token on the write path.
   const lowerFirst = filters[0] === lowercase && (tokenize === standardTokenize || tokenize === whitespaceTokenize)
   const rest = lowerFirst ? filters.slice(1) : filters
+  // The standard tokenizer then lowercase only (the `standard` analyzer): term hashes straight from the lower-cased text.
+  const plainStandard = lowerFirst && tokenize === standardTokenize && rest.length === 0
   return {
+    ...(plainStandard ? { termHashes: standardTermHashes } : {}),
     analyze(text: string): DetailedToken[] {
       let tokens: ChainToken[]
       if (lowerFirst) {

@@ -1,8 +1,8 @@
 /** Milvus hashes at most this many leading UTF-8 bytes of a term (`substringLengthForCRC`). */
-const TERM_HASH_BYTES_MAX = 100
+export const TERM_HASH_BYTES_MAX = 100
 
 /** CRC-32 (IEEE, reflected polynomial 0xEDB88320) byte table. */
-const crcTable = (() => {
+export const crcTable = (() => {
   const t = new Int32Array(256)
   for (let n = 0; n < 256; n++) {
     let c = n

@@ -130,6 +130,33 @@ describe('compaction in a worker thread', () => {
 })
 
 describe('compaction concurrency', () => {
+  test('idle() resolves only once the running job has finished and its segments are swapped', async () => {
+    const env = await openTemp({ segmentRowsMax: 400, timeTravelRetentionMs: 0, autoCompaction: false })
+    try {
+      await setUp(env, [])
+      const compactions = env.client.database.compactions
+      const segsBefore = env.client.database.state.collection('w').segmentsOf().length
+      const { hooks, held, release } = holdHook()
+      compactions.hooks = hooks
+      const compacting = env.client.compact({ collection_name: 'w' })
+      await held
+      let idle = false
+      const waiting = compactions.idle().then(() => {
+        idle = true
+      })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.equal(idle, false, 'idle() waits for the held job')
+      release()
+      await waiting
+      assert.equal(compactions.runningCount, 0)
+      assert.ok(env.client.database.state.collection('w').segmentsOf().length < segsBefore, 'swapped before idle() resolved')
+      assert.equal((await compacting).status.code, 0)
+      compactions.hooks = {}
+    } finally {
+      await env.cleanup()
+    }
+  })
+
   test('compactionConcurrencyMax bounds the workers running at once', async () => {
     const env = await openTemp({ segmentRowsMax: 400, timeTravelRetentionMs: 0, autoCompaction: false, compactionConcurrencyMax: 1 })
     try {
