@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { seededRandom } from '../vector/seeded-random.ts'
 import { createAnalyzer } from './analyzer.ts'
 import { termHash } from './term-hash.ts'
 import { termFrequencies, termFrequencyRows } from './term-frequencies.ts'
 
 /** Pieces that exercise the tokenizer and the UTF-8 hashing: ASCII, accents, Σ, İ, CJK, astral letters, lone surrogates, long runs. */
 const pieces = ['the', 'Quick', 'FOX', '42', 'x86_64', 'naïve', 'ÉCOLE', 'ΣΊΣΥΦΟΣ', 'İstanbul', '中文分词', '𝐀𝐁𝐂', '😀', '\ud800', '\udc00x', 'é'.repeat(60), 'a'.repeat(99) + 'ü', 'b'.repeat(130), '𝐀'.repeat(30), ' ', '  ', '\n', '-', ',', '.', "'s", '\t', 'ß', 'ǅ']
+
+/** A seeded xorshift32 in [0, 1) (text/ sits below vector/, whose generator it cannot import). */
+function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1
+  return () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 4294967296
+  }
+}
 
 function randomText(random: () => number): string {
   const n = Math.floor(random() * 12)
