@@ -5,9 +5,10 @@ import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { prepareDataDir } from '../storage/data-dir.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
-import { FileMetaStore } from '../storage/meta-store.ts'
+import { FileMetaStore, type MetaStore } from '../storage/meta-store.ts'
 import type { FileStore } from '../storage/file-store.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
+import type { CommandLog, OpenedCommandLog } from '../wal/command-log.ts'
 import { Wal } from '../wal/wal.ts'
 import { isCheckpointCancelled, planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
@@ -31,8 +32,10 @@ export class Database {
   readonly state: DbState
   readonly options: ResolvedOptions
   private readonly store: FileStore
-  private readonly meta: FileMetaStore
-  private wal!: Wal
+  private readonly meta: MetaStore
+  private wal!: CommandLog
+  /** Cluster mode's log instead of the local WAL (`OpenOptions.openWal`). */
+  private readonly openWal: ((fromLsn: number) => Promise<OpenedCommandLog>) | undefined
   private readonly oracle = new TimestampOracle()
   /** LSN and timestamp of the last command applied. */
   appliedLsn = 0
@@ -81,7 +84,8 @@ export class Database {
     this.options = resolveOptions(options)
     this.flushRate = new FlushRate(this.options.flushRateMax)
     this.store = store
-    this.meta = new FileMetaStore(store)
+    this.meta = options.metaStore ?? new FileMetaStore(store)
+    this.openWal = options.openWal
     const arena = VectorArena.shared()
     this.state = new DbState(
       {
@@ -148,7 +152,7 @@ export class Database {
   private async recover(): Promise<void> {
     const startMs = performance.now()
     const stats: OpenStats = { manifestMs: 0, segmentsMs: 0, indexesMs: 0, walReadMs: 0, walReplayMs: 0, totalMs: 0, segmentCount: 0, segmentBytes: 0, indexBytes: 0, walBytes: 0, walRecords: 0 }
-    await this.meta.removeTemporaries((m) => this.log(m))
+    if (this.meta instanceof FileMetaStore) await this.meta.removeTemporaries((m) => this.log(m))
     const manifest = (await this.meta.load()) as Manifest | undefined
     stats.manifestMs = msSince(startMs)
     if (manifest !== undefined) {
@@ -158,12 +162,9 @@ export class Database {
     }
     const checkpointLsn = manifest?.checkpointLsn ?? 0
     const walStartMs = performance.now()
-    const { wal, records, bytesRead } = await Wal.open(this.store, 'wal', {
-      sync: this.options.sync,
-      fileBytesMax: this.options.walFileBytesMax,
-      log: (m) => this.log(m),
-      fromLsn: checkpointLsn,
-    })
+    const { wal, records, bytesRead } = this.openWal !== undefined
+      ? await this.openWal(checkpointLsn)
+      : await Wal.open(this.store, 'wal', { sync: this.options.sync, fileBytesMax: this.options.walFileBytesMax, log: (m) => this.log(m), fromLsn: checkpointLsn })
     stats.walReadMs = msSince(walStartMs)
     stats.walBytes = bytesRead
     this.wal = wal

@@ -1,10 +1,16 @@
 import { totalmem } from 'node:os'
 import type { FileStore } from '../storage/file-store.ts'
+import type { MetaStore } from '../storage/meta-store.ts'
+import type { OpenedCommandLog } from '../wal/command-log.ts'
 
 /** Options of `Quiver.open` / `Database.open`. Every limit is named with its unit. */
 export interface OpenOptions {
   /** Where files go; default a `LocalFileStore` on `path` (tests inject faults here). */
   readonly fileStore?: FileStore
+  /** Where the manifest goes; default `manifest.json` in the file store (cluster mode: etcd). */
+  readonly metaStore?: MetaStore
+  /** Opens the write-ahead log from a checkpoint LSN; default the local `Wal` under `wal/` (cluster mode: the shard's log). */
+  readonly openWal?: (fromLsn: number) => Promise<OpenedCommandLog>
   /** Data directory (created if missing). */
   readonly path: string
   /** fdatasync the WAL before acknowledging writes (default true). Off only for throwaway data. */
@@ -48,8 +54,8 @@ export const defaults = {
   closeCheckpointMsMax: 2_000,
 } as const
 
-/** Every option with its default filled in (the file store is not an option the database keeps). */
-export type ResolvedOptions = Required<Omit<OpenOptions, 'fileStore'>>
+/** Every option with its default filled in (the stores are not options the database keeps). */
+export type ResolvedOptions = Required<Omit<OpenOptions, 'fileStore' | 'metaStore' | 'openWal'>>
 
 export function resolveOptions(options: OpenOptions): ResolvedOptions {
   return {
