@@ -19,6 +19,7 @@
         "native/hnsw/hnsw-core.cc",
         "native/hnsw/hnsw-index.cc",
         "native/hnsw/index-codec.cc",
+        "native/hnsw/inline-build.cc",
         "native/hnsw/metric-space.cc",
         "native/hnsw/parallel-build.cc",
         "native/hnsw/two-hop-search.cc"

@@ -230,9 +230,20 @@ float cosineOnSlots(const void* a, const void* b, const void* dimPtr) {
   return NegDot(slotVector(a), slotVector(b), dimPtr) * slotInverseNorm(a) * slotInverseNorm(b);
 }
 
+// Cosine on two vectors each followed by its float inverse norm (inline-build.h); the same products in
+// the same order as cosineOnSlots, so both give bit-identical distances.
+template <DistanceFn NegDot>
+float cosineInline(const void* a, const void* b, const void* dimPtr) {
+  const size_t dim = *static_cast<const size_t*>(dimPtr);
+  float na, nb;
+  std::memcpy(&na, static_cast<const float*>(a) + dim, sizeof(na));
+  std::memcpy(&nb, static_cast<const float*>(b) + dim, sizeof(nb));
+  return NegDot(a, b, dimPtr) * na * nb;
+}
+
 template <DistanceFn L2, DistanceFn NegDot>
 constexpr KernelSet kernelSet(const char* level) {
-  return KernelSet{level, L2, NegDot, onSlots<L2>, onSlots<NegDot>, cosineOnSlots<NegDot>};
+  return KernelSet{level, L2, NegDot, onSlots<L2>, onSlots<NegDot>, cosineOnSlots<NegDot>, cosineInline<NegDot>};
 }
 
 const KernelSet kScalar = kernelSet<l2Scalar, negDotScalar>("scalar");

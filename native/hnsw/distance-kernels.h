@@ -20,6 +20,8 @@ struct KernelSet {
   DistanceFn slotL2Squared;
   DistanceFn slotNegativeDot;
   DistanceFn slotCosine;
+  // negativeDot × the inverse norms stored as the float after each vector (inline-build.h).
+  DistanceFn inlineCosine;
 };
 
 // The fastest kernel set this CPU runs. QUIVER_HNSW_SIMD=<level> caps it (for benchmarks).

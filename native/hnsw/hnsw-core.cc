@@ -1,6 +1,7 @@
 #include "hnsw-core.h"
 
 #include "errors.h"
+#include "inline-build.h"
 #include "parallel-build.h"
 #include "two-hop-search.h"
 
@@ -16,7 +17,7 @@
 namespace quiver {
 
 HnswCore::HnswCore(Metric metric, size_t dim, const BuildParams& params, const float* vectors, size_t vectorRows)
-    : space_(new MetricSpace(metric, dim, bestKernels())), vectors_(vectors), vectorRows_(vectorRows) {
+    : space_(new MetricSpace(metric, dim, bestKernels())), vectors_(vectors), vectorRows_(vectorRows), seed_(params.seed) {
   graph_.reset(new Hnsw(space_.get(), params.maxElements, params.M, params.efConstruction, params.seed));
 }
 
@@ -44,11 +45,11 @@ void HnswCore::addRowsParallel(size_t firstRow, size_t n, size_t threads, int ni
     if (norms) inverseNorms_[row] = slotInverseNorm(slot);
     graph_->addPoint(slot, row);
   };
-  size_t first = firstRow;
-  if (first == 0 && n > 0) {
-    insert(0);  // the entry point, alone: every later insert starts from it
-    first = 1;
+  if (firstRow == 0) {
+    buildThroughInlineCopies(*graph_, *space_, vectors_, n, seed_, ParallelBuildOptions{threads, niceDelta}, cancel, inverseNorms_);
+    return;
   }
+  size_t first = firstRow;
   forEachRowInParallel(first, firstRow + n - first, ParallelBuildOptions{threads, niceDelta}, cancel, insert);
   renumberByLabel(*graph_, firstRow);
 }

@@ -66,7 +66,8 @@ class HnswCore {
   // Appends rows firstRow..firstRow+n-1 of the external vectors (firstRow must equal count()).
   void addRows(size_t firstRow, size_t n);
   // The same from `threads` threads (parallel-build.h), each at a lower priority; the graph then
-  // differs from a one-thread build (insert order varies) but row r is still internal id r. Stops
+  // differs from a one-thread build (insert order varies) but row r is still internal id r. A fresh
+  // build (firstRow 0) goes through inline copies of the vectors (inline-build.h). Stops
   // when `cancel` becomes true (CancelledError): the core is then unusable and must be freed.
   // No other call may run on this core meanwhile.
   void addRowsParallel(size_t firstRow, size_t n, size_t threads, int niceDelta, const std::atomic<bool>& cancel);
@@ -106,6 +107,7 @@ class HnswCore {
   const float* vectors_;
   size_t vectorRows_;
   std::vector<float> inverseNorms_;
+  size_t seed_ = 100;  // the level generator's seed (builds only)
   unsigned char querySlot_[kCosineSlotBytes];
 };
 

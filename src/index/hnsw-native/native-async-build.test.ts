@@ -1,6 +1,6 @@
 // addPointsAsync: the parallel build off the JavaScript thread. Row r is internal id r afterwards
 // (each row's own vector finds itself first, through both walks, and the exact scan agrees), recall
-// matches a one-thread build, the graph encodes and decodes, appending after rows already present
+// matches a one-thread build, on one thread it equals the serial build byte for byte, the graph encodes and decodes, appending after rows already present
 // works, the JavaScript thread keeps running during the build, the build threads run at a raised nice
 // value (Linux), calls during the build throw QUIVER_HNSW_BUSY, and a cancel stops it promptly and
 // leaves the index released.
@@ -51,6 +51,16 @@ test('a parallel build numbers rows as a serial one: every row finds itself firs
       const query = data.queries.subarray(q * dim, (q + 1) * dim)
       assert.deepEqual(decoded.searchKnn(query, 10, 64, null, true), index.searchKnn(query, 10, 64, null, true))
     }
+  }
+})
+
+test('on one thread the async build (through inline copies of the vectors) gives the bytes of the serial build', async () => {
+  for (const space of ['l2', 'ip', 'cosine'] as const) {
+    const serial = fresh(space)
+    serial.addPoints(0, rows)
+    const viaCopies = fresh(space)
+    await viaCopies.addPointsAsync(0, rows, 1, 0)
+    assert.deepEqual(viaCopies.saveIndex(), serial.saveIndex(), space)
   }
 })
 
