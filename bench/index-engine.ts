@@ -9,6 +9,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Quiver } from '../src/index.ts'
 import { type DatasetMeta, filterTag, repoRoot } from './index-data.ts'
@@ -400,4 +401,5 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 
-await main()
+// Run as a script (by index-peers.ts or by hand), not when imported for its helpers (bench/interim-index.ts).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main()

@@ -240,6 +240,7 @@ export class Database {
   }
 
   private maybeCheckpoint(): void {
+    this.indexBuilds.interim.schedule()
     const walGrowth = this.wal.stats.bytesWritten - this.walBytesAtCheckpoint
     const sealed = this.state.sealedSinceCheckpoint > 0
     if (sealed || this.state.indexesChanged > 0) {

@@ -10,6 +10,7 @@ import { DataType, isVectorType } from '../schema/data-type.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
+import { InterimIndexes } from './interim-indexes.ts'
 import { warmTextIndexes } from './text-index-warm.ts'
 import { indexInput, segmentIndexOf } from './index-vectors.ts'
 
@@ -53,15 +54,19 @@ export class IndexBuilds {
   /** Builds `stop` cancelled (their segments stay unindexed and are built again after the next open). */
   cancelledCount = 0
   hooks: IndexBuildHooks = {}
+  /** The interim indexes of segments whose vector index is not built yet (scheduled after every write). */
+  readonly interim: InterimIndexes
 
   constructor(state: DbState, log: (m: string) => void, onBuilt: () => void) {
     this.state = state
     this.log = log
     this.onBuilt = onBuilt
+    this.interim = new InterimIndexes(state, log)
   }
 
   /** Starts building whatever is missing (no-op when a pass is already running). */
   schedule(): void {
+    this.interim.schedule()
     if (this.stopped || this.running !== null) return
     this.running = this.pump().finally(() => {
       this.running = null
@@ -80,7 +85,7 @@ export class IndexBuilds {
   async stop(): Promise<void> {
     this.stopped = true
     this.abort.abort()
-    await this.idle()
+    await Promise.all([this.idle(), this.interim.stop()])
   }
 
   /**
@@ -155,6 +160,7 @@ export class IndexBuilds {
     const index = segmentIndexOf(built, input)
     job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index })
     this.builtCount++
+    this.interim.schedule()
     this.onBuilt()
   }
 

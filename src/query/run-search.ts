@@ -11,6 +11,7 @@ import type { Segment } from '../segment/segment.ts'
 import { largerIsBetter, type Metric } from '../vector/metric.ts'
 import { type RowScope, type SegmentRows, selectRowsSliced } from './select-rows.ts'
 import { type Bm25Params, runBm25Search } from './bm25-search.ts'
+import { searchInterim, usableInterim } from './interim-search.ts'
 import { runStructSearch } from './struct-search.ts'
 import { type QueryVector, scoreRange } from './vector-scan.ts'
 
@@ -99,8 +100,10 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
       await searchIndex(built.index, heaps, allowedCount === built.index.rowCount ? null : allowedBits, segment.id, k, req, slice)
       continue
     }
+    const interim = ranged ? null : usableInterim(data, segment, req, k, allowedCount)
+    const exactFrom = interim === null ? 0 : await searchInterim(interim.index, interim.budget, heaps, allowedBits, segment.id, k, req, slice)
     const store = segment.fields.get(req.field.name)!
-    for (let from = 0; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
+    for (let from = exactFrom; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
       const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
       if (!anySet(allowedBits.words, from, to)) continue
       for (let q = 0; q < req.queries.length; q++) {

@@ -10,7 +10,7 @@ import { type CollectionSchema, type FieldSchema, META_FIELD } from '../schema/c
 import { ColumnStore, type VectorAllocator } from './column-store.ts'
 import { DeleteLog } from './delete-log.ts'
 import { InsertRuns } from './insert-runs.ts'
-import type { SegmentIndex } from './segment-index.ts'
+import type { SegmentIndex, SegmentInterimIndex } from './segment-index.ts'
 
 export type SegmentId = number & { readonly __brand: 'SegmentId' }
 export type SegmentState = 'growing' | 'sealed'
@@ -49,6 +49,8 @@ export class Segment {
   private latestVisible: { rows: number; deleteCount: number; bits: Bitset; count: number } | undefined
   /** Vector indexes by field name (sealed segments only; derived state, rebuilt when missing). */
   readonly vectorIndexes = new Map<string, SegmentIndex>()
+  /** Interim vector indexes by field name (growing segments and sealed ones awaiting their index; derived, never persisted). */
+  readonly interimIndexes = new Map<string, SegmentInterimIndex>()
   /** Scalar indexes by slot: field name, `json:<index id>` for JSON path indexes (`indexSlotOf`; sealed segments only; derived state, rebuilt when missing). */
   readonly scalarIndexes = new Map<string, SegmentScalarIndex>()
   /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
@@ -168,6 +170,11 @@ export class Segment {
   release(): void {
     for (const si of this.vectorIndexes.values()) si.index.release()
     this.vectorIndexes.clear()
+    for (const ii of this.interimIndexes.values()) {
+      ii.index?.release()
+      ii.next?.release()
+    }
+    this.interimIndexes.clear()
     for (const s of this.fields.values()) s.release()
   }
 }

@@ -16,12 +16,12 @@ test('the exact-scan threshold is the largest of its three limits', () => {
   assert.equal(exactScanBelowRows(10, 100_000, 512, 16), exactScanRowsPerLinkEf * 16 * 512)
 })
 
-test('pickFilterStrategy: exact up to the threshold, then two-hop, then hnswlib from half the rows', () => {
+test('pickFilterStrategy: exact up to the threshold, then two-hop up to every row allowed (hnswlib never)', () => {
   const rows = 1_000_000
   const threshold = exactScanBelowRows(10, rows, 64, 16)
+  assert.equal(hnswlibFractionMin, Number.POSITIVE_INFINITY)
   assert.equal(pickFilterStrategy(threshold, rows, 10, 64, 16), 'exact')
   assert.equal(pickFilterStrategy(threshold + 1, rows, 10, 64, 16), 'twoHop')
-  assert.equal(pickFilterStrategy(rows * hnswlibFractionMin - 1, rows, 10, 64, 16), 'twoHop')
-  assert.equal(pickFilterStrategy(rows * hnswlibFractionMin, rows, 10, 64, 16), 'hnswlib')
-  assert.equal(pickFilterStrategy(rows, rows, 10, 64, 16), 'hnswlib')
+  assert.equal(pickFilterStrategy(rows * 0.9, rows, 10, 64, 16), 'twoHop')
+  assert.equal(pickFilterStrategy(rows, rows, 10, 64, 16), 'twoHop')
 })

@@ -17,10 +17,12 @@ export const twoHopFractionMin = 0.05
 /** At or below this many allowed rows per (M × ef): exact (it costs less than the two-hop walk). */
 export const exactScanRowsPerLinkEf = 4
 /**
- * From this fraction of rows allowed on: hnswlib's own filtered walk (within ~15 % of the two-hop walk
- * there, ahead of it on small cache-resident segments; behind it at 100k rows up to 50 % allowed).
+ * From this fraction of rows allowed on: hnswlib's own filtered walk. Never since the graph reads the
+ * column in place (0006, "External vectors"): at 100k rows the two-hop walk is ahead at every fraction,
+ * 1.3–1.9× at 90–99 % allowed (a segment with deleted rows) with better recall
+ * (docs/design/0012-interim-index.md, "Filtered search").
  */
-export const hnswlibFractionMin = 0.6
+export const hnswlibFractionMin = Number.POSITIVE_INFINITY
 
 /** The allowed-row count at or below which the exact scan is taken. */
 export function exactScanBelowRows(k: number, rowCount: number, ef: number, M: number): number {

@@ -107,7 +107,7 @@ describe(`native HNSW (${nativeSimdLevel()} kernels)`, () => {
 
   test('search follows pickFilterStrategy in each band (ef 16)', () => {
     const index = indexFor(Metric.L2)
-    for (const [fraction, strategy] of [[0.05, 'exact'], [0.2, 'twoHop'], [0.7, 'hnswlib']] as const) {
+    for (const [fraction, strategy] of [[0.05, 'exact'], [0.2, 'twoHop'], [0.9, 'twoHop']] as const) {
       const allowed = randomFilter(fraction, 8)
       assert.equal(pickFilterStrategy(allowed.count(), rowCount, k, 16, params.M), strategy)
       for (let q = 0; q < 5; q++) assert.deepEqual(index.search(queryAt(q), k, allowed, 16), index.searchWith(strategy, queryAt(q), k, allowed, 16))

@@ -18,6 +18,10 @@ export interface KMeansInput {
   readonly clusterCount: number
   /** Spherical k-means (cosine assignment, unit-length centroids) for COSINE; else L2. */
   readonly spherical: boolean
+  /** Training points per centroid at most (default `kmeansPointsPerCentroid`). */
+  readonly pointsPerCentroid?: number
+  /** Lloyd iterations (default `kmeansIterations`). */
+  readonly iterations?: number
 }
 
 /**
@@ -29,7 +33,8 @@ export interface KMeansInput {
 export function trainKMeans(input: KMeansInput): Float32Array {
   const { arena, points, pointCount, dim, clusterCount, spherical } = input
   assert(arena.contains(points) && clusterCount >= 1 && clusterCount <= pointCount, 'trainKMeans: bad input')
-  const sample = sampleRows(pointCount, clusterCount * kmeansPointsPerCentroid, trainingSeed)
+  const sample = sampleRows(pointCount, clusterCount * (input.pointsPerCentroid ?? kmeansPointsPerCentroid), trainingSeed)
+  const iterations = input.iterations ?? kmeansIterations
   const centroids = arena.allocFloat32(clusterCount * dim)
   const scores = arena.allocFloat32(clusterCount)
   try {
@@ -37,7 +42,7 @@ export function trainKMeans(input: KMeansInput): Float32Array {
     if (spherical) normalizeRows(centroids, clusterCount, dim)
     const kernel = pickKernel(arena.kernels, spherical ? Metric.COSINE : Metric.L2)
     const assignment = new Int32Array(sample.length)
-    for (let iteration = 0; iteration < kmeansIterations; iteration++) {
+    for (let iteration = 0; iteration < iterations; iteration++) {
       for (let i = 0; i < sample.length; i++) {
         const ptr = points.byteOffset + sample[i]! * dim * 4
         assignment[i] = nearest(kernel, ptr, centroids, clusterCount, dim, scores, spherical)
