@@ -35,6 +35,7 @@ program
   .option('--data <dir>', 'data directory, localStorage.path (default ./quiver-data; created if missing)')
   .option('--metrics-port <port>', 'port of /healthz and /metrics, metrics.port (default 9091; 0 = any free port)')
   .option('--log-level <level>', 'log.level: debug, info, warn, error, fatal (default info)')
+  .option('--role <role>', 'standalone (default), or all: cluster mode on etcd + S3 + NATS JetStream from the --config keys (docs/cluster.md)')
   .action((opts: ServeCommandOptions) => serveCommand(opts, pkg.version))
 
 program

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { DEFAULT_ROOT_PASSWORD_WARNING, rootPasswordIsDefault } from '../auth/default-root-password.ts'
+import { loadClusterConfig } from '../config/load-cluster-config.ts'
 import { loadConfig } from '../config/load-config.ts'
 import { errors } from '../errors/errors.ts'
 import type { QuiverConfig } from '../config/quiver-config.ts'
 import { createLogger, type Logger } from '../observability/logger.ts'
 import { type QuiverServer, type ServeOptions, startQuiverServer } from '../server/quiver-server.ts'
+import { type ClusterNode, defaultNodeId, openClusterNode } from './cluster-node.ts'
 
 /** `quiver serve` flags as commander gives them (strings; undefined when not given). */
 export interface ServeCommandOptions {
@@ -14,7 +16,12 @@ export interface ServeCommandOptions {
   readonly data?: string
   readonly metricsPort?: string
   readonly logLevel?: string
+  /** `standalone` (default; env QUIVER_ROLE) or `all` (cluster mode: etcd + S3 + NATS JetStream, docs/cluster.md). */
+  readonly role?: string
 }
+
+/** The roles `--role` accepts today (docs/cluster.md: writer, query and proxy are planned). */
+const ROLES = ['standalone', 'all'] as const
 
 /** Signals that stop the server cleanly. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
@@ -32,15 +39,19 @@ export const STOP_MS_MAX = 10_000
 export async function serveCommand(opts: ServeCommandOptions, quiverVersion: string): Promise<void> {
   // performance.now() counts from the process start: here, node has started and loaded every module.
   const processMs = Math.round(performance.now())
+  const role = roleOf(opts)
   const { config, warnings } = await loadConfig({
     ...(opts.config === undefined ? {} : { file: opts.config }),
+    clusterKeysUsed: role === 'all',
     env: process.env,
     flags: { 'proxy.port': opts.port, 'proxy.ip': opts.host, 'localStorage.path': opts.data, 'metrics.port': opts.metricsPort, 'log.level': opts.logLevel },
   })
   const logger = createLogger({ level: config.log.level, format: config.log.format })
   for (const w of warnings) logger.warn(w)
   const configMs = Math.round(performance.now()) - processMs
-  const server = await startQuiverServer(await serveOptions(config, quiverVersion, logger))
+  const cluster = role === 'all' ? await openCluster(opts, logger) : undefined
+  const options = await serveOptions(config, quiverVersion, logger)
+  const server = await startQuiverServer(cluster === undefined ? options : { ...options, engine: { ...options.engine, ...cluster.engine } })
   process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
   if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
   if (server.ops !== undefined) process.stdout.write(`web console on http://${server.ops.host}:${server.ops.port}/webui/\n`)
@@ -48,7 +59,7 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   // Where the start went (ms since the process started): node + modules, configuration, the server's parts.
   const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }
   logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled, startup }, 'serving')
-  stopOnSignals(server, logger)
+  stopOnSignals(server, logger, cluster)
   // Only with authorization on: with it off the users document is not even open yet (it opens on the first RBAC call).
   if (server.access?.enabled === true && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
 }
@@ -84,7 +95,7 @@ async function readPem(path: string, key: string): Promise<Buffer> {
  * SIGINT/SIGTERM: stop promptly (`QuiverServer.close`) and exit 0; the stop is logged with where its
  * time went. A second signal, or a stop still running after `STOP_MS_MAX`, exits at once with code 1.
  */
-function stopOnSignals(server: QuiverServer, logger: Logger): void {
+function stopOnSignals(server: QuiverServer, logger: Logger, cluster: ClusterNode | undefined): void {
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) {
@@ -97,7 +108,10 @@ function stopOnSignals(server: QuiverServer, logger: Logger): void {
       logger.error(`the stop did not finish within ${STOP_MS_MAX} ms: exiting (every acknowledged write is in the WAL; the next start replays it)`)
       process.exit(1)
     }, STOP_MS_MAX)
-    server.close().then(
+    server.close().then(async (shutdown) => {
+      await cluster?.close()
+      return shutdown
+    }).then(
       (shutdown) => {
         clearTimeout(watchdog)
         logger.info({ shutdown }, 'stopped cleanly')
@@ -111,4 +125,29 @@ function stopOnSignals(server: QuiverServer, logger: Logger): void {
     )
   }
   for (const s of STOP_SIGNALS) process.on(s, () => stop(s))
+}
+
+/**
+ * `--role all`: the cluster keys of the same `--config` file (and QUIVER_* env), then this node waits
+ * to own the shard. Losing it while serving exits at once with code 1, as a crash: every acknowledged
+ * write is in the log, and no checkpoint of a deposed owner is written (docs/cluster.md).
+ */
+async function openCluster(opts: ServeCommandOptions, logger: Logger): Promise<ClusterNode> {
+  const { config } = await loadClusterConfig({ ...(opts.config === undefined ? {} : { file: opts.config }), env: process.env })
+  const node = await openClusterNode(config, defaultNodeId(), (m) => logger.info(m))
+  node.owner.onLost((reason) => {
+    logger.error(`shard ownership lost (${reason}): exiting so that this node can come back as a standby; every acknowledged write is in the log`)
+    process.exit(1)
+  })
+  return node
+}
+
+/** `--role`, else env QUIVER_ROLE, else standalone; a role not built yet is refused with 1100. */
+function roleOf(opts: ServeCommandOptions): (typeof ROLES)[number] {
+  const role = opts.role ?? process.env.QUIVER_ROLE ?? 'standalone'
+  const known = ROLES.find((r) => r === role)
+  if (known === undefined) {
+    throw errors.invalid(`--role ${role} is not supported: standalone, or all (cluster mode; writer, query and proxy are not built yet)`, { key: 'role', value: role })
+  }
+  return known
 }

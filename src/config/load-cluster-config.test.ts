@@ -15,6 +15,7 @@ import { EtcdConnection } from '../storage/etcd/etcd-connection.ts'
 import { EtcdMetaStore } from '../storage/etcd/etcd-meta-store.ts'
 import { S3FileStore } from '../storage/s3/s3-file-store.ts'
 import { loadClusterConfig } from './load-cluster-config.ts'
+import { loadConfig } from './load-config.ts'
 
 function isInvalid(key: string, pattern: RegExp): (e: unknown) => boolean {
   return (e) => {
@@ -83,6 +84,16 @@ describe('loadClusterConfig', () => {
     assert.equal(config.log.streamPrefix, 'QUIVER_prod_v2')
     const list = await yaml('list.yaml', 'etcd:\n  endpoints: [a:1, b:2]\n')
     assert.deepEqual((await loadClusterConfig({ file: list })).config.etcd.endpoints, ['a:1', 'b:2'])
+  })
+
+  it('quiver serve names cluster keys apart from unknown ones, and is silent about them with --role all', async () => {
+    const file = await yaml('both.yaml', 'etcd:\n  endpoints: e:2379\nqueryNode:\n  enableDisk: true\n')
+    const standalone = await loadConfig({ file })
+    assert.equal(standalone.warnings.length, 2)
+    assert.match(standalone.warnings[0]!, /1 configuration key\(s\) Quiver does not use, ignored: queryNode.enableDisk$/)
+    assert.match(standalone.warnings[1]!, /cluster keys \(etcd.endpoints\) are used only by quiver serve --role all/)
+    const cluster = await loadConfig({ file, clusterKeysUsed: true })
+    assert.deepEqual(cluster.warnings.length, 1)
   })
 
   it('refuses what cannot work with 1100 naming the key, the value and where it came from', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { errors } from '../errors/errors.ts'
+import { clusterConfigKeys } from './cluster-config-keys.ts'
 import { type ConfigValue, configKeys, configKeySpec, envVarOf } from './config-keys.ts'
 import { parseConfigValue } from './parse-config-value.ts'
 import { type QuiverConfig, toQuiverConfig } from './quiver-config.ts'
@@ -13,6 +14,8 @@ export interface ConfigSources {
   readonly flags?: Readonly<Record<string, string | number | boolean | undefined>>
   /** RAM size the memory budget is a fraction of (default: this machine's). */
   readonly totalMemoryBytes?: number
+  /** True when cluster mode reads the file's cluster keys (`loadClusterConfig`); else they get their own warning. */
+  readonly clusterKeysUsed?: boolean
 }
 
 export interface LoadedConfig {
@@ -22,6 +25,8 @@ export interface LoadedConfig {
   /** Problems that do not stop the server (unknown keys). */
   readonly warnings: readonly string[]
 }
+
+const clusterKeys = new Set(clusterConfigKeys.map((s) => s.key))
 
 /** How many unknown keys a warning names before it says "and N more". */
 const UNKNOWN_KEYS_SHOWN_MAX = 20
@@ -40,9 +45,14 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<LoadedCon
     origins.set(key, source)
   }
   if (sources.file !== undefined) {
-    const { known, unknown } = flattenYaml(await readYamlFile(sources.file))
+    const { known, unknown: notServeKeys } = flattenYaml(await readYamlFile(sources.file))
     for (const [key, raw] of known) set(key, raw, sources.file)
+    const cluster = notServeKeys.filter((k) => clusterKeys.has(k))
+    const unknown = notServeKeys.filter((k) => !clusterKeys.has(k))
     if (unknown.length > 0) warnings.push(unknownKeysWarning(sources.file, unknown))
+    if (cluster.length > 0 && sources.clusterKeysUsed !== true) {
+      warnings.push(`${sources.file}: cluster keys (${cluster.join(', ')}) are used only by quiver serve --role all (docs/cluster.md), ignored`)
+    }
   }
   for (const spec of configKeys) {
     const name = envVarOf(spec.key)

@@ -34,7 +34,7 @@ export interface ServeOptions {
   /** Requests slower than this are logged as warnings (default 5000). */
   readonly slowRequestMs?: number
   /** Engine tunables (from the configuration: segment size, flush rate, memory budget, compaction). */
-  readonly engine?: Omit<OpenOptions, 'path' | 'fileStore' | 'log'>
+  readonly engine?: Omit<OpenOptions, 'path' | 'log'>
   /** Serve TLS on the one port (gRPC and REST alike) with this PEM certificate and key. */
   readonly tls?: ListenerTls
   /** Access control to use (gRPC and REST); takes precedence over `authorizationEnabled`. */

@@ -32,7 +32,7 @@ export interface ServedChild {
 }
 
 /** `quiver serve` as a child process on free 127.0.0.1 ports; resolves once it printed where it listens. */
-export async function serveChild(dataDir: string, extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServedChild> {
+export async function serveChild(dataDir: string, extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}, onOutput?: (text: string) => void): Promise<ServedChild> {
   const port = await freePort()
   const metricsPort = await freePort()
   const args = [...execArgv, main, 'serve', '--host', '127.0.0.1', '--port', String(port), '--metrics-port', String(metricsPort), '--data', dataDir, ...extraArgs]
@@ -41,6 +41,7 @@ export async function serveChild(dataDir: string, extraArgs: readonly string[] =
   let err = ''
   child.stderr!.on('data', (b: Buffer) => {
     err += b.toString()
+    onOutput?.(b.toString())
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const stop = async (graceMs = 20_000): Promise<number | null> => {
@@ -60,6 +61,7 @@ export async function serveChild(dataDir: string, extraArgs: readonly string[] =
     }, STARTUP_MS_MAX)
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString()
+      onOutput?.(b.toString())
       const m = /serving Milvus gRPC and REST v2 on (\S+)/.exec(out)
       if (m !== null && out.includes('data directory:')) {
         clearTimeout(timer)
