@@ -3,7 +3,9 @@ import { DEFAULT_ROOT_PASSWORD_WARNING, rootPasswordIsDefault } from '../auth/de
 import { loadClusterConfig } from '../config/load-cluster-config.ts'
 import { loadConfig } from '../config/load-config.ts'
 import { errors } from '../errors/errors.ts'
+import type { ImportObjectSource } from '../engine/import/object-source.ts'
 import type { QuiverConfig } from '../config/quiver-config.ts'
+import { S3FileStore } from '../storage/s3/s3-file-store.ts'
 import { createLogger, type Logger } from '../observability/logger.ts'
 import { type QuiverServer, type ServeOptions, startQuiverServer } from '../server/quiver-server.ts'
 import { type ClusterNode, defaultNodeId, openClusterNode } from './cluster-node.ts'
@@ -51,17 +53,33 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   const configMs = Math.round(performance.now()) - processMs
   const cluster = role === 'all' ? await openCluster(opts, logger) : undefined
   const options = await serveOptions(config, quiverVersion, logger)
-  const server = await startQuiverServer(cluster === undefined ? options : { ...options, engine: { ...options.engine, ...cluster.engine } })
+  const importObjectSource = await importObjectSourceOf(opts.config)
+  const server = await startQuiverServer({
+    ...(cluster === undefined ? options : { ...options, engine: { ...options.engine, ...cluster.engine } }),
+    ...(importObjectSource === undefined ? {} : { importObjectSource }),
+  })
   process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
   if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
   if (server.ops !== undefined) process.stdout.write(`web console on http://${server.ops.host}:${server.ops.port}/webui/\n`)
   process.stdout.write(`data directory: ${server.dataDir}\n`)
+  if (importObjectSource !== undefined) process.stdout.write(`bulk import reads object keys from ${importObjectSource.describe}\n`)
   // Where the start went (ms since the process started): node + modules, configuration, the server's parts.
   const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }
   logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled, startup }, 'serving')
   stopOnSignals(server, logger, cluster)
   // Only with authorization on: with it off the users document is not even open yet (it opens on the first RBAC call).
   if (server.access?.enabled === true && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
+}
+
+/**
+ * Milvus reads bulk-import files from its object store: when `minio.address` is configured (the
+ * `--config` file or QUIVER_MINIO_ADDRESS), relative import paths are object keys in
+ * `minio.bucketName`, from the bucket's root as Milvus reads them (what the SDKs' BulkWriter uploads).
+ */
+async function importObjectSourceOf(configFile: string | undefined): Promise<ImportObjectSource | undefined> {
+  const { config, origins } = await loadClusterConfig({ ...(configFile === undefined ? {} : { file: configFile }), env: process.env })
+  if (origins.get('minio.address') === 'default') return undefined
+  return { store: new S3FileStore({ ...config.s3, rootPath: '' }), describe: `s3://${config.s3.bucket} at ${config.s3.endpoint}` }
 }
 
 /** The server options a configuration asks for (reads the TLS certificate and key when tlsMode is 1). */

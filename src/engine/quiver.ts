@@ -2,6 +2,7 @@ import { Collection } from './collection-handle.ts'
 import { Database } from './database.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { importJobsOf, openImportJobs } from './import/import-jobs.ts'
+import type { ImportObjectSource } from './import/object-source.ts'
 import type { OpenOptions } from './open-options.ts'
 import { MilvusClientApi } from './sdk/milvus-client.ts'
 
@@ -9,6 +10,11 @@ import { MilvusClientApi } from './sdk/milvus-client.ts'
 export interface QuiverOpenOptions extends OpenOptions {
   /** Relative paths of bulk-import files are resolved against this directory (default the working directory). */
   readonly importRootPath?: string
+  /**
+   * The object store bulk import reads from, as Milvus does (its `minio.*` bucket): relative import
+   * paths are object keys there, absolute paths stay local files.
+   */
+  readonly importObjectSource?: ImportObjectSource
 }
 
 /**
@@ -25,6 +31,7 @@ export class Quiver extends MilvusClientApi {
       await openImportJobs(db, opts.fileStore ?? new LocalFileStore(opts.path), {
         ...(opts.importRootPath === undefined ? {} : { rootPath: opts.importRootPath }),
         ...(opts.log === undefined ? {} : { log: opts.log }),
+        ...(opts.importObjectSource === undefined ? {} : { objectSource: opts.importObjectSource }),
       })
     } catch (e) {
       await db.close()

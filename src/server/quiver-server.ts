@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { LOGIN_BACKOFF_DEFAULTS } from '../auth/login-backoff.ts'
 import { type AccessControlOptions, openAccessControl, openAccessControlLazily } from '../auth/open-access-control.ts'
 import { type CloseStats, msSince, type OpenStats } from '../engine/lifecycle-stats.ts'
+import type { ImportObjectSource } from '../engine/import/object-source.ts'
 import { Quiver } from '../engine/quiver.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/grpc-server.ts'
@@ -35,6 +36,8 @@ export interface ServeOptions {
   readonly slowRequestMs?: number
   /** Engine tunables (from the configuration: segment size, flush rate, memory budget, compaction). */
   readonly engine?: Omit<OpenOptions, 'path' | 'log'>
+  /** The object store bulk import reads object keys from (Milvus's `minio.*` bucket). */
+  readonly importObjectSource?: ImportObjectSource
   /** Serve TLS on the one port (gRPC and REST alike) with this PEM certificate and key. */
   readonly tls?: ListenerTls
   /** Access control to use (gRPC and REST); takes precedence over `authorizationEnabled`. */
@@ -101,7 +104,12 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
   const startMs = performance.now()
   const dataDir = resolve(opts.dataDir)
   if (opts.log === undefined && opts.logger !== undefined) opts = { ...opts, log: engineLog(opts.logger) }
-  const client = await Quiver.open({ ...opts.engine, path: dataDir, ...(opts.log === undefined ? {} : { log: opts.log }) })
+  const client = await Quiver.open({
+    ...opts.engine,
+    path: dataDir,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
+    ...(opts.importObjectSource === undefined ? {} : { importObjectSource: opts.importObjectSource }),
+  })
   const openMs = msSince(startMs)
   let operations: Operations
   let access: RestAccess | undefined

@@ -10,8 +10,10 @@ export interface ImportFileGroup {
   readonly format: ImportFormat
   /** Absolute local paths. */
   readonly paths: readonly string[]
-  /** Total size in bytes. */
+  /** Total size in bytes (0 for a remote group until it is downloaded). */
   readonly sizeBytes: number
+  /** `paths` are object keys in the import object store (`object-source.ts`), read when the job runs. */
+  readonly remote?: true
 }
 
 /** Files of one job, at most (Milvus: `maxFilesPerImportReq` 1024). */
@@ -79,7 +81,7 @@ async function statOf(p: string, asGiven: string) {
   }
 }
 
-function formatOf(p: string): ImportFormat {
+export function formatOf(p: string): ImportFormat {
   const ext = extname(p).toLowerCase()
   if (ext === '.json' || ext === '.jsonl') return 'json'
   if (ext === '.parquet') return 'parquet'

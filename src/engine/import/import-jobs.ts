@@ -4,7 +4,7 @@ import type { FileStore } from '../../storage/file-store.ts'
 import type { Database } from '../database.ts'
 import { groupsOf, type ImportRequest, rollbackJob, runJob } from './import-run.ts'
 import { type ImportJobRecord, importAttemptsMax } from './import-job.ts'
-import { resolveImportFiles } from './import-files.ts'
+import { type ImportObjectSource, resolveImportGroups } from './object-source.ts'
 import { loadJobs, removeKeysLog, saveJobs } from './import-store.ts'
 
 /** Jobs kept (finished ones beyond this are forgotten, oldest first). */
@@ -15,6 +15,8 @@ export interface ImportJobsOptions {
   readonly rootPath?: string
   /** Receives operational messages (job rolled back at open…). */
   readonly log?: (message: string) => void
+  /** Relative paths are object keys in this store (Milvus's `minio.*` bucket); absolute paths stay local. */
+  readonly objectSource?: ImportObjectSource
 }
 
 /**
@@ -29,6 +31,7 @@ export class ImportJobs {
   private stopping = false
   private readonly waiters = new Map<string, (() => void)[]>()
   readonly rootPath: string
+  readonly objectSource: ImportObjectSource | undefined
 
   readonly db: Database
   readonly store: FileStore
@@ -39,6 +42,7 @@ export class ImportJobs {
     this.store = store
     this.options = options
     this.rootPath = options.rootPath ?? process.cwd()
+    this.objectSource = options.objectSource
   }
 
   /** Loads the jobs; rolls back and re-queues the ones a previous process left running. */
@@ -62,7 +66,7 @@ export class ImportJobs {
     const key = qualify(req.database, req.collectionName)
     const d = this.db.state.collection(key)
     if (req.partitionName !== undefined && req.partitionName !== '') this.db.state.catalog.partition(d.meta, req.partitionName)
-    const groups = await resolveImportFiles(req.files, this.rootPath)
+    const groups = await resolveImportGroups(req.files, this.rootPath, this.objectSource)
     const job: ImportJobRecord = {
       jobId: String(this.db.allocateIds(1)[0]),
       database: req.database,
@@ -131,7 +135,7 @@ export class ImportJobs {
   private async runOne(job: ImportJobRecord): Promise<void> {
     if (this.stopping) return
     try {
-      await runJob(this, job, await groupsOf(job, this.rootPath).catch((e: unknown) => e))
+      await runJob(this, job, await groupsOf(job, this.rootPath, this.objectSource).catch((e: unknown) => e))
     } catch (e) {
       if (!this.stopping || e instanceof MilvusError) this.log(`import job ${job.jobId}: ${(e as Error).message}`)
     } finally {

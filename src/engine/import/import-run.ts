@@ -6,7 +6,8 @@ import type { FileStore } from '../../storage/file-store.ts'
 import type { Database } from '../database.ts'
 import { estimateRowBytes } from '../row-bytes.ts'
 import { deleteData, writeData } from '../write-ops.ts'
-import { type ImportFileGroup, resolveImportFiles } from './import-files.ts'
+import type { ImportFileGroup } from './import-files.ts'
+import { type ImportObjectSource, resolveImportGroups, stageObjectGroup } from './object-source.ts'
 import type { ImportJobRecord } from './import-job.ts'
 import { fail, type ImportJobs } from './import-jobs.ts'
 import { openImportReader } from './import-reader.ts'
@@ -32,8 +33,8 @@ const rollbackKeysPerDelete = 16_384
 /** Progress is saved at most this often while a job imports. */
 const progressSaveMs = 1_000
 
-export function groupsOf(job: ImportJobRecord, rootPath: string): Promise<ImportFileGroup[]> {
-  return resolveImportFiles(job.files, rootPath)
+export function groupsOf(job: ImportJobRecord, rootPath: string, source: ImportObjectSource | undefined): Promise<ImportFileGroup[]> {
+  return resolveImportGroups(job.files, rootPath, source)
 }
 
 /**
@@ -53,6 +54,10 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
   await jobs.save()
   const log = await ImportKeysLog.create(store, job.jobId)
   let current = ''
+  const cleanups: (() => Promise<void>)[] = []
+  const cleanUp = async () => {
+    for (const c of cleanups.splice(0)) await c().catch(() => undefined)
+  }
   try {
     let savedAt = Date.now()
     for (const [i, group] of (groups as ImportFileGroup[]).entries()) {
@@ -61,7 +66,13 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
       const key = collectionKey(db, job)
       const schema = db.state.collection(key).schema
       const batchRows = Math.max(1, Math.min(importBatchRowsMax, Math.floor(importBatchBytes / estimateRowBytes(schema))))
-      const reader = await openImportReader(group, schema, batchRows, job.options)
+      // A group in the object store is downloaded first (into a temporary directory, removed once read).
+      const staged = group.remote === true ? await stageObjectGroup(group, jobs.objectSource!) : undefined
+      if (staged !== undefined) {
+        cleanups.push(staged.cleanup)
+        detail.fileSize = staged.group.sizeBytes
+      }
+      const reader = await openImportReader(staged?.group ?? group, schema, batchRows, job.options)
       detail.totalRows = reader.totalRows
       detail.state = 'Importing'
       job.totalRows = job.details.reduce((n, d) => n + d.totalRows, 0)
@@ -84,6 +95,7 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
         }
       }
       await chunks.return(undefined)
+      await cleanUp()
       detail.state = 'Completed'
       detail.completeTime = new Date().toISOString()
     }
@@ -92,6 +104,7 @@ export async function runJob(jobs: ImportJobs, job: ImportJobRecord, groups: Imp
     await log.close()
     await jobs.save()
   } catch (e) {
+    await cleanUp()
     await log.close().catch(() => undefined)
     if (jobs.isStopping) {
       // Stays Importing: the next open rolls it back and runs it again.
