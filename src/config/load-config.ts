@@ -47,7 +47,8 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<LoadedCon
   if (sources.file !== undefined) {
     const { known, unknown: notServeKeys } = flattenYaml(await readYamlFile(sources.file))
     for (const [key, raw] of known) set(key, raw, sources.file)
-    const cluster = notServeKeys.filter((k) => clusterKeys.has(k))
+    // minio.* also tells a single node where bulk import reads object keys (docs/import-export.md): not ignored.
+    const cluster = notServeKeys.filter((k) => clusterKeys.has(k) && !k.startsWith('minio.'))
     const unknown = notServeKeys.filter((k) => !clusterKeys.has(k))
     if (unknown.length > 0) warnings.push(unknownKeysWarning(sources.file, unknown))
     if (cluster.length > 0 && sources.clusterKeysUsed !== true) {
