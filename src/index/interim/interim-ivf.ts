@@ -7,10 +7,14 @@ import { nearest } from '../ivf/kmeans.ts'
 import { emptyResult, resultsOfHeap } from '../search-result.ts'
 import type { IndexSearchResult } from '../vector-index.ts'
 
-/** How far a search probes: until `rows` allowed rows were scored in at least `lists` lists. */
+/**
+ * How far a search probes: until `rows` allowed rows were scored in at least `lists` lists; then (L2)
+ * lists that may still hold a nearer row, until `rowsMax` rows were scanned.
+ */
 export interface InterimBudget {
   readonly rows: number
   readonly lists: number
+  readonly rowsMax: number
 }
 
 /** Rows a list has room for when it first gets one; it doubles when full. */
@@ -34,6 +38,8 @@ export class InterimIvf {
   readonly trainedRows: number
   /** Rows [0, coveredRows) of the segment are in the lists. */
   coveredRows = 0
+  /** Rows the last search scanned (benchmarks). */
+  lastScannedRows = 0
   private readonly arena: VectorArena
   private readonly kernel: KernelFn
   private readonly larger: boolean
@@ -42,6 +48,9 @@ export class InterimIvf {
   private readonly blockScores: Float32Array
   private readonly rowScratch: Float32Array
   private readonly listSizes: Int32Array
+  /** L2 only (`bounded`): per list, the sum of its rows' squared distances to its centroid. */
+  private readonly listSquares: Float64Array
+  private readonly bounded: boolean
   private readonly listRows: Int32Array[]
   private readonly listVectors: (Float32Array | null)[]
   private readonly heap = new DistanceHeap(16)
@@ -68,6 +77,8 @@ export class InterimIvf {
     this.blockScores = arena.allocFloat32(scanBlockRows, false)
     this.rowScratch = arena.allocFloat32(dim, false)
     this.listSizes = new Int32Array(this.listCount)
+    this.listSquares = new Float64Array(this.listCount)
+    this.bounded = metric === 'L2'
     this.listRows = Array.from({ length: this.listCount }, () => new Int32Array(0))
     this.listVectors = Array.from({ length: this.listCount }, () => null)
     this.probeKeys = new Float32Array(this.listCount)
@@ -83,28 +94,33 @@ export class InterimIvf {
     assert(vectors.length >= count * this.dim && (lists === undefined || lists.length >= count), 'InterimIvf.add: bad rows')
     const dim = this.dim
     const inArena = this.arena.contains(vectors)
+    const centroids = this.liveCentroids()
+    const scores = this.centroidScores
     for (let i = 0; i < count; i++) {
       const row = vectors.subarray(i * dim, (i + 1) * dim)
-      let list: number
-      if (lists !== undefined) list = lists[i]!
-      else {
-        let ptr = vectors.byteOffset + i * dim * 4
-        if (!inArena) {
-          this.rowScratch.set(row)
-          ptr = this.rowScratch.byteOffset
-        }
-        list = nearest(this.kernel, ptr, this.liveCentroids(), this.listCount, dim, this.centroidScores, this.larger)
+      let ptr = vectors.byteOffset + i * dim * 4
+      if (!inArena) {
+        this.rowScratch.set(row)
+        ptr = this.rowScratch.byteOffset
       }
+      let list: number
+      if (lists !== undefined) {
+        list = lists[i]!
+        if (this.bounded) this.kernel(ptr, centroids.byteOffset + list * dim * 4, 1, dim, scores.byteOffset + list * 4)
+      } else list = nearest(this.kernel, ptr, centroids, this.listCount, dim, scores, this.larger)
+      // L2: the list's typical radius (root mean square distance of its rows to the centroid).
+      if (this.bounded) this.listSquares[list]! += scores[list]!
       this.append(list, this.coveredRows + i, row)
     }
     this.coveredRows += count
   }
 
   /**
-   * The best `k` allowed rows among the covered ones: lists in order of their centroid's score, until
-   * `budget.rows` allowed rows were scored in at least `budget.lists` lists (all lists when fewer
-   * rows are allowed: exact). `allowedWords`
-   * (1 = may be returned; rows past `allowedRows` are not allowed) or null (every covered row).
+   * The best `k` allowed rows among the covered ones: lists in order of their centroid's score until
+   * `budget.rows` allowed rows were scored in at least `budget.lists` lists; then (L2) the next lists
+   * whose radius says they may hold a row nearer than the k-th kept, up to `budget.rowsMax` rows
+   * scanned (all lists when fewer rows are allowed: exact). `allowedWords` (1 = may be returned; rows
+   * past `allowedRows` are not allowed) or null (every covered row).
    */
   search(query: Float32Array, k: number, allowedWords: Uint32Array | null, allowedRows: number, budget: InterimBudget): IndexSearchResult {
     assert(query.length >= this.dim && k >= 0, 'InterimIvf.search: bad query')
@@ -120,21 +136,41 @@ export class InterimIvf {
     heap.clear()
     let scored = 0
     let scanned = 0
-    const enough = () => scored >= budget.rows && scanned >= budget.lists
+    let rows = 0
     let want = Math.min(this.listCount, Math.max(2 * budget.lists, Math.ceil((2 * budget.rows * this.listCount) / this.coveredRows)))
-    for (;;) {
+    for (let done = false; !done; ) {
       const picked = this.nearestLists(want)
-      for (let p = 0; p < picked && !enough(); p++) {
+      for (let p = 0; p < picked; p++) {
         const list = this.probeLists[p]!
         if (this.scannedAt[list] === this.epoch) continue
+        if (scored >= budget.rows && scanned >= budget.lists) {
+          // Past the budget: only lists that may hold a nearer row than the k-th, within the row cap.
+          if (!this.bounded || heap.size < k || rows >= budget.rowsMax) {
+            done = true
+            break
+          }
+          if (!this.mayHold(list, heap.topKey())) continue
+        }
         this.scannedAt[list] = this.epoch
         scored += this.scanList(list, queryPtr, k, allowedWords, allowedRows)
+        rows += this.listSizes[list]!
         scanned++
       }
-      if (enough() || want === this.listCount) break
+      if (want === this.listCount) break
       want = Math.min(this.listCount, want * 2)
     }
+    this.lastScannedRows = rows
     return resultsOfHeap(heap, k, this.larger)
+  }
+
+  /**
+   * L2: whether list `list` likely holds a row nearer than `kth` (squared distance): ‖q − c‖ − r < √kth
+   * with r its rows' root-mean-square distance to the centroid (a typical radius, not the largest: a
+   * heuristic, not a bound — the largest radius let almost every list through on clustered data).
+   */
+  private mayHold(list: number, kth: number): boolean {
+    const gap = Math.sqrt(this.centroidScores[list]!) - Math.sqrt(this.listSquares[list]! / this.listSizes[list]!)
+    return gap <= 0 || gap * gap < kth
   }
 
   /** Frees the arena blocks; the index is unusable after. */

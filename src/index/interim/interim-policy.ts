@@ -20,11 +20,12 @@ export const interimRetrainGrowth = 2
 export const interimRowsMax = 2_000_000
 /** Lists at most (centroid scoring costs one distance per list per query). */
 export const interimListCountMax = 2048
-/** Allowed rows a search scores per unit of max(k, ef): the recall knob. */
-export const interimRowsPerEf = 8
-/** Lists a search scans at least, and one more per this much of max(k, ef). */
-export const interimListsMin = 4
-export const interimEfPerList = 8
+/** Allowed rows a search scores per unit of max(k, ef) before it looks at list radii. */
+export const interimRowsPerEf = 4
+/** Lists a search scans at least. */
+export const interimListsMin = 2
+/** Rows a search scans at most per unit of max(k, ef) (lists whose radius may hold a nearer row, L2). */
+export const interimRowsMaxPerEf = 8
 /** The ef a search without one probes with (HNSW's default, max(k, 16)). */
 const efDefault = 16
 /** IVF-style searches (nprobe, no ef) probe as a search of ef = nprobe × this would. */
@@ -35,8 +36,8 @@ export function interimListCount(rows: number): number {
   return Math.max(1, Math.min(rows, interimListCountMax, Math.round(Math.sqrt(rows))))
 }
 
-/** How far a search of the interim index probes (`InterimIvf.search`): max(k, ef) × 8 allowed rows in max(4, max(k, ef) / 8) lists. */
+/** How far a search of the interim index probes (`InterimIvf.search`): max(k, ef) × 4 allowed rows in ≥ 2 lists, then radius-checked lists up to max(k, ef) × 32 rows. */
 export function interimBudget(k: number, params: Readonly<SearchParams>): InterimBudget {
   const ef = Math.max(k, params.ef ?? (params.nprobe === undefined ? efDefault : params.nprobe * efPerNprobe))
-  return { rows: ef * interimRowsPerEf, lists: Math.max(interimListsMin, Math.ceil(ef / interimEfPerList)) }
+  return { rows: ef * interimRowsPerEf, lists: interimListsMin, rowsMax: ef * interimRowsMaxPerEf }
 }
