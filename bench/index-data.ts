@@ -40,6 +40,42 @@ export interface DatasetMeta {
     readonly truthFiltered: 'truth-filtered.i32'
     readonly truthUpserted: 'truth-upserted.i32'
   }
+  /** More selective filters (`id < N`: 1 % and 0.1 % of the rows), added to older data sets on first use. */
+  readonly selective?: readonly SelectiveFilter[]
+}
+
+/** A filter allowing the rows with id < `rowsBelow`, its sweep phase and its ground-truth file. */
+export interface SelectiveFilter {
+  readonly phase: 'filtered-1%' | 'filtered-0.1%'
+  readonly filter: string
+  readonly rowsBelow: number
+  readonly truth: string
+}
+
+/** The selective filters of a data set of `rows` rows. */
+function selectiveFilters(rows: number): SelectiveFilter[] {
+  return [
+    { phase: 'filtered-1%', filter: `id < ${Math.round(rows / 100)}`, rowsBelow: Math.round(rows / 100), truth: 'truth-filtered-1pct.i32' },
+    { phase: 'filtered-0.1%', filter: `id < ${Math.round(rows / 1000)}`, rowsBelow: Math.round(rows / 1000), truth: 'truth-filtered-0.1pct.i32' },
+  ]
+}
+
+/** Adds the selective filters' ground truth to a data set that lacks it (written by an older version). */
+async function withSelective(dir: string, meta: DatasetMeta): Promise<DatasetMeta> {
+  if (meta.selective !== undefined) return meta
+  const arena = await VectorArena.init()
+  const vectors = new Float32Array(readFileSync(path.join(dir, meta.files.vectors)).buffer.slice(0))
+  const queries = new Float32Array(readFileSync(path.join(dir, meta.files.queries)).buffer.slice(0))
+  const selective = selectiveFilters(meta.rows)
+  for (const s of selective) {
+    const allowed = new Bitset(meta.rows)
+    allowed.setRange(0, s.rowsBelow)
+    process.stderr.write(`index-data: exact ground truth for ${s.filter} …\n`)
+    writeFileSync(path.join(dir, s.truth), bytesOf(exactTruth(arena, vectors, meta.rows, meta.dim, queries, allowed)))
+  }
+  const next = { ...meta, selective }
+  writeFileSync(path.join(dir, 'meta.json'), `${JSON.stringify(next, null, 2)}\n`)
+  return next
 }
 
 export const k = 10
@@ -139,7 +175,7 @@ const bytesOf = (a: Float32Array | Int32Array | BigInt64Array) => new Uint8Array
 export async function ensureDataset(dataset: DatasetName, rows: number, queries: number): Promise<{ dir: string; meta: DatasetMeta }> {
   const dir = datasetDir(dataset, rows, queries)
   const metaFile = path.join(dir, 'meta.json')
-  if (existsSync(metaFile)) return { dir, meta: JSON.parse(readFileSync(metaFile, 'utf8')) as DatasetMeta }
+  if (existsSync(metaFile)) return { dir, meta: await withSelective(dir, JSON.parse(readFileSync(metaFile, 'utf8')) as DatasetMeta) }
   mkdirSync(dir, { recursive: true })
   const upsertCount = Math.round(rows * upsertFraction)
   const raw = dataset === 'clustered' ? clusteredData(rows, queries, upsertCount) : fashionData(rows, queries, upsertCount)
@@ -193,7 +229,7 @@ export async function ensureDataset(dataset: DatasetName, rows: number, queries:
     files,
   }
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`)
-  return { dir, meta }
+  return { dir, meta: await withSelective(dir, meta) }
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -12,11 +12,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Quiver } from '../src/index.ts'
-import { type DatasetMeta, filterTag, repoRoot } from './index-data.ts'
+import { type DatasetMeta, filterTag, repoRoot, type SelectiveFilter } from './index-data.ts'
 
 /** One measured search setting of one phase. */
 export interface SweepRow {
-  readonly phase: 'unfiltered' | 'filtered' | 'upserted' | 'upserted-indexed' | 'reopened'
+  readonly phase: 'unfiltered' | 'filtered' | 'filtered-1%' | 'filtered-0.1%' | 'upserted' | 'upserted-indexed' | 'reopened'
   readonly setting: string
   /** Queries per second of wall time. */
   readonly qps: number
@@ -67,6 +67,8 @@ export interface Data {
   readonly truth: Int32Array
   readonly truthFiltered: Int32Array
   readonly truthUpserted: Int32Array
+  /** The selective filters (1 %, 0.1 %) with their ground truth; empty for data sets without them. */
+  readonly selective: readonly (SelectiveFilter & { readonly truthRows: Int32Array })[]
 }
 
 function readWhole<T>(dir: string, name: string, make: (b: ArrayBuffer) => T): T {
@@ -87,6 +89,7 @@ export function loadData(dir: string): Data {
     truth: readWhole(dir, f.truth, (b) => new Int32Array(b)),
     truthFiltered: readWhole(dir, f.truthFiltered, (b) => new Int32Array(b)),
     truthUpserted: readWhole(dir, f.truthUpserted, (b) => new Int32Array(b)),
+    selective: (meta.selective ?? []).map((s) => ({ ...s, truthRows: readWhole(dir, s.truth, (b) => new Int32Array(b)) })),
   }
 }
 
@@ -245,6 +248,7 @@ async function runQuiver(f: Flags): Promise<EngineResult> {
   const filter = `tag == ${filterTag}`
   const sweeps = await sweep('unfiltered', f.efs, f.data.truth, meta, quiverSearch(client, f.data, undefined))
   sweeps.push(...(await sweep('filtered', f.efs, f.data.truthFiltered, meta, quiverSearch(client, f.data, filter))))
+  for (const s of f.data.selective) sweeps.push(...(await sweep(s.phase, f.efs, s.truthRows, meta, quiverSearch(client, f.data, s.filter))))
   let t1 = performance.now()
   for (const b of batchesOf(f.data, 'upsert')) await coll.upsert({ id: b.ids, tag: tagsOf(b.ids), vec: b.vectors })
   const upsertMs = performance.now() - t1
@@ -330,6 +334,10 @@ async function runHnswlib(f: Flags): Promise<EngineResult> {
   const filter = (label: number) => tagByRow[label] === filterTag
   const sweeps = await sweep('unfiltered', f.efs, f.data.truth, meta, hnswlibSearch(index, queries, k, undefined))
   sweeps.push(...(await sweep('filtered', f.efs, f.data.truthFiltered, meta, hnswlibSearch(index, queries, k, filter))))
+  for (const s of f.data.selective) {
+    const below = (label: number) => label < s.rowsBelow
+    sweeps.push(...(await sweep(s.phase, f.efs, s.truthRows, meta, hnswlibSearch(index, queries, k, below))))
+  }
   let t1 = performance.now()
   for (const b of batchesOf(f.data, 'upsert')) {
     for (let i = 0; i < b.ids.length; i++) {
