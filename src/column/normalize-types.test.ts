@@ -7,6 +7,7 @@ import { ErrorCode } from '../errors/errors.ts'
 import type { FieldSpec } from '../schema/collection-schema.ts'
 import type { Column } from './column.ts'
 import { normalizeData } from './normalize-data.ts'
+import { markOwnedVectors } from './owned-vectors.ts'
 import { assertMilvusError, pkField, schemaOf, vecField } from './test-fixtures.ts'
 
 const invalid = ErrorCode.ParameterInvalid
@@ -224,6 +225,16 @@ describe('FloatVector', () => {
   it('flat data: a bad value reports its row and element', () => {
     const flat = Float32Array.of(1, 2, 3, 4, 5, 6, Number.NaN, 8)
     assertMilvusError(() => normalizeData({ id: [1, 2], f: flat }, optionsFor(spec)), invalid, 'field f at row 1: element 2: NaN')
+  })
+  it('flat data a decoder made for this write is taken without a copy, and still checked', () => {
+    const owned = markOwnedVectors(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8))
+    assert.equal(normalizeData({ id: [1, 2], f: owned }, optionsFor(spec)).columns.get('f')!.values, owned)
+    const caller = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8)
+    const copied = normalizeData({ id: [1, 2], f: caller }, optionsFor(spec)).columns.get('f')!.values
+    assert.notEqual(copied, caller)
+    assert.deepEqual(copied, caller)
+    const bad = markOwnedVectors(Float32Array.of(1, 2, 3, 4, 5, Number.POSITIVE_INFINITY, 7, 8))
+    assertMilvusError(() => normalizeData({ id: [1, 2], f: bad }, optionsFor(spec)), invalid, 'field f at row 1: element 1: Infinity')
   })
 })
 

@@ -215,26 +215,28 @@ function guardService(service: LoaderServiceDefinition, serviceName: string): Se
   return out as unknown as ServiceDefinition
 }
 
-/** Encodes a response; a field given pre-encoded (`PreEncodedField`) is appended as its tag, length and bytes. */
+/** Encodes a response; each field given pre-encoded (`PreEncodedField`) is appended as its tag, length and bytes. */
 function serializeWithPreEncoded(def: MethodDefinition<object, object>, res: object): Buffer {
   const entries = Object.entries(res)
-  const pre = entries.find(([, v]) => isPreEncoded(v))
-  if (pre === undefined) return def.responseSerialize(res)
-  const field = pre[1] as PreEncodedField
-  const rest = def.responseSerialize(Object.fromEntries(entries.filter(([k]) => k !== pre[0])))
+  const fields = entries.filter(([, v]) => isPreEncoded(v)).map(([, v]) => v as PreEncodedField)
+  if (fields.length === 0) return def.responseSerialize(res)
+  const rest = def.responseSerialize(Object.fromEntries(entries.filter(([, v]) => !isPreEncoded(v))))
   // One allocation of the exact size and one copy of each part (an 8 MB answer was copied four times).
-  const parts = field[PRE_ENCODED]
-  const heads = parts.map((p) => new ProtoWriter(16).tag(field.fieldNumber, 2).uint32(p.length).finish())
+  const parts: Uint8Array[] = []
   let total = rest.length
-  for (let i = 0; i < parts.length; i++) total += heads[i]!.length + parts[i]!.length
+  for (const field of fields) {
+    for (const p of field[PRE_ENCODED]) {
+      const head = new ProtoWriter(16).tag(field.fieldNumber, 2).uint32(p.length).finish()
+      parts.push(head, p)
+      total += head.length + p.length
+    }
+  }
   const out = Buffer.allocUnsafe(total)
   out.set(rest, 0)
   let at = rest.length
-  for (let i = 0; i < parts.length; i++) {
-    out.set(heads[i]!, at)
-    at += heads[i]!.length
-    out.set(parts[i]!, at)
-    at += parts[i]!.length
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
   }
   return out
 }

@@ -1,3 +1,4 @@
+import { markOwnedVectors } from '../../../column/owned-vectors.ts'
 import { parseClientJson } from '../../../common/bounded-json.ts'
 import { errors } from '../../../errors/errors.ts'
 import { META_FIELD } from '../../../schema/collection-schema.ts'
@@ -101,7 +102,8 @@ function vectorColumn(fd: Wire, name: string, rowCount: number): unknown {
   let flat: Float32Array | Uint8Array | Int8Array
   switch (v.data) {
     case 'float_vector':
-      flat = v.float_vector.data instanceof Float32Array ? v.float_vector.data : Float32Array.from(v.float_vector.data as number[])
+      // Either decoder made this array for this request alone: the batch may take it without a copy.
+      flat = markOwnedVectors(v.float_vector.data instanceof Float32Array ? v.float_vector.data : Float32Array.from(v.float_vector.data as number[]))
       break
     case 'binary_vector':
     case 'float16_vector':

@@ -12,17 +12,14 @@ const IDS = { intId: 1, strId: 2 } as const
 const ARRAY_DATA = 1
 
 /**
- * A successful Insert/Upsert's `milvus.MutationResult`, with its `IDs` written straight from the
+ * A successful Insert/Upsert's `milvus.MutationResult`, with its `succ_index` and `IDs` written straight from the
  * batch's key column: int64 keys from their 32-bit words, no string or `Long` per key (a 100,000-row
  * insert spent ~50 ms of the event loop and as much garbage collection making and encoding them).
  */
 export function mutationResultWire(o: WriteOutcome): Wire {
-  const n = o.primaryKeys.length
-  const succ = new Array<number>(n)
-  for (let i = 0; i < n; i++) succ[i] = i
   return {
     status: okStatus(),
-    succ_index: succ,
+    succ_index: succIndexField(o.primaryKeys.length),
     err_index: [],
     acknowledged: false,
     insert_cnt: String(o.insertCount),
@@ -31,6 +28,14 @@ export function mutationResultWire(o: WriteOutcome): Wire {
     timestamp: String(o.ts),
     IDs: idsField(o.primaryKeys),
   }
+}
+
+/** `succ_index` 0..n-1 as a pre-encoded packed `repeated uint32` (the codec took ~8 ms for 100,000). */
+function succIndexField(n: number): PreEncodedField {
+  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.MutationResult').fields.succ_index!
+  const w = new ProtoWriter(n * 3 + 16)
+  for (let i = 0; i < n; i++) w.uint32(i)
+  return preEncodedField(field.id, n === 0 ? [] : [w.finish()])
 }
 
 /** `schema.IDs` of a key column as a pre-encoded `MutationResult.IDs`. */
