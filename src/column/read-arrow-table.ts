@@ -3,9 +3,11 @@ import type { FieldSchema } from '../schema/collection-schema.ts'
 import { DataType, isDenseVectorType, isVectorType } from '../schema/data-type.ts'
 import { errors } from '../errors/errors.ts'
 import { META_FIELD } from '../schema/collection-schema.ts'
+import { findStructField } from '../schema/struct-array-schema.ts'
 import { addDynamicValue, checkDynamicKey, unexpectedFieldError } from './dynamic-field.ts'
 import { f16ToF32 } from '../common/half-float.ts'
 import type { FlatVectorData, RawBatch, RawColumn } from './raw-column.ts'
+import { splitStructColumn } from './struct-array-input.ts'
 import { fieldRowError } from './value-problem.ts'
 import { dimMismatchError, impliedDim, rowWidth } from './vector-shape.ts'
 import type { WritePlan } from './write-plan.ts'
@@ -75,6 +77,13 @@ export function readArrowTable(table: unknown, plan: WritePlan): RawBatch {
     const field = plan.fieldsByName.get(name)
     if (field !== undefined) {
       columns.set(name, arrowColumn(field, vector))
+      continue
+    }
+    // A struct array (BulkWriter's Parquet: a list of structs per row, or its JSON text) → its sub-field columns.
+    const struct = findStructField(plan.schema, name)
+    if (struct !== undefined) {
+      const rows = isText(vector) ? parseJsonTexts({ name } as FieldSchema, vector) : rowValuesOf(vector, true)
+      for (const [sub, values] of splitStructColumn(struct, rows, plan.schema)) columns.set(sub, { form: 'values', values })
       continue
     }
     if (name === META_FIELD && isText(vector)) {

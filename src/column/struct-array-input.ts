@@ -47,14 +47,19 @@ function expandColumnar(obj: Record<string, unknown>, structs: readonly StructAr
     const column = obj[s.name]
     delete out[s.name]
     if (!isArrayLike(column)) throw errors.invalid(`field ${s.name}: a columnar struct array field takes one list of structs per row, got ${describeValue(column)}`, { field: s.name })
-    const rows = Array.from(column as ArrayLike<unknown>)
-    const perSub = new Map<string, unknown[]>(s.fieldNames.map((n) => [n, new Array<unknown>(rows.length)]))
-    rows.forEach((v, i) => {
-      for (const [name, values] of splitStruct(s, v, i, schema)) perSub.get(name)![i] = values
-    })
-    for (const [name, values] of perSub) out[name] = values
+    for (const [name, values] of splitStructColumn(s, column as ArrayLike<unknown>, schema)) out[name] = values
   }
   return out
+}
+
+/** A struct array column (one list of structs per row) → each sub-field's column (one list of values per row). */
+export function splitStructColumn(s: StructArrayFieldSchema, column: ArrayLike<unknown>, schema: CollectionSchema): Map<string, unknown[]> {
+  const rows = Array.from(column)
+  const perSub = new Map<string, unknown[]>(s.fieldNames.map((n) => [n, new Array<unknown>(rows.length)]))
+  rows.forEach((v, i) => {
+    for (const [name, values] of splitStruct(s, v, i, schema)) perSub.get(name)![i] = values
+  })
+  return perSub
 }
 
 /** One row's struct list → each sub-field's values (one per element, in element order). */

@@ -21,8 +21,10 @@ const fields = [
   { name: 'vec', data_type: DataType.FloatVector, dim },
   { name: 'title', data_type: DataType.VarChar, max_length: 32 },
   { name: 'tags', data_type: DataType.Array, element_type: DataType.Int64, max_capacity: 4 },
+  // A struct array: BulkWriter's Parquet holds a list of structs per row (split into sub-field columns on import).
+  { name: 'parts', data_type: DataType.Array, element_type: DataType.Struct, max_capacity: 3, fields: [{ name: 'score', data_type: DataType.Int32 }, { name: 'label', data_type: DataType.VarChar, max_length: 8 }] },
 ]
-const row = (i: number) => ({ id: i, vec: [i, 1, 0, 0.5], title: `t${i}`, tags: [i, i + 1], color: i % 2 === 0 ? 'red' : 'blue' })
+const row = (i: number) => ({ id: i, vec: [i, 1, 0, 0.5], title: `t${i}`, tags: [i, i + 1], parts: [{ score: i, label: 'a' }, { score: i * 2, label: 'b' }], color: i % 2 === 0 ? 'red' : 'blue' })
 
 describe('bulk import from the object store (minio.* configured)', { skip, timeout: 120_000 }, () => {
   let dir: string
@@ -82,17 +84,19 @@ describe('bulk import from the object store (minio.* configured)', { skip, timeo
     assert.match(served.stdout(), new RegExp(`bulk import reads object keys from s3://${BUCKET} at ${s3.endpoint.replace(/[.]/g, '\\.')}`))
   })
 
-  it('SDK bulkInsert of object keys (Parquet and JSON files BulkWriter wrote): rows, arrays and dynamic keys read back', async () => {
+  it('SDK bulkInsert of object keys (Parquet and JSON files BulkWriter wrote): rows, arrays, struct arrays and dynamic keys read back', async () => {
     const files = [...(await upload('parquet', 'bw/p', 0, 200)), ...(await upload('json', 'bw/j', 200, 100))]
     const r = await client.bulkInsert({ collection_name: 'books', files })
     assert.equal(r.status.error_code, 'Success', r.status.reason)
     await waitCompleted(String(r.tasks[0]))
     const count = await client.query({ collection_name: 'books', filter: '', output_fields: ['count(*)'] })
     assert.equal(Number(count.data[0]!['count(*)']), 300)
-    const got = await client.query({ collection_name: 'books', filter: 'id in [7, 250]', output_fields: ['title', 'tags', 'color'] })
+    const got = await client.query({ collection_name: 'books', filter: 'id in [7, 250]', output_fields: ['title', 'tags', 'parts', 'color'] })
     const byId = new Map(got.data.map((d) => [String(d.id), d]))
     assert.equal(byId.get('7')?.title, 't7')
     assert.deepEqual(byId.get('7')?.tags.map(Number), [7, 8])
+    assert.deepEqual(byId.get('7')?.parts, [{ score: 7, label: 'a' }, { score: 14, label: 'b' }], JSON.stringify(byId.get('7')))
+    assert.deepEqual(byId.get('250')?.parts, [{ score: 250, label: 'a' }, { score: 500, label: 'b' }])
     assert.equal(byId.get('250')?.$meta?.color, 'red', JSON.stringify(got.data)) // the SDK keeps a dynamic key under $meta
   })
 
