@@ -44,7 +44,7 @@ export async function openClusterNode(config: ClusterConfig, nodeId: string, log
     await s3.list('.') // a missing bucket or wrong credentials fail here, naming the bucket
     const holder = await ShardOwnership.ownerOf(etcd, SHARD)
     if (holder !== undefined) log(`standby: shard ${SHARD} is owned by ${holder}; waiting for it to go`)
-    owner = await ShardOwnership.acquire(etcd, SHARD, nodeId, { waitMs: OWNER_WAIT_MS_MAX, retryMs: OWNER_RETRY_MS })
+    owner = await ShardOwnership.acquire(etcd, SHARD, nodeId, { ttlMs: config.ownerLeaseTtlMs, waitMs: OWNER_WAIT_MS_MAX, retryMs: OWNER_RETRY_MS })
     log(`node ${nodeId} owns shard ${SHARD} (epoch ${owner.epoch})`)
     const natsLog = await NatsLog.open({ url: config.log.url, stream: `${config.log.streamPrefix}_${SHARD}`, subject: `${config.log.subjectPrefix}.${SHARD}`, replicas: config.log.replicas })
     const held = owner

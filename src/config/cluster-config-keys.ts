@@ -8,6 +8,7 @@ import type { ConfigKeySpec } from './config-keys.ts'
 export const clusterConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'etcd.endpoints', kind: { type: 'string', nonEmpty: true }, default: 'localhost:2379', milvus: true, doc: 'etcd members, `host:port` separated by commas' },
   { key: 'etcd.rootPath', kind: { type: 'string', nonEmpty: true }, default: 'by-dev', milvus: true, doc: 'root of every etcd key; Quiver writes under `<rootPath>/quiver/`' },
+  { key: 'common.session.ttl', kind: { type: 'number', min: 1, max: 300 }, default: 10, milvus: true, doc: "seconds a writer's etcd lease lives without keep-alives: a dead writer's shard is taken over after about this long (Milvus's default is 30)" },
   { key: 'etcd.requestTimeoutMs', kind: { type: 'number', min: 1 }, default: 5_000, milvus: false, doc: 'deadline of each etcd call (ms)' },
   { key: 'minio.address', kind: { type: 'string', nonEmpty: true }, default: 'localhost', milvus: true, doc: 'host of the S3 API (MinIO, AWS S3, Ceph RGW, …)' },
   { key: 'minio.port', kind: { type: 'port' }, default: 9000, milvus: true, doc: 'port of the S3 API' },

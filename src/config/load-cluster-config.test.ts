@@ -42,6 +42,7 @@ describe('loadClusterConfig', () => {
   it("uses Milvus's defaults when nothing is given", async () => {
     const { config } = await loadClusterConfig()
     assert.deepEqual(config.etcd, { endpoints: ['localhost:2379'], rootPath: 'by-dev', requestTimeoutMs: 5_000 })
+    assert.equal(config.ownerLeaseTtlMs, 10_000)
     assert.equal(config.s3.endpoint, 'http://localhost:9000')
     assert.equal(config.s3.bucket, 'a-bucket')
     assert.equal(config.s3.rootPath, 'files')
@@ -65,6 +66,9 @@ describe('loadClusterConfig', () => {
         '  secretAccessKey: SK',
         'mq:',
         '  type: natsmq',
+        'common:',
+        '  session:',
+        '    ttl: 30',
         'natsmq:',
         '  address: nats://n1:4222,nats://n2:4222',
         '  replicas: 3',
@@ -81,6 +85,7 @@ describe('loadClusterConfig', () => {
     assert.equal(config.s3.accessKeyId, 'AK')
     assert.equal(config.log.url, 'nats://n1:4222,nats://n2:4222')
     assert.equal(config.log.replicas, 3)
+    assert.equal(config.ownerLeaseTtlMs, 30_000)
     assert.equal(config.log.streamPrefix, 'QUIVER_prod_v2')
     const list = await yaml('list.yaml', 'etcd:\n  endpoints: [a:1, b:2]\n')
     assert.deepEqual((await loadClusterConfig({ file: list })).config.etcd.endpoints, ['a:1', 'b:2'])

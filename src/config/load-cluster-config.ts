@@ -9,6 +9,8 @@ import { parseConfigValue } from './parse-config-value.ts'
 /** Where cluster mode keeps everything, from Milvus's keys (docs/cluster.md). */
 export interface ClusterConfig {
   readonly etcd: EtcdOptions
+  /** The lease TTL of a shard's owner (`common.session.ttl`, whole seconds). */
+  readonly ownerLeaseTtlMs: number
   readonly s3: S3FileStoreOptions
   readonly log: {
     readonly type: 'natsmq'
@@ -85,6 +87,7 @@ function toClusterConfig(values: ReadonlyMap<string, ConfigValue>, origins: Read
   const streamRoot = root.replace(/[^A-Za-z0-9_-]/g, '_')
   return {
     etcd: { endpoints, rootPath: root, requestTimeoutMs: num('etcd.requestTimeoutMs') },
+    ownerLeaseTtlMs: Math.ceil(num('common.session.ttl')) * 1000,
     s3: {
       endpoint: `${values.get('minio.useSSL') === true ? 'https' : 'http'}://${hostPort}`,
       bucket,

@@ -39,6 +39,7 @@ describe('cluster mode: kill -9 of the serving node, the standby takes over', { 
       [
         `etcd: { endpoints: "${etcd.endpoint}", rootPath: serve-test }`,
         `minio: { address: ${host}, port: ${port}, bucketName: quiver, accessKeyID: ${s3.accessKeyId}, secretAccessKey: ${s3.secretAccessKey} }`,
+        'common: { session: { ttl: 5 } }',
         'mq: { type: natsmq }',
         `natsmq: { address: "${nats.url}" }`,
       ].join('\n'),

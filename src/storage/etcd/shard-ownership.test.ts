@@ -79,6 +79,23 @@ describe('ShardOwnership on a real etcd', { skip, timeout: 60_000 }, () => {
     await b.release()
   })
 
+  it('a stalled holder (event loop blocked past its deadline) stops writing, then goes on once etcd confirms the lease lives', async () => {
+    const a = await ShardOwnership.acquire(connect('stall'), '0', 'node-a', { ttlMs: 5_000 })
+    let lostReason: string | undefined
+    a.onLost((r) => {
+      lostReason = r
+    })
+    const end = Date.now() + 4_300 // past the local deadline (TTL − 1/5), before etcd's expiry
+    while (Date.now() < end) {}
+    assert.equal(a.held, false, 'no writes past the deadline until confirmed')
+    assert.throws(() => a.assertHeld(), isUnavailable(/cannot confirm it still owns shard 0/))
+    const deadline = Date.now() + 3_000
+    while (!a.held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(a.held, true, `held again (${lostReason})`)
+    assert.equal(lostReason, undefined)
+    await a.release()
+  })
+
   it('etcd hung (SIGSTOP): the holder declares itself lost within its TTL and its listeners run', async () => {
     const a = await ShardOwnership.acquire(connect('hung'), '0', 'node-a', { ttlMs })
     const lost = new Promise<string>((resolve) => a.onLost(resolve))

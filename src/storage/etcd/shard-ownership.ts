@@ -19,12 +19,13 @@ const DEADLINE_CHECK_MS = 50
  * The exclusive right of one node to write one shard (`<rootPath>/quiver/shard/<shard>/owner`), held
  * under an etcd lease kept alive in the background.
  *
- * The holder learns of a loss **before** anyone else can take over: its own deadline is the send time
- * of the last keep-alive etcd answered + TTL − a margin (etcd counts the TTL from when it received that
- * keep-alive, which is later), checked every 50 ms. Past the deadline, on etcd's `lost`, or when a
- * guarded write finds the key changed, the ownership is **lost for good**: `held` is false,
- * `assertHeld` throws 2 (service unavailable, retriable), `onLost` listeners run once. A node that
- * wants to write again acquires a new ownership (a new `epoch`).
+ * The holder stops **before** anyone else can take over: its own deadline is the send time of the
+ * last keep-alive etcd answered + TTL − a margin (etcd counts the TTL from when it received that
+ * keep-alive, which is later), checked every 50 ms. Past the deadline `held` is false at once and etcd
+ * is asked whether the lease still lives: yes (the process stalled, the lease survived) ⇒ held again;
+ * expired, revoked, or no answer before etcd may have expired it ⇒ **lost for good**, as on etcd's
+ * `lost` or when a guarded write finds the key changed: `assertHeld` throws 2 (service unavailable,
+ * retriable), `onLost` listeners run once. A node that wants to write again acquires a new ownership.
  */
 export class ShardOwnership {
   readonly shard: string
@@ -37,13 +38,19 @@ export class ShardOwnership {
   readonly epoch: number
   readonly ttlMs: number
   readonly #lease: Lease
+  readonly #etcd: EtcdConnection
+  readonly #leaseId: string
   #validUntilMs: number
+  /** Past the local deadline, asking etcd whether the lease still lives: no writes meanwhile. */
+  #suspect = false
   #pendingSinceMs: number | undefined
   #lostReason: string | undefined
   readonly #listeners: ((reason: string) => void)[] = []
   readonly #timer: NodeJS.Timeout
 
-  private constructor(fields: { shard: string; nodeId: string; key: string; claim: string; epoch: number; ttlMs: number; lease: Lease; validUntilMs: number }) {
+  private constructor(fields: { etcd: EtcdConnection; leaseId: string; shard: string; nodeId: string; key: string; claim: string; epoch: number; ttlMs: number; lease: Lease; validUntilMs: number }) {
+    this.#etcd = fields.etcd
+    this.#leaseId = fields.leaseId
     this.shard = fields.shard
     this.nodeId = fields.nodeId
     this.key = fields.key
@@ -61,10 +68,11 @@ export class ShardOwnership {
       const sentMs = this.#pendingSinceMs ?? Date.now()
       this.#pendingSinceMs = undefined
       this.#validUntilMs = Math.max(this.#validUntilMs, sentMs + this.#safeTtlMs())
+      if (Date.now() < this.#validUntilMs) this.#suspect = false
     })
     lease.on('lost', (e) => this.markLost(`lease lost (${e.message})`))
     this.#timer = setInterval(() => {
-      if (Date.now() >= this.#validUntilMs) this.markLost(`no keep-alive answered within the lease's ${this.ttlMs} ms`)
+      if (Date.now() >= this.#validUntilMs) void this.#verify()
     }, DEADLINE_CHECK_MS)
     this.#timer.unref()
   }
@@ -103,7 +111,7 @@ export class ShardOwnership {
         etcd.client.if(key, 'Create', '==', 0).then(etcd.client.put(key).value(claim).lease(leaseId)).else(etcd.client.get(key)).commit(),
       )
       if (res.succeeded === true) {
-        return new ShardOwnership({ shard, nodeId, key, claim, epoch: Number(res.header.revision), ttlMs, lease, validUntilMs: sentMs + safeTtl(ttlMs) })
+        return new ShardOwnership({ etcd, leaseId, shard, nodeId, key, claim, epoch: Number(res.header.revision), ttlMs, lease, validUntilMs: sentMs + safeTtl(ttlMs) })
       }
       await lease.revoke().catch(() => undefined)
       const holder = res.responses[0]?.response_range?.kvs?.[0]?.value?.toString() ?? 'another node'
@@ -121,20 +129,26 @@ export class ShardOwnership {
     return value === null ? undefined : value.split('@')[0]
   }
 
-  /** True until the ownership is lost (checked against the local deadline, synchronously). */
+  /**
+   * True while the ownership is confirmed: not lost, and within the local deadline (checked
+   * synchronously). Past the deadline it is false at once while etcd is asked whether the lease still
+   * lives (a stalled process whose lease survived goes on; one whose lease is gone is lost).
+   */
   get held(): boolean {
-    if (this.#lostReason === undefined && Date.now() >= this.#validUntilMs) this.markLost(`no keep-alive answered within the lease's ${this.ttlMs} ms`)
-    return this.#lostReason === undefined
+    if (this.#lostReason === undefined && Date.now() >= this.#validUntilMs) void this.#verify()
+    return this.#lostReason === undefined && !this.#suspect && Date.now() < this.#validUntilMs
   }
 
-  /** Why it was lost, or undefined while held. */
+  /** Why it was lost, or undefined while not lost. */
   get lostReason(): string | undefined {
-    return this.held ? undefined : this.#lostReason
+    return this.#lostReason
   }
 
-  /** Throws 2 (service unavailable, retriable) once the ownership is lost. */
+  /** Throws 2 (service unavailable, retriable) unless the ownership is confirmed (`held`). */
   assertHeld(): void {
-    if (!this.held) throw new MilvusError(ErrorCode.ServiceUnavailable, `node ${this.nodeId} no longer owns shard ${this.shard}: ${this.#lostReason}`)
+    if (this.held) return
+    if (this.#lostReason !== undefined) throw new MilvusError(ErrorCode.ServiceUnavailable, `node ${this.nodeId} no longer owns shard ${this.shard}: ${this.#lostReason}`)
+    throw new MilvusError(ErrorCode.ServiceUnavailable, `node ${this.nodeId} cannot confirm it still owns shard ${this.shard} (no keep-alive answered in time; asking etcd)`)
   }
 
   /** Runs `listener` once when the ownership is lost (at once if it already is). */
@@ -161,6 +175,40 @@ export class ShardOwnership {
 
   #safeTtlMs(): number {
     return safeTtl(this.ttlMs)
+  }
+
+  /**
+   * Past the local deadline: asks etcd for the lease's remaining TTL, within the time etcd may still
+   * keep it. Alive ⇒ a new deadline from that answer (nobody else can own the shard while the lease
+   * lives); expired, revoked or no answer in time ⇒ lost.
+   */
+  async #verify(): Promise<void> {
+    if (this.#suspect || this.#lostReason !== undefined) return
+    this.#suspect = true
+    const sentMs = Date.now()
+    const answerMsMax = this.#validUntilMs + (this.ttlMs - this.#safeTtlMs()) - sentMs
+    const why = `no keep-alive answered within the lease's ${this.ttlMs} ms`
+    if (answerMsMax <= 0) return this.markLost(why)
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const res = await Promise.race([
+        this.#etcd.client.leaseClient.leaseTimeToLive({ ID: this.#leaseId }),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), answerMsMax)
+        }),
+      ])
+      if (res === undefined) return this.markLost(`${why}, and etcd did not confirm it in time`)
+      // TTL is whole seconds left (at least; -1: expired or revoked). 0 = alive, under a second left.
+      const ttlS = Number(res.TTL)
+      if (ttlS < 0) return this.markLost(`${why}; etcd says it expired`)
+      this.#validUntilMs = Math.max(this.#validUntilMs, sentMs + ttlS * 1000 - Math.ceil(this.ttlMs / 5))
+      // Alive: held again once within the deadline (a keep-alive renews it; until then checks ask again).
+      this.#suspect = false
+    } catch {
+      this.markLost(`${why}, and etcd could not be asked`)
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
 
