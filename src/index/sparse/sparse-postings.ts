@@ -17,32 +17,91 @@ export interface SparsePostings {
 }
 
 /**
- * Posting lists of CSR rows, by a counting sort over the dimensions: the distinct dimensions come
- * from a sorted copy of the indices, each entry finds its list by binary search, rows are visited in
- * ascending order so every list is sorted by row. O(nnz log nnz), no per-entry objects.
+ * Posting lists of CSR rows, by a counting sort over the dimensions: each entry finds its dimension's
+ * slot in an open-addressing hash table (dimensions numbered as first seen), the distinct dimensions
+ * alone are sorted, rows are visited in ascending order so every list is sorted by row. O(nnz) plus
+ * O(distinct log distinct), no per-entry objects.
  */
 export function buildSparsePostings(csr: SparseCsr): SparsePostings {
   const nnz = csr.indices.length
-  const dims = distinctSorted(csr.indices)
-  const postStart = new Int32Array(dims.length + 1)
-  const slotOf = new Int32Array(nnz)
+  const table = new DimTable()
+  const seenAs = new Int32Array(nnz)
+  for (let p = 0; p < nnz; p++) seenAs[p] = table.idOf(csr.indices[p]!)
+  const distinct = table.count
+  const dims = table.keys.slice(0, distinct).sort()
+  // rank[id]: the list (ascending dimension) of the dimension first seen as `id`.
+  const rank = new Int32Array(distinct)
+  for (let d = 0; d < distinct; d++) rank[table.idOf(dims[d]!)] = d
+  const postStart = new Int32Array(distinct + 1)
   for (let p = 0; p < nnz; p++) {
-    const d = findDim(dims, csr.indices[p]!)
-    slotOf[p] = d
+    const d = rank[seenAs[p]!]!
+    seenAs[p] = d
     postStart[d + 1]!++
   }
-  for (let d = 0; d < dims.length; d++) postStart[d + 1]! += postStart[d]!
-  const fill = postStart.slice(0, dims.length)
+  for (let d = 0; d < distinct; d++) postStart[d + 1]! += postStart[d]!
+  const fill = postStart.slice(0, distinct)
   const postRows = new Int32Array(nnz)
   const postValues = new Float32Array(nnz)
   for (let r = 0; r < csr.rowCount; r++) {
     for (let p = csr.rowStart[r]!; p < csr.rowStart[r + 1]!; p++) {
-      const at = fill[slotOf[p]!]!++
+      const at = fill[seenAs[p]!]!++
       postRows[at] = r
       postValues[at] = csr.values[p]!
     }
   }
   return withBounds(csr.rowCount, dims, postStart, postRows, postValues)
+}
+
+/** Dimension → dense id (in order of first sight): linear probing over a power-of-two table kept at most half full. */
+class DimTable {
+  /** The dimensions by id. */
+  keys = new Uint32Array(1024)
+  count = 0
+  private slotKeys = new Uint32Array(2048)
+  /** id + 1 per slot; 0: empty. */
+  private slotIds = new Int32Array(2048)
+  private mask = 2047
+  /** 32 − log2(table size): the slot is the top bits of a Fibonacci hash (low bits of dimensions may all be equal). */
+  private shift = 21
+
+  idOf(dim: number): number {
+    let i = Math.imul(dim, 0x9e3779b1) >>> this.shift
+    for (;;) {
+      const id = this.slotIds[i]!
+      if (id === 0) return this.insert(dim, i)
+      if (this.slotKeys[i] === dim) return id - 1
+      i = (i + 1) & this.mask
+    }
+  }
+
+  private insert(dim: number, slot: number): number {
+    const id = this.count++
+    if (id === this.keys.length) {
+      const grown = new Uint32Array(this.keys.length * 2)
+      grown.set(this.keys)
+      this.keys = grown
+    }
+    this.keys[id] = dim
+    this.slotKeys[slot] = dim
+    this.slotIds[slot] = id + 1
+    if (this.count * 2 > this.mask) this.grow()
+    return id
+  }
+
+  private grow(): void {
+    const size = (this.mask + 1) * 2
+    this.mask = size - 1
+    this.shift--
+    this.slotKeys = new Uint32Array(size)
+    this.slotIds = new Int32Array(size)
+    for (let id = 0; id < this.count; id++) {
+      const dim = this.keys[id]!
+      let i = Math.imul(dim, 0x9e3779b1) >>> this.shift
+      while (this.slotIds[i] !== 0) i = (i + 1) & this.mask
+      this.slotKeys[i] = dim
+      this.slotIds[i] = id + 1
+    }
+  }
 }
 
 /** Postings read back from an index file: the value bounds are recomputed (one pass over the values). */
@@ -97,11 +156,4 @@ export function seekRow(rows: Int32Array, from: number, to: number, row: number)
     else hi = mid
   }
   return lo
-}
-
-function distinctSorted(indices: Uint32Array): Uint32Array {
-  const sorted = indices.slice().sort()
-  let n = 0
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!
-  return sorted.slice(0, n)
 }
