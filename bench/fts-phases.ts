@@ -52,6 +52,7 @@ lap('load')
 process.stdout.write(`build total ${(performance.now() - t0).toFixed(0)} ms, segments ${[...client.database.state.data.values()][0]?.segments.size}\n`)
 for (let pass = 0; pass < Number(opt.passes); pass++) {
   const lat: { ms: number; q: Query }[] = []
+  const c0 = process.cpuUsage()
   const s0 = performance.now()
   for (const q of queries) {
     const a = performance.now()
@@ -59,6 +60,8 @@ for (let pass = 0; pass < Number(opt.passes); pass++) {
     lat.push({ ms: performance.now() - a, q })
   }
   const total = performance.now() - s0
+  const cpu = process.cpuUsage(c0)
+  process.stdout.write(`pass ${pass}: process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms for ${queries.length} queries\n`)
   lat.sort((x, y) => y.ms - x.ms)
   process.stdout.write(`pass ${pass}: ${queries.length} queries ${total.toFixed(0)} ms (QPS ${((queries.length * 1000) / total).toFixed(0)}), p50 ${lat[lat.length >> 1]!.ms.toFixed(2)}, max ${lat[0]!.ms.toFixed(1)}; slowest: ${lat.slice(0, 5).map((l) => `${l.ms.toFixed(1)} "${l.q.text}"`).join(', ')}\n`)
 }

@@ -39,6 +39,9 @@ export interface QuiverResult {
   readonly rows: number
   readonly insertMs: number
   readonly buildMs: number
+  /** Process CPU (every thread: index and compaction workers too) spent on the build and on the timed queries. */
+  readonly buildCpuMs: number
+  readonly searchCpuMs: number
   readonly queries: number
   readonly qps: number
   readonly p50Ms: number
@@ -161,6 +164,7 @@ class Weights {
 export interface BuiltCollection {
   readonly insertMs: number
   readonly buildMs: number
+  readonly buildCpuMs: number
   /** The query as the search sends it: its text, or (sparse-ip) its weighted row. */
   readonly queryData: (q: Query) => unknown
 }
@@ -181,6 +185,7 @@ export async function buildCollection(client: Quiver, name: string, run: QuiverR
     ...(fn ? { functions: [{ name: 'text_bm25', type: 1, input_field_names: ['text'], output_field_names: ['sparse'], params: {} }] } : {}),
   }))
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   let weights: Weights | undefined
   let docTokens: string[][] = []
   const analyzer = createAnalyzer(run.analyzer)
@@ -213,10 +218,11 @@ export async function buildCollection(client: Quiver, name: string, run: QuiverR
   if (client.database.indexBuilds.failures.size > 0) throw new Error(`index builds failed: ${[...client.database.indexBuilds.failures.values()].join('; ')}`)
   must('loadCollection', await client.loadCollection({ collection_name: name }))
   const buildMs = performance.now() - t0
+  const cpu = process.cpuUsage(c0)
   const queryData = fn
     ? (q: Query) => q.text
     : (q: Query) => weights!.query(analyzer.analyze(q.text).map((t) => t.text))
-  return { insertMs, buildMs, queryData }
+  return { insertMs, buildMs, buildCpuMs: (cpu.user + cpu.system) / 1000, queryData }
 }
 
 /** One BM25 search through the client: hits as [id, score]. */
@@ -227,8 +233,9 @@ export async function searchOnce(client: Quiver, name: string, data: unknown, k:
 }
 
 /** Every query once (the answers), then timed passes for at least `minSeconds`: QPS and p50 latency. */
-export async function timeQueries(run: (q: Query) => Promise<unknown>, queries: readonly Query[], minSeconds: number): Promise<{ queries: number; qps: number; p50Ms: number }> {
+export async function timeQueries(run: (q: Query) => Promise<unknown>, queries: readonly Query[], minSeconds: number): Promise<{ queries: number; qps: number; p50Ms: number; cpuMs: number }> {
   const latencies: number[] = []
+  const c0 = process.cpuUsage()
   const t0 = performance.now()
   while (performance.now() - t0 < minSeconds * 1000 || latencies.length < queries.length) {
     const a = performance.now()
@@ -236,8 +243,9 @@ export async function timeQueries(run: (q: Query) => Promise<unknown>, queries: 
     latencies.push(performance.now() - a)
   }
   const ms = performance.now() - t0
+  const cpu = process.cpuUsage(c0)
   latencies.sort((x, y) => x - y)
-  return { queries: latencies.length, qps: (latencies.length * 1000) / ms, p50Ms: latencies[latencies.length >> 1]! }
+  return { queries: latencies.length, qps: (latencies.length * 1000) / ms, p50Ms: latencies[latencies.length >> 1]!, cpuMs: (cpu.user + cpu.system) / 1000 }
 }
 
 export async function runQuiver(run: QuiverRun): Promise<QuiverResult> {
@@ -263,7 +271,7 @@ export async function runQuiver(run: QuiverRun): Promise<QuiverResult> {
       })
       must('hybridSearch', res)
     }, run.queries, Math.min(run.minSeconds, 3))
-    return { mode: run.mode, rows: run.passages.length, insertMs: built.insertMs, buildMs: built.buildMs, queries: timed.queries, qps: timed.qps, p50Ms: timed.p50Ms, hybridP50Ms: hybrid.p50Ms, results }
+    return { mode: run.mode, rows: run.passages.length, insertMs: built.insertMs, buildMs: built.buildMs, buildCpuMs: built.buildCpuMs, searchCpuMs: timed.cpuMs, queries: timed.queries, qps: timed.qps, p50Ms: timed.p50Ms, hybridP50Ms: hybrid.p50Ms, results }
   } finally {
     await client.close()
   }

@@ -61,6 +61,9 @@ interface PeerResult {
   version: string
   rows: number
   buildMs: number
+  buildCpuMs?: number
+  searchCpuMs?: number
+  queries: number
   qps: number
   p50Ms: number
   errors: number
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       const run = { dir: path.join(here, 'data', 'fts', `quiver-${lang}`), passages, queries, mode, analyzer, k, k1, b, dim: 32, batch: 5000, minSeconds, ...(opt['segment-rows'] === undefined ? {} : { segmentRows: Number(opt['segment-rows']) }) }
       quiver = await runQuiver(run)
       const agree = agreement(ref.answers, quiver.results, tol)
-      rows.push(`| Quiver (embedded, ${mode}) | ${fmt(quiver.rows)} | ${fmt((quiver.rows * 1000) / quiver.buildMs)} | ${fmt(quiver.qps)} | ${quiver.p50Ms.toFixed(2)} | ${quiver.hybridP50Ms.toFixed(2)} | ${agree.equal} / ${agree.total} equal (max score diff ${agree.maxScoreDiff.toExponential(1)}) |`)
+      rows.push(`| Quiver (embedded, ${mode}) | ${fmt(quiver.rows)} | ${fmt((quiver.rows * 1000) / quiver.buildMs)} | ${fmt(quiver.qps)} | ${quiver.p50Ms.toFixed(2)} | ${fmt(quiver.buildCpuMs / 1000, 1)} | ${(quiver.searchCpuMs / quiver.queries).toFixed(3)} | ${quiver.hybridP50Ms.toFixed(2)} | ${agree.equal} / ${agree.total} equal (max score diff ${agree.maxScoreDiff.toExponential(1)}) |`)
       for (const e of agree.examples) say(`- Quiver ≠ reference: ${e}`)
       if (mode === 'function') {
         const { final } = finalCorpus(passages)
@@ -136,18 +139,20 @@ async function main(): Promise<void> {
           ? runPeer('node', [path.join(peersDir, 'lancedb-fts.mjs'), '--data', dataDir, '--dir', path.join(here, 'data', 'fts', 'lancedb'), '--min-seconds', String(minSeconds)])
           : runPeer(python, [path.join(peersDir, 'milvus_lite_fts.py'), '--data', dataDir, '--dir', path.join(here, 'data', 'fts', 'milvus-lite'), '--rows', opt['milvus-rows'], '--queries', opt['milvus-queries'], '--min-seconds', String(minSeconds)])
         if (typeof r === 'string') {
-          rows.push(`| ${peer} | – | – | – | – | – | ${r} |`)
+          rows.push(`| ${peer} | – | – | – | – | – | – | – | ${r} |`)
           continue
         }
         const note = r.rows === passages.length ? `top-10 overlap with the reference ${overlap(ref.answers, r.results).toFixed(3)} (its own tokenizer${peer === 'lancedb' ? ' and scoring' : ''})` : `on the first ${fmt(r.rows)} passages (pure Python; overlap not comparable)`
-        rows.push(`| ${r.system} (${r.version}) | ${fmt(r.rows)} | ${fmt((r.rows * 1000) / r.buildMs)} | ${fmt(r.qps)} | ${r.p50Ms.toFixed(2)} | – | ${note}${r.errors > 0 ? `; ${r.errors} queries failed` : ''} |`)
+        const cpu = (x: number | undefined, d: number, per = 1): string => (x === undefined ? '–' : (x / per).toFixed(d))
+        rows.push(`| ${r.system} (${r.version}) | ${fmt(r.rows)} | ${fmt((r.rows * 1000) / r.buildMs)} | ${fmt(r.qps)} | ${r.p50Ms.toFixed(2)} | ${cpu(r.buildCpuMs, 1, 1000)} | ${cpu(r.searchCpuMs, 3, r.queries)} | – | ${note}${r.errors > 0 ? `; ${r.errors} queries failed` : ''} |`)
         if (quiver !== undefined && r.rows === quiver.rows) {
-          rows.push(`| Quiver / ${r.system} | | ${((quiver.rows / quiver.buildMs) / (r.rows / r.buildMs)).toFixed(2)}× | ${(quiver.qps / r.qps).toFixed(2)}× | | | |`)
+          const cpuRatio = (mine: number, theirs: number | undefined): string => (theirs === undefined ? '' : `${(theirs / mine).toFixed(2)}× less`)
+          rows.push(`| Quiver / ${r.system} | | ${((quiver.rows / quiver.buildMs) / (r.rows / r.buildMs)).toFixed(2)}× | ${(quiver.qps / r.qps).toFixed(2)}× | | ${cpuRatio(quiver.buildCpuMs, r.buildCpuMs)} | ${cpuRatio(quiver.searchCpuMs / quiver.queries, r.searchCpuMs === undefined ? undefined : r.searchCpuMs / r.queries)} | | |`)
         }
       }
     }
-    say('| system | rows | build rows/s | QPS | p50 ms | hybrid p50 ms | top-10 vs reference |')
-    say('|---|---:|---:|---:|---:|---:|---|')
+    say('| system | rows | build rows/s | QPS | p50 ms | build CPU s | CPU ms / query | hybrid p50 ms | top-10 vs reference |')
+    say('|---|---:|---:|---:|---:|---:|---:|---:|---|')
     for (const r of rows) say(r)
     say()
   }

@@ -4,7 +4,7 @@
  * vector (seeded mulberry32, see denseVectors in bench/fts-quiver.ts).
  * Build = `createTable` + `add` of every batch + `createIndex('text', Index.fts())` (rows/s over that);
  * search = `query().fullTextSearch(text).limit(k)` one query at a time (1 client), every query once
- * to warm up, then timed passes. Prints one JSON line on stdout, progress on stderr.
+ * to warm up, then timed passes; wall time and process CPU of both. Prints one JSON line on stdout, progress on stderr.
  * By hand: `node bench/peers/lancedb-fts.mjs --data bench/data/fts/en --dir /tmp/lfts`.
  */
 import { readFileSync, rmSync } from 'node:fs'
@@ -78,12 +78,14 @@ const batches = []
 for (let i = 0; i < passages.length; i += batchRows) batches.push(makeBatch(passages.slice(i, i + batchRows)))
 
 const db = await lancedb.connect(opt.dir)
+const c0 = process.cpuUsage()
 const t0 = performance.now()
 const table = await db.createTable('fts', batches[0])
 for (const b of batches.slice(1)) await table.add(b)
 const addMs = performance.now() - t0
 await table.createIndex('text', { config: lancedb.Index.fts() })
 const buildMs = performance.now() - t0
+const buildCpu = process.cpuUsage(c0)
 process.stderr.write(`lancedb: ${passages.length} rows added in ${addMs.toFixed(0)} ms, fts index at ${buildMs.toFixed(0)} ms\n`)
 
 let errors = 0
@@ -101,6 +103,7 @@ async function search(q) {
 for (const q of queries) results.push((await search(q)).map(([id]) => id))
 const latencies = []
 const s0 = performance.now()
+const sc0 = process.cpuUsage()
 let done = 0
 while (performance.now() - s0 < Number(opt['min-seconds']) * 1000 || done < queries.length) {
   const q = queries[done % queries.length]
@@ -110,6 +113,7 @@ while (performance.now() - s0 < Number(opt['min-seconds']) * 1000 || done < quer
   done++
 }
 const searchMs = performance.now() - s0
+const searchCpu = process.cpuUsage(sc0)
 latencies.sort((a, b) => a - b)
 const pkg = JSON.parse(readFileSync(new URL('./node_modules/@lancedb/lancedb/package.json', import.meta.url), 'utf8'))
 console.log(JSON.stringify({
@@ -118,6 +122,9 @@ console.log(JSON.stringify({
   rows: passages.length,
   addMs,
   buildMs,
+  // Process CPU (every thread: LanceDB's Rust pools too).
+  buildCpuMs: (buildCpu.user + buildCpu.system) / 1000,
+  searchCpuMs: (searchCpu.user + searchCpu.system) / 1000,
   queries: done,
   qps: (done * 1000) / searchMs,
   p50Ms: latencies[Math.floor(latencies.length / 2)],
