@@ -19,10 +19,13 @@ rmSync(opt.dir, { recursive: true, force: true })
 const client = await Quiver.open({ path: opt.dir })
 const lap = (() => {
   let t = performance.now()
+  let c = process.cpuUsage()
   return (what: string) => {
     const now = performance.now()
-    process.stdout.write(`${what}: ${(now - t).toFixed(0)} ms\n`)
+    const cpu = process.cpuUsage(c)
+    process.stdout.write(`${what}: ${(now - t).toFixed(0)} ms (process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)\n`)
     t = now
+    c = process.cpuUsage()
   }
 })()
 await client.createCollection({

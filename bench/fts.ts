@@ -146,7 +146,8 @@ async function main(): Promise<void> {
         const cpu = (x: number | undefined, d: number, per = 1): string => (x === undefined ? '–' : (x / per).toFixed(d))
         rows.push(`| ${r.system} (${r.version}) | ${fmt(r.rows)} | ${fmt((r.rows * 1000) / r.buildMs)} | ${fmt(r.qps)} | ${r.p50Ms.toFixed(2)} | ${cpu(r.buildCpuMs, 1, 1000)} | ${cpu(r.searchCpuMs, 3, r.queries)} | – | ${note}${r.errors > 0 ? `; ${r.errors} queries failed` : ''} |`)
         if (quiver !== undefined && r.rows === quiver.rows) {
-          const cpuRatio = (mine: number, theirs: number | undefined): string => (theirs === undefined ? '' : `${(theirs / mine).toFixed(2)}× less`)
+          // CPU columns of the ratio row: the peer's CPU / Quiver's (like the other ratios, > 1 favours Quiver).
+          const cpuRatio = (mine: number, theirs: number | undefined): string => (theirs === undefined ? '' : `${(theirs / mine).toFixed(2)}×`)
           rows.push(`| Quiver / ${r.system} | | ${((quiver.rows / quiver.buildMs) / (r.rows / r.buildMs)).toFixed(2)}× | ${(quiver.qps / r.qps).toFixed(2)}× | | ${cpuRatio(quiver.buildCpuMs, r.buildCpuMs)} | ${cpuRatio(quiver.searchCpuMs / quiver.queries, r.searchCpuMs === undefined ? undefined : r.searchCpuMs / r.queries)} | | |`)
         }
       }
