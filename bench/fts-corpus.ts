@@ -25,7 +25,12 @@ import { seededRandom } from '../src/vector/seeded-random.ts'
 import { parseManPage } from './fts-troff.ts'
 
 export type Lang = 'en' | 'zh'
-export const dataRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data', 'fts')
+/**
+ * The bench/ folder of the repository, also when this file runs compiled from dist/bench/ (`node
+ * dist/bench/fts.js`: no tsx anywhere, worker threads included): data and peers stay in bench/.
+ */
+export const benchRoot = ((here) => (path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '..', '..', 'bench') : here))(path.dirname(fileURLToPath(import.meta.url)))
+export const dataRoot = path.join(benchRoot, 'data', 'fts')
 
 const packages: Record<Lang, { debs: string[]; manRoots: string[] }> = {
   en: { debs: ['manpages=6.03-2', 'manpages-dev=6.03-2'], manRoots: ['manpages/usr/share/man', 'manpages-dev/usr/share/man'] },

@@ -69,7 +69,8 @@ export function floats(seed: number, start: number, count: number): Float32Array
  * TypeScript), else the TypeScript sources under tsx.
  */
 export async function quiverModule(): Promise<typeof import('../src/index.ts')> {
-  if (process.env.QUIVER_BENCH_BUILD === 'dist') return (await import(new URL('../dist/src/index.js', import.meta.url).href)) as typeof import('../src/index.ts')
+  // Compiled (dist/bench/), the import below already is the compiled package.
+  if (process.env.QUIVER_BENCH_BUILD === 'dist' && import.meta.url.endsWith('.ts')) return (await import(new URL('../dist/src/index.js', import.meta.url).href)) as typeof import('../src/index.ts')
   return import('../src/index.ts')
 }
 

@@ -9,20 +9,20 @@
  * 4. Quiver embedded: build rows/s, QPS (1 client, top 10), p50, hybrid dense + BM25 p50, top-10 ids and
  *    scores against the reference; with the BM25 function also the 10 % upsert check.
  * Prints Markdown (machine, load, command, tables). See bench/README.md "Full-text benchmark".
- * Run: `bash bench/peers/setup.sh` once, then `npx tsx bench/fts.ts [--peers lancedb,milvus-lite]`.
+ * Run: `bash bench/peers/setup.sh` once, then `npx tsx bench/fts.ts [--peers lancedb,milvus-lite]`, or compiled
+ * (no tsx in the process or its worker threads): `npm run build && node dist/bench/fts.js [...]`.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { agreement, overlap, type RefAnswer, runReference } from './fts-compare.ts'
-import { buildCorpus, dataRoot, type Lang, type Passage, type Query, readJsonl, usableAnalyzer, writeTokens } from './fts-corpus.ts'
+import { benchRoot, buildCorpus, dataRoot, type Lang, type Passage, type Query, readJsonl, usableAnalyzer, writeTokens } from './fts-corpus.ts'
 import { hasBm25Function, quiverModule, type QuiverMode, type QuiverResult, runQuiver } from './fts-quiver.ts'
 import { finalCorpus, runUpsertCheck } from './fts-upsert.ts'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
+const here = benchRoot
 const peersDir = path.join(here, 'peers')
 const python = path.join(peersDir, '.venv', 'bin', 'python')
 
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     await probe.close()
   }
   say(`Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${started}; load average ${load0.toFixed(2)} at start`)
-  say(`Command: npx tsx bench/fts.ts ${process.argv.slice(2).join(' ')}`.trim())
+  say(`Command: ${import.meta.url.endsWith('.js') ? 'node dist/bench/fts.js' : 'npx tsx bench/fts.ts'} ${process.argv.slice(2).join(' ')}`.trim())
   say(`BM25 k1 = ${k1}, b = ${b}; top ${k}; 1 client; Quiver mode: ${mode}${mode === 'sparse-ip' ? ' (no BM25 function in this tree: Quiver scores client-computed BM25 weights with metric IP)' : ''}`)
   say()
   for (const lang of opt.lang.split(',') as Lang[]) {
