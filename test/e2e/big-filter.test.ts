@@ -1,9 +1,11 @@
 // Big filters never freeze the event loop: while queries, counts, searches, hybrid searches and a
 // delete carry a 100,000-value `in` list (compiled on the filter worker), or a chain of thousands of
-// operators is evaluated over one 100,000-row segment (sliced between operands), a 5 ms timer keeps firing;
+// operators is evaluated over one 100,000-row segment (sliced between operands), a 5 ms timer keeps firing
+// (no block of main-thread CPU time over 300 ms between its ticks);
 // the answers are exact; a filter past the limits is refused with 1100 at once; a delete by a template
 // filter deletes the same rows live and after its WAL is replayed.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { closeSharedCompileThread, sharedCompileThread } from '../../src/expr/compile-thread.ts'
 import { exprLimits } from '../../src/expr/expr-limits.ts'
@@ -13,25 +15,37 @@ import { openTemp, randomVector, rng } from '../support/temp-db.ts'
 const DIM = 4
 const ROWS = 20_000
 /**
- * A timer gap that only a freeze explains. Compiled on the event loop, these filters held it 1.9 s on
- * this busy 2-core machine; through the filter worker the longest gap is 30–80 ms, up to ~220 ms when
- * the machine is saturated (an idle process here already sees 35–70 ms gaps).
+ * A block that only a freeze explains, in CPU time of the main thread between two ticks of a 5 ms
+ * timer (waiting for a core is not a freeze: on a saturated 2-core machine wall gaps of 400 ms came
+ * from the scheduler alone). Compiled on the event loop, these filters held it 1.9 s; through the
+ * filter worker and sliced evaluation the longest block is a few tens of ms.
  */
 const GAP_MS_MAX = 300
 const LIST = exprLimits.inListLengthMax
 
-/** Runs `work` while a 5 ms interval measures the longest gap between its ticks. */
+/** CPU ms (user + system) the main thread has used: Linux /proc, 10 ms ticks; wall time elsewhere. */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100
+  } catch {
+    return performance.now()
+  }
+}
+
+/** Runs `work` while a 5 ms interval measures the most main-thread CPU time spent between two of its ticks. */
 async function longestGap<T>(work: () => Promise<T>): Promise<{ result: T; gapMs: number }> {
-  let last = performance.now()
+  let last = mainThreadCpuMs()
   let gapMs = 0
   const timer = setInterval(() => {
-    const now = performance.now()
+    const now = mainThreadCpuMs()
     gapMs = Math.max(gapMs, now - last)
     last = now
   }, 5)
   try {
     const result = await work()
-    gapMs = Math.max(gapMs, performance.now() - last)
+    gapMs = Math.max(gapMs, mainThreadCpuMs() - last)
     return { result, gapMs }
   } finally {
     clearInterval(timer)
@@ -96,7 +110,7 @@ describe('big filters', () => {
     assert.equal(s.status.code, 0, s.status.reason)
     assert.equal(h.status.code, 0, h.status.reason)
     for (const hit of [...(s.results as { id: string }[]), ...(h.results as { id: string }[])]) assert.equal(Number(hit.id) % 3, 0)
-    assert.ok(gapMs < GAP_MS_MAX, `the event loop stalled for ${gapMs.toFixed(0)} ms`)
+    assert.ok(gapMs < GAP_MS_MAX, `the main thread ran ${gapMs.toFixed(0)} ms of CPU without turning its event loop`)
     const byKeys = await c.query({ collection_name: 'c', filter: inList, output_fields: ['id'], limit: ROWS })
     assert.equal(byKeys.data.length, expected)
   })
@@ -114,7 +128,7 @@ describe('big filters', () => {
       assert.equal(result.status.code, 1100, name)
       assert.ok(result.status.reason.includes(words), result.status.reason)
       assert.ok(performance.now() - started < 2000, `${name} refused after ${(performance.now() - started).toFixed(0)} ms`)
-      assert.ok(gapMs < GAP_MS_MAX, `${name}: the event loop stalled for ${gapMs.toFixed(0)} ms`)
+      assert.ok(gapMs < GAP_MS_MAX, `${name}: the main thread ran ${gapMs.toFixed(0)} ms of CPU without turning its event loop`)
     }
   })
 
@@ -123,7 +137,7 @@ describe('big filters', () => {
     const { result: a, gapMs } = await longestGap(() => c.delete({ collection_name: 'c', filter: `id in [${ids.join(',')}] and n < 10000` }))
     assert.equal(a.status.code, 0, a.status.reason)
     assert.equal(Number(a.delete_cnt), Math.ceil(10_000 / 3))
-    assert.ok(gapMs < GAP_MS_MAX, `the event loop stalled for ${gapMs.toFixed(0)} ms`)
+    assert.ok(gapMs < GAP_MS_MAX, `the main thread ran ${gapMs.toFixed(0)} ms of CPU without turning its event loop`)
     const params = { odd: Array.from({ length: LIST }, (_, i) => 2 * i + 1) }
     const b = await c.delete({ collection_name: 'c', filter: 'id in {odd} and n >= 10000', exprValues: params })
     assert.equal(b.status.code, 0, b.status.reason)
@@ -178,6 +192,6 @@ describe('a long filter over one big segment', () => {
     assert.equal(result.status.code, 0, result.status.reason)
     assert.equal(result.data, BIG - TERMS) // n == id: row r fails exactly when r < TERMS
     assert.ok(turns >= 20, `the loop turned ${turns} times during the evaluation`)
-    assert.ok(gapMs < GAP_MS_MAX, `the event loop stalled for ${gapMs.toFixed(0)} ms`)
+    assert.ok(gapMs < GAP_MS_MAX, `the main thread ran ${gapMs.toFixed(0)} ms of CPU without turning its event loop`)
   })
 })
