@@ -2,7 +2,7 @@ import { errors, type MilvusError } from '../errors/errors.ts'
 import type { ShardOwnership } from '../storage/etcd/shard-ownership.ts'
 import type { CommandLog, OpenedCommandLog } from '../wal/command-log.ts'
 import type { WalRecord } from '../wal/wal-format.ts'
-import type { NatsLog } from './nats-log.ts'
+import { type NatsLog, tooLarge } from './nats-log.ts'
 import { replayAndFence } from './take-over.ts'
 
 /** First byte of every record: what follows. */
@@ -55,6 +55,8 @@ export class LogWal implements CommandLog {
       return Promise.reject(e)
     }
     const bytes = frame(RecordKind.command, payload)
+    // Too large for the log: refused before it is sent, so later appends are not affected.
+    if (bytes.byteLength > this.#log.payloadBytesMax) return Promise.reject(tooLarge(this.#log.stream, bytes.byteLength, this.#log.payloadBytesMax))
     this.#bytesWritten += bytes.byteLength
     return new Promise<R>((resolve, reject) => {
       const slot: Slot = { answered: Promise.resolve(), done: false, position: 0, error: undefined, apply, resolve: resolve as (v: unknown) => void, reject }

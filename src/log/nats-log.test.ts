@@ -92,6 +92,15 @@ describe('NatsLog on a real JetStream', { skip, timeout: 60_000 }, () => {
     assert.deepEqual(records.map((r) => r.payload), [payload(1), payload(2), payload(3), payload(4)])
   })
 
+  it("a record over the server's max_payload is refused (1102) before it is sent; the fenced log goes on", async () => {
+    const log = await open('big')
+    log.fence(await log.tail(), 'epoch-1')
+    assert.equal(log.payloadBytesMax, 64 * 1024 * 1024)
+    await assert.rejects(log.append(new Uint8Array(log.payloadBytesMax + 1)), isCode(ErrorCode.ParameterTooLarge, /exceeds the log's max_payload of 67108864 bytes \(stream 'big'\)/))
+    assert.equal(await log.append(payload(1)), 1)
+    assert.equal(await log.tail(), 1)
+  })
+
   it('a record that fails its checksum is an io error naming the stream and position', async () => {
     const log = await open('damaged')
     await log.append(payload(1))

@@ -88,8 +88,15 @@ export class NatsLog implements Log {
     return this.#refusedReason
   }
 
+  /** The largest payload the server takes in one message (its `max_payload`; NATS's default is 1 MiB). */
+  get payloadBytesMax(): number {
+    return this.#nc.info?.max_payload ?? 1024 * 1024
+  }
+
   append(payload: Uint8Array): Promise<number> {
     if (this.#refusedReason !== undefined) return Promise.reject(this.#refused())
+    // Refused before anything is sent: the log, and a fenced writer's expectation, are unchanged.
+    if (payload.byteLength > this.payloadBytesMax) return Promise.reject(tooLarge(this.stream, payload.byteLength, this.payloadBytesMax))
     const h = headers()
     h.set(CRC_HEADER, String(crc32c(payload)))
     const options: Partial<JetStreamPublishOptions> = { headers: h, timeout: this.#timeoutMs }
@@ -186,6 +193,11 @@ async function ensureStream(jsm: JetStreamManager, options: NatsLogOptions): Pro
     allow_direct: true,
     duplicate_window: DUPLICATE_WINDOW_NS,
   })
+}
+
+/** 1102: a record larger than the server's `max_payload` (nothing was sent). */
+export function tooLarge(stream: string, bytes: number, bytesMax: number): MilvusError {
+  return errors.tooLarge(`a write of ${bytes} bytes exceeds the log's max_payload of ${bytesMax} bytes (stream '${stream}'): split the batch, or raise max_payload on the NATS server (at most 64 MB)`)
 }
 
 /** An io error (2100) naming what was done to which stream and the NATS code. */

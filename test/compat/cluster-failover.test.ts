@@ -130,5 +130,6 @@ describe('cluster mode: kill -9 of the serving node, the standby takes over', { 
     } finally {
       await c2.closeConnection()
     }
+    assert.equal(await second.stop(10_000), 0, 'SIGTERM: a clean stop that gives the shard up')
   })
 })

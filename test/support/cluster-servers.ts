@@ -133,6 +133,8 @@ export async function startNats(dir: string): Promise<NatsServer> {
     [
       `listen: "127.0.0.1:${port}"`,
       `http: "127.0.0.1:${monitorPort}"`,
+      // NATS's largest message (its default is 1 MB): the biggest write the log takes in one record.
+      'max_payload: 64MB',
       'jetstream {',
       `  store_dir: ${JSON.stringify(storeDir)}`,
       '  sync_interval: always',

@@ -166,9 +166,10 @@ export class ShardOwnership {
     for (const l of this.#listeners.splice(0)) l(reason)
   }
 
-  /** Gives the shard up: revokes the lease (the key goes with it) and stops. */
+  /** Gives the shard up: revokes the lease (the key goes with it) and stops. Not a loss: `onLost` listeners do not run. */
   async release(): Promise<void> {
     const wasHeld = this.#lostReason === undefined
+    this.#listeners.length = 0
     this.markLost('released')
     if (wasHeld) await etcdCall('lease revoke', this.key, () => this.#lease.revoke())
   }
