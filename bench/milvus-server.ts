@@ -10,6 +10,7 @@
 //   npx tsx bench/milvus-server.ts --rows 20000 --peers none
 // Flags: --rows N (100000) --queries N (1000) --ef N (64) --batch N (5000) --peers milvus|none
 //        --port-base N (29600: Milvus's ports, N..N+11) --build-threads N (Quiver's QUIVER_INDEX_BUILD_THREADS)
+//        --milvus-first yes (run Milvus before Quiver)
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -82,8 +83,12 @@ async function main(): Promise<void> {
   if (!existsSync(python)) throw new Error('bench/peers/.venv-milvus is missing: run bash bench/peers/setup-milvus-server.sh')
   const started = new Date().toISOString()
   const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ')
+  const runMilvus = (): Promise<Result> => runDriver('milvus', ['--port-base', String(portBase), '--work', join(os.tmpdir(), `quiver-bench-milvus-${process.pid}`)])
+  // --milvus-first: the other order, to see whether the machine's load drifting over a run favours the second system.
+  const milvusFirst = peers === 'milvus' && args.get('milvus-first') === 'yes'
+  const early = milvusFirst ? await runMilvus() : undefined
   const quiver = await runQuiver()
-  const milvus = peers === 'milvus' ? await runDriver('milvus', ['--port-base', String(portBase), '--work', join(os.tmpdir(), `quiver-bench-milvus-${process.pid}`)]) : undefined
+  const milvus = milvusFirst ? early : peers === 'milvus' ? await runMilvus() : undefined
   const loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ')
   const lines: string[] = []
   lines.push(`HNSW through pymilvus 2.3.7: ${fmt(rows)} × 128 (100 Gaussian clusters, σ 0.3), M 16, efConstruction 200, upsert batches of ${fmt(batch)}, ${fmt(queries)} queries at ef ${ef}, k 10, one client`)
