@@ -47,6 +47,10 @@ export function bm25Segment(segment: Segment, field: string): Bm25Segment {
     view = buildBm25Segment(rows, rowCount, indexedPostings(segment, field, rowCount))
   } else if (view.rowCount !== rowCount || view.rows !== rows) {
     view = { ...view, rowCount, rows }
+  } else if (segment.state === 'sealed') {
+    // Its index was built after the view: the same lists, so the view's own copy is let go.
+    const indexed = indexedPostings(segment, field, rowCount)
+    if (indexed !== undefined && indexed !== view.postings) view = { rowCount, baseRows: view.baseRows, postings: indexed, docLength: view.docLength, docLengthTotal: view.docLengthTotal, rows }
   }
   byField.set(field, view)
   return view
