@@ -20,12 +20,16 @@ export const interimRetrainGrowth = 2
 export const interimRowsMax = 2_000_000
 /** Lists at most (centroid scoring costs one distance per list per query). */
 export const interimListCountMax = 2048
-/** Allowed rows a search scores per unit of max(k, ef) before it looks at list radii. */
-export const interimRowsPerEf = 4
+/**
+ * Allowed rows a search scores before it looks at list radii: 4 × √(64 · max(k, ef)) — 256 at ef 64
+ * (where it was calibrated), growing with √ef as HNSW's walk grows slower than ef (linear rows made
+ * the growing part 0.65× at ef 256).
+ */
+export const interimRowsAtEf64 = 256
 /** Lists a search scans at least. */
 export const interimListsMin = 2
-/** Rows a search scans at most per unit of max(k, ef) (lists whose radius may hold a nearer row, L2). */
-export const interimRowsMaxPerEf = 8
+/** Rows a search scans at most, as a multiple of its row budget (lists whose radius may hold a nearer row, L2). */
+export const interimRowsMaxFactor = 2
 /** The ef a search without one probes with (HNSW's default, max(k, 16)). */
 const efDefault = 16
 /** IVF-style searches (nprobe, no ef) probe as a search of ef = nprobe × this would. */
@@ -36,8 +40,9 @@ export function interimListCount(rows: number): number {
   return Math.max(1, Math.min(rows, interimListCountMax, Math.round(Math.sqrt(rows))))
 }
 
-/** How far a search of the interim index probes (`InterimIvf.search`): max(k, ef) × 4 allowed rows in ≥ 2 lists, then radius-checked lists up to max(k, ef) × 32 rows. */
+/** How far a search of the interim index probes (`InterimIvf.search`): 256 × √(max(k, ef) / 64) allowed rows in ≥ 2 lists, then radius-checked lists up to twice that. */
 export function interimBudget(k: number, params: Readonly<SearchParams>): InterimBudget {
   const ef = Math.max(k, params.ef ?? (params.nprobe === undefined ? efDefault : params.nprobe * efPerNprobe))
-  return { rows: ef * interimRowsPerEf, lists: interimListsMin, rowsMax: ef * interimRowsMaxPerEf }
+  const rows = Math.max(k, Math.round(interimRowsAtEf64 * Math.sqrt(ef / 64)))
+  return { rows, lists: interimListsMin, rowsMax: rows * interimRowsMaxFactor }
 }
