@@ -290,7 +290,7 @@ async function runQuiver(f: Flags): Promise<EngineResult> {
     notes: [
       `embedded API; segmentBytesMax 1 GiB (Milvus's default segment max size) so the ${meta.rows} rows are one sealed segment; WAL fdatasync on (default); inserts of ${batchRows} rows; build = insert + flush + the worker-thread HNSW build (polled with getIndexBuildProgress)`,
       f.tagIndex === 'none' ? 'filter `tag == 3` evaluated by scanning the tag column per query' : `filter \`tag == 3\` answered by a ${f.tagIndex} scalar index on tag`,
-      "'upserted': searched right after the upsert (the new rows are in a growing segment, searched exactly; the old versions are deleted in the indexed segment); 'upserted-indexed': after flush + the new segment's index build",
+      "'upserted': searched right after the upsert (the new rows are in a growing segment, searched through its interim index once it has taken them, exactly before; the old versions are deleted in the indexed segment); 'upserted-indexed': after flush + the new segment's index build",
     ],
   }
 }
