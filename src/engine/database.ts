@@ -76,7 +76,6 @@ export class Database {
   openStats: OpenStats | undefined
   /** Where `close` spent its time (set once it finished). */
   closeStats: CloseStats | undefined
-
   /** This process's hold on the data directory (none with an injected file store). */
   private dirLock: DirLock | undefined
 
