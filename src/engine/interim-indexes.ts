@@ -2,6 +2,7 @@ import type { CollectionData } from '../collection/collection-data.ts'
 import { interimListCount, interimRetrainGrowth, interimRowsMax, interimTrainRowsMin, interimWorkerRowsMin } from '../index/interim/interim-policy.ts'
 import { interimTrainOutput, trainInterimInWorker } from '../index/interim/interim-trainer.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
+import { IndexType } from '../index/index-type.ts'
 import { DataType } from '../schema/data-type.ts'
 import { catchUpInterim, dropInterim, interimParts } from '../segment/interim-catch-up.ts'
 import type { Segment } from '../segment/segment.ts'
@@ -132,7 +133,7 @@ export class InterimIndexes {
   }
 }
 
-/** The float vector fields of a collection that have a vector index, with its metric. */
+/** The float vector fields of a collection that have an approximate vector index (not FLAT), with its metric. */
 function targetsOf(data: CollectionData): Target[] {
   const out: Target[] = []
   for (const meta of data.meta.indexes) {
@@ -140,8 +141,10 @@ function targetsOf(data: CollectionData): Target[] {
     const field = data.schema.fields.find((f) => f.name === meta.fieldName)
     if (field === undefined || field.dataType !== DataType.FloatVector) continue
     try {
-      const metric = specOf(meta, field).metric
-      if (isFloatMetric(metric)) out.push({ field, metric })
+      const spec = specOf(meta, field)
+      // FLAT promises exact answers: its field is scanned exactly, growing rows too (never an approximate interim index).
+      if (spec.indexType === IndexType.FLAT) continue
+      if (isFloatMetric(spec.metric)) out.push({ field, metric: spec.metric })
     } catch {
       // An index definition that no longer validates gets no interim index (its build fails and is logged).
     }

@@ -163,4 +163,27 @@ describe('interim index', () => {
     // Low-dimensional, overlapping clusters: IVF needs a larger probe than on the data above (ef 128).
     assert.ok(hit / 200 >= 0.9, `recall ${hit / 200}`)
   })
+
+  test('a FLAT index promises exact answers: its growing rows get no interim index and every search equals brute force', async () => {
+    await env.client.createCollection({
+      collection_name: 'flat',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'vector', data_type: DataType.FloatVector, dim: DIM },
+      ],
+    })
+    const st = await env.client.createIndex({ collection_name: 'flat', field_name: 'vector', index_type: 'FLAT', metric_type: 'L2' })
+    assert.equal(st.code, 0, st.reason)
+    const flat = env.client.collection('flat')
+    const vectors = Array.from({ length: 6000 }, () => vector())
+    for (let from = 0; from < vectors.length; from += 2000) await flat.insert(vectors.slice(from, from + 2000).map((v, i) => ({ id: from + i, vector: v })))
+    await settle()
+    assert.ok(env.client.database.state.collection('flat').segmentsOf().every((s) => !s.interimIndexes.has('vector')), 'no interim index on a FLAT field')
+    for (let q = 0; q < 10; q++) {
+      const query = vector()
+      const want = vectors.map((v, id) => ({ id, d: l2(query, v) })).sort((a, b) => a.d - b.d).slice(0, 10).map((w) => BigInt(w.id))
+      const hits = (await flat.search(query, { limit: 10 }))[0]!
+      assert.deepEqual(hits.map((h) => h.id), want)
+    }
+  })
 })

@@ -79,6 +79,6 @@ describe('etcd member loss (3 members on loopback)', { skip: skipUnlessInstalled
     const again = await ShardOwnership.acquire(conn, '0', 'node-b', { ttlMs, waitMs: 15_000, retryMs: 200 })
     assert.ok(again.epoch > owner.epoch)
     await again.release()
-    tso.close()
+    await tso.close()
   })
 })

@@ -42,13 +42,14 @@ describe('EtcdTimestampOracle on a real etcd', { skip, timeout: 60_000 }, () => 
     assert.ok(physicalMs(last) < a.boundMs)
     await sleep(300)
     const boundBeforeClose = a.boundMs
-    a.close()
+    const closing = a.close()
     assert.throws(() => a.next(), (e) => e instanceof MilvusError && e.code === ErrorCode.ServiceUnavailable)
+    await closing
     const b = await EtcdTimestampOracle.open(conn, { windowMs: 500 })
     const first = b.next()
     assert.ok(first > last)
     assert.ok(physicalMs(first) >= boundBeforeClose, 'a new allocator starts at the bound the last one saved')
-    b.close()
+    await b.close()
   })
 
   it('a second allocator makes the first stop at its next renewal; its timestamps are above all of the first', async () => {
@@ -64,7 +65,7 @@ describe('EtcdTimestampOracle on a real etcd', { skip, timeout: 60_000 }, () => 
     assert.throws(() => a.next(), /another allocator moved 'by-dev\/quiver\/tso'/)
     const maxA = fromA.reduce((x, y) => (x > y ? x : y))
     assert.ok(b.next() > maxA)
-    b.close()
+    await b.close()
   })
 
   it('etcd gone: timestamps until the saved bound, then 2 (retriable); renewed once etcd is back', async () => {
@@ -99,6 +100,6 @@ describe('EtcdTimestampOracle on a real etcd', { skip, timeout: 60_000 }, () => 
         await sleep(100)
       }
     }
-    a.close()
+    await a.close()
   })
 })

@@ -28,7 +28,7 @@ export class EtcdTimestampOracle {
   #boundMs: number
   #modRevision: string
   #stoppedReason: string | undefined
-  #renewing = false
+  #renewing: Promise<void> | undefined
   readonly #timer: NodeJS.Timeout
 
   private constructor(etcd: EtcdConnection, key: string, windowMs: number, renewMs: number, floorMs: number, boundMs: number, modRevision: string) {
@@ -74,14 +74,25 @@ export class EtcdTimestampOracle {
     return this.#stoppedReason !== undefined
   }
 
-  close(): void {
+  /**
+   * Stops handing out timestamps at once; resolves once a renewal in flight has landed, so that the
+   * next allocator opened after it does not see the key move under its own start.
+   */
+  async close(): Promise<void> {
     clearInterval(this.#timer)
     this.#stoppedReason ??= 'closed'
+    await this.#renewing
   }
 
-  async #renew(): Promise<void> {
-    if (this.#renewing || this.#stoppedReason !== undefined) return
-    this.#renewing = true
+  #renew(): Promise<void> {
+    if (this.#renewing !== undefined || this.#stoppedReason !== undefined) return Promise.resolve()
+    this.#renewing = this.#renewOnce().finally(() => {
+      this.#renewing = undefined
+    })
+    return this.#renewing
+  }
+
+  async #renewOnce(): Promise<void> {
     try {
       const boundMs = Math.max(Date.now(), this.#boundMs) + this.#windowMs
       const c = this.#etcd.client
@@ -95,8 +106,6 @@ export class EtcdTimestampOracle {
       this.#modRevision = res.header.revision
     } catch {
       // etcd unreachable: timestamps run until the saved bound, then `next` throws until a renewal succeeds.
-    } finally {
-      this.#renewing = false
     }
   }
 }
