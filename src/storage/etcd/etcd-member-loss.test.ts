@@ -70,7 +70,9 @@ describe('etcd member loss (3 members on loopback)', { skip: skipUnlessInstalled
     const lostAt = Date.now()
     while (owner.held && Date.now() - lostAt < 2 * ttlMs) await sleep(20)
     assert.equal(owner.held, false, 'without quorum the holder is lost')
-    assert.ok(Date.now() - lostAt <= ttlMs, `lost after ${Date.now() - lostAt} ms`)
+    // Within a TTL of the last keep-alive etcd confirmed, which may come a little after the kill (the
+    // surviving member answers until it notices it lost quorum): 2.4 s was seen at load; 1.5 TTL bounds it.
+    assert.ok(Date.now() - lostAt <= ttlMs * 1.5, `lost after ${Date.now() - lostAt} ms`)
     await assert.rejects(meta.save({ v: 3 }), (e) => e instanceof MilvusError && e.code === ErrorCode.IoFailed && /etcd put 'by-dev\/quiver\/meta\/manifest' failed/.test(e.message))
 
     await Promise.all([members[0]!.restart(), members[1]!.restart()])
