@@ -11,13 +11,15 @@
  * query grows about with log(rows), which the model extrapolates.
  * Run: `npx tsx bench/cluster-sizing.ts [--rows 50000] [--queries 500]`.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { clusteredVectors } from '../src/index/hnsw-native/clustered-vectors.ts'
 import { exactTopK, recallOf } from '../src/index/hnsw-native/exact-top-k.ts'
 import { DataType, Quiver } from '../src/index.ts'
+import { cpuMs } from './index-engine-data.ts'
+import { bytesUnder } from './restart/data.ts'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, queries: { type: 'string', default: '500' } } })
 const rows = Number(values.rows)
@@ -26,21 +28,7 @@ const dim = 768
 const k = 10
 const batchRows = 2_000
 
-const cpuMs = () => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1000
-}
 const rssMb = () => process.memoryUsage().rss / 2 ** 20
-
-function bytesUnder(dir: string, match: (p: string) => boolean): number {
-  let n = 0
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name)
-    const st = statSync(p)
-    n += st.isDirectory() ? bytesUnder(p, match) : match(p) ? st.size : 0
-  }
-  return n
-}
 
 async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!
@@ -77,7 +65,7 @@ async function main(): Promise<void> {
     // Search: ef sweep, smallest ef with recall ≥ 0.95.
     const sweep: { ef: number; qps: number; cpuMsPerQuery: number; recall: number }[] = []
     for (const ef of [16, 32, 64, 128, 256]) {
-      for (let q = 0; q < 50; q++) await coll.search(data.queries.subarray(q * dim, (q + 1) * dim), { limit: k, ef })
+      for (let q = 0; q < Math.min(50, queryCount); q++) await coll.search(data.queries.subarray(q * dim, (q + 1) * dim), { limit: k, ef })
       let recall = 0
       const s0 = cpuMs()
       const t0 = performance.now()

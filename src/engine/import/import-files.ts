@@ -28,12 +28,17 @@ const objectStoreUrl = /^[a-z][a-z0-9+.-]*:\/\//i
  * (as Milvus's proxy does). A directory stands for the `.npy` files in it.
  */
 export async function resolveImportFiles(groups: readonly (readonly string[])[], rootPath: string): Promise<ImportFileGroup[]> {
-  const count = groups.reduce((n, g) => n + g.length, 0)
-  if (count === 0) throw errors.invalid('import request has no files: give at least one file path')
-  if (count > importFilesMax) throw errors.invalid(`import request has ${count} files, the limit is ${importFilesMax}`)
+  checkFileCount(groups)
   const out: ImportFileGroup[] = []
   for (const group of groups) out.push(await resolveGroup(group, rootPath))
   return out
+}
+
+/** A request names at least one file and at most `importFilesMax` (1100 otherwise). */
+export function checkFileCount(groups: readonly (readonly string[])[]): void {
+  const count = groups.reduce((n, g) => n + g.length, 0)
+  if (count === 0) throw errors.invalid('import request has no files: give at least one file path')
+  if (count > importFilesMax) throw errors.invalid(`import request has ${count} files, the limit is ${importFilesMax}`)
 }
 
 /** gRPC `files`: each file its own group, except `.npy` files, which form one NumPy batch. */

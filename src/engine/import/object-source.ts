@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { basename, extname, isAbsolute, join, posix } from 'node:path'
 import { errors, MilvusError } from '../../errors/errors.ts'
 import type { FileStore } from '../../storage/file-store.ts'
-import { formatOf, type ImportFileGroup, importFilesMax, resolveImportFiles } from './import-files.ts'
+import { checkFileCount, formatOf, type ImportFileGroup, resolveImportFiles } from './import-files.ts'
 
 /**
  * Where import files named by object keys are read from: the object store Milvus reads them from
@@ -24,9 +24,7 @@ export interface ImportObjectSource {
  */
 export async function resolveImportGroups(groups: readonly (readonly string[])[], rootPath: string, source: ImportObjectSource | undefined): Promise<ImportFileGroup[]> {
   if (source === undefined) return resolveImportFiles(groups, rootPath)
-  const count = groups.reduce((n, g) => n + g.length, 0)
-  if (count === 0) throw errors.invalid('import request has no files: give at least one file path')
-  if (count > importFilesMax) throw errors.invalid(`import request has ${count} files, the limit is ${importFilesMax}`)
+  checkFileCount(groups)
   const out: ImportFileGroup[] = []
   for (const group of groups) {
     if (group.length === 0) throw errors.invalid('import request has an empty file group')
