@@ -19,8 +19,8 @@ const OWNER_RETRY_MS = 250
 export interface ClusterNode {
   readonly nodeId: string
   readonly owner: ShardOwnership
-  /** For `Quiver.open`: segment files in S3, the manifest in etcd, the WAL on the shard's log. */
-  readonly engine: Pick<OpenOptions, 'fileStore' | 'metaStore' | 'openWal'>
+  /** For `Quiver.open`: segment files in S3 named with the ownership's epoch, the manifest in etcd, the WAL on the shard's log. */
+  readonly engine: Pick<OpenOptions, 'fileStore' | 'metaStore' | 'openWal' | 'fileEpoch'>
   /** After the engine closed: gives the shard up (a standby takes it at once) and closes the connections. */
   close(): Promise<void>
 }
@@ -51,7 +51,7 @@ export async function openClusterNode(config: ClusterConfig, nodeId: string, log
     return {
       nodeId,
       owner: held,
-      engine: { fileStore: s3, metaStore: new EtcdMetaStore(etcd, { owner: held }), openWal: (fromLsn) => openLogWal(natsLog, held, fromLsn) },
+      engine: { fileStore: s3, metaStore: new EtcdMetaStore(etcd, { owner: held }), openWal: (fromLsn) => openLogWal(natsLog, held, fromLsn), fileEpoch: held.epoch },
       close: async () => {
         await held.release().catch(() => undefined)
         s3.close()

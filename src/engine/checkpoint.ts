@@ -21,19 +21,35 @@ interface PendingFile {
   readonly bytes: Uint8Array | (() => Promise<Uint8Array[]>)
 }
 
+/**
+ * How a checkpoint names its files: `<segment>[-e<epoch>]-<rows>.arrow`, `…-<deletes>.del`,
+ * `…-idx<index id>.bin` / `…-sidx<index id>.bin` under `segments/<collection>/`. Within one epoch a
+ * name is never reused for other bytes (segment ids are unique, row and delete counts only grow);
+ * the epoch (`OpenOptions.fileEpoch`) keeps two owners of one store apart.
+ */
+export interface FileNaming {
+  /** 0: no epoch in the names. */
+  readonly fileEpoch: number
+  /** false: files the new manifest no longer names stay for the garbage collector. */
+  readonly removeUnreferencedFiles: boolean
+}
+
 /** What a checkpoint will write: captured synchronously, so it is the state as of one LSN. */
 export interface CheckpointPlan {
   readonly manifest: Manifest
   readonly files: readonly PendingFile[]
   /** Marks segments persisted once the manifest is durable. */
   readonly commit: () => void
+  /** Remove what the manifest no longer names once it is saved (else the garbage collector does, later). */
+  readonly removeUnreferenced: boolean
 }
 
 /**
  * Captures the state at `lsn`: every segment whose rows or deletes changed since it was last
  * persisted is encoded now (so later writes, drops or releases cannot touch what is written).
  */
-export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): CheckpointPlan {
+export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint, naming: FileNaming): CheckpointPlan {
+  const tag = naming.fileEpoch === 0 ? '' : `-e${naming.fileEpoch}`
   const files: PendingFile[] = []
   const marks: (() => void)[] = []
   const collections: ManifestCollection[] = []
@@ -43,7 +59,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
     const liveIndexIds = new Set(meta.indexes.map((i) => i.id))
     for (const seg of data.segmentsOf()) {
       if (seg.rowCount === 0) continue
-      segments.push(planSegment(seg, meta.id, files, marks, liveIndexIds))
+      segments.push(planSegment(seg, meta.id, tag, files, marks, liveIndexIds))
     }
     collections.push({
       id: meta.id,
@@ -68,24 +84,24 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint): Che
     aliases: [...state.catalog.aliases],
     collections,
   }
-  return { manifest, files, commit: () => marks.forEach((m) => m()) }
+  return { manifest, files, commit: () => marks.forEach((m) => m()), removeUnreferenced: naming.removeUnreferencedFiles }
 }
 
-function planSegment(seg: Segment, collectionId: number, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>): ManifestSegment {
+function planSegment(seg: Segment, collectionId: number, tag: string, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>): ManifestSegment {
   const p = seg.persisted
   const rowCount = seg.rowCount
   const deleteCount = seg.deletes.count
   const dir = `${SEGMENTS_DIR}/${collectionId}`
   let dataFile = p.dataFile
   if (dataFile === undefined || p.rowCount !== rowCount) {
-    dataFile = `${dir}/${seg.id}-${rowCount}.arrow`
+    dataFile = `${dir}/${seg.id}${tag}-${rowCount}.arrow`
     const encoded = preEncodedSegments.get(seg)
     const bytes = encoded !== undefined && encoded.rowCount === rowCount && seg.state === 'sealed' ? encoded.bytes : encodeSegment(seg, rowCount, seg.insertRuns.prefix(rowCount), seg.state)
     files.push({ path: dataFile, bytes })
   }
   let deleteFile = p.deleteFile
   if (deleteCount > 0 && (deleteFile === undefined || p.deleteCount !== deleteCount)) {
-    deleteFile = `${dir}/${seg.id}-${deleteCount}.del`
+    deleteFile = `${dir}/${seg.id}${tag}-${deleteCount}.del`
     files.push({ path: deleteFile, bytes: encodeDeletes(seg.deletes, deleteCount) })
   }
   const state = seg.state
@@ -95,7 +111,7 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
     seg.persisted = { rowCount, state, deleteCount, dataFile: df, ...(del === undefined ? {} : { deleteFile: del }) }
     preEncodedSegments.delete(seg)
   })
-  const indexFiles = planIndexFiles(seg, dir, files, marks, liveIndexIds)
+  const indexFiles = planIndexFiles(seg, `${dir}/${seg.id}${tag}`, files, marks, liveIndexIds)
   return {
     id: seg.id,
     partitionId: seg.partitionId,
@@ -112,12 +128,12 @@ function planSegment(seg: Segment, collectionId: number, files: PendingFile[], m
  * Index files of a segment: built indexes not yet written are encoded now. Scalar indexes whose
  * definition was dropped are left out (vector ones are forgotten when the drop is applied).
  */
-function planIndexFiles(seg: Segment, dir: string, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>) {
+function planIndexFiles(seg: Segment, stem: string, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>) {
   const out: ManifestIndexFile[] = []
   const plan = (fieldName: string, si: { indexId: number; file?: string; index: { encode(): Uint8Array[] } }, kind: 'vector' | 'scalar') => {
     let file = si.file
     if (file === undefined) {
-      const path = `${dir}/${seg.id}-${kind === 'scalar' ? 'sidx' : 'idx'}${si.indexId}.bin`
+      const path = `${stem}-${kind === 'scalar' ? 'sidx' : 'idx'}${si.indexId}.bin`
       files.push({ path, bytes: concat(si.index.encode()) })
       marks.push(() => {
         si.file = path
@@ -175,7 +191,7 @@ export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: C
   if (signal?.aborted === true) throw checkpointCancelled()
   await meta.save(plan.manifest)
   plan.commit()
-  await removeUnreferenced(store, plan.manifest)
+  if (plan.removeUnreferenced) await removeUnreferenced(store, plan.manifest)
 }
 
 async function removeUnreferenced(store: FileStore, manifest: Manifest): Promise<void> {

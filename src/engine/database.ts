@@ -274,7 +274,7 @@ export class Database {
       const walBytes = this.wal.stats.bytesWritten
       const changes = this.unloggedChanges
       this.state.sealedSinceCheckpoint = 0
-      const plan = planCheckpoint(this.state, lsn, this.oracle.current())
+      const plan = planCheckpoint(this.state, lsn, this.oracle.current(), this.options)
       this.checkpointWriting = true
       try {
         await writeCheckpoint(this.store, this.meta, plan, this.checkpointAbort.signal)

@@ -2,6 +2,7 @@ import { totalmem } from 'node:os'
 import type { FileStore } from '../storage/file-store.ts'
 import type { MetaStore } from '../storage/meta-store.ts'
 import type { OpenedCommandLog } from '../wal/command-log.ts'
+import { errors } from '../errors/errors.ts'
 
 /** Options of `Quiver.open` / `Database.open`. Every limit is named with its unit. */
 export interface OpenOptions {
@@ -40,6 +41,19 @@ export interface OpenOptions {
    * 0: close writes no checkpoint (everything since the last one is left to WAL replay).
    */
   readonly closeCheckpointMsMax?: number
+  /**
+   * Owner epoch written into every file name a checkpoint creates (`<segment>-e<epoch>-<rows>.arrow`),
+   * so two owners of one store never write the same name (cluster mode: the shard ownership's epoch).
+   * Default 0: no epoch in names (a local directory has one writer). Names are read from the manifest,
+   * so files of any earlier naming still load.
+   */
+  readonly fileEpoch?: number
+  /**
+   * Remove the files a checkpoint's manifest no longer names right after it is saved (default true).
+   * false: leave them to a `GarbageCollector`, which removes them after a grace period (cluster mode:
+   * other nodes may still be reading the previous manifest's files).
+   */
+  readonly removeUnreferencedFiles?: boolean
   /** Receives operational messages (torn WAL tail cut, replay, background checkpoint failures); default console.warn. */
   readonly log?: (message: string) => void
 }
@@ -70,7 +84,15 @@ export function resolveOptions(options: OpenOptions): ResolvedOptions {
     compactionConcurrencyMax: options.compactionConcurrencyMax ?? defaults.compactionConcurrencyMax,
     flushRateMax: options.flushRateMax ?? 0,
     closeCheckpointMsMax: options.closeCheckpointMsMax ?? defaults.closeCheckpointMsMax,
+    fileEpoch: fileEpochOf(options.fileEpoch),
+    removeUnreferencedFiles: options.removeUnreferencedFiles ?? true,
     memoryBytesMax: options.memoryBytesMax ?? Math.floor(totalmem() * 0.8),
     log: options.log ?? ((m: string) => console.warn(`[quiver] ${m}`)),
   }
+}
+
+function fileEpochOf(epoch: number | undefined): number {
+  if (epoch === undefined) return 0
+  if (!Number.isSafeInteger(epoch) || epoch < 0) throw errors.invalid(`fileEpoch must be a non-negative integer, got ${String(epoch)}`)
+  return epoch
 }
