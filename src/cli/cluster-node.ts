@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import type { ClusterConfig } from '../config/load-cluster-config.ts'
+import { GarbageCollector } from '../engine/garbage-collector.ts'
 import type { OpenOptions } from '../engine/open-options.ts'
 import { openLogWal } from '../log/log-wal.ts'
 import { NatsLog } from '../log/nats-log.ts'
@@ -20,7 +21,9 @@ export interface ClusterNode {
   readonly nodeId: string
   readonly owner: ShardOwnership
   /** For `Quiver.open`: segment files in S3 named with the ownership's epoch, the manifest in etcd, the WAL on the shard's log. */
-  readonly engine: Pick<OpenOptions, 'fileStore' | 'metaStore' | 'openWal' | 'fileEpoch'>
+  readonly engine: Pick<OpenOptions, 'fileStore' | 'metaStore' | 'openWal' | 'fileEpoch' | 'removeUnreferencedFiles'>
+  /** Removes objects no saved manifest names after `dataCoord.gc.*` (undefined when disabled); runs while this node owns the shard. */
+  readonly gc: GarbageCollector | undefined
   /** After the engine closed: gives the shard up (a standby takes it at once) and closes the connections. */
   close(): Promise<void>
 }
@@ -48,11 +51,17 @@ export async function openClusterNode(config: ClusterConfig, nodeId: string, log
     log(`node ${nodeId} owns shard ${SHARD} (epoch ${owner.epoch})`)
     const natsLog = await NatsLog.open({ url: config.log.url, stream: `${config.log.streamPrefix}_${SHARD}`, subject: `${config.log.subjectPrefix}.${SHARD}`, replicas: config.log.replicas })
     const held = owner
+    const metaStore = new EtcdMetaStore(etcd, { owner: held })
+    // Unreferenced files stay for the collector: it removes them after the tolerances, while this node owns the shard.
+    const gc = config.gc.enabled ? new GarbageCollector(s3, metaStore, { ...config.gc, mayDelete: () => held.held, log }) : undefined
+    gc?.start()
     return {
       nodeId,
       owner: held,
-      engine: { fileStore: s3, metaStore: new EtcdMetaStore(etcd, { owner: held }), openWal: (fromLsn) => openLogWal(natsLog, held, fromLsn), fileEpoch: held.epoch },
+      engine: { fileStore: s3, metaStore, openWal: (fromLsn) => openLogWal(natsLog, held, fromLsn), fileEpoch: held.epoch, removeUnreferencedFiles: false },
+      gc,
       close: async () => {
+        await gc?.stop()
         await held.release().catch(() => undefined)
         s3.close()
         etcd.close()

@@ -22,5 +22,9 @@ export const clusterConfigKeys: readonly ConfigKeySpec[] = [
   { key: 'minio.requestTimeoutMs', kind: { type: 'number', min: 1 }, default: 10_000, milvus: true, doc: 'deadline of each S3 request (ms)' },
   { key: 'mq.type', kind: { type: 'enum', values: ['default', 'natsmq', 'pulsar', 'kafka', 'rocksmq', 'woodpecker'] }, default: 'default', milvus: true, doc: 'the log engine; Quiver runs natsmq (NATS JetStream); default means natsmq' },
   { key: 'natsmq.address', kind: { type: 'string', nonEmpty: true }, default: 'nats://localhost:4222', milvus: false, doc: 'NATS server URL(s) with JetStream, comma-separated (Milvus embeds its natsmq server; Quiver connects to one)' },
+  { key: 'dataCoord.enableGarbageCollection', kind: { type: 'boolean' }, default: true, milvus: true, doc: 'the shard owner removes objects no saved manifest names, after both tolerances below' },
+  { key: 'dataCoord.gc.interval', kind: { type: 'number', min: 1 }, default: 3_600, milvus: true, doc: 'seconds between two garbage collection passes (one also runs when a node takes the shard)' },
+  { key: 'dataCoord.gc.missingTolerance', kind: { type: 'number', min: 0 }, default: 86_400, milvus: true, doc: "seconds an unreferenced object's LastModified must be old before it is removed" },
+  { key: 'dataCoord.gc.dropTolerance', kind: { type: 'number', min: 0 }, default: 10_800, milvus: true, doc: 'seconds the owner must have seen an object unreferenced before it is removed (nodes on an older manifest may still read it)' },
   { key: 'natsmq.replicas', kind: { type: 'enum', values: [1, 3, 5] }, default: 1, milvus: false, doc: 'replicas of each log stream when Quiver creates it' },
 ]

@@ -47,6 +47,7 @@ describe('loadClusterConfig', () => {
     assert.equal(config.s3.bucket, 'a-bucket')
     assert.equal(config.s3.rootPath, 'files')
     assert.deepEqual(config.log, { type: 'natsmq', url: 'nats://localhost:4222', replicas: 1, streamPrefix: 'QUIVER_by-dev', subjectPrefix: 'quiver.by-dev.dml' })
+    assert.deepEqual(config.gc, { enabled: true, intervalMs: 3_600_000, missingToleranceMs: 86_400_000, dropToleranceMs: 10_800_000 })
   })
 
   it("reads a milvus.yaml's etcd, minio and mq sections; the environment wins over the file", async () => {
@@ -74,9 +75,15 @@ describe('loadClusterConfig', () => {
         '  replicas: 3',
         'proxy:',
         '  port: 19530',
+        'dataCoord:',
+        '  enableGarbageCollection: true',
+        '  gc:',
+        '    interval: 600',
+        '    missingTolerance: 7200',
+        '    dropTolerance: 1800',
       ].join('\n'),
     )
-    const { config, origins } = await loadClusterConfig({ file, env: { QUIVER_ETCD_ROOTPATH: 'prod.v2', QUIVER_MINIO_PORT: '9443' } })
+    const { config, origins } = await loadClusterConfig({ file, env: { QUIVER_ETCD_ROOTPATH: 'prod.v2', QUIVER_MINIO_PORT: '9443', QUIVER_DATACOORD_GC_DROPTOLERANCE: '900' } })
     assert.deepEqual(config.etcd.endpoints, ['etcd-0:2379', 'etcd-1:2379'])
     assert.equal(config.etcd.rootPath, 'prod.v2')
     assert.equal(origins.get('etcd.rootPath'), 'env QUIVER_ETCD_ROOTPATH')
@@ -87,6 +94,7 @@ describe('loadClusterConfig', () => {
     assert.equal(config.log.replicas, 3)
     assert.equal(config.ownerLeaseTtlMs, 30_000)
     assert.equal(config.log.streamPrefix, 'QUIVER_prod_v2')
+    assert.deepEqual(config.gc, { enabled: true, intervalMs: 600_000, missingToleranceMs: 7_200_000, dropToleranceMs: 900_000 })
     const list = await yaml('list.yaml', 'etcd:\n  endpoints: [a:1, b:2]\n')
     assert.deepEqual((await loadClusterConfig({ file: list })).config.etcd.endpoints, ['a:1', 'b:2'])
   })
@@ -108,6 +116,7 @@ describe('loadClusterConfig', () => {
     await assert.rejects(loadClusterConfig({ file: await yaml('bucket.yaml', 'minio:\n  bucketName: My_Bucket\n') }), isInvalid('minio.bucketName', /S3 bucket name/))
     await assert.rejects(loadClusterConfig({ env: { QUIVER_MINIO_PORT: 'http' } }), isInvalid('minio.port', /integer port/))
     await assert.rejects(loadClusterConfig({ env: { QUIVER_NATSMQ_ADDRESS: 'localhost:4222' } }), isInvalid('natsmq.address', /nats:\/\/host:port/))
+    await assert.rejects(loadClusterConfig({ env: { QUIVER_DATACOORD_GC_MISSINGTOLERANCE: '-1' } }), isInvalid('dataCoord.gc.missingTolerance', /a number >= 0/))
   })
 })
 

@@ -21,6 +21,13 @@ export interface ClusterConfig {
     readonly streamPrefix: string
     readonly subjectPrefix: string
   }
+  /** Garbage collection of unreferenced objects (`dataCoord.enableGarbageCollection`, `dataCoord.gc.*`). */
+  readonly gc: {
+    readonly enabled: boolean
+    readonly intervalMs: number
+    readonly missingToleranceMs: number
+    readonly dropToleranceMs: number
+  }
 }
 
 export interface ClusterConfigSources {
@@ -99,6 +106,12 @@ function toClusterConfig(values: ReadonlyMap<string, ConfigValue>, origins: Read
       requestTimeoutMs: num('minio.requestTimeoutMs'),
     },
     log: { type: 'natsmq', url: natsUrls.join(','), replicas: num('natsmq.replicas'), streamPrefix: `QUIVER_${streamRoot}`, subjectPrefix: `quiver.${streamRoot}.dml` },
+    gc: {
+      enabled: values.get('dataCoord.enableGarbageCollection') === true,
+      intervalMs: num('dataCoord.gc.interval') * 1000,
+      missingToleranceMs: num('dataCoord.gc.missingTolerance') * 1000,
+      dropToleranceMs: num('dataCoord.gc.dropTolerance') * 1000,
+    },
   }
 }
 

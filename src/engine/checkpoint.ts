@@ -5,7 +5,8 @@ import type { Segment } from '../segment/segment.ts'
 import { encodeSegment } from '../segment/segment-file.ts'
 import { encodeDeletes } from '../segment/delete-file.ts'
 import type { DbState } from './db-state.ts'
-import type { Manifest, ManifestCollection, ManifestIndexFile, ManifestSegment } from './manifest.ts'
+import { type Manifest, type ManifestCollection, type ManifestIndexFile, type ManifestSegment, referencedFiles } from './manifest.ts'
+import { withFileGate } from './file-gate.ts'
 
 export const SEGMENTS_DIR = 'segments'
 
@@ -180,31 +181,26 @@ export function isCheckpointCancelled(e: unknown): boolean {
  * a cancelled error): the files it wrote are garbage the next checkpoint removes, the old manifest
  * stays, and the WAL it would have let go is kept. After the manifest it runs to the end.
  */
-export async function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan, signal?: AbortSignal): Promise<void> {
-  for (const f of plan.files) {
+export function writeCheckpoint(store: FileStore, meta: MetaStore, plan: CheckpointPlan, signal?: AbortSignal): Promise<void> {
+  // Under the store's file gate: a garbage collection pass never deletes between these writes and the manifest naming them.
+  return withFileGate(store, async () => {
+    for (const f of plan.files) {
+      if (signal?.aborted === true) throw checkpointCancelled()
+      await store.mkdirp(f.path.slice(0, f.path.lastIndexOf('/')))
+      await store.writeFile(f.path, typeof f.bytes === 'function' ? await f.bytes() : f.bytes)
+    }
+    const dirs = new Set(plan.files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))
+    for (const d of dirs) await store.syncDir(d)
     if (signal?.aborted === true) throw checkpointCancelled()
-    await store.mkdirp(f.path.slice(0, f.path.lastIndexOf('/')))
-    await store.writeFile(f.path, typeof f.bytes === 'function' ? await f.bytes() : f.bytes)
-  }
-  const dirs = new Set(plan.files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))
-  for (const d of dirs) await store.syncDir(d)
-  if (signal?.aborted === true) throw checkpointCancelled()
-  await meta.save(plan.manifest)
-  plan.commit()
-  if (plan.removeUnreferenced) await removeUnreferenced(store, plan.manifest)
+    await meta.save(plan.manifest)
+    plan.commit()
+    if (plan.removeUnreferenced) await removeUnreferenced(store, plan.manifest)
+  })
 }
 
 async function removeUnreferenced(store: FileStore, manifest: Manifest): Promise<void> {
-  const live = new Set<string>()
-  const liveDirs = new Set<string>()
-  for (const c of manifest.collections) {
-    liveDirs.add(String(c.id))
-    for (const s of c.segments) {
-      live.add(s.dataFile)
-      if (s.deleteFile !== undefined) live.add(s.deleteFile)
-      for (const f of s.indexFiles ?? []) live.add(f.file)
-    }
-  }
+  const live = referencedFiles(manifest)
+  const liveDirs = new Set(manifest.collections.map((c) => String(c.id)))
   for (const dir of await store.list(SEGMENTS_DIR)) {
     if (!liveDirs.has(dir)) {
       await store.removeDir(`${SEGMENTS_DIR}/${dir}`)

@@ -56,3 +56,16 @@ export interface ManifestIndexFile {
   /** `scalar` for scalar indexes; absent (older manifests) or `vector` for vector indexes. */
   readonly kind?: 'vector' | 'scalar'
 }
+
+/** Every file `manifest` names (data, delete and index files of its segments). */
+export function referencedFiles(manifest: Manifest): Set<string> {
+  const live = new Set<string>()
+  for (const c of manifest.collections) {
+    for (const s of c.segments) {
+      live.add(s.dataFile)
+      if (s.deleteFile !== undefined) live.add(s.deleteFile)
+      for (const f of s.indexFiles ?? []) live.add(f.file)
+    }
+  }
+  return live
+}

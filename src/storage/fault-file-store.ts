@@ -3,7 +3,7 @@ import { seededRandom } from '../vector/seeded-random.ts'
 import { DurableImage, type RollbackReport } from './durable-image.ts'
 import { FaultAppendFile, type FaultGate, prefixOf, type Verdict } from './fault-append-file.ts'
 import { ArmedFault, type Fault, type FaultOp, type FiredFault, faultOps, injectedError, mutatingOps, writeOps } from './fault-plan.ts'
-import type { AppendFile, FileStore } from './file-store.ts'
+import type { AppendFile, FileStore, StoredFile } from './file-store.ts'
 
 export interface FaultFileStoreOptions {
   /** Seeds torn-write lengths, which half of an atomic write's sync fails, and kept unsynced tails. */
@@ -231,6 +231,12 @@ export class FaultFileStore implements FileStore, FaultGate {
     const v = this.enter('list', dir)
     if (v.action === 'fault') return Promise.reject(injectedError('list', dir, v.osCode))
     return this.inner.list(dir)
+  }
+
+  listFiles(dir: string): Promise<StoredFile[]> {
+    const v = this.enter('list', dir)
+    if (v.action === 'fault') return Promise.reject(injectedError('list', dir, v.osCode))
+    return this.inner.listFiles(dir)
   }
 
   exists(path: string): Promise<boolean> {

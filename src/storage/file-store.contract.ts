@@ -60,6 +60,23 @@ export function fileStoreContract(store: () => FileStore): void {
     assert.equal(await s.exists('l/sub/x'), false)
   })
 
+  it('contract: lists every file below a directory with its size and modification time, sorted by path', async () => {
+    const s = store()
+    const beforeMs = Date.now()
+    await s.mkdirp('tree/x/y')
+    for (const [p, body] of [['tree/b', 'bb'], ['tree/x/a', 'a'], ['tree/x/y/z', 'zzz'], ['treetop', 't']] as const) await s.writeFile(p, bytes(body))
+    await s.syncDir('tree')
+    const afterMs = Date.now()
+    const files = await s.listFiles('tree')
+    assert.deepEqual(files.map((f) => [f.path, f.sizeBytes]), [['tree/b', 2], ['tree/x/a', 1], ['tree/x/y/z', 3]])
+    // S3's LastModified has whole seconds; a file system's clock may lag the process's a little.
+    for (const f of files) assert.ok(f.modifiedMs >= beforeMs - 2_000 && f.modifiedMs <= afterMs + 2_000, `${f.path} modified at ${f.modifiedMs}, written in [${beforeMs}, ${afterMs}]`)
+    assert.deepEqual((await s.listFiles('tree/x')).map((f) => f.path), ['tree/x/a', 'tree/x/y/z'])
+    assert.deepEqual(await s.listFiles('nope'), [])
+    await s.removeDir('tree')
+    await s.remove('treetop')
+  })
+
   it('contract: a missing file is an io error naming the path, with ENOENT as its cause code', async () => {
     const s = store()
     await assert.rejects(s.readFile('missing.bin'), isIoError('missing.bin', 'ENOENT'))

@@ -21,6 +21,8 @@ export interface FileStore {
   openAppend(path: string): Promise<AppendFile>
   /** Entry names in `dir`, sorted by code unit; [] if `dir` does not exist. */
   list(dir: string): Promise<string[]>
+  /** Every file below `dir` (at any depth) with its size and modification time, sorted by path; [] if `dir` does not exist. */
+  listFiles(dir: string): Promise<StoredFile[]>
   exists(path: string): Promise<boolean>
   /** Removes a file; no error if it is missing. */
   remove(path: string): Promise<void>
@@ -32,6 +34,15 @@ export interface FileStore {
   size(path: string): Promise<number>
   /** Makes the entries of `dir` (created, renamed, removed files) durable. */
   syncDir(dir: string): Promise<void>
+}
+
+/** A file found by `listFiles`: what garbage collection and `quiver inspect` need of it. */
+export interface StoredFile {
+  /** Store-relative POSIX path (`segments/3/7-e12-100.arrow`). */
+  readonly path: string
+  readonly sizeBytes: number
+  /** Last modification, ms since the Unix epoch (S3: the object's LastModified, whole seconds). */
+  readonly modifiedMs: number
 }
 
 /** A file open for appending; one writer at a time. */

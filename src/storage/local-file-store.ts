@@ -1,8 +1,8 @@
-import { constants } from 'node:fs'
+import { constants, type Dirent } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { assert } from '../common/assert.ts'
-import type { AppendFile, FileStore } from './file-store.ts'
+import type { AppendFile, FileStore, StoredFile } from './file-store.ts'
 import { fsCall, osErrorCode } from './fs-call.ts'
 import { LocalAppendFile, writeAll } from './local-append-file.ts'
 import { makeDirs } from './make-dirs.ts'
@@ -83,6 +83,31 @@ export class LocalFileStore implements FileStore {
         if (osErrorCode(e) === 'ENOENT') return []
         throw e
       }
+    })
+  }
+
+  listFiles(dir: string): Promise<StoredFile[]> {
+    return fsCall('list', dir, async () => {
+      const out: StoredFile[] = []
+      const walk = async (rel: string): Promise<void> => {
+        let entries: Dirent[]
+        try {
+          entries = await fs.readdir(this.#abs(rel), { withFileTypes: true })
+        } catch (e) {
+          if (osErrorCode(e) === 'ENOENT' || osErrorCode(e) === 'ENOTDIR') return
+          throw e
+        }
+        for (const e of entries) {
+          const p = rel === '.' ? e.name : `${rel}/${e.name}`
+          if (e.isDirectory()) await walk(p)
+          else if (e.isFile()) {
+            const st = await fs.stat(this.#abs(p)).catch((err: unknown) => (osErrorCode(err) === 'ENOENT' ? undefined : Promise.reject(err)))
+            if (st !== undefined) out.push({ path: p, sizeBytes: st.size, modifiedMs: st.mtimeMs })
+          }
+        }
+      }
+      await walk(path.posix.normalize(dir === '' ? '.' : dir).replace(/\/$/, ''))
+      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     })
   }
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { errors } from '../errors/errors.ts'
-import type { AppendFile, FileStore } from './file-store.ts'
+import type { AppendFile, FileStore, StoredFile } from './file-store.ts'
 
 /**
  * A `FileStore` that reads another store and never changes it: every write, append, removal and
@@ -14,6 +14,8 @@ export class OverlayFileStore implements FileStore {
   readonly #files = new Map<string, Uint8Array | undefined>()
   readonly #dirs = new Set<string>()
   readonly #removedDirs = new Set<string>()
+  /** When each file of `#files` was written here (ms). */
+  readonly #writtenMs = new Map<string, number>()
 
   constructor(base: FileStore) {
     this.#base = base
@@ -30,18 +32,23 @@ export class OverlayFileStore implements FileStore {
   }
 
   async writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
-    this.#files.set(norm(path), concat(data))
+    this.#put(norm(path), concat(data))
   }
 
   async writeFile(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
-    this.#files.set(norm(path), concat(data))
+    this.#put(norm(path), concat(data))
+  }
+
+  #put(p: string, data: Uint8Array): void {
+    this.#files.set(p, data)
+    this.#writtenMs.set(p, Date.now())
   }
 
   async openAppend(path: string): Promise<AppendFile> {
     const p = norm(path)
     const start = (await this.exists(p)) ? await this.readFile(p) : new Uint8Array(0)
     this.#files.set(p, start)
-    return new OverlayAppendFile((data) => this.#files.set(p, data), start)
+    return new OverlayAppendFile((data) => this.#put(p, data), start)
   }
 
   async list(dir: string): Promise<string[]> {
@@ -54,6 +61,15 @@ export class OverlayFileStore implements FileStore {
     }
     for (const sub of this.#dirs) if (posix.dirname(sub) === d) names.add(posix.basename(sub))
     return [...names].sort()
+  }
+
+  async listFiles(dir: string): Promise<StoredFile[]> {
+    const d = norm(dir)
+    const under = (p: string) => d === '.' || p.startsWith(`${d}/`)
+    const out = new Map<string, StoredFile>()
+    for (const f of await this.#base.listFiles(d)) if (!this.#files.has(f.path) && !this.#underRemovedDir(f.path)) out.set(f.path, f)
+    for (const [p, data] of this.#files) if (data !== undefined && under(p)) out.set(p, { path: p, sizeBytes: data.byteLength, modifiedMs: this.#writtenMs.get(p) ?? Date.now() })
+    return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
   async exists(path: string): Promise<boolean> {

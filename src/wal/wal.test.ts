@@ -265,6 +265,7 @@ class SyncFailingStore implements FileStore {
   writeFileAtomic = (p: string, d: Uint8Array | readonly Uint8Array[]) => this.#inner.writeFileAtomic(p, d)
   writeFile = (p: string, d: Uint8Array | readonly Uint8Array[]) => this.#inner.writeFile(p, d)
   list = (d: string) => this.#inner.list(d)
+  listFiles = (d: string) => this.#inner.listFiles(d)
   exists = (p: string) => this.#inner.exists(p)
   remove = (p: string) => this.#inner.remove(p)
   removeDir = (p: string) => this.#inner.removeDir(p)

@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3'
 import { assert } from '../../common/assert.ts'
-import type { AppendFile, FileStore } from '../file-store.ts'
+import type { AppendFile, FileStore, StoredFile } from '../file-store.ts'
 import { S3AppendFile } from './s3-append-file.ts'
 import { isNotFound, s3Call } from './s3-call.ts'
 
@@ -106,6 +106,24 @@ export class S3FileStore implements FileStore {
     await this.#listKeys('list', dir, prefix, '/', (key) => names.add(key.slice(prefix.length).replace(/\/$/, '')))
     names.delete('')
     return [...names].sort()
+  }
+
+  /** One paginated listing without a delimiter: every object under `dir` with its Size and LastModified. */
+  async listFiles(dir: string): Promise<StoredFile[]> {
+    const prefix = this.#dirPrefix(dir)
+    const out: StoredFile[] = []
+    let token: string | undefined
+    do {
+      const res = await s3Call('list', dir, this.#url(prefix), () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) })),
+      )
+      for (const o of res.Contents ?? []) {
+        if (o.Key === undefined || o.Key.endsWith('/')) continue
+        out.push({ path: o.Key.slice(this.#prefix.length), sizeBytes: o.Size ?? 0, modifiedMs: o.LastModified?.getTime() ?? 0 })
+      }
+      token = res.IsTruncated === true ? res.NextContinuationToken : undefined
+    } while (token !== undefined)
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
   async exists(path: string): Promise<boolean> {
