@@ -5,6 +5,7 @@ import { backupDataDir, restoreDataDir } from './backup.ts'
 import { type ExportCommandOptions, exportCommand } from './export-command.ts'
 import { type ImportCommandOptions, importCommand } from './import-command.ts'
 import { inspectDataDir } from './inspect.ts'
+import { inspectCluster } from './inspect-cluster.ts'
 import { type ServeCommandOptions, serveCommand } from './serve.ts'
 import { MilvusError } from '../errors/errors.ts'
 
@@ -19,10 +20,11 @@ const program = new Command()
 
 program
   .command('inspect')
-  .description('recover a data directory and print its collections, partitions and segments as JSON')
+  .description('recover a data directory and print its collections, partitions and segments as JSON; with --config, describe a cluster read-only: shard owners and epochs, checkpoint vs log tail (lag), segments and bytes in S3')
   .option('--data <dir>', 'data directory', './quiver-data')
-  .action(async (opts: { data: string }) => {
-    const report = await inspectDataDir(opts.data)
+  .option('--config <file>', "a cluster's configuration (etcd, minio and natsmq keys, as for quiver serve --role all): inspect the cluster instead of a directory")
+  .action(async (opts: { data: string; config?: string }) => {
+    const report = opts.config === undefined ? await inspectDataDir(opts.data) : await inspectCluster(opts.config)
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   })
 

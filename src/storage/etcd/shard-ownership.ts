@@ -122,6 +122,21 @@ export class ShardOwnership {
     }
   }
 
+  /**
+   * Every shard that has an owner now, read-only: node id and epoch (the owner key's create revision,
+   * the `epoch` the holder got), ordered by shard.
+   */
+  static async owners(etcd: EtcdConnection): Promise<{ shard: string; nodeId: string; epoch: number }[]> {
+    const prefix = etcd.key('shard/')
+    const res = await etcdCall('get prefix', prefix, () => etcd.client.getAll().prefix(prefix).exec())
+    const out: { shard: string; nodeId: string; epoch: number }[] = []
+    for (const kv of res.kvs) {
+      const m = /^shard\/([^/]+)\/owner$/.exec(kv.key.toString().slice(etcd.prefix.length))
+      if (m !== null) out.push({ shard: m[1]!, nodeId: kv.value.toString().split('@')[0]!, epoch: Number(kv.create_revision) })
+    }
+    return out.sort((x, y) => x.shard.localeCompare(y.shard, 'en', { numeric: true }))
+  }
+
   /** The node id holding `shard`, or undefined. */
   static async ownerOf(etcd: EtcdConnection, shard: string): Promise<string | undefined> {
     const key = etcd.key(`shard/${shard}/owner`)
