@@ -6,6 +6,11 @@
 #include <string>
 #include <vector>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include "distance-kernels.h"
 #include "allowed-rows-filter.h"
 #include "errors.h"
@@ -50,6 +55,32 @@ Napi::Value countAllowed(const Napi::CallbackInfo& info) {
   }
 }
 
+// discardPages(bytes: Uint8Array) -> bytes returned to the OS. The whole pages inside `bytes` (memory
+// nobody reads any more: a freed block of the vector arena) are handed back with madvise(MADV_DONTNEED):
+// the mapping stays, RSS drops, and the pages read as zeros when next touched. Linux only (0 elsewhere,
+// and 0 when the kernel refuses). WebAssembly memory cannot shrink, so this is how the arena gives back
+// what it no longer uses.
+Napi::Value discardPages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    const ArrayView<uint8_t> bytes = readBytes(argAt(info, 0), "bytes");
+#ifdef __linux__
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t from = reinterpret_cast<uintptr_t>(bytes.data);
+    const uintptr_t start = (from + page - 1) & ~(page - 1);
+    const uintptr_t end = (from + bytes.length) & ~(page - 1);
+    if (end <= start) return Napi::Number::New(env, 0);
+    if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0) return Napi::Number::New(env, 0);
+    return Napi::Number::New(env, static_cast<double>(end - start));
+#else
+    return Napi::Number::New(env, 0);
+#endif
+  } catch (const std::exception& e) {
+    Napi::TypeError::New(env, e.what()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("apiVersion", Napi::Number::New(env, kApiVersion));
   exports.Set("HnswIndex", HnswIndex::define(env));
@@ -60,6 +91,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("simdLevels", levels);
   exports.Set("kernelDistance", Napi::Function::New<kernelDistance>(env, "kernelDistance"));
   exports.Set("countAllowed", Napi::Function::New<countAllowed>(env, "countAllowed"));
+  exports.Set("discardPages", Napi::Function::New<discardPages>(env, "discardPages"));
   return exports;
 }
 

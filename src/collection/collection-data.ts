@@ -61,6 +61,11 @@ export class CollectionData {
     return this.segments.get(id as SegmentId) ?? this.retired.get(id as SegmentId)
   }
 
+  /** Segments retired but still held for reads that started before (metrics, leak tests). */
+  get retiredCount(): number {
+    return this.retired.size
+  }
+
   /** Takes a segment out of the collection; its memory is released once no earlier read can see it. */
   retire(seg: Segment): void {
     this.segments.delete(seg.id)

@@ -8,7 +8,8 @@ import type { Segment } from '../segment/segment.ts'
  * segments or the new one, never both). Deletes are taken from the inputs *now*, through the row
  * source map, so deletes and upserts applied while the worker ran are kept with their own
  * timestamps; live rows move their PK index entry to the output. Returns false, changing nothing,
- * when an input is no longer part of the collection (dropped partition or collection).
+ * when an input is no longer part of the collection (dropped partition or collection): the caller
+ * then releases `output`. An output with no rows is released here (nothing survived: it is not kept).
  */
 export function swapCompacted(data: CollectionData, inputs: readonly Segment[], output: Segment, sourceInput: Int32Array, sourceRow: Int32Array): boolean {
   for (const seg of inputs) if (data.segments.get(seg.id) !== seg) return false
@@ -27,6 +28,8 @@ export function swapCompacted(data: CollectionData, inputs: readonly Segment[], 
   if (output.rowCount > 0) {
     data.seal(output)
     data.segments.set(output.id, output)
+  } else {
+    output.release()
   }
   for (const seg of inputs) data.retire(seg)
   return true

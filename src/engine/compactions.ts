@@ -178,6 +178,7 @@ export class Compactions {
     const horizon = this.horizon(latest)
     const empty = new Segment(this.state.catalog.allocateId() as SegmentId, plan.partitionId, data.schema, this.state.allocator)
     if (swapCompacted(data, plan.inputs, empty, new Int32Array(0), new Int32Array(0))) this.swapped(horizon)
+    else empty.release()
     if (of !== undefined) of.record.merges[of.index] = { sources: plan.inputs.map((s) => s.id), target: undefined }
     return true
   }

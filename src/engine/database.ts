@@ -16,6 +16,7 @@ import type { Manifest } from './manifest.ts'
 import { type OpenOptions, type ResolvedOptions, resolveOptions } from './open-options.ts'
 import { loadManifest } from './load-manifest.ts'
 import { FlushRate } from './flush-rate.ts'
+import { openSharedArena } from './arena-setup.ts'
 import { Compactions } from './compactions.ts'
 import { IndexBuilds } from './index-builds.ts'
 import { type CloseStats, msSince, type OpenStats } from './lifecycle-stats.ts'
@@ -117,7 +118,7 @@ export class Database {
 
   static async open(options: OpenOptions): Promise<Database> {
     if (typeof options.path !== 'string' || options.path === '') throw errors.invalid('path of the data directory is required')
-    await VectorArena.init()
+    await openSharedArena()
     // A local directory is checked first, so a bad path fails with one line naming it.
     if (options.fileStore === undefined) await prepareDataDir(options.path)
     const store = options.fileStore ?? new LocalFileStore(options.path)
@@ -283,8 +284,7 @@ export class Database {
       } finally {
         this.runningCheckpoint = undefined
         this.checkpointWriting = false
-        const arena = VectorArena.shared()
-        for (const v of this.deferredFrees.splice(0)) arena.free(v)
+        for (const v of this.deferredFrees.splice(0)) VectorArena.shared().free(v)
       }
       await this.wal.checkpoint(lsn)
       this.walBytesAtCheckpoint = walBytes

@@ -64,3 +64,18 @@ test('process metrics (RSS, CPU, event loop lag) are on by default', async () =>
     assert.ok(text.includes(`# TYPE ${name} `), name)
   }
 })
+
+test('memory gauges: the arena, interim indexes and live objects, read from the source at render time', async () => {
+  const memory = { arenaUsedBytes: 1000, arenaReservedBytes: 4096, interimBytes: 300, interimIndexes: 2, segments: 3, retiredSegments: 1, pendingReleases: 4, live: { segment: 4, nativeHnsw: 2, interimIndex: 2 }, arenaDiscardedBytes: 8192 }
+  const m = createMetrics({ processMetrics: false, source: { stats: () => stats, walBytes: async () => 0, memory: () => memory } })
+  const text = await m.render()
+  assert.equal(metricSample(text, 'quiver_memory_bytes', { part: 'arena_used' }), 1000)
+  assert.equal(metricSample(text, 'quiver_memory_bytes', { part: 'arena_reserved' }), 4096)
+  assert.equal(metricSample(text, 'quiver_memory_bytes', { part: 'interim' }), 300)
+  assert.equal(metricSample(text, 'quiver_memory_bytes', { part: 'arena_discarded_total' }), 8192)
+  assert.ok(metricSample(text, 'quiver_memory_bytes', { part: 'array_buffers' })! >= 0)
+  assert.equal(metricSample(text, 'quiver_memory_objects', { kind: 'retired_segments' }), 1)
+  assert.equal(metricSample(text, 'quiver_memory_objects', { kind: 'pending_releases' }), 4)
+  assert.equal(metricSample(text, 'quiver_memory_objects', { kind: 'live_segments' }), 4)
+  assert.equal(metricSample(text, 'quiver_memory_objects', { kind: 'live_native_hnsw' }), 2)
+})

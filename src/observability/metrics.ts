@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { MemoryStats } from '../engine/memory-stats.ts'
 import type { EngineStats } from '../engine/stats.ts'
 import type { RequestEvent } from './request-event.ts'
 
@@ -6,6 +7,8 @@ import type { RequestEvent } from './request-event.ts'
 export interface MetricsSource {
   stats(): EngineStats
   walBytes(): Promise<number>
+  /** The engine's memory by its own accounting (absent: no memory gauges). */
+  memory?(): MemoryStats
 }
 
 export interface QuiverMetrics {
@@ -91,6 +94,8 @@ function engineGauges(registers: Registry) {
   const buildFailures = g('quiver_index_build_failed', 'segment index builds that failed (not retried until restart)')
   const walBytes = g('quiver_wal_bytes', 'bytes of write-ahead log files on disk')
   const open = g('quiver_database_open', '1 while the database is open')
+  const memoryBytes = g('quiver_memory_bytes', 'engine memory by part: arena_used / arena_reserved (vector arena, WebAssembly memory: never shrinks), interim (interim index lists), array_buffers (process ArrayBuffers outside the V8 heap), arena_discarded_total (freed arena bytes given back to the OS so far)', ['part'])
+  const memoryObjects = g('quiver_memory_objects', 'segments and interim indexes the collections hold, segments retired but held for earlier reads, releases waiting for reads; live_*: objects made and not yet released in this process', ['kind'])
   return {
     async update(source: MetricsSource): Promise<void> {
       const stats = source.stats()
@@ -117,6 +122,20 @@ function engineGauges(registers: Registry) {
       buildFailures.set(stats.failedIndexBuilds)
       open.set(stats.open ? 1 : 0)
       walBytes.set(await source.walBytes())
+      const m = source.memory?.()
+      if (m === undefined) return
+      memoryBytes.set({ part: 'arena_used' }, m.arenaUsedBytes)
+      memoryBytes.set({ part: 'arena_reserved' }, m.arenaReservedBytes)
+      memoryBytes.set({ part: 'interim' }, m.interimBytes)
+      memoryBytes.set({ part: 'array_buffers' }, process.memoryUsage().arrayBuffers)
+      memoryBytes.set({ part: 'arena_discarded_total' }, m.arenaDiscardedBytes)
+      memoryObjects.set({ kind: 'segments' }, m.segments)
+      memoryObjects.set({ kind: 'retired_segments' }, m.retiredSegments)
+      memoryObjects.set({ kind: 'interim_indexes' }, m.interimIndexes)
+      memoryObjects.set({ kind: 'pending_releases' }, m.pendingReleases)
+      memoryObjects.set({ kind: 'live_segments' }, m.live.segment)
+      memoryObjects.set({ kind: 'live_native_hnsw' }, m.live.nativeHnsw)
+      memoryObjects.set({ kind: 'live_interim_indexes' }, m.live.interimIndex)
     },
   }
 }

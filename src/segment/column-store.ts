@@ -141,11 +141,16 @@ export class ColumnStore {
     this.typed = next
   }
 
-  /** Moves chunked vectors into one contiguous block (at seal), so indexes and files read a view. */
+  /**
+   * Moves chunked vectors into one contiguous block of exactly `rowCount` rows (at seal), so indexes
+   * and files read a view, and a segment sealed with fewer rows than a chunk does not keep the
+   * chunk's whole capacity (16,384 rows).
+   */
   consolidate(): void {
-    if (!isVector(this.kind) || this.chunks.length <= 1) return
+    if (!isVector(this.kind) || this.chunks.length === 0) return
     const n = this.rowCount
     const stride = vectorStride(this.kind, this.dim)
+    if (this.chunks.length === 1 && this.chunks[0]!.length === n * stride) return
     const block = this.newChunk(n * stride)
     for (let i = 0; i < this.chunks.length; i++) {
       const rows = Math.min(this.chunkRows, n - i * this.chunkRows)

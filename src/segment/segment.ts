@@ -1,5 +1,6 @@
 import { assert } from '../common/assert.ts'
 import { Bitset } from '../common/bitset.ts'
+import { countCreated, countReleased } from '../common/live-objects.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
 import { columnKindOf } from '../column/column-kind.ts'
@@ -55,6 +56,8 @@ export class Segment {
   readonly scalarIndexes = new Map<string, SegmentScalarIndex>()
   /** What the last checkpoint wrote of this segment, so the next one rewrites only what changed. */
   persisted: PersistedSegment = { rowCount: -1, state: 'growing', deleteCount: 0 }
+  /** True once `release()` ran (its memory is gone; counted in `live-objects`). */
+  private released = false
 
   constructor(id: SegmentId, partitionId: number, schema: CollectionSchema, allocator: VectorAllocator) {
     this.id = id
@@ -67,6 +70,7 @@ export class Segment {
     if (schema.enableDynamicField) fields.set(META_FIELD, new ColumnStore('json', 0, false, allocator))
     this.fields = fields
     this.deletes = new DeleteLog()
+    countCreated('segment')
   }
 
   get rowCount(): number {
@@ -168,6 +172,8 @@ export class Segment {
    * Indexes first: a native HNSW graph points into its column's arena block.
    */
   release(): void {
+    if (!this.released) countReleased('segment')
+    this.released = true
     for (const si of this.vectorIndexes.values()) si.index.release()
     this.vectorIndexes.clear()
     for (const ii of this.interimIndexes.values()) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { listenError } from './listen-error.ts'
 import type { Quiver } from '../engine/quiver.ts'
+import { memoryStats } from '../engine/memory-stats.ts'
 import { engineStats, walDiskBytes } from '../engine/stats.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createMetrics, type QuiverMetrics } from '../observability/metrics.ts'
@@ -127,7 +128,7 @@ export interface Operations {
 export async function startOperations(client: Quiver, opts: OperationsOptions): Promise<Operations> {
   const db = client.database
   const served = opts.metricsPort !== undefined
-  const metrics = createMetrics({ source: { stats: () => engineStats(db), walBytes: () => walDiskBytes(db) }, processMetrics: served })
+  const metrics = createMetrics({ source: { stats: () => engineStats(db), walBytes: () => walDiskBytes(db), memory: () => memoryStats(db) }, processMetrics: served })
   const samples = new RequestSamples({ slowRequestMs: opts.slowRequestMs ?? SLOW_REQUEST_MS_DEFAULT })
   const observer = createRequestObserver({ metrics, samples, ...(opts.logger === undefined ? {} : { logger: opts.logger }), ...(opts.slowRequestMs === undefined ? {} : { slowRequestMs: opts.slowRequestMs }) })
   const detach = observeRequestsOf(client, observer)

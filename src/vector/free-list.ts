@@ -65,6 +65,11 @@ export class FreeList {
     }
   }
 
+  /** Calls `fn(offset, sizeBytes)` for every free range, lowest offset first (do not change the list meanwhile). */
+  forEachRange(fn: (offset: number, sizeBytes: number) => void): void {
+    for (let i = 0; i < this.offsets.length; i++) fn(this.offsets[i]!, this.sizes[i]!)
+  }
+
   /** Size of the free range that ends exactly at `end`, or 0. */
   bytesEndingAt(end: number): number {
     const last = this.offsets.length - 1

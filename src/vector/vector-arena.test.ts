@@ -145,3 +145,41 @@ describe('scratch and the shared arena', () => {
     assert.equal(VectorArena.shared(), a)
   })
 })
+
+describe('giving freed pages back (trim)', () => {
+  test('once 4 MiB were freed, free ranges of 64 KiB and more go to the page discarder; smaller ones and used blocks never do', async () => {
+    const arena = await VectorArena.open({ initialBytes: 16 << 20 })
+    const seen: { offset: number; bytes: number }[] = []
+    arena.setPageDiscarder((bytes) => {
+      seen.push({ offset: bytes.byteOffset, bytes: bytes.byteLength })
+      return bytes.byteLength
+    })
+    const kept = arena.allocFloat32(1 << 20) // 4 MiB that stays in use
+    const small = arena.allocFloat32(1000)
+    const gap = arena.allocFloat32(16) // keeps `small`'s range from merging with its neighbours
+    const big = arena.allocFloat32((3 << 20) / 4) // 3 MiB
+    arena.free(small)
+    arena.free(big)
+    assert.equal(seen.length, 0, 'under 4 MiB freed: no trim yet')
+    const more = arena.allocFloat32((2 << 20) / 4)
+    arena.free(more)
+    assert.ok(seen.length > 0, 'past 4 MiB freed: trimmed')
+    for (const s of seen) {
+      assert.ok(s.bytes >= 64 << 10, `a range of ${s.bytes} B`)
+      const ends = [kept, gap].map((v) => [v.byteOffset, v.byteOffset + v.byteLength])
+      for (const [from, to] of ends) assert.ok(s.offset + s.bytes <= from! || s.offset >= to!, 'never a block in use')
+    }
+    assert.ok(!seen.some((s) => s.offset === small.byteOffset), 'the 4 KB range is kept')
+    assert.equal(arena.trimStats.trims, 1)
+    assert.equal(arena.trimStats.discardedBytes, seen.reduce((n, s) => n + s.bytes, 0))
+    kept.fill(1)
+    assert.equal(arena.allocFloat32(1 << 20).every((x) => x === 0), true, 'a new block over trimmed pages reads zeros')
+  })
+
+  test('without a page discarder, trim gives nothing back', async () => {
+    const arena = await VectorArena.open()
+    arena.free(arena.allocFloat32(2 << 20))
+    assert.equal(arena.trim(), 0)
+    assert.equal(arena.trimStats.discardedBytes, 0)
+  })
+})

@@ -21,6 +21,13 @@ export interface VectorArenaOptions {
   readonly bytesMax?: number
 }
 
+/**
+ * Gives the whole pages inside `bytes` back to the operating system (they read as zeros when next
+ * touched) and returns how many bytes it gave back. The native addon's `discardPages` (madvise
+ * MADV_DONTNEED on Linux); the engine wires it (`VectorArena.setPageDiscarder`).
+ */
+export type PageDiscarder = (bytes: Uint8Array) => number
+
 /** Scratch slots reused across calls: a query copy, a block of rows, a block of scores. */
 export type ScratchSlot = 'query' | 'block' | 'scores'
 
@@ -31,6 +38,10 @@ const nullBlockBytes = arenaAlignBytes
 /** The least the arena grows by at a time. */
 const growPagesMin = 16
 const initialBytesDefault = 1 << 20
+/** Freed bytes after which the free ranges' pages are given back to the OS (`trim`). */
+export const trimFreedBytesMin = 4 << 20
+/** Free ranges smaller than this keep their pages (reused soon; not worth a system call). */
+export const trimRangeBytesMin = 64 << 10
 const bytesMaxDefault = wasmPagesMax * wasmPageBytes
 
 let kernelModule: Promise<WasmModule> | undefined
@@ -74,6 +85,12 @@ export class VectorArena {
   /** Allocated blocks: byte offset → size in bytes (a multiple of 64). */
   private readonly blocks = new Map<number, number>()
   private blockBytesTotal = 0
+  private discardPages: PageDiscarder | null = null
+  /** Bytes freed since the last `trim`. */
+  private freedSinceTrimBytes = 0
+  /** Bytes given back to the OS by every `trim` so far (counted again when pages are reused and freed again). */
+  private discardedBytesTotal = 0
+  private trimCountTotal = 0
   private readonly scratchOffsets: Record<ScratchSlot, number> = { query: 0, block: 0, scores: 0 }
   private readonly scratchBytes: Record<ScratchSlot, number> = { query: 0, block: 0, scores: 0 }
 
@@ -113,6 +130,43 @@ export class VectorArena {
     return sharedArena
   }
 
+  /** The process-wide arena, or undefined when `init()` has not completed (stats, metrics). */
+  static sharedOrUndefined(): VectorArena | undefined {
+    return sharedArena
+  }
+
+  /**
+   * Lets the arena give freed pages back to the OS: WebAssembly memory never shrinks, so without it
+   * every byte the arena ever held stays resident (its high-water mark). Null turns it off.
+   */
+  setPageDiscarder(discard: PageDiscarder | null): void {
+    this.discardPages = discard
+  }
+
+  /**
+   * Gives the pages of every free range of at least `trimRangeBytesMin` back to the OS; returns the
+   * bytes given back (0 without a page discarder). Runs by itself once `trimFreedBytesMin` bytes were
+   * freed since the last time.
+   */
+  trim(): number {
+    this.freedSinceTrimBytes = 0
+    const discard = this.discardPages
+    if (discard === null) return 0
+    let bytes = 0
+    const buffer = this.buffer
+    this.freeList.forEachRange((offset, sizeBytes) => {
+      if (sizeBytes >= trimRangeBytesMin) bytes += discard(new Uint8Array(buffer, offset, sizeBytes))
+    })
+    this.discardedBytesTotal += bytes
+    this.trimCountTotal++
+    return bytes
+  }
+
+  /** Trims so far, and the bytes they gave back to the OS (metrics, tests). */
+  get trimStats(): { readonly trims: number; readonly discardedBytes: number } {
+    return { trims: this.trimCountTotal, discardedBytes: this.discardedBytesTotal }
+  }
+
   /** Bytes in allocated blocks (scratch included), each rounded up to 64. */
   get bytesUsed(): number {
     return this.blockBytesTotal
@@ -140,9 +194,7 @@ export class VectorArena {
     const sizeBytes = this.blocks.get(view.byteOffset)
     assert(sizeBytes !== undefined, `free: no block at byte offset ${view.byteOffset} (double free?)`)
     assert(view.byteLength <= sizeBytes, 'free: the view is larger than its block')
-    this.blocks.delete(view.byteOffset)
-    this.blockBytesTotal -= sizeBytes
-    this.freeList.give(view.byteOffset, sizeBytes)
+    this.freeBlock(view.byteOffset)
   }
 
   /** True when `view` lies in this arena's memory, so kernels can read it at `view.byteOffset`. */
@@ -185,6 +237,8 @@ export class VectorArena {
     this.blocks.delete(offset)
     this.blockBytesTotal -= sizeBytes
     this.freeList.give(offset, sizeBytes)
+    this.freedSinceTrimBytes += sizeBytes
+    if (this.freedSinceTrimBytes >= trimFreedBytesMin) this.trim()
   }
 
   /** Grows the memory so that a free range of `sizeBytes` exists at its end. */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clusteredVectors } from './clustered-vectors.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
+import { wasm } from '../../vector/wasm-api.ts'
 import { loadAddonFrom, loadNativeHnsw, nativeHnswAvailable } from './native-addon.ts'
 
 const dim = 16
@@ -107,4 +108,19 @@ test('a missing addon file is a MilvusError 3000 naming the rebuild command', ()
   assert.ok(missing instanceof MilvusError)
   assert.equal(missing.code, ErrorCode.OperationNotSupported)
   assert.match(missing.message, /npm rebuild quiverdb/)
+})
+
+test('discardPages gives whole pages back (they read as zeros) and leaves the partial pages at both ends alone', () => {
+  const addon = loadNativeHnsw()
+  assert.equal(typeof addon.discardPages, 'function')
+  const page = 4096
+  // WebAssembly memory starts on a page boundary, as the vector arena's does.
+  const memory = new Uint8Array(new wasm.Memory({ initial: 1, maximum: 1, shared: true }).buffer, 0, 8 * page)
+  memory.fill(7)
+  const given = addon.discardPages!(memory.subarray(page / 2, 5 * page + 10))
+  assert.equal(given, 4 * page, 'pages 1–4 are inside the range')
+  assert.equal(memory[page / 2], 7, 'the first partial page is kept')
+  assert.ok(memory.subarray(page, 5 * page).every((b) => b === 0), 'whole pages read as zeros')
+  assert.equal(memory[5 * page], 7, 'the last partial page is kept')
+  assert.equal(addon.discardPages!(memory.subarray(10, 100)), 0, 'no whole page: nothing given back')
 })

@@ -63,6 +63,12 @@ export interface NativeHnswAddon {
   countAllowed(words: Uint32Array, rowCount: number): number
   /** One raw kernel call (tests): squared L2 or the negated dot product. */
   kernelDistance(level: string, kind: 'l2' | 'negativeDot', a: Float32Array, b: Float32Array): number
+  /**
+   * Gives the whole pages inside `bytes` back to the OS (madvise MADV_DONTNEED; they read as zeros
+   * afterwards) and returns the bytes given back (0 off Linux). Absent from builds that predate it
+   * (an added function does not bump `apiVersion`: `nativePageDiscarder` checks for it).
+   */
+  readonly discardPages?: (bytes: Uint8Array) => number
 }
 
 /** The addon's JS API version this wrapper speaks (`kApiVersion` in native/hnsw/addon.cc). */
@@ -86,6 +92,16 @@ export function loadNativeHnsw(): NativeHnswAddon {
 export function nativeHnswAvailable(): boolean {
   loaded ??= tryLoad()
   return !(loaded instanceof MilvusError)
+}
+
+/**
+ * The addon's `discardPages` (the vector arena gives freed pages back to the OS with it), or null when
+ * the addon does not load or predates it (`npm rebuild quiverdb` adds it): the arena then keeps its pages.
+ */
+export function nativePageDiscarder(): ((bytes: Uint8Array) => number) | null {
+  loaded ??= tryLoad()
+  if (loaded instanceof MilvusError) return null
+  return loaded.discardPages ?? null
 }
 
 function tryLoad(): NativeHnswAddon | MilvusError {

@@ -1,5 +1,6 @@
 import { assert, assertNever } from '../../common/assert.ts'
 import type { Bitset } from '../../common/bitset.ts'
+import { countCreated, countReleased } from '../../common/live-objects.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import { type FloatMetric, Metric } from '../../vector/metric.ts'
 import { type FilterStrategy, pickFilterStrategy } from './filter-strategy.ts'
@@ -51,8 +52,10 @@ export class NativeHnsw {
   /** The graph's M (read back from the graph, also after decode). */
   readonly M: number
   private readonly index: NativeHnswIndex
+  private released = false
 
   private constructor(metric: FloatMetric, dim: number, index: NativeHnswIndex) {
+    countCreated('nativeHnsw')
     this.metric = metric
     this.dim = dim
     this.index = index
@@ -100,6 +103,8 @@ export class NativeHnsw {
 
   /** Frees the native memory now (otherwise the garbage collector does). Not searchable afterwards. */
   release(): void {
+    if (!this.released) countReleased('nativeHnsw')
+    this.released = true
     this.index.release()
   }
 

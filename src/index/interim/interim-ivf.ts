@@ -1,4 +1,5 @@
 import { assert } from '../../common/assert.ts'
+import { countCreated, countReleased } from '../../common/live-objects.ts'
 import { type FloatMetric, largerIsBetter } from '../../vector/metric.ts'
 import { pickKernel, queryPointer } from '../../vector/scan-blocks.ts'
 import type { KernelFn, VectorArena } from '../../vector/vector-arena.ts'
@@ -76,6 +77,7 @@ export class InterimIvf {
     this.centroidScores = arena.allocFloat32(this.listCount, false)
     this.blockScores = arena.allocFloat32(scanBlockRows, false)
     this.rowScratch = arena.allocFloat32(dim, false)
+    countCreated('interimIndex')
     this.listSizes = new Int32Array(this.listCount)
     this.listSquares = new Float64Array(this.listCount)
     this.bounded = metric === 'L2'
@@ -176,6 +178,7 @@ export class InterimIvf {
   /** Frees the arena blocks; the index is unusable after. */
   release(): void {
     if (this.centroids === null) return
+    countReleased('interimIndex')
     this.arena.free(this.centroids)
     this.centroids = null
     this.arena.free(this.centroidScores)
