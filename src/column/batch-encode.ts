@@ -5,6 +5,7 @@ import { encodeValues } from './batch-values.ts'
 import { encodeVectorArray } from './batch-vector-array.ts'
 import type { ChunkWriter } from './chunk-writer.ts'
 import type { Column, SparseRow } from './column.ts'
+import { encodedUtf8 } from '../text/utf8-texts.ts'
 
 /** Column encoders of the batch codec (format in batch-codec.ts). */
 
@@ -65,6 +66,17 @@ function encodeFixed(w: ChunkWriter, values: FixedArray, count: number, name: st
 
 function encodeVarchar(w: ChunkWriter, values: readonly string[], rowCount: number, name: string): void {
   assert.equal(values.length, rowCount, `column ${name}: ${values.length} values for ${rowCount} rows`)
+  const known = encodedUtf8(values)
+  if (known !== undefined) {
+    // Encoded already (for the BM25 function): the same bytes, not made again.
+    const lengths = new Uint32Array(rowCount)
+    for (let i = 0; i < rowCount; i++) lengths[i] = known.offsets[i + 1]! - known.offsets[i]!
+    w.u32(known.bytes.byteLength)
+    w.align8()
+    w.raw(bytesOf(lengths))
+    w.raw(known.bytes)
+    return
+  }
   const lengths = new Uint32Array(rowCount)
   let total = 0
   for (let i = 0; i < rowCount; i++) {

@@ -4,7 +4,9 @@ import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
 import { type Analyzer, createAnalyzer } from '../text/analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from '../text/multi-analyzer.ts'
-import { termFrequencyRows } from '../text/term-frequencies.ts'
+import { csrRow, type TermFrequencyCsr, termFrequencyRows } from '../text/term-frequencies.ts'
+import { termFrequencyPool } from '../text/term-frequency-pool.ts'
+import { encodeUtf8Column } from '../text/utf8-texts.ts'
 
 /** One analyzer per input field (schemas are immutable; a changed schema is a new object). */
 const analyzers = new WeakMap<FieldSchema, Analyzer>()
@@ -43,8 +45,11 @@ export function analyzerOf(field: FieldSchema, analyzerName?: string): Analyzer 
  * the function in the proxy before the insert message): term hash → term frequency per row, a null
  * or empty text an empty row. Runs before the WAL record, so replay reads the same vectors and never
  * analyzes. A partial upsert that does not give the input field leaves the output to the stored row.
+ * A column of at least `POOL_TEXT_BYTES_MIN` of text is computed on the term-frequency worker pool
+ * (the same code, so the same output), once its workers are up; smaller ones, and any while the pool
+ * starts, on this thread.
  */
-export function withFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch): ColumnBatch {
+export async function withFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch): Promise<ColumnBatch> {
   if (schema.functions === undefined) return batch
   let columns: Map<string, Column> | undefined
   for (const fn of schema.functions) {
@@ -53,13 +58,79 @@ export function withFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch
     if (input === undefined || input.kind !== 'varchar') continue
     const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])!
     columns ??= new Map(batch.columns)
-    const valid = input.validBits === null ? null : (r: number) => input.validBits!.get(r)
-    const multi = multiAnalyzerOf(field)
-    const analyzerAt = multi === null ? constant(analyzerOf(field)) : perRowAnalyzer(multi, batch.columns.get(multi.byField))
-    columns.set(fn.outputFieldNames[0]!, bm25Column(analyzerAt, input.values, valid))
+    const output = (await onPool(field, input, batch.columns)) ?? inline(field, input, batch.columns)
+    columns.set(fn.outputFieldNames[0]!, output)
   }
   if (columns === undefined) return batch
   return { rowCount: batch.rowCount, columns: inSchemaOrder(schema, columns) }
+}
+
+/**
+ * Starts the term-frequency workers for a new collection with a BM25 function (in the background:
+ * they take 0.1–0.5 s to load), so its first large insert already runs on them.
+ */
+export function warmFunctionWorkers(schema: CollectionSchema): void {
+  if (schema.functions?.some((f) => f.type === FunctionType.BM25) === true) termFrequencyPool().ready()
+}
+
+/** Text bytes from which a column goes to the worker pool (below, the hop costs more than it saves). */
+export const POOL_TEXT_BYTES_MIN = 128 * 1024
+
+type VarcharColumn = Extract<Column, { kind: 'varchar' }>
+
+function inline(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Column {
+  const valid = input.validBits === null ? null : (r: number) => input.validBits!.get(r)
+  const multi = multiAnalyzerOf(field)
+  const analyzerAt = multi === null ? constant(analyzerOf(field)) : perRowAnalyzer(multi, batchColumns.get(multi.byField))
+  const values: SparseRow[] = termFrequencyRows(analyzerAt, input.values, valid === null ? null : (r) => !valid(r))
+  return { kind: 'sparseVector', values, validBits: null }
+}
+
+/** The output computed by the worker pool, or undefined when this column stays on this thread. */
+async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Promise<Column | undefined> {
+  const texts = input.values
+  if (texts.length < 2 || approxBytes(texts) < POOL_TEXT_BYTES_MIN) return undefined
+  const pool = termFrequencyPool()
+  if (!pool.ready()) return undefined
+  const utf8 = encodeUtf8Column(texts)
+  // A lone surrogate would decode as U+FFFD on a worker, which some analyzers tell apart.
+  if (!utf8.wellFormed) return undefined
+  const options = textFieldOptions(field)
+  const rowCount = texts.length
+  let nulls: Uint8Array | undefined
+  if (input.validBits !== null) {
+    nulls = new Uint8Array(rowCount)
+    for (let r = 0; r < rowCount; r++) if (!input.validBits.get(r)) nulls[r] = 1
+  }
+  let languages: (string | null)[] | undefined
+  if (options.multiAnalyzerParams !== undefined) {
+    const by = batchColumns.get(multiAnalyzerOf(field)!.byField)
+    languages = new Array<string | null>(rowCount).fill(null)
+    if (by !== undefined && by.kind === 'varchar') for (let r = 0; r < rowCount; r++) languages[r] = by.validBits !== null && !by.validBits.get(r) ? null : by.values[r]!
+  }
+  let parts: TermFrequencyCsr[]
+  try {
+    parts = await pool.run({
+      ...(options.multiAnalyzerParams !== undefined ? { multi: options.multiAnalyzerParams, languages: languages! } : options.analyzerParams !== undefined ? { analyzer: options.analyzerParams } : {}),
+      texts: utf8,
+      rowCount,
+      ...(nulls === undefined ? {} : { nulls }),
+    })
+  } catch {
+    // A worker that failed or exited: this thread computes the same output.
+    return undefined
+  }
+  const values = new Array<SparseRow>(rowCount)
+  let r = 0
+  for (const part of parts) for (let i = 0; i + 1 < part.rowStart.length; i++) values[r++] = csrRow(part, i)
+  return { kind: 'sparseVector', values, validBits: null }
+}
+
+/** At least the UTF-16 length of the texts (a lower bound of their UTF-8 bytes), stopping at the threshold. */
+function approxBytes(texts: readonly string[]): number {
+  let n = 0
+  for (let i = 0; i < texts.length && n < POOL_TEXT_BYTES_MIN; i++) n += texts[i]!.length
+  return n
 }
 
 function constant(a: Analyzer): (row: number) => Analyzer {
@@ -70,11 +141,6 @@ function constant(a: Analyzer): (row: number) => Analyzer {
 function perRowAnalyzer(multi: MultiAnalyzer, languages: Column | undefined): (row: number) => Analyzer {
   if (languages === undefined || languages.kind !== 'varchar') return () => multi.analyzerFor(undefined)
   return (r) => multi.analyzerFor(languages.validBits !== null && !languages.validBits.get(r) ? undefined : languages.values[r])
-}
-
-function bm25Column(analyzerAt: (row: number) => Analyzer, texts: readonly string[], valid: ((row: number) => boolean) | null): Column {
-  const values: SparseRow[] = termFrequencyRows(analyzerAt, texts, valid === null ? null : (r) => !valid(r))
-  return { kind: 'sparseVector', values, validBits: null }
 }
 
 function inSchemaOrder(schema: CollectionSchema, columns: Map<string, Column>): Map<string, Column> {

@@ -5,6 +5,7 @@ import { type CollectionMeta, DEFAULT_DATABASE, DEFAULT_PARTITION, qualify, spli
 import { type ConsistencyLevel, DEFAULT_CONSISTENCY_LEVEL } from '../catalog/consistency-level.ts'
 import { alteredProperties, initialProperties, type Properties, PropertyKey, timezoneOf } from '../catalog/properties.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
+import { warmFunctionWorkers } from './bm25-write.ts'
 import { type CollectionSchema, createCollectionSchema, type SchemaSpec } from '../schema/collection-schema.ts'
 import { validateName } from '../schema/name-rules.ts'
 import type { ApplyResult, DbState } from './db-state.ts'
@@ -52,6 +53,7 @@ export class CatalogDdl {
       ...(Object.keys(props).length === 0 ? {} : { properties: props }),
       consistencyLevel,
     })
+    warmFunctionWorkers(schema)
     return this.host.state.catalog.get(key)
   }
 

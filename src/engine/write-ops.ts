@@ -69,7 +69,8 @@ export async function writeData(db: Database, collection: string, data: unknown,
     allocateIds: (n: number) => db.allocateIds(n),
     timezone: timezoneOf(d.meta.properties),
   })
-  const batch = withFunctionOutputs(d.schema, normalized)
+  const batch = await withFunctionOutputs(d.schema, normalized)
+  db.assertOpen()
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))
   checkMemory(db.state, batch.rowCount * estimateRowBytes(d.schema), db.options.memoryBytesMax)

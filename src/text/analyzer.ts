@@ -5,7 +5,7 @@ import { createStemmer } from './stemmer.ts'
 import type { ChainToken, Token, TokenFilter, Tokenize } from './token.ts'
 import { cnAlphanumOnly, createFilter, lowercase, namedFilters, stopFilter, stopWordsParam } from './token-filters.ts'
 import { createTokenizer, standardTokenize, whitespaceTokenize } from './tokenizers.ts'
-import { type HashSink, scanStandardTermHashes } from './term-hash-scan.ts'
+import { type HashSink, scanAsciiTermHashes, scanStandardTermHashes } from './term-hash-scan.ts'
 
 export type { Token } from './token.ts'
 
@@ -27,6 +27,11 @@ export interface TextAnalyzer extends Analyzer {
    * the tokens; false (nothing appended) when this analyzer or this text has no such fast path.
    */
   termHashes?(text: string, sink: HashSink): boolean
+  /**
+   * `termHashes` of the text whose UTF-8 bytes are `bytes[from, to)`, read from the bytes; false
+   * (the sink's partial row to be discarded) at the first non-ASCII byte, or when there is no such path.
+   */
+  termHashesAscii?(bytes: Uint8Array, from: number, to: number, sink: HashSink): boolean
 }
 
 /** Milvus's `analyzer_params` as the client sent them (JSON object), before validation. */
@@ -118,7 +123,7 @@ function chain(tokenize: Tokenize, filters: readonly TokenFilter[]): TextAnalyze
   // The standard tokenizer then lowercase only (the `standard` analyzer): term hashes straight from the lower-cased text.
   const plainStandard = lowerFirst && tokenize === standardTokenize && rest.length === 0
   return {
-    ...(plainStandard ? { termHashes: standardTermHashes } : {}),
+    ...(plainStandard ? { termHashes: standardTermHashes, termHashesAscii: scanAsciiTermHashes } : {}),
     analyze(text: string): DetailedToken[] {
       let tokens: ChainToken[]
       if (lowerFirst) {

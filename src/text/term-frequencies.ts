@@ -60,33 +60,43 @@ function hashTokens(analyzer: Analyzer & Partial<Pick<TextAnalyzer, 'termHashes'
 }
 
 /**
- * The BM25 function's output for a column of texts at once: `termFrequencies` of each (a null row,
- * `isNull(r)`, is empty), the rows' indices and values views into two shared arrays (one allocation
- * per batch, not two per row). Each row's hashes are sorted and counted in place.
+ * The BM25 function's output for many rows in one compressed-sparse-row block: row r's term hashes
+ * (ascending) are `indices[rowStart[r], rowStart[r + 1])`, their counts the same range of `values`.
  */
-export function termFrequencyRows(analyzerAt: (row: number) => Analyzer, texts: readonly string[], isNull: ((row: number) => boolean) | null): TermFrequencies[] {
-  const rowCount = texts.length
-  const rowStart = new Int32Array(rowCount + 1)
-  let indices = new Uint32Array(Math.max(64, rowCount * 16))
-  let values = new Float32Array(indices.length)
-  let nnz = 0
-  for (let r = 0; r < rowCount; r++) {
-    rowStart[r] = nnz
-    if (isNull !== null && isNull(r)) continue
-    sink.count = 0
-    hashTokens(analyzerAt(r), texts[r]!, sink)
-    const n = sink.count
-    if (n === 0) continue
-    const hashes = sink.hashes.subarray(0, n).sort()
-    if (nnz + n > indices.length) {
-      const size = Math.max(indices.length * 2, nnz + n)
-      const i2 = new Uint32Array(size)
-      i2.set(indices.subarray(0, nnz))
-      const v2 = new Float32Array(size)
-      v2.set(values.subarray(0, nnz))
-      indices = i2
-      values = v2
-    }
+export interface TermFrequencyCsr {
+  readonly rowStart: Int32Array
+  readonly indices: Uint32Array
+  readonly values: Float32Array
+}
+
+/** A column of texts as UTF-8: row r is `bytes[offsets[r], offsets[r + 1])`. */
+export interface Utf8Texts {
+  readonly bytes: Uint8Array
+  readonly offsets: Int32Array
+}
+
+/** Grows one CSR block row by row from each row's unsorted term hashes. */
+class CsrBuilder {
+  readonly rowStart: Int32Array
+  indices: Uint32Array
+  values: Float32Array
+  nnz = 0
+  constructor(rowCount: number, nnzGuess: number) {
+    this.rowStart = new Int32Array(rowCount + 1)
+    this.indices = new Uint32Array(Math.max(64, nnzGuess))
+    this.values = new Float32Array(this.indices.length)
+  }
+
+  /** Row `r` from the sink's `count` hashes: sorted in place, equal hashes counted. */
+  addRow(r: number, hashes: Uint32Array, n: number): void {
+    this.rowStart[r] = this.nnz
+    if (n === 0) return
+    if (n <= 32) insertionSort(hashes, n)
+    else hashes.subarray(0, n).sort()
+    if (this.nnz + n > this.indices.length) this.#grow(this.nnz + n)
+    const indices = this.indices
+    const values = this.values
+    let nnz = this.nnz
     let prev = hashes[0]!
     let run = 1
     for (let i = 1; i < n; i++) {
@@ -101,9 +111,91 @@ export function termFrequencyRows(analyzerAt: (row: number) => Analyzer, texts: 
     }
     indices[nnz] = prev
     values[nnz++] = run
+    this.nnz = nnz
   }
-  rowStart[rowCount] = nnz
-  const out = new Array<TermFrequencies>(rowCount)
-  for (let r = 0; r < rowCount; r++) out[r] = { indices: indices.subarray(rowStart[r]!, rowStart[r + 1]!), values: values.subarray(rowStart[r]!, rowStart[r + 1]!) }
+
+  /** The block, trimmed to its entries (row `rowCount` closes the last row). */
+  finish(rowCount: number): TermFrequencyCsr {
+    this.rowStart[rowCount] = this.nnz
+    return { rowStart: this.rowStart, indices: this.indices.slice(0, this.nnz), values: this.values.slice(0, this.nnz) }
+  }
+
+  #grow(min: number): void {
+    const size = Math.max(this.indices.length * 2, min)
+    const i2 = new Uint32Array(size)
+    i2.set(this.indices.subarray(0, this.nnz))
+    const v2 = new Float32Array(size)
+    v2.set(this.values.subarray(0, this.nnz))
+    this.indices = i2
+    this.values = v2
+  }
+}
+
+function insertionSort(a: Uint32Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!
+    let j = i - 1
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!
+      j--
+    }
+    a[j + 1] = v
+  }
+}
+
+/**
+ * The BM25 function's output for a column of texts at once (`termFrequencies` of each; a null row,
+ * `isNull(r)`, is empty) as one CSR block. One allocation per block, not two per row.
+ */
+export function termFrequencyCsr(analyzerAt: (row: number) => Analyzer, texts: readonly string[], isNull: ((row: number) => boolean) | null): TermFrequencyCsr {
+  const rowCount = texts.length
+  const out = new CsrBuilder(rowCount, rowCount * 16)
+  for (let r = 0; r < rowCount; r++) {
+    sink.count = 0
+    if (isNull === null || !isNull(r)) hashTokens(analyzerAt(r), texts[r]!, sink)
+    out.addRow(r, sink.hashes, sink.count)
+  }
+  return out.finish(rowCount)
+}
+
+/**
+ * `termFrequencyCsr` of rows [from, to) of a column given as UTF-8 (rows of the block numbered from
+ * 0): an all-ASCII row of an analyzer with `termHashesAscii` is hashed from its bytes, any other row
+ * decoded and analyzed as text. `isNull(r)` takes the column's row number.
+ */
+export function utf8TermFrequencyCsr(analyzerAt: (row: number) => Analyzer, texts: Utf8Texts, from: number, to: number, isNull: ((row: number) => boolean) | null): TermFrequencyCsr {
+  const rowCount = to - from
+  const { bytes, offsets } = texts
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new CsrBuilder(rowCount, Math.ceil((offsets[to]! - offsets[from]!) / 5))
+  for (let r = 0; r < rowCount; r++) {
+    const row = from + r
+    sink.count = 0
+    if (isNull === null || !isNull(row)) {
+      const analyzer = analyzerAt(row) as Analyzer & Partial<Pick<TextAnalyzer, 'termHashesAscii'>>
+      const a = offsets[row]!
+      const b = offsets[row + 1]!
+      if (analyzer.termHashesAscii?.(bytes, a, b, sink) !== true) {
+        sink.count = 0
+        hashTokens(analyzer, buffer.toString('utf8', a, b), sink)
+      }
+    }
+    out.addRow(r, sink.hashes, sink.count)
+  }
+  return out.finish(rowCount)
+}
+
+/** Row `r` of a CSR block as its own sparse row (views, no copy). */
+export function csrRow(csr: TermFrequencyCsr, r: number): TermFrequencies {
+  const a = csr.rowStart[r]!
+  const b = csr.rowStart[r + 1]!
+  return { indices: csr.indices.subarray(a, b), values: csr.values.subarray(a, b) }
+}
+
+/** `termFrequencyCsr` with each row as views into the block's two arrays. */
+export function termFrequencyRows(analyzerAt: (row: number) => Analyzer, texts: readonly string[], isNull: ((row: number) => boolean) | null): TermFrequencies[] {
+  const csr = termFrequencyCsr(analyzerAt, texts, isNull)
+  const out = new Array<TermFrequencies>(texts.length)
+  for (let r = 0; r < texts.length; r++) out[r] = csrRow(csr, r)
   return out
 }

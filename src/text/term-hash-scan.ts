@@ -91,3 +91,46 @@ function push(sink: HashSink, crc: number): void {
   }
   sink.hashes[sink.count++] = h === 0xffffffff ? 0 : h
 }
+
+/** Per ASCII byte: the lower-cased byte if it is a letter or digit, else 0 (a separator). */
+const asciiLowerAlnum = (() => {
+  const t = new Uint8Array(128)
+  for (let c = 0; c < 128; c++) {
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) t[c] = c
+    else if (c >= 0x41 && c <= 0x5a) t[c] = c + 0x20
+  }
+  return t
+})()
+
+/**
+ * `scanStandardTermHashes` of the lower-cased text whose UTF-8 bytes are `bytes[from, to)`, straight
+ * from the bytes, when they are all ASCII (lower-casing ASCII is one table look-up and cannot change
+ * the split). At the first byte ≥ 0x80 it stops and returns false: the sink then holds a partial
+ * row, which the caller discards (reset `count`) before taking the string path.
+ */
+export function scanAsciiTermHashes(bytes: Uint8Array, from: number, to: number, sink: HashSink): boolean {
+  let inToken = false
+  let crc = -1
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!
+    if (b >= 0x80) return false
+    const c = asciiLowerAlnum[b]!
+    if (c !== 0) {
+      if (!inToken) {
+        inToken = true
+        crc = -1
+        n = 0
+      }
+      if (n < TERM_HASH_BYTES_MAX) {
+        crc = crcTable[(crc ^ c) & 0xff]! ^ (crc >>> 8)
+        n++
+      }
+    } else if (inToken) {
+      push(sink, crc)
+      inToken = false
+    }
+  }
+  if (inToken) push(sink, crc)
+  return true
+}
