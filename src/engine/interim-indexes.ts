@@ -86,7 +86,7 @@ export class InterimIndexes {
         if (segment.vectorIndexes.has(name) || n < interimTrainRowsMin || n > interimRowsMax) continue
         let slot = segment.interimIndexes.get(name)
         if (slot === undefined) {
-          slot = { metric: target.metric, index: null, next: null, nextLists: null, training: null }
+          slot = { metric: target.metric, index: null, next: null, nextLists: null, indexLists: null, training: null }
           segment.interimIndexes.set(name, slot)
         }
         const trainedRows = slot.next?.trainedRows ?? slot.index?.trainedRows ?? 0

@@ -12,10 +12,11 @@ const addBatchRows = 128
 
 /**
  * Brings a segment field's interim index up to date until `deadline` (performance.now() ms): adopts a
- * finished worker training (as `next`); makes the quick index when there is none yet, and a new one
- * as `next` when a segment below `interimWorkerRowsMin` rows doubled (a few ms each); adds new rows to
- * `next` (with their known lists, else nearest centroid) and then swaps it in; adds new rows to
- * `index` (nearest centroid each). Run by the engine's background passes and, a millisecond
+ * finished worker training at once as `index` (the one it replaces is released: never two copies of
+ * the vectors); makes the quick index when there is none yet, and a new one as `next` when a segment
+ * below `interimWorkerRowsMin` rows doubled (a few ms each; `next` takes the rows `index` has, then
+ * replaces it); adds new rows to `index` (with their known lists while the training assigned them,
+ * else nearest centroid). Rows not yet added are scanned exactly by searches. Run by the engine's background passes and, a millisecond
  * at a time, by searches (so a search loop that never yields to the event loop still gets an index).
  * Returns true when work is left.
  */
@@ -38,25 +39,40 @@ export function catchUpInterim(segment: Segment, fieldName: string, slot: Segmen
     if (next.coveredRows < goal) return true
     const old = slot.index
     slot.index = next
+    slot.indexLists = null
     slot.next = null
     slot.nextLists = null
     if (old !== null) readGate.defer(() => old.release())
   }
   const index = slot.index
   if (index === null) return false
-  while (index.coveredRows < segment.rowCount && performance.now() < deadline) addRows(index, store, segment.rowCount, null)
+  while (index.coveredRows < segment.rowCount && performance.now() < deadline) addRows(index, store, segment.rowCount, slot.indexLists)
+  if (slot.indexLists !== null && index.coveredRows >= slot.indexLists.length) slot.indexLists = null
   return index.coveredRows < segment.rowCount
 }
 
-/** A worker training whose output is written becomes `next` — unless the vectors it read moved meanwhile (a seal). */
+/**
+ * A worker training whose output is written replaces the interim index at once — unless the vectors
+ * it read moved meanwhile (a seal). Its lists get exactly the rows the training assigned them
+ * (`reserve`), and the rows are added with those lists by the catch-up; until then searches scan
+ * them exactly. The index it replaces is released once no read uses it: the old and new copies of
+ * the vectors never coexist beyond the reads in flight (for a 100k × 128 segment, ~70 MiB less at peak).
+ */
 function adoptTraining(slot: SegmentInterimIndex, store: ColumnStore): void {
   const run = slot.training
   if (run === null || Atomics.load(run.output.done, 0) !== 1) return
   slot.training = null
   if (run.chunks.some((c, i) => store.chunks[i] !== c)) return
-  slot.next?.release()
-  slot.next = new InterimIvf(VectorArena.shared(), slot.metric, store.dim, run.output.centroids, run.rows)
-  slot.nextLists = run.output.lists.subarray(0, run.rows)
+  const lists = run.output.lists.subarray(0, run.rows)
+  const index = new InterimIvf(VectorArena.shared(), slot.metric, store.dim, run.output.centroids, run.rows)
+  index.reserve(lists)
+  const { index: old, next } = slot
+  slot.index = index
+  slot.indexLists = lists
+  slot.next = null
+  slot.nextLists = null
+  next?.release()
+  if (old !== null) readGate.defer(() => old.release())
 }
 
 /** An interim index on centroids trained here in a few ms (`trainInterimQuick`); rows find their list as they are added. */

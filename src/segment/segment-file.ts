@@ -8,7 +8,7 @@ import { vectorElementOf } from '../column/vector-array-column.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
-import { isTyped, isVector, type VectorAllocator } from './column-store.ts'
+import { heapAllocator, isTyped, isVector, type VectorAllocator } from './column-store.ts'
 import { InsertRuns } from './insert-runs.ts'
 import { Segment, type SegmentId, type SegmentState } from './segment.ts'
 import { filledColumn } from '../column/filled-column.ts'
@@ -61,7 +61,11 @@ export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, 
   }
 }
 
-/** Decodes a segment file into a Segment (vectors copied into `allocator` memory). */
+/**
+ * Decodes a segment file into a Segment: float vectors are copied into `allocator` memory (the vector
+ * arena), except with `heapAllocator` (the compaction worker), where they stay views of `bytes` —
+ * no copy; `bytes` must then stay unchanged while the segment is used.
+ */
 export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, allocator: VectorAllocator, path: string): Segment {
   let table: ArrowTable
   try {
@@ -89,8 +93,8 @@ export function decodeSegment(bytes: Uint8Array, schema: CollectionSchema, alloc
     const data = n === 0 ? undefined : child.data[0]
     if (store.kind === 'floatVector' && data !== undefined) {
       const src = (data.children[0]!.values as Float32Array).subarray(0, n * store.dim)
-      const block = allocator.allocFloat32(n * store.dim, false)
-      block.set(src)
+      const block = allocator === heapAllocator ? src : allocator.allocFloat32(n * store.dim, false)
+      if (block !== src) block.set(src)
       store.adoptVectors(block, n, store.nullable ? validOf(data, n) : undefined)
     } else if (data !== undefined) {
       const field = schema.fields.find((f) => f.name === name)

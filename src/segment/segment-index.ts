@@ -27,6 +27,8 @@ export interface SegmentInterimIndex {
   next: InterimIvf | null
   /** The snapshot's list of each row that `next` has not taken yet (rows [next.coveredRows, nextLists.length)). */
   nextLists: Int32Array | null
+  /** A worker training's list of each row that `index` has not taken yet (rows [index.coveredRows, indexLists.length)); null once taken. */
+  indexLists: Int32Array | null
   /** A training running in a worker: its output (shared memory, `done` set when written) and the vector chunks it reads. */
   training: InterimTraining | null
 }

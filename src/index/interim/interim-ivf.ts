@@ -89,6 +89,20 @@ export class InterimIvf {
   }
 
   /**
+   * Gives each list room for the rows `lists` assigns to it (a training snapshot's assignment, before
+   * they are added), so lists filled from a known assignment hold exactly their rows instead of up to
+   * twice as many (doubling). Lists only grow here; rows added later double as usual.
+   */
+  reserve(lists: Int32Array): void {
+    const counts = new Int32Array(this.listCount)
+    for (let i = 0; i < lists.length; i++) counts[lists[i]!]!++
+    for (let l = 0; l < this.listCount; l++) {
+      const capacity = this.listSizes[l]! + counts[l]!
+      if (capacity > this.listRows[l]!.length) this.resize(l, capacity)
+    }
+  }
+
+  /**
    * Appends rows [coveredRows, coveredRows + count): row i's vector at `vectors[i * dim]`; `lists[i]`
    * is its list when known (a training snapshot's assignment), else its nearest centroid is found here.
    */
@@ -243,21 +257,29 @@ export class InterimIvf {
     return scored
   }
 
+  /** Moves list `list` to storage for `capacity` rows (at least its size). */
+  private resize(list: number, capacity: number): void {
+    const size = this.listSizes[list]!
+    const grownRows = new Int32Array(capacity)
+    grownRows.set(this.listRows[list]!.subarray(0, size))
+    const grownVectors = this.arena.allocFloat32(capacity * this.dim, false)
+    const vectors = this.listVectors[list]
+    if (vectors !== null && vectors !== undefined) {
+      grownVectors.set(vectors.subarray(0, size * this.dim))
+      this.arena.free(vectors)
+    }
+    this.listRows[list] = grownRows
+    this.listVectors[list] = grownVectors
+  }
+
   private append(list: number, row: number, vector: Float32Array): void {
     const size = this.listSizes[list]!
     let rows = this.listRows[list]!
     let vectors = this.listVectors[list]!
     if (size === rows.length) {
-      const capacity = Math.max(listCapacityMin, size * 2)
-      const grownRows = new Int32Array(capacity)
-      grownRows.set(rows)
-      const grownVectors = this.arena.allocFloat32(capacity * this.dim, false)
-      if (vectors !== null) {
-        grownVectors.set(vectors.subarray(0, size * this.dim))
-        this.arena.free(vectors)
-      }
-      this.listRows[list] = rows = grownRows
-      this.listVectors[list] = vectors = grownVectors
+      this.resize(list, Math.max(listCapacityMin, size * 2))
+      rows = this.listRows[list]!
+      vectors = this.listVectors[list]!
     }
     rows[size] = row
     vectors!.set(vector, size * this.dim)
