@@ -171,9 +171,28 @@ describe('giving freed pages back (trim)', () => {
     }
     assert.ok(!seen.some((s) => s.offset === small.byteOffset), 'the 4 KB range is kept')
     assert.equal(arena.trimStats.trims, 1)
-    assert.equal(arena.trimStats.discardedBytes, seen.reduce((n, s) => n + s.bytes, 0))
+    assert.equal(arena.trimStats.discardedBytes, 5 << 20, 'the 3 + 2 MiB freed (the 4 KB block is in a range too small)')
     kept.fill(1)
     assert.equal(arena.allocFloat32(1 << 20).every((x) => x === 0), true, 'a new block over trimmed pages reads zeros')
+  })
+
+  test('a range trimmed before is not handed over again unless a block was freed in it since', async () => {
+    const arena = await VectorArena.open({ initialBytes: 32 << 20 })
+    const seen: number[] = []
+    arena.setPageDiscarder((bytes) => {
+      seen.push(bytes.byteOffset)
+      return bytes.byteLength
+    })
+    const a = arena.allocFloat32((5 << 20) / 4)
+    arena.allocFloat32(16) // fences keep the two ranges apart
+    const b = arena.allocFloat32((5 << 20) / 4)
+    arena.allocFloat32(16)
+    arena.free(a)
+    assert.deepEqual(seen, [a.byteOffset], 'first trim: the range a was freed into')
+    seen.length = 0
+    arena.free(b)
+    assert.deepEqual(seen, [b.byteOffset], "second trim: only b's range, not a's again")
+    assert.equal(arena.trimStats.discardedBytes, 10 << 20)
   })
 
   test('without a page discarder, trim gives nothing back', async () => {

@@ -88,7 +88,9 @@ export class VectorArena {
   private discardPages: PageDiscarder | null = null
   /** Bytes freed since the last `trim`. */
   private freedSinceTrimBytes = 0
-  /** Bytes given back to the OS by every `trim` so far (counted again when pages are reused and freed again). */
+  /** Blocks freed since the last `trim`, as (offset, size) pairs: only free ranges holding one are discarded again. */
+  private freedBlocks: number[] = []
+  /** Freed bytes given back to the OS by every `trim` so far (a block's bytes count each time it is freed and trimmed). */
   private discardedBytesTotal = 0
   private trimCountTotal = 0
   private readonly scratchOffsets: Record<ScratchSlot, number> = { query: 0, block: 0, scores: 0 }
@@ -144,18 +146,35 @@ export class VectorArena {
   }
 
   /**
-   * Gives the pages of every free range of at least `trimRangeBytesMin` back to the OS; returns the
-   * bytes given back (0 without a page discarder). Runs by itself once `trimFreedBytesMin` bytes were
-   * freed since the last time.
+   * Gives back to the OS the pages of every free range of at least `trimRangeBytesMin` that holds a
+   * block freed since the last trim (ranges trimmed before and untouched since are left alone);
+   * returns the freed blocks' bytes given back (0 without a page discarder). Runs by itself once
+   * `trimFreedBytesMin` bytes were freed since the last time.
    */
   trim(): number {
     this.freedSinceTrimBytes = 0
+    const freed = this.freedBlocks
+    this.freedBlocks = []
     const discard = this.discardPages
-    if (discard === null) return 0
+    if (discard === null || freed.length === 0) return 0
+    const order = Array.from({ length: freed.length / 2 }, (_, i) => i).sort((a, b) => freed[2 * a]! - freed[2 * b]!)
+    let next = 0
     let bytes = 0
     const buffer = this.buffer
     this.freeList.forEachRange((offset, sizeBytes) => {
-      if (sizeBytes >= trimRangeBytesMin) bytes += discard(new Uint8Array(buffer, offset, sizeBytes))
+      const end = offset + sizeBytes
+      let freedInside = 0
+      // Freed blocks are in offset order; one lying across this range's end (partly reused since) is looked at again for the next range.
+      while (next < order.length) {
+        const start = freed[2 * order[next]!]!
+        const stop = start + freed[2 * order[next]! + 1]!
+        if (start >= end) break
+        freedInside += Math.max(0, Math.min(stop, end) - Math.max(start, offset))
+        if (stop > end) break
+        next++
+      }
+      if (freedInside === 0 || sizeBytes < trimRangeBytesMin) return
+      bytes += Math.min(freedInside, discard(new Uint8Array(buffer, offset, sizeBytes)))
     })
     this.discardedBytesTotal += bytes
     this.trimCountTotal++
@@ -237,6 +256,7 @@ export class VectorArena {
     this.blocks.delete(offset)
     this.blockBytesTotal -= sizeBytes
     this.freeList.give(offset, sizeBytes)
+    if (this.discardPages !== null) this.freedBlocks.push(offset, sizeBytes)
     this.freedSinceTrimBytes += sizeBytes
     if (this.freedSinceTrimBytes >= trimFreedBytesMin) this.trim()
   }
