@@ -1,11 +1,13 @@
 // buildIndexInWorker: an abort rejects with code 1 (before start and mid-build), and mid-build only
 // once the worker stopped — promptly also inside a long native HNSW build (it runs in slices); an error
 // thrown in the worker comes back as a MilvusError carrying its message and code; plain arrays are
-// copied, so the caller's array stays usable.
+// copied, so the caller's array stays usable; consecutive builds share one worker, which is terminated
+// after IDLE_BUILD_WORKER_MS without work and never keeps the process alive.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 import { ErrorCode, MilvusError } from '../errors/errors.ts'
-import { buildIndexInWorker } from './index-builder.ts'
+import { buildIndexInWorker, buildWorkerStats, IDLE_BUILD_WORKER_MS } from './index-builder.ts'
 import type { IndexSpec } from './index-spec.ts'
 import { clusteredVectors } from './test-fixtures.ts'
 
@@ -46,4 +48,25 @@ test('a failure inside the worker rejects with its message; a plain array is cop
   assert.equal(vectors.length, 1600)
   assert.ok((await buildIndexInWorker(spec, vectors, 100)).length > 0)
   assert.equal(vectors.length, 1600)
+})
+
+test('consecutive builds share one worker (also after a failed build); an idle one is terminated after IDLE_BUILD_WORKER_MS', async () => {
+  const vectors = clusteredVectors(4, 500, 16)
+  const flat: IndexSpec = { indexType: 'FLAT', metric: 'L2', dim: 16, params: {} }
+  const first = await buildIndexInWorker(flat, vectors, 500)
+  const started = buildWorkerStats.started
+  assert.deepEqual(await buildIndexInWorker(flat, vectors, 500), first)
+  await assert.rejects(buildIndexInWorker({ ...spec, indexType: 'NOPE' } as unknown as IndexSpec, vectors, 500))
+  assert.ok((await buildIndexInWorker(spec, vectors, 500)).length > 0)
+  assert.equal(buildWorkerStats.started, started, 'no new worker for the next builds')
+  await new Promise((resolve) => setTimeout(resolve, IDLE_BUILD_WORKER_MS + 300))
+  assert.deepEqual(await buildIndexInWorker(flat, vectors, 500), first)
+  assert.equal(buildWorkerStats.started, started + 1, 'the idle worker was terminated: a new one')
+})
+
+test('an idle build worker does not keep the process alive', () => {
+  const script = "const { buildIndexInWorker } = await import('./src/index/index-builder.ts'); const b = await buildIndexInWorker({ indexType: 'FLAT', metric: 'L2', dim: 2, params: {} }, new Float32Array(8), 4); if (!(b.length > 0)) process.exit(3); const t = performance.now(); process.on('exit', () => { if (performance.now() - t > 1000) process.exitCode = 4 })"
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), timeout: 30_000, encoding: 'utf8' })
+  assert.equal(r.signal, null, 'the process exited by itself')
+  assert.equal(r.status, 0, `exit code ${r.status} (4: it waited for the idle timeout) ${r.stderr}`)
 })

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads'
 import { startWorker } from '../common/start-worker.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import type { IndexSpec } from './index-spec.ts'
@@ -36,7 +37,8 @@ export interface BuildOptions {
 
 
 /**
- * Builds the index of `spec` over rows 0..rowCount-1 of `vectors` in a new worker thread and resolves
+ * Builds the index of `spec` over rows 0..rowCount-1 of `vectors` in a worker thread (the idle one
+ * of the last build, else a new one) and resolves
  * to its encoded bytes (`decodeIndex` them here). Rows on a SharedArrayBuffer — the vector arena is one —
  * are shared, not copied: the caller must not change or free them until the promise settles. Other
  * rows are copied once and the copy transferred. The main thread never blocks on the build.
@@ -56,7 +58,7 @@ export function buildIndexInWorker(
       reject(aborted())
       return
     }
-    const worker = startWorker(import.meta.url, 'index-worker')
+    const worker = takeWorker()
     let settled = false
     const finish = (fn: () => void): void => {
       if (settled) return
@@ -76,13 +78,64 @@ export function buildIndexInWorker(
     options.signal?.addEventListener('abort', onAbort, { once: true })
     worker.once('message', (reply: BuildReply) => {
       finish(() => (reply.ok ? resolve(reply.bytes) : reject(errorOf(reply))))
-      void worker.terminate()
+      worker.removeAllListeners('error')
+      worker.removeAllListeners('exit')
+      keepWorker(worker)
     })
     worker.once('error', (e) => finish(() => reject(errors.io(`index build worker failed: ${e.message}`, e))))
     worker.once('exit', (code) => finish(() => reject(errors.io(`index build worker exited with code ${code}`, undefined))))
     const transfer = request.buffer instanceof SharedArrayBuffer ? [] : [request.buffer]
     worker.postMessage(request, transfer)
   })
+}
+
+/**
+ * How long a build worker is kept after its build for the next one: builds come in runs (every
+ * index of a sealed segment, every segment of a flush) and starting a worker costs 0.1–0.5 s of module
+ * loading; after this long without work it is terminated, returning what its last build grew.
+ */
+export const IDLE_BUILD_WORKER_MS = 2_000
+
+let idle: { readonly worker: Worker; readonly timer: NodeJS.Timeout } | undefined
+
+/** Build workers started in this process (tests check that consecutive builds share one). */
+export const buildWorkerStats = { started: 0 }
+
+/** The idle build worker if there is one, else a new one. */
+function takeWorker(): Worker {
+  if (idle === undefined) {
+    buildWorkerStats.started++
+    return startWorker(import.meta.url, 'index-worker')
+  }
+  const { worker, timer } = idle
+  idle = undefined
+  clearTimeout(timer)
+  worker.removeAllListeners('exit')
+  worker.ref()
+  return worker
+}
+
+/** Keeps a worker whose build has answered for the next build (one at most), unref'd, until `IDLE_BUILD_WORKER_MS` pass. */
+function keepWorker(worker: Worker): void {
+  if (idle !== undefined) {
+    void worker.terminate()
+    return
+  }
+  const timer = setTimeout(() => {
+    if (idle?.worker !== worker) return
+    idle = undefined
+    void worker.terminate()
+  }, IDLE_BUILD_WORKER_MS)
+  timer.unref()
+  worker.once('exit', () => {
+    if (idle?.worker === worker) {
+      clearTimeout(idle.timer)
+      idle = undefined
+    }
+  })
+  // After the listener: adding one refs the worker's port again.
+  worker.unref()
+  idle = { worker, timer }
 }
 
 function requestOf(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number): BuildRequest {

@@ -1,5 +1,6 @@
-// The index build worker (started by index-builder.ts): receives one BuildRequest, builds the index
-// with its own vector arena, answers with the encoded bytes (transferred) or the error, then exits.
+// The index build worker (started by index-builder.ts): for each BuildRequest, builds the index with
+// its own vector arena, answers with the encoded bytes (transferred) or the error, and waits for the
+// next (index-builder.ts keeps it a short while, then terminates it).
 import { parentPort } from 'node:worker_threads'
 import { isMilvusError } from '../errors/milvus-error.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
@@ -26,7 +27,7 @@ function failure(e: unknown): BuildReply {
   return { ok: false, code: isMilvusError(e) ? e.code : 65535, message, stack }
 }
 
-parentPort?.once('message', (request: BuildRequest) => {
+parentPort?.on('message', (request: BuildRequest) => {
   run(request)
     .catch(failure)
     .then((reply) => {
