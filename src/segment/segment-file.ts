@@ -181,8 +181,9 @@ function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefin
     total += Buffer.byteLength(values[i] ?? '', 'utf8')
     offsets[i + 1] = total
   }
-  const list = values.length === n ? values : values.slice(0, n)
-  const bytes: Uint8Array = Buffer.from(list.join(''), 'utf8')
+  // Each row written in place: no joined copy of the whole column as one string first.
+  const bytes = Buffer.allocUnsafe(total)
+  for (let i = 0; i < n; i++) bytes.write(values[i] ?? '', offsets[i]!, offsets[i + 1]! - offsets[i]!, 'utf8')
   return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }
 
