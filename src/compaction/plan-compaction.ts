@@ -1,4 +1,6 @@
+import { indexSlotOf } from '../catalog/index-meta.ts'
 import type { Timestamp } from '../common/hybrid-ts.ts'
+import { isVectorType } from '../schema/data-type.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import type { Segment } from '../segment/segment.ts'
 import type { CompactionPolicy } from './compaction-policy.ts'
@@ -28,6 +30,7 @@ export function planCompaction(data: CollectionData, policy: CompactionPolicy, h
   for (const seg of data.segmentsOf()) {
     if (seg.state !== 'sealed' || seg.rowCount === 0 || !eligible(seg)) continue
     const purgeable = purgeableCount(seg, horizon)
+    if (policy.indexBased && purgeable < seg.rowCount && !vectorIndexed(data, seg)) continue
     if (seg.rowCount - purgeable < policy.segmentRowsTarget * policy.smallRatio) {
       const list = byPartition.get(seg.partitionId) ?? []
       list.push(seg)
@@ -56,4 +59,15 @@ export function planCompaction(data: CollectionData, policy: CompactionPolicy, h
     flush()
   }
   return plans
+}
+
+/** True when every vector index of the collection is built on `seg` (indexes of struct sub-fields and JSON paths aside). */
+function vectorIndexed(data: CollectionData, seg: Segment): boolean {
+  for (const meta of data.meta.indexes) {
+    if (meta.jsonPath !== undefined) continue
+    const field = data.schema.fields.find((f) => f.name === meta.fieldName)
+    if (field === undefined || !isVectorType(field.dataType)) continue
+    if (seg.vectorIndexes.get(indexSlotOf(meta))?.indexId !== meta.id) return false
+  }
+  return true
 }

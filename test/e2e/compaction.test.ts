@@ -90,3 +90,50 @@ describe('memory protection', () => {
     }
   })
 })
+
+describe('index-based compaction (dataCoord.compaction.indexBasedCompaction)', () => {
+  test('a segment waiting for its vector index build is not compacted; once built it is, and a fully deleted one is dropped at once', async () => {
+    const env = await openTemp({ segmentRowsMax: 400, timeTravelRetentionMs: 0, autoCompaction: false })
+    const hold = new Int32Array(new SharedArrayBuffer(4))
+    const builds = env.client.database.indexBuilds
+    try {
+      await env.client.createCollection({
+        collection_name: 'x',
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+          { name: 'vector', data_type: DataType.FloatVector, dim: 8 },
+        ],
+      })
+      assert.equal((await env.client.createIndex({ collection_name: 'x', field_name: 'vector', index_type: 'HNSW', metric_type: 'L2', params: { M: 8, efConstruction: 32 } })).code, 0)
+      const x = env.client.collection('x')
+      const next = rng(9)
+      builds.hooks = { hold, holdMs: 20_000 }
+      for (let b = 0; b < 3; b++) {
+        await x.insert(Array.from({ length: 50 }, (_, i) => ({ id: b * 50 + i, vector: randomVector(next, 8) })))
+        await x.flush()
+      }
+      await x.delete('id < 50') // every row of the first segment
+      await x.flush()
+      const segs = () => env.client.database.state.collection('x').segmentsOf()
+      assert.equal(segs().length, 3)
+      const held = await env.client.compact({ collection_name: 'x' })
+      assert.equal(held.status.code, 0)
+      assert.equal(segs().length, 2, 'the fully deleted segment is dropped, indexed or not')
+      assert.ok(segs().every((s) => s.vectorIndexes.size === 0), 'builds are held')
+      assert.equal(segs().reduce((n, s) => n + s.rowCount, 0), 100, 'the two unindexed segments are not merged')
+      Atomics.store(hold, 0, 1)
+      Atomics.notify(hold, 0)
+      builds.hooks = {}
+      await builds.idle()
+      const merged = await env.client.compact({ collection_name: 'x' })
+      assert.ok(merged.compactionPlanCount >= 1, `plans: ${merged.compactionPlanCount}`)
+      await builds.idle()
+      assert.equal(segs().length, 1, 'indexed now: merged')
+      assert.equal(await x.count(), 100)
+    } finally {
+      Atomics.store(hold, 0, 1)
+      Atomics.notify(hold, 0)
+      await env.cleanup()
+    }
+  })
+})

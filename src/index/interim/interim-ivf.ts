@@ -18,8 +18,14 @@ export interface InterimBudget {
   readonly rowsMax: number
 }
 
-/** Rows a list has room for when it first gets one; it doubles when full. */
+/** Rows a list has room for when it first gets one. */
 const listCapacityMin = 16
+/**
+ * A full list grows by this factor: 1.25 keeps the lists' slack near 10 % of the rows' bytes (doubling
+ * left 40–65 %: 93 MiB of lists for a 110k × 128 segment's 56 MiB), for ~4 copies of each row's vector
+ * over its list's growth instead of ~1.
+ */
+const listGrowth = 1.25
 /** Rows scored per kernel call while scanning a list. */
 const scanBlockRows = 1024
 
@@ -277,7 +283,7 @@ export class InterimIvf {
     let rows = this.listRows[list]!
     let vectors = this.listVectors[list]!
     if (size === rows.length) {
-      this.resize(list, Math.max(listCapacityMin, size * 2))
+      this.resize(list, Math.max(listCapacityMin, Math.ceil(size * listGrowth)))
       rows = this.listRows[list]!
       vectors = this.listVectors[list]!
     }
