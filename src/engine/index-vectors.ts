@@ -29,7 +29,7 @@ export function indexInput(segment: Segment, field: FieldSchema): IndexInput {
     const all = (store.view().values as SparseRow[]).slice(0, n)
     const map = field.nullable ? validRows(store.isValid.bind(store), n) : null
     const rows = map === null ? all : Array.from(map, (r) => all[r]!)
-    return { vectors: encodeSparseCsr(rows), rowCount: rows.length, rowMap: map }
+    return { vectors: encodeSparseCsr(rows, true), rowCount: rows.length, rowMap: map }
   }
   const raw = store.vectorRange(0, n)
   let vectors: Float32Array | Uint8Array

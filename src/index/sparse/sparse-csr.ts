@@ -12,12 +12,14 @@ export interface SparseCsr {
 /**
  * Sparse rows as one byte array, so they travel where dense vectors do (a build worker, an index's
  * query argument): u32 rowCount | u32 nnz | u32 rowStart[rowCount + 1] | u32 indices[nnz] |
- * f32 values[nnz], little-endian, in a buffer of its own (4-byte aligned).
+ * f32 values[nnz], little-endian, in a buffer of its own (4-byte aligned; a SharedArrayBuffer with `shared`).
  */
-export function encodeSparseCsr(rows: readonly SparseRow[]): Uint8Array {
+export function encodeSparseCsr(rows: readonly SparseRow[], shared = false): Uint8Array {
   let nnz = 0
   for (const r of rows) nnz += r.indices.length
-  const words = new Uint32Array(2 + rows.length + 1 + 2 * nnz)
+  const wordCount = 2 + rows.length + 1 + 2 * nnz
+  // Shared: a build worker reads them in place (a plain buffer would be copied for it).
+  const words = shared ? new Uint32Array(new SharedArrayBuffer(4 * wordCount)) : new Uint32Array(wordCount)
   words[0] = rows.length
   words[1] = nnz
   const indices = words.subarray(3 + rows.length, 3 + rows.length + nnz)
