@@ -7,8 +7,9 @@ import type { ImportObjectSource } from '../engine/import/object-source.ts'
 import type { QuiverConfig } from '../config/quiver-config.ts'
 import { S3FileStore } from '../storage/s3/s3-file-store.ts'
 import { createLogger, type Logger } from '../observability/logger.ts'
-import { type QuiverServer, type ServeOptions, startQuiverServer } from '../server/quiver-server.ts'
-import { type ClusterNode, defaultNodeId, openClusterNode } from './cluster-node.ts'
+import { type QuiverServer, type ServeOptions, type ShutdownStats, startQuiverServer } from '../server/quiver-server.ts'
+import { ClusterStores, defaultNodeId } from './cluster-node.ts'
+import { serveCluster } from './cluster-serve.ts'
 
 /** `quiver serve` flags as commander gives them (strings; undefined when not given). */
 export interface ServeCommandOptions {
@@ -18,12 +19,15 @@ export interface ServeCommandOptions {
   readonly data?: string
   readonly metricsPort?: string
   readonly logLevel?: string
-  /** `standalone` (default; env QUIVER_ROLE) or `all` (cluster mode: etcd + S3 + NATS JetStream, docs/cluster.md). */
+  /**
+   * `standalone` (default; env QUIVER_ROLE); cluster mode (etcd + S3 + NATS JetStream, docs/cluster.md):
+   * `all` (the writer, or a read replica waiting to take over) or `query` (a read replica only).
+   */
   readonly role?: string
 }
 
-/** The roles `--role` accepts today (docs/cluster.md: writer, query and proxy are planned). */
-const ROLES = ['standalone', 'all'] as const
+/** The roles `--role` accepts today (docs/cluster.md: separate writer and proxy roles are planned). */
+const ROLES = ['standalone', 'all', 'query'] as const
 
 /** Signals that stop the server cleanly. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
@@ -44,29 +48,39 @@ export async function serveCommand(opts: ServeCommandOptions, quiverVersion: str
   const role = roleOf(opts)
   const { config, warnings } = await loadConfig({
     ...(opts.config === undefined ? {} : { file: opts.config }),
-    clusterKeysUsed: role === 'all',
+    clusterKeysUsed: role !== 'standalone',
     env: process.env,
     flags: { 'proxy.port': opts.port, 'proxy.ip': opts.host, 'localStorage.path': opts.data, 'metrics.port': opts.metricsPort, 'log.level': opts.logLevel },
   })
   const logger = createLogger({ level: config.log.level, format: config.log.format })
   for (const w of warnings) logger.warn(w)
   const configMs = Math.round(performance.now()) - processMs
-  const cluster = role === 'all' ? await openCluster(opts, logger) : undefined
   const options = await serveOptions(config, quiverVersion, logger)
   const importObjectSource = await importObjectSourceOf(opts.config)
-  const server = await startQuiverServer({
-    ...(cluster === undefined ? options : { ...options, engine: { ...options.engine, ...cluster.engine } }),
-    ...(importObjectSource === undefined ? {} : { importObjectSource }),
-  })
-  process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
-  if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
-  if (server.ops !== undefined) process.stdout.write(`web console on http://${server.ops.host}:${server.ops.port}/webui/\n`)
-  process.stdout.write(`data directory: ${server.dataDir}\n`)
-  if (importObjectSource !== undefined) process.stdout.write(`bulk import reads object keys from ${importObjectSource.describe}\n`)
-  // Where the start went (ms since the process started): node + modules, configuration, the server's parts.
-  const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }
-  logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled, startup }, 'serving')
-  stopOnSignals(server, logger, cluster)
+  const announce = (server: QuiverServer) => {
+    process.stdout.write(`Quiver ${quiverVersion} serving Milvus gRPC and REST v2 on ${server.grpc.host}:${server.port}${config.tls === undefined ? '' : ' (TLS)'}\n`)
+    if (server.ops !== undefined) process.stdout.write(`health and metrics on http://${server.ops.host}:${server.ops.port}/healthz /metrics\n`)
+    if (server.ops !== undefined) process.stdout.write(`web console on http://${server.ops.host}:${server.ops.port}/webui/\n`)
+    process.stdout.write(`data directory: ${server.dataDir}\n`)
+    if (importObjectSource !== undefined) process.stdout.write(`bulk import reads object keys from ${importObjectSource.describe}\n`)
+    // Where the start went (ms since the process started): node + modules, configuration, the server's parts.
+    const startup = { processMs, configMs, ...server.startup, sinceProcessStartMs: Math.round(performance.now()) }
+    logger.info({ grpc: `${server.grpc.host}:${server.grpc.port}`, ops: server.ops?.port, dataDir: server.dataDir, authorizationEnabled: config.authorizationEnabled, startup }, 'serving')
+  }
+  const serveWith = { ...options, ...(importObjectSource === undefined ? {} : { importObjectSource }) }
+  if (role !== 'standalone') {
+    const { config: clusterConfig } = await loadClusterConfig({ ...(opts.config === undefined ? {} : { file: opts.config }), env: process.env })
+    const stores = await ClusterStores.open(clusterConfig, defaultNodeId())
+    const node = await serveCluster(role, stores, serveWith, logger, announce).catch(async (e: unknown) => {
+      await stores.close()
+      throw e
+    })
+    stopOnSignals(() => node.close(), logger)
+    return
+  }
+  const server = await startQuiverServer(serveWith)
+  announce(server)
+  stopOnSignals(() => server.close(), logger)
   // Only with authorization on: with it off the users document is not even open yet (it opens on the first RBAC call).
   if (server.access?.enabled === true && (await rootPasswordIsDefault(server.access))) logger.warn(DEFAULT_ROOT_PASSWORD_WARNING)
 }
@@ -113,7 +127,7 @@ async function readPem(path: string, key: string): Promise<Buffer> {
  * SIGINT/SIGTERM: stop promptly (`QuiverServer.close`) and exit 0; the stop is logged with where its
  * time went. A second signal, or a stop still running after `STOP_MS_MAX`, exits at once with code 1.
  */
-function stopOnSignals(server: QuiverServer, logger: Logger, cluster: ClusterNode | undefined): void {
+function stopOnSignals(stopServer: () => Promise<ShutdownStats | undefined>, logger: Logger): void {
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) {
@@ -126,10 +140,7 @@ function stopOnSignals(server: QuiverServer, logger: Logger, cluster: ClusterNod
       logger.error(`the stop did not finish within ${STOP_MS_MAX} ms: exiting (every acknowledged write is in the WAL; the next start replays it)`)
       process.exit(1)
     }, STOP_MS_MAX)
-    server.close().then(async (shutdown) => {
-      await cluster?.close()
-      return shutdown
-    }).then(
+    stopServer().then(
       (shutdown) => {
         clearTimeout(watchdog)
         logger.info({ shutdown }, 'stopped cleanly')
@@ -145,27 +156,12 @@ function stopOnSignals(server: QuiverServer, logger: Logger, cluster: ClusterNod
   for (const s of STOP_SIGNALS) process.on(s, () => stop(s))
 }
 
-/**
- * `--role all`: the cluster keys of the same `--config` file (and QUIVER_* env), then this node waits
- * to own the shard. Losing it while serving exits at once with code 1, as a crash: every acknowledged
- * write is in the log, and no checkpoint of a deposed owner is written (docs/cluster.md).
- */
-async function openCluster(opts: ServeCommandOptions, logger: Logger): Promise<ClusterNode> {
-  const { config } = await loadClusterConfig({ ...(opts.config === undefined ? {} : { file: opts.config }), env: process.env })
-  const node = await openClusterNode(config, defaultNodeId(), (m) => logger.info(m))
-  node.owner.onLost((reason) => {
-    logger.error(`shard ownership lost (${reason}): exiting so that this node can come back as a standby; every acknowledged write is in the log`)
-    process.exit(1)
-  })
-  return node
-}
-
 /** `--role`, else env QUIVER_ROLE, else standalone; a role not built yet is refused with 1100. */
 function roleOf(opts: ServeCommandOptions): (typeof ROLES)[number] {
   const role = opts.role ?? process.env.QUIVER_ROLE ?? 'standalone'
   const known = ROLES.find((r) => r === role)
   if (known === undefined) {
-    throw errors.invalid(`--role ${role} is not supported: standalone, or all (cluster mode; writer, query and proxy are not built yet)`, { key: 'role', value: role })
+    throw errors.invalid(`--role ${role} is not supported: standalone, all or query (cluster mode; separate writer and proxy roles are not built yet)`, { key: 'role', value: role })
   }
   return known
 }

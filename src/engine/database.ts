@@ -1,14 +1,14 @@
 import { type Timestamp, TimestampOracle } from '../common/hybrid-ts.ts'
 import type { WriteOutcome } from '../collection/apply-write.ts'
 import { errors, MilvusError } from '../errors/errors.ts'
-import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { prepareDataDir } from '../storage/data-dir.ts'
 import { acquireDirLock, type DirLock } from '../storage/dir-lock.ts'
 import { LocalFileStore } from '../storage/local-file-store.ts'
 import { FileMetaStore, type MetaStore } from '../storage/meta-store.ts'
 import type { FileStore } from '../storage/file-store.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
-import type { CommandLog, OpenedCommandLog } from '../wal/command-log.ts'
+import type { CommandLog, LogReplica, OpenedCommandLog } from '../wal/command-log.ts'
+import type { WalRecord } from '../wal/wal-format.ts'
 import { Wal } from '../wal/wal.ts'
 import { isCheckpointCancelled, planCheckpoint, writeCheckpoint } from './checkpoint.ts'
 import { type ApplyResult, DbState } from './db-state.ts'
@@ -20,9 +20,10 @@ import { openSharedArena } from './arena-setup.ts'
 import { Compactions } from './compactions.ts'
 import { IndexBuilds } from './index-builds.ts'
 import { type CloseStats, msSince, type OpenStats } from './lifecycle-stats.ts'
-import { estimateRowBytes } from './row-bytes.ts'
+import { sealPolicy } from './row-bytes.ts'
 import { type CommandBody, decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
 import { CatalogDdl } from './catalog-ddl.ts'
+import { applyReplicated } from './replica-apply.ts'
 
 /**
  * One Quiver database in a data directory: the state, its WAL and checkpoints; owns the lifecycle. Writes
@@ -37,6 +38,8 @@ export class Database {
   private wal!: CommandLog
   /** Cluster mode's log instead of the local WAL (`OpenOptions.openWal`). */
   private readonly openWal: ((fromLsn: number) => Promise<OpenedCommandLog>) | undefined
+  /** A read replica's log (cluster mode): no writes, no checkpoints; the writer's records are applied as they come. */
+  private replica: LogReplica | undefined
   private readonly oracle = new TimestampOracle()
   /** LSN and timestamp of the last command applied. */
   appliedLsn = 0
@@ -93,27 +96,18 @@ export class Database {
         // A checkpoint being written may still read vectors it captured: frees wait for it.
         free: (v) => (this.checkpointWriting ? this.deferredFrees.push(v) : arena.free(v)),
       },
-      (meta) => this.sealPolicyFor(meta.schema),
+      (meta) => sealPolicy(this.options, meta.schema),
     )
-    this.indexBuilds = new IndexBuilds(this.state, (m) => this.log(m), () => {
+    this.indexBuilds = new IndexBuilds(this.state, (m) => this.options.log(m), () => {
       this.unloggedChanges++
       this.requestCheckpoint()
     })
-    this.compactions = new Compactions(
-      this.state,
-      {
-        retentionMs: this.options.timeTravelRetentionMs,
-        enabled: this.options.autoCompaction,
-        concurrencyMax: this.options.compactionConcurrencyMax,
-        readFile: (p) => this.store.readFile(p),
-        log: (m) => this.log(m),
-      },
-      () => {
-        this.unloggedChanges++
-        this.indexBuilds.schedule()
-        this.requestCheckpoint()
-      },
-    )
+    const { timeTravelRetentionMs: retentionMs, autoCompaction: enabled, compactionConcurrencyMax: concurrencyMax } = this.options
+    this.compactions = new Compactions(this.state, { retentionMs, enabled, concurrencyMax, readFile: (p) => this.store.readFile(p), log: (m) => this.options.log(m) }, () => {
+      this.unloggedChanges++
+      this.indexBuilds.schedule()
+      this.requestCheckpoint()
+    })
   }
 
   static async open(options: OpenOptions): Promise<Database> {
@@ -136,59 +130,61 @@ export class Database {
     // Work a previous process left undone (or cancelled at its close) resumes: missing indexes, compaction.
     db.indexBuilds.schedule()
     db.compactions.schedule(() => db.latestTs())
+    db.replica?.follow((records) => applyReplicated(db, records))
     return db
-  }
-
-  private sealPolicyFor(schema: CollectionSchema) {
-    const byBytes = Math.floor(this.options.segmentBytesMax / estimateRowBytes(schema))
-    return { segmentRowsMax: Math.max(1, Math.min(this.options.segmentRowsMax, byBytes)) }
-  }
-
-  private log(message: string): void {
-    this.options.log(message)
   }
 
   /** Manifest + segment files, then WAL replay of everything after the checkpoint. */
   private async recover(): Promise<void> {
     const startMs = performance.now()
     const stats: OpenStats = { manifestMs: 0, segmentsMs: 0, indexesMs: 0, walReadMs: 0, walReplayMs: 0, totalMs: 0, segmentCount: 0, segmentBytes: 0, indexBytes: 0, walBytes: 0, walRecords: 0 }
-    if (this.meta instanceof FileMetaStore) await this.meta.removeTemporaries((m) => this.log(m))
+    if (this.meta instanceof FileMetaStore) await this.meta.removeTemporaries((m) => this.options.log(m))
     const manifest = (await this.meta.load()) as Manifest | undefined
     stats.manifestMs = msSince(startMs)
     if (manifest !== undefined) {
       this.oracle.observe(BigInt(manifest.lastTs))
       this.appliedTs = BigInt(manifest.lastTs)
-      await loadManifest(manifest, { state: this.state, store: this.store, log: (m) => this.log(m) }, stats)
+      await loadManifest(manifest, { state: this.state, store: this.store, log: (m) => this.options.log(m) }, stats)
     }
     const checkpointLsn = manifest?.checkpointLsn ?? 0
     const walStartMs = performance.now()
-    const { wal, records, bytesRead } = this.openWal !== undefined
+    const { wal, records, bytesRead, replica }: OpenedCommandLog = this.openWal !== undefined
       ? await this.openWal(checkpointLsn)
-      : await Wal.open(this.store, 'wal', { sync: this.options.sync, fileBytesMax: this.options.walFileBytesMax, log: (m) => this.log(m), fromLsn: checkpointLsn })
+      : await Wal.open(this.store, 'wal', { sync: this.options.sync, fileBytesMax: this.options.walFileBytesMax, log: (m) => this.options.log(m), fromLsn: checkpointLsn })
     stats.walReadMs = msSince(walStartMs)
     stats.walBytes = bytesRead
     this.wal = wal
+    this.replica = replica
     this.appliedLsn = checkpointLsn
     this.checkpointedLsn = checkpointLsn
     const replayStartMs = performance.now()
     for (const rec of records) {
       if (rec.lsn <= checkpointLsn) continue
       stats.walRecords++
-      const cmd = decodeCommand(rec.payload)
-      this.oracle.observe(cmd.ts)
-      this.appliedLsn = rec.lsn
-      this.appliedTs = cmd.ts
-      try {
-        this.state.apply(cmd)
-      } catch (e) {
-        // A command rejected when first applied is rejected again: same state, same decision.
-        if (!(e instanceof MilvusError)) throw e
-      }
+      this.applyLogged(rec)
     }
     this.walBytesAtCheckpoint = 0
     stats.walReplayMs = msSince(replayStartMs)
     stats.totalMs = msSince(startMs)
     this.openStats = stats
+  }
+
+  /** Applies one logged command (replay, or a read replica following the writer); rejected ones again reject. */
+  applyLogged(rec: WalRecord): void {
+    const cmd = decodeCommand(rec.payload)
+    this.oracle.observe(cmd.ts)
+    this.appliedLsn = rec.lsn
+    this.appliedTs = cmd.ts
+    try {
+      this.state.apply(cmd)
+    } catch (e) {
+      if (!(e instanceof MilvusError)) throw e
+    }
+  }
+
+  /** A read replica (cluster mode) waits here until it applied everything the log held; others at once. */
+  readBarrier(signal?: AbortSignal): Promise<void> {
+    return this.replica === undefined ? Promise.resolve() : this.replica.caughtUp(signal)
   }
 
   assertOpen(): void {
@@ -252,12 +248,12 @@ export class Database {
 
   /** Runs a checkpoint in the background (at most one queued). */
   private requestCheckpoint(): void {
-    if (this.pendingCheckpoint !== undefined || this.closed) return
+    if (this.pendingCheckpoint !== undefined || this.closed || this.replica !== undefined) return
     this.checkpoint().catch((e) => {
       // Cancelled by close: nothing is lost (the WAL holds it) and nobody is left to tell.
       if (isCheckpointCancelled(e)) return
       this.backgroundError = e
-      this.log(`background checkpoint failed: ${String(e)}`)
+      this.options.log(`background checkpoint failed: ${String(e)}`)
     })
   }
 
@@ -267,6 +263,7 @@ export class Database {
    * shares that one (it covers everything applied before the call).
    */
   checkpoint(): Promise<void> {
+    if (this.replica !== undefined) return Promise.resolve() // a read replica writes nothing
     if (this.pendingCheckpoint !== undefined) return this.pendingCheckpoint
     const run: Promise<void> = this.checkpointChain.then(async () => {
       this.pendingCheckpoint = undefined
@@ -374,7 +371,7 @@ export class Database {
 
   /** Close's checkpoint: none when the last one covers everything applied, else one bounded by the deadline. */
   private async lastCheckpoint(): Promise<CloseStats['checkpoint']> {
-    if (this.appliedLsn === this.checkpointedLsn && this.unloggedChanges === this.persistedChanges) return 'skipped'
+    if (this.replica !== undefined || (this.appliedLsn === this.checkpointedLsn && this.unloggedChanges === this.persistedChanges)) return 'skipped'
     // No time left (0, or a background checkpoint used it up): do not even plan one.
     if (this.checkpointAbort.signal.aborted) return this.lastCheckpointCancelled()
     try {
@@ -387,7 +384,7 @@ export class Database {
   }
 
   private lastCheckpointCancelled(): 'cancelled' {
-    this.log(`close: no time for the last checkpoint (closeCheckpointMsMax ${this.options.closeCheckpointMsMax} ms); the WAL holds every write since lsn ${this.checkpointedLsn} and the next open replays it`)
+    this.options.log(`close: no time for the last checkpoint (closeCheckpointMsMax ${this.options.closeCheckpointMsMax} ms); the WAL holds every write since lsn ${this.checkpointedLsn} and the next open replays it`)
     return 'cancelled'
   }
 

@@ -33,3 +33,9 @@ export function estimateRowBytes(schema: CollectionSchema): number {
   }
   return Math.max(n, 1)
 }
+
+/** When a growing segment seals: at `segmentRowsMax` rows or `segmentBytesMax` estimated bytes, whichever comes first. */
+export function sealPolicy(options: { readonly segmentBytesMax: number; readonly segmentRowsMax: number }, schema: CollectionSchema): { segmentRowsMax: number } {
+  const byBytes = Math.floor(options.segmentBytesMax / estimateRowBytes(schema))
+  return { segmentRowsMax: Math.max(1, Math.min(options.segmentRowsMax, byBytes)) }
+}

@@ -6,7 +6,7 @@ import { type NatsLog, tooLarge } from './nats-log.ts'
 import { replayAndFence } from './take-over.ts'
 
 /** First byte of every record: what follows. */
-const RecordKind = { command: 1, fence: 2 } as const
+export const RecordKind = { command: 1, fence: 2 } as const
 
 interface Slot {
   /** Settles when the log answered (either way). */
@@ -36,6 +36,8 @@ export class LogWal implements CommandLog {
   #failure: unknown
   #closed = false
   #bytesWritten = 0
+  /** The position of the last checkpoint (the log keeps the records after the one before it). */
+  #checkpointed = 0
 
   constructor(log: NatsLog, owner: ShardOwnership) {
     this.#log = log
@@ -76,9 +78,15 @@ export class LogWal implements CommandLog {
     })
   }
 
-  /** Drops the records a checkpoint covers (the manifest naming `lsn` is saved before this runs). */
+  /**
+   * Drops the records the **previous** checkpoint covered (the manifest naming `lsn` is saved before
+   * this runs): a read replica that loaded the previous manifest, or lags behind by less than one
+   * checkpoint, still finds every record after it (log-replica.ts); replay skips what a manifest covers.
+   */
   checkpoint(lsn: number): Promise<void> {
-    return this.#log.truncate(lsn)
+    const previous = this.#checkpointed
+    this.#checkpointed = lsn
+    return previous > 0 ? this.#log.truncate(previous) : Promise.resolve()
   }
 
   /** Waits for appends in flight, then closes the connection to the log. */

@@ -17,6 +17,8 @@ export interface HealthReport {
   readonly healthy: boolean
   /** Why it is unhealthy (empty when healthy). */
   readonly reasons: readonly string[]
+  /** Cluster mode: this node's role (`writer`, `replica`); absent standalone. */
+  readonly role?: string
 }
 
 export interface OpsServerOptions {
@@ -70,7 +72,7 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: OpsServerO
   const report = opts.health()
   const status = report.healthy ? 200 : 500
   if ((req.headers.accept ?? '').includes('application/json')) {
-    return send(res, status, 'application/json', JSON.stringify({ status: report.healthy ? 'healthy' : 'unhealthy', reasons: report.reasons }))
+    return send(res, status, 'application/json', JSON.stringify({ status: report.healthy ? 'healthy' : 'unhealthy', reasons: report.reasons, ...(report.role === undefined ? {} : { role: report.role }) }))
   }
   send(res, status, 'text/plain; charset=utf-8', report.healthy ? 'OK' : `${report.reasons.join('\n')}\n`)
 }
@@ -109,6 +111,8 @@ export interface OperationsOptions {
   readonly access?: RestAccess
   /** Server settings the console's configuration tab shows (no secrets). */
   readonly settings?: () => Readonly<Record<string, string | number | boolean>>
+  /** Cluster mode: the node's role, a label on every metric and a field of `/healthz`'s JSON. */
+  readonly role?: string
 }
 
 export interface Operations {
@@ -129,6 +133,7 @@ export async function startOperations(client: Quiver, opts: OperationsOptions): 
   const db = client.database
   const served = opts.metricsPort !== undefined
   const metrics = createMetrics({ source: { stats: () => engineStats(db), walBytes: () => walDiskBytes(db), memory: () => memoryStats(db) }, processMetrics: served })
+  if (opts.role !== undefined) metrics.registry.setDefaultLabels({ role: opts.role })
   const samples = new RequestSamples({ slowRequestMs: opts.slowRequestMs ?? SLOW_REQUEST_MS_DEFAULT })
   const observer = createRequestObserver({ metrics, samples, ...(opts.logger === undefined ? {} : { logger: opts.logger }), ...(opts.slowRequestMs === undefined ? {} : { slowRequestMs: opts.slowRequestMs }) })
   const detach = observeRequestsOf(client, observer)
@@ -137,7 +142,7 @@ export async function startOperations(client: Quiver, opts: OperationsOptions): 
     if (served) {
       const log = opts.log === undefined ? {} : { log: opts.log }
       const webui = createWebui({ client, samples, ...log, ...(opts.access === undefined ? {} : { access: opts.access }), ...(opts.settings === undefined ? {} : { settings: opts.settings }) })
-      ops = await startOpsServer({ host: opts.host, port: opts.metricsPort, metrics, health: () => healthOf(client), webui, ...log })
+      ops = await startOpsServer({ host: opts.host, port: opts.metricsPort, metrics, health: () => ({ ...healthOf(client), ...(opts.role === undefined ? {} : { role: opts.role }) }), webui, ...log })
     }
   } catch (e) {
     detach()

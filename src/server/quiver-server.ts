@@ -15,6 +15,7 @@ import { engineLog, type Logger } from '../observability/logger.ts'
 import type { QuiverMetrics } from '../observability/metrics.ts'
 import { SLOW_REQUEST_MS_DEFAULT } from '../observability/request-observer.ts'
 import { type Operations, type OpsServer, startOperations } from './ops-server.ts'
+import type { ReplicaRouting } from './replica-routing.ts'
 
 export interface ServeOptions {
   /** Data directory (created if missing). */
@@ -42,6 +43,10 @@ export interface ServeOptions {
   readonly tls?: ListenerTls
   /** Access control to use (gRPC and REST); takes precedence over `authorizationEnabled`. */
   readonly access?: RestAccess
+  /** Cluster mode: a read replica's routing (reads here, the rest forwarded to the writer; `replica-routing.ts`). */
+  readonly replica?: ReplicaRouting
+  /** Cluster mode: this node's role (`writer`, `replica`), on metrics and `/healthz`. */
+  readonly role?: string
 }
 
 export interface QuiverServer {
@@ -139,14 +144,14 @@ export async function startQuiverServer(opts: ServeOptions): Promise<QuiverServe
     protoMs = msSince(protoStartMs)
     listener = await openListener({ host: opts.host, port: opts.port, ...(opts.tls === undefined ? {} : { tls: opts.tls }) })
     boundPort = listener.port
-    grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }) })
+    grpc = await startGrpcServer({ client, host: opts.host, port: listener.port, dataDir, quiverVersion: opts.quiverVersion, ...(opts.log === undefined ? {} : { log: opts.log }), ...(access === undefined ? {} : { access }), ...(opts.replica === undefined ? {} : { replica: opts.replica }) })
   } catch (e) {
     await listener?.close()
     await operations.close()
     await client.close()
     throw e
   }
-  const rest = createRestServer({ client, ...(access === undefined ? {} : { access }), ...(opts.log === undefined ? {} : { log: opts.log }) })
+  const rest = createRestServer({ client, ...(access === undefined ? {} : { access }), ...(opts.log === undefined ? {} : { log: opts.log }), ...(opts.replica === undefined ? {} : { replica: opts.replica }) })
   const bound = listener
   bound.serve({ grpc: (socket) => grpc.injectConnection(socket), http: (socket) => rest.injectConnection(socket) })
   const totalMs = msSince(startMs)

@@ -19,4 +19,17 @@ export interface OpenedCommandLog {
   readonly wal: CommandLog
   readonly records: readonly WalRecord[]
   readonly bytesRead: number
+  /**
+   * Set when the log is opened read-only by a read replica (cluster mode's query nodes): `wal` refuses
+   * appends, the database writes no checkpoint, and it applies what the writer appends from then on.
+   */
+  readonly replica?: LogReplica
+}
+
+/** The tail of a log a read replica follows (`log/log-replica.ts`). */
+export interface LogReplica {
+  /** Delivers the records after the replayed ones, in LSN order, from now on. */
+  follow(apply: (records: readonly WalRecord[]) => void): void
+  /** Resolves once every record the log held at the call has been delivered (Strong reads wait for it). */
+  caughtUp(signal?: AbortSignal): Promise<void>
 }

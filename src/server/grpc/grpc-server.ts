@@ -28,6 +28,8 @@ import { telemetryHandlers } from './handlers/telemetry-handlers.ts'
 import { fastFloatDecodingAvailable, writeRequestDeserializer } from './write-request-decoder.ts'
 import { okStatus, statusOf, unsupportedStatus } from './wire-status.ts'
 import { isPreEncoded, PRE_ENCODED, type PreEncodedField, ProtoWriter } from './wire/proto-writer.ts'
+import { REPLICA_LOCAL_RPCS, REPLICA_NO_BARRIER_RPCS, type ReplicaRouting } from '../replica-routing.ts'
+import { ForwardedGrpcError, GrpcForwarder } from './forward-call.ts'
 
 /** Requests up to this size are read (Milvus accepts 64 MiB); larger ones answer 1102. */
 export const REQUEST_BYTES_MAX = limits.requestBytesMax
@@ -54,6 +56,8 @@ export interface GrpcServerOptions {
   readonly access?: AccessControl & UserAdmin
   /** Fair admission of reads, shared with the REST server; default: one of its own with the default limits. */
   readonly admission?: Admission
+  /** A read replica (cluster mode): reads answered here after the read barrier, the rest forwarded to the writer. */
+  readonly replica?: ReplicaRouting
 }
 
 export interface GrpcServer {
@@ -108,12 +112,14 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     decodeThread: new DecodeThread(),
     ...(opts.access === undefined ? {} : { access: opts.access }),
   }
-  server.addService(guardService(proto.services.milvus, MILVUS_SERVICE), implement(proto.services.milvus, allHandlers, deps, log))
-  server.addService(guardService(proto.services.telemetry, TELEMETRY_SERVICE), implement(proto.services.telemetry, telemetryHandlers, deps, log))
+  const forwarder = opts.replica === undefined ? undefined : new GrpcForwarder(opts.replica, MILVUS_SERVICE)
+  server.addService(guardService(proto.services.milvus, MILVUS_SERVICE, forwarder !== undefined), implement(proto.services.milvus, allHandlers, deps, log, forwarder))
+  server.addService(guardService(proto.services.telemetry, TELEMETRY_SERVICE, false), implement(proto.services.telemetry, telemetryHandlers, deps, log, undefined))
   // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure())
   const close = async () => {
     await shutdown(server)
+    forwarder?.close()
     await deps.decodeThread?.close()
   }
   return { host: opts.host, port: opts.port, injectConnection: (socket) => injector.injectConnection(socket), close }
@@ -166,6 +172,14 @@ function isTooLarge(req: unknown): req is TooLarge {
   return typeof req === 'object' && req !== null && TOO_LARGE in req
 }
 
+/** A request a read replica forwards to the writer: its bytes as received. */
+const FORWARD = Symbol('forwarded request')
+type Forward = { readonly [FORWARD]: Buffer }
+
+function isForward(req: unknown): req is Forward {
+  return typeof req === 'object' && req !== null && FORWARD in req
+}
+
 /** A request whose bytes are not a valid message of its type: answered 1100 by its handler (not gRPC INTERNAL). */
 const MALFORMED = Symbol('malformed request')
 type Malformed = { readonly [MALFORMED]: string }
@@ -188,21 +202,24 @@ function decodeOrMalformed(decode: (buf: Buffer) => object, buf: Buffer): object
  * answered 1100 by its handler, and a response that fails to serialise is replaced by an
  * error status (a gRPC INTERNAL would make the Node SDK retry until its deadline).
  */
-function guardService(service: LoaderServiceDefinition, serviceName: string): ServiceDefinition {
+function guardService(service: LoaderServiceDefinition, serviceName: string, replica: boolean): ServiceDefinition {
   const out: Record<string, MethodDefinition<object, object>> = {}
   const requestTypes = requestTypesOf(serviceName)
   for (const [name, def] of Object.entries(service)) {
     const place = statusPlaceOf(def)
     const decode = fastDeserializers[name]?.() ?? def.requestDeserialize
+    const forwarded = replica && !REPLICA_LOCAL_RPCS.has(name)
     out[name] = {
       ...def,
       requestDeserialize: (buf: Buffer) => {
         if (buf.length > REQUEST_BYTES_MAX) return { [TOO_LARGE]: buf.length } as unknown as object
+        if (forwarded) return { [FORWARD]: buf } as unknown as object
         const typeName = requestTypes[name]
         if (typeName !== undefined && buf.length >= THREAD_DECODE_BYTES_MIN) return { [UNDECODED]: { typeName, bytes: buf } } as unknown as object
         return decodeOrMalformed(decode, buf)
       },
       responseSerialize: (res: object) => {
+        if (Buffer.isBuffer(res)) return res // the writer's answer to a forwarded call
         try {
           return serializeWithPreEncoded(def, res)
         } catch (e) {
@@ -243,7 +260,7 @@ function serializeWithPreEncoded(def: MethodDefinition<object, object>, res: obj
 
 type UnaryImpl = (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void
 
-function implement(service: LoaderServiceDefinition, handlers: HandlerTable, deps: ServiceDeps, log: (m: string) => void): UntypedServiceImplementation {
+function implement(service: LoaderServiceDefinition, handlers: HandlerTable, deps: ServiceDeps, log: (m: string) => void, forwarder: GrpcForwarder | undefined): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {}
   for (const [name, def] of Object.entries(service)) {
     const place = statusPlaceOf(def)
@@ -251,15 +268,23 @@ function implement(service: LoaderServiceDefinition, handlers: HandlerTable, dep
       impl[name] = unimplemented(name) as UntypedServiceImplementation[string]
       continue
     }
-    impl[name] = unary(name, Object.hasOwn(handlers, name) ? handlers[name]! : unsupported(name), place, deps, log) as UntypedServiceImplementation[string]
+    impl[name] = unary(name, Object.hasOwn(handlers, name) ? handlers[name]! : unsupported(name), place, deps, log, forwarder) as UntypedServiceImplementation[string]
   }
   return impl
 }
 
-function unary(name: string, handler: Handler, place: StatusPlace, deps: ServiceDeps, log: (m: string) => void): UnaryImpl {
+function unary(name: string, handler: Handler, place: StatusPlace, deps: ServiceDeps, log: (m: string) => void, forwarder: GrpcForwarder | undefined): UnaryImpl {
+  const barrier = forwarder !== undefined && !REPLICA_NO_BARRIER_RPCS.has(name)
   return (call, answer) => {
     const callback = observed(name, place, deps, answer)
     const req = call.request
+    if (isForward(req) && forwarder !== undefined) {
+      forwarder.forward(name, req[FORWARD], call.metadata, call.getDeadline()).then(
+        (bytes) => callback(null, bytes as unknown as Wire),
+        (e: unknown) => (e instanceof ForwardedGrpcError ? callback(e.error) : callback(null, responseWithStatus(place, statusOf(e)))),
+      )
+      return
+    }
     if (isTooLarge(req)) {
       const e = errors.tooLarge(`the request is ${req[TOO_LARGE]} bytes, more than ${REQUEST_BYTES_MAX}`)
       callback(null, responseWithStatus(place, statusOf(e)))
@@ -273,7 +298,7 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
     // A call the client cancels (or whose connection drops) aborts its read at the next block.
     const cancel = new AbortController()
     call.once('cancelled', () => cancel.abort())
-    run(name, handler, req, call, cancel.signal, deps).then(
+    run(name, handler, req, call, cancel.signal, deps, barrier).then(
       (res) => callback(null, withOkStatus(place, res)),
       (e: unknown) => {
         if (e instanceof StatusResponse) return callback(null, responseWithStatus(place, e.status as ReturnType<typeof statusOf>))
@@ -312,11 +337,13 @@ function codeOfGrpcError(err: { code?: number }): number {
 /** The RPCs that wait for a read slot (`Admission`): the ones whose work grows with the data or the request. */
 const ADMITTED_RPCS: ReadonlySet<string> = new Set(['Search', 'HybridSearch', 'Query'])
 
-async function run(name: string, handler: Handler, received: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps): Promise<Wire> {
+async function run(name: string, handler: Handler, received: Wire, call: ServerUnaryCall<Wire, Wire>, signal: AbortSignal, deps: ServiceDeps, barrier: boolean): Promise<Wire> {
   const req = isUndecoded(received) ? ((await deps.decodeThread!.decode(received[UNDECODED].typeName, received[UNDECODED].bytes)) as Wire) : received
   const metadata = call.metadata
   const ctx = createCallContext(name, req, metadata, call.getDeadline(), signal)
   const principal = await authorizeCall(deps.access, ctx, req, metadata, call.getPeer())
+  // A read replica answers Strong: once it has applied every write the log held when the read came.
+  if (barrier) await deps.client.database.readBarrier(signal)
   const admitted = principal === undefined ? ctx : { ...ctx, user: principal.user }
   if (deps.admission === undefined || !ADMITTED_RPCS.has(name)) return handler(req, admitted, deps)
   const release = await deps.admission.admit(call.getPeer())

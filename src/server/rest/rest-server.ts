@@ -11,6 +11,8 @@ import { allowsInt64, BodyTooLarge, credentialsOf, databaseOf, parseBody, readBo
 import { Admission } from '../admission.ts'
 import type { RestAccess, RestContext, RestRoute } from './rest-route.ts'
 import { findRoute } from './rest-routes.ts'
+import { forwardRest } from './forward-request.ts'
+import { REPLICA_LOCAL_RPCS, REPLICA_NO_BARRIER_RPCS, type ReplicaRouting } from '../replica-routing.ts'
 
 /** How long `close()` waits for in-flight requests before cutting connections (as gRPC's `SHUTDOWN_GRACE_MS`). */
 export const REST_SHUTDOWN_GRACE_MS = 2_000
@@ -22,6 +24,8 @@ export interface RestServerOptions {
   readonly log?: (message: string) => void
   /** Fair admission of reads (search, query, hybrid search); default: one of its own with the default limits. */
   readonly admission?: Admission
+  /** A read replica (cluster mode): reads answered here after the read barrier, the rest forwarded to the writer. */
+  readonly replica?: ReplicaRouting
 }
 
 export interface RestServer {
@@ -82,6 +86,7 @@ export async function serveRoute(route: RestRoute, req: IncomingMessage, res: Se
     res.once('close', () => {
       if (!res.writableFinished) cancel.abort()
     })
+    if (opts.replica !== undefined && !REPLICA_LOCAL_RPCS.has(route.rpc)) return await forwardRest(req, res, opts.replica, cancel.signal)
     body = renderJson(successEnvelope(await answer(route, req, opts, admission, cancel.signal)), allowInt64)
   } catch (e) {
     const { body: envelope, unexpected } = errorEnvelope(e)
@@ -101,6 +106,7 @@ async function answer(route: RestRoute, req: IncomingMessage, opts: RestServerOp
   const principal = await authenticate(opts.access, req)
   if (opts.access?.enabled === true) await opts.access.authorize(principal, route.rpc, targetOf(body, dbName))
   const ctx: RestContext = { client: opts.client, dbName, access: opts.access, principal, signal }
+  if (opts.replica !== undefined && !REPLICA_NO_BARRIER_RPCS.has(route.rpc)) await opts.client.database.readBarrier(signal)
   if (!ADMITTED_RPCS.has(route.rpc)) return route.handle(body, ctx)
   const release = await admission.admit(`${req.socket.remoteAddress}:${req.socket.remotePort}`)
   try {

@@ -137,6 +137,22 @@ export class ShardOwnership {
     return out.sort((x, y) => x.shard.localeCompare(y.shard, 'en', { numeric: true }))
   }
 
+  /**
+   * Publishes where this owner serves (`host:port`: gRPC and REST on one port) under its lease, so
+   * the key goes with the ownership; read replicas forward writes there (`endpointOf`).
+   */
+  async publishEndpoint(address: string): Promise<void> {
+    this.assertHeld()
+    const key = this.#etcd.key(`shard/${this.shard}/endpoint`)
+    await etcdCall('put', key, () => this.#etcd.client.put(key).value(address).lease(this.#leaseId).exec())
+  }
+
+  /** Where the owner of `shard` serves, or undefined (no owner, or it has not published yet). */
+  static async endpointOf(etcd: EtcdConnection, shard: string): Promise<string | undefined> {
+    const key = etcd.key(`shard/${shard}/endpoint`)
+    return (await etcdCall('get', key, () => etcd.client.get(key).string())) ?? undefined
+  }
+
   /** The node id holding `shard`, or undefined. */
   static async ownerOf(etcd: EtcdConnection, shard: string): Promise<string | undefined> {
     const key = etcd.key(`shard/${shard}/owner`)
