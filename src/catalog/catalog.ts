@@ -1,5 +1,5 @@
 import type { Timestamp } from '../common/hybrid-ts.ts'
-import { errors } from '../errors/errors.ts'
+import { errors, ErrorCode, MilvusError } from '../errors/errors.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { limits } from '../schema/limits.ts'
 import { validateName } from '../schema/name-rules.ts'
@@ -58,12 +58,25 @@ export function splitKey(key: string): { database: string; name: string } {
  * Databases, collections (by key, see `qualify`), aliases and partitions. Mutations are
  * deterministic (ids come from counters kept here), so replaying the WAL rebuilds the same catalog.
  */
+/**
+ * The first id of unlogged changes; they count down from it while logged ids count up from 1. Segment
+ * ids must stay below 2^21 (a row's location is `segment id × 2^32 + row`, exact in a double), the same
+ * bound one shared counter had.
+ */
+export const UNLOGGED_ID_BASE = 2 ** 21 - 1
+
 export class Catalog {
   readonly collections = new Map<string, CollectionMeta>()
   readonly databases = new Map<string, DatabaseMeta>([[DEFAULT_DATABASE, { id: 0, name: DEFAULT_DATABASE, createdTs: 0n, properties: {} }]])
   /** alias key → collection id. */
   readonly aliases = new Map<string, number>()
   nextId = 1
+  /**
+   * Ids of changes no WAL record carries (compaction outputs) come from a range of their own, so that
+   * applying logged commands allocates the same ids every time — in WAL replay after a compaction the
+   * replay does not repeat, and on read replicas that compact on their own (docs/design/0014).
+   */
+  nextUnloggedId = UNLOGGED_ID_BASE
 
   /** The collection with this key or alias key. */
   get(key: string): CollectionMeta {
@@ -98,7 +111,14 @@ export class Catalog {
   }
 
   allocateId(): number {
+    if (this.nextId >= this.nextUnloggedId) throw idsExhausted()
     return this.nextId++
+  }
+
+  /** An id for an unlogged change (a compaction's output segment), never one a logged command gets. */
+  allocateUnloggedId(): number {
+    if (this.nextUnloggedId <= this.nextId) throw idsExhausted()
+    return this.nextUnloggedId--
   }
 
   addCollection(schema: CollectionSchema, ts: Timestamp, database = DEFAULT_DATABASE, properties: Properties = {}): CollectionMeta {
@@ -270,4 +290,8 @@ function sameIndex(a: Omit<IndexMeta, 'id'>, b: Omit<IndexMeta, 'id'>): boolean 
 function sameJsonTarget(indexes: readonly IndexMeta[], index: Omit<IndexMeta, 'id'>): IndexMeta | undefined {
   const key = JSON.stringify(index.jsonPath)
   return indexes.find((i) => i.name === index.name) ?? indexes.find((i) => i.jsonPath !== undefined && JSON.stringify(i.jsonPath) === key)
+}
+
+function idsExhausted(): MilvusError {
+  return new MilvusError(ErrorCode.ServiceUnavailable, `this database used all ${UNLOGGED_ID_BASE} ids of collections, partitions, indexes and segments`)
 }

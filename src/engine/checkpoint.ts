@@ -81,6 +81,7 @@ export function planCheckpoint(state: DbState, lsn: number, lastTs: bigint, nami
     checkpointLsn: lsn,
     lastTs,
     nextId: state.catalog.nextId,
+    nextUnloggedId: state.catalog.nextUnloggedId,
     databases: [...state.catalog.databases.values()].filter((d) => d.id !== 0 || Object.keys(d.properties).length > 0),
     aliases: [...state.catalog.aliases],
     collections,

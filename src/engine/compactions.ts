@@ -176,7 +176,7 @@ export class Compactions {
   private dropIfNothingSurvives(data: CollectionData, plan: CompactionPlan, latest: Timestamp, of: { record: CompactionRecord; index: number } | undefined): boolean {
     if (!this.nothingSurvives(plan, latest)) return false
     const horizon = this.horizon(latest)
-    const empty = new Segment(this.state.catalog.allocateId() as SegmentId, plan.partitionId, data.schema, this.state.allocator)
+    const empty = new Segment(this.state.catalog.allocateUnloggedId() as SegmentId, plan.partitionId, data.schema, this.state.allocator)
     if (swapCompacted(data, plan.inputs, empty, new Int32Array(0), new Int32Array(0))) this.swapped(horizon)
     else empty.release()
     if (of !== undefined) of.record.merges[of.index] = { sources: plan.inputs.map((s) => s.id), target: undefined }
@@ -186,7 +186,7 @@ export class Compactions {
   private async runJob(data: CollectionData, plan: CompactionPlan, latest: () => Timestamp, of: { record: CompactionRecord; index: number } | undefined): Promise<void> {
     // The snapshot: horizon, target id and delete stamps, taken in one synchronous step.
     const horizon = this.horizon(latest())
-    const targetId = this.state.catalog.allocateId() as SegmentId
+    const targetId = this.state.catalog.allocateUnloggedId() as SegmentId
     const stamps = plan.inputs.map((s) => s.deletes.stampsByRow(s.rowCount))
     const sources = plan.inputs.map((s) => s.id)
     try {

@@ -23,6 +23,7 @@ export interface ManifestHost {
 export async function loadManifest(m: Manifest, host: ManifestHost, stats: OpenStats): Promise<void> {
   const catalog = host.state.catalog
   catalog.nextId = m.nextId
+  if (m.nextUnloggedId !== undefined) catalog.nextUnloggedId = m.nextUnloggedId
   for (const d of m.databases ?? []) catalog.databases.set(d.name, { id: d.id, name: d.name, createdTs: BigInt(d.createdTs), properties: d.properties ?? {} })
   for (const [alias, id] of m.aliases ?? []) catalog.aliases.set(alias, id)
   for (const c of m.collections) {

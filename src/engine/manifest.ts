@@ -11,6 +11,8 @@ export interface Manifest {
   /** Newest timestamp handed out before the checkpoint (the oracle restarts above it). */
   readonly lastTs: bigint
   readonly nextId: number
+  /** Absent in older manifests (their compaction outputs have ids below the unlogged range). */
+  readonly nextUnloggedId?: number
   /** Properties absent (older manifests) = none. The default database is listed only when it has properties. */
   readonly databases?: readonly { readonly id: number; readonly name: string; readonly createdTs: bigint; readonly properties?: Readonly<Record<string, string>> }[]
   /** [alias key, collection id]. */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node'
+import { Quiver } from '../../src/engine/quiver.ts'
 import { skipUnlessInstalled, startEtcd, startNats, startS3 } from '../support/cluster-servers.ts'
 import type { ManagedServer } from '../support/managed-server.ts'
 import { type ServedChild, serveChild } from '../support/serve-child.ts'
@@ -39,6 +40,7 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
   const nodes: ServedChild[] = []
   const clients: MilvusClient[] = []
   let config: string
+  let n1: ServedChild, n2: ServedChild, n3: ServedChild
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-nodes-'))
     const etcd = await startEtcd(dir)
@@ -57,6 +59,11 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
         `natsmq: { address: "${nats.url}" }`,
       ].join('\n'),
     )
+    const start = (name: string, role: string) => serveChild(join(dir, name), ['--config', config, '--role', role, '--log-level', 'info'])
+    n1 = await start('node-1', 'all')
+    nodes.push(n1)
+    ;[n2, n3] = await Promise.all([start('node-2', 'all'), start('node-3', 'query')])
+    nodes.push(n2, n3)
   })
   after(async () => {
     for (const c of clients) await c.closeConnection().catch(() => undefined)
@@ -65,12 +72,57 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
     await rm(dir, { recursive: true, force: true })
   })
 
+  it('differential: random writes through random nodes; every node answers what the embedded engine answers', async () => {
+    const embedded = await Quiver.open(join(dir, 'embedded'))
+    const remote = [n1, n2, n3].map((n) => new MilvusClient({ address: n.address, timeout: SDK_TIMEOUT_MS, logLevel: 'error' }))
+    clients.push(...remote)
+    try {
+      let seed = 16
+      const rand = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+        return seed % n
+      }
+      const schema = { collection_name: 'diff', fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'tag', data_type: DataType.Int64 },
+        { name: 'vec', data_type: DataType.FloatVector, dim: DIM },
+      ] }
+      assert.equal((await embedded.createCollection(schema)).error_code, 'Success')
+      assert.equal((await remote[rand(3)]!.createCollection(schema)).error_code, 'Success')
+      const reads = async (c: MilvusClient | Quiver) => {
+        const all = await c.query({ collection_name: 'diff', filter: 'id >= 0', output_fields: ['id', 'tag'], limit: 16_384 })
+        const some = await c.query({ collection_name: 'diff', filter: 'tag in [1, 2] and id < 150', output_fields: ['id'], limit: 16_384 })
+        const count = await c.query({ collection_name: 'diff', filter: '', output_fields: ['count(*)'] })
+        const key = (r: Record<string, unknown>) => `${String(r.id)}:${String(r.tag ?? '')}`
+        return { all: all.data.map(key).sort(), some: some.data.map(key).sort(), count: Number(count.data[0]?.['count(*)']) }
+      }
+      for (let step = 0; step < 60; step++) {
+        const op = rand(10)
+        const ids = Array.from({ length: 1 + rand(20) }, () => rand(300))
+        const data = [...new Set(ids)].map((id) => ({ id, tag: rand(5), vec: vec(id) }))
+        const request =
+          op < 5 ? { kind: 'upsert' as const, req: { collection_name: 'diff', data } }
+          : op < 7 ? { kind: 'delete' as const, req: { collection_name: 'diff', filter: `id in [${ids.join(', ')}]` } }
+          : op < 8 ? { kind: 'delete' as const, req: { collection_name: 'diff', filter: `tag == ${rand(5)} and id < ${rand(300)}` } }
+          : op < 9 ? { kind: 'flush' as const, req: { collection_names: ['diff'] } }
+          : { kind: 'upsert' as const, req: { collection_name: 'diff', data: data.map((r) => ({ ...r, tag: 9 })) } }
+        const node = remote[rand(3)]!
+        const [mine, theirs] =
+          request.kind === 'upsert' ? [await embedded.upsert(request.req), await node.upsert(request.req)]
+          : request.kind === 'delete' ? [await embedded.delete(request.req), await node.delete(request.req)]
+          : [await embedded.flush(request.req), await node.flush(request.req)]
+        assert.equal(theirs.status.error_code, mine.status.error_code, `step ${step} (${request.kind}): ${theirs.status.reason}`)
+        if (step % 10 === 9) {
+          const expected = await reads(embedded)
+          for (const [i, c] of remote.entries()) assert.deepEqual(await reads(c), expected, `step ${step}: node ${i + 1} answers what the embedded engine answers`)
+        }
+      }
+    } finally {
+      await embedded.close()
+    }
+  })
+
   it('writes through any node, equal reads on every node, kill -9 of the writer and of a query node', async (t) => {
-    const start = (name: string, role: string) => serveChild(join(dir, name), ['--config', config, '--role', role, '--log-level', 'info'])
-    const n1 = await start('node-1', 'all')
-    nodes.push(n1)
-    const [n2, n3] = await Promise.all([start('node-2', 'all'), start('node-3', 'query')])
-    nodes.push(n2, n3)
     assert.deepEqual([await roleOf(n1), await roleOf(n2), await roleOf(n3)], ['writer', 'replica', 'replica'])
     const [c1, c2, c3] = [n1, n2, n3].map((n) => new MilvusClient({ address: n.address, timeout: SDK_TIMEOUT_MS, logLevel: 'error' }))
     clients.push(c1!, c2!, c3!)
