@@ -53,17 +53,19 @@ describe('a read replica following the writer', { skip: skipUnlessInstalled('etc
     return { etcd, s3, log }
   }
 
-  async function openWriter() {
+  let closeWriter: () => Promise<void> = async () => {}
+  async function openWriter(retainMs?: number) {
     const { etcd, s3, log } = stores()
     const owner = await ShardOwnership.acquire(etcd, '0', 'writer', { ttlMs: 5_000 })
     const nats = await log()
-    const client = await Quiver.open({ path: 'cluster:r', fileStore: s3, metaStore: new EtcdMetaStore(etcd, { owner }), openWal: (from) => openLogWal(nats, owner, from), log: () => {} })
-    closers.push(async () => {
+    const client = await Quiver.open({ path: 'cluster:r', fileStore: s3, metaStore: new EtcdMetaStore(etcd, { owner }), openWal: (from) => openLogWal(nats, owner, from, retainMs === undefined ? {} : { retainMs }), log: () => {} })
+    closeWriter = async () => {
       await client.close()
-      await owner.release()
+      await owner.release().catch(() => undefined)
       s3.close()
       etcd.close()
-    })
+    }
+    closers.push(() => closeWriter())
     return client
   }
 
@@ -121,9 +123,12 @@ describe('a read replica following the writer', { skip: skipUnlessInstalled('etc
 
   it('a replica left behind by two checkpoints reports itself stale instead of answering', async () => {
     assert.ok(writer !== undefined, 'the first test opened the writer')
+    // The writer again, keeping no record a checkpoint covers (retainMs 0).
+    await closeWriter()
+    writer = await openWriter(0)
     let staleReason: string | undefined
     const replica = await openReplica({ pollMs: 60_000, onStale: (r) => (staleReason = r) })
-    // The writer goes on: the second and third checkpoints truncate records this replica has not read.
+    // The writer goes on: its checkpoints truncate records this replica has not read.
     for (let i = 0; i < 3; i++) {
       assert.equal((await writer.insert({ collection_name: 'book', data: rows(10_000 + i * 10, 10) })).status.error_code, 'Success')
       await writer.flush({ collection_names: ['book'] })

@@ -5,6 +5,12 @@ import type { WalRecord } from '../wal/wal-format.ts'
 import { type NatsLog, tooLarge } from './nats-log.ts'
 import { replayAndFence } from './take-over.ts'
 
+/**
+ * How long the log keeps records a checkpoint covers (default 60 s): a read replica that falls
+ * further behind reopens from the newest manifest (docs/design/0014-read-replicas.md).
+ */
+export const LOG_RETAIN_MS = 60_000
+
 /** First byte of every record: what follows. */
 export const RecordKind = { command: 1, fence: 2 } as const
 
@@ -36,12 +42,14 @@ export class LogWal implements CommandLog {
   #failure: unknown
   #closed = false
   #bytesWritten = 0
-  /** The position of the last checkpoint (the log keeps the records after the one before it). */
-  #checkpointed = 0
+  /** Checkpoints not yet truncated to, oldest first. */
+  readonly #checkpoints: { lsn: number; atMs: number }[] = []
+  readonly #retainMs: number
 
-  constructor(log: NatsLog, owner: ShardOwnership) {
+  constructor(log: NatsLog, owner: ShardOwnership, retainMs: number) {
     this.#log = log
     this.#owner = owner
+    this.#retainMs = retainMs
   }
 
   get stats(): { readonly bytesWritten: number } {
@@ -79,14 +87,17 @@ export class LogWal implements CommandLog {
   }
 
   /**
-   * Drops the records the **previous** checkpoint covered (the manifest naming `lsn` is saved before
-   * this runs): a read replica that loaded the previous manifest, or lags behind by less than one
-   * checkpoint, still finds every record after it (log-replica.ts); replay skips what a manifest covers.
+   * Drops the records covered by the newest checkpoint at least `retainMs` old (the manifest naming
+   * `lsn` is saved before this runs): a read replica that loaded an older manifest, or lags behind by
+   * less than `retainMs`, still finds every record after its position (log-replica.ts); replay skips
+   * what a manifest covers.
    */
   checkpoint(lsn: number): Promise<void> {
-    const previous = this.#checkpointed
-    this.#checkpointed = lsn
-    return previous > 0 ? this.#log.truncate(previous) : Promise.resolve()
+    const now = Date.now()
+    this.#checkpoints.push({ lsn, atMs: now })
+    let upTo = 0
+    while (this.#checkpoints.length > 0 && this.#checkpoints[0]!.atMs <= now - this.#retainMs) upTo = this.#checkpoints.shift()!.lsn
+    return upTo > 0 ? this.#log.truncate(upTo) : Promise.resolve()
   }
 
   /** Waits for appends in flight, then closes the connection to the log. */
@@ -120,7 +131,7 @@ export class LogWal implements CommandLog {
  * manifest's checkpoint position), fences the log with a fence record, and returns the commands to
  * replay. Fence records are skipped; any other first byte is a corrupt record (io error).
  */
-export async function openLogWal(log: NatsLog, owner: ShardOwnership, fromLsn: number): Promise<OpenedCommandLog> {
+export async function openLogWal(log: NatsLog, owner: ShardOwnership, fromLsn: number, options: { retainMs?: number } = {}): Promise<OpenedCommandLog> {
   owner.assertHeld()
   const records: WalRecord[] = []
   let bytesRead = 0
@@ -135,7 +146,7 @@ export async function openLogWal(log: NatsLog, owner: ShardOwnership, fromLsn: n
     frame(RecordKind.fence, [new TextEncoder().encode(`${owner.nodeId}@${owner.epoch}`)]),
     `epoch-${owner.epoch}`,
   )
-  return { wal: new LogWal(log, owner), records, bytesRead }
+  return { wal: new LogWal(log, owner, options.retainMs ?? LOG_RETAIN_MS), records, bytesRead }
 }
 
 function frame(kind: number, payload: readonly Uint8Array[]): Uint8Array {

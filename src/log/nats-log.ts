@@ -146,7 +146,11 @@ export class NatsLog implements Log {
         records.push({ position: m.seq, payload: new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength) })
       }
     } catch (e) {
-      throw e instanceof MilvusError ? e : logError('read from', this.stream, e)
+      if (e instanceof MilvusError) throw e
+      // Nothing at or after the position: a checkpoint truncated every record up to the tail.
+      const code = (e as { code?: unknown } | null)?.code
+      if (code === 404 || code === '404') throw new MilvusError(ErrorCode.ServiceUnavailable, `log '${this.stream}' no longer holds records ${after + 1}–${tail} (a checkpoint truncated them)`)
+      throw logError('read from', this.stream, e)
     }
     return records
   }

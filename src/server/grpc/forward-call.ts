@@ -25,9 +25,12 @@ export class GrpcForwarder {
   readonly #service: string
   readonly #clients = new Map<string, Client>()
 
-  constructor(routing: ReplicaRouting, serviceName: string) {
+  readonly #log: (message: string) => void
+
+  constructor(routing: ReplicaRouting, serviceName: string, log: (message: string) => void) {
     this.#routing = routing
     this.#service = serviceName
+    this.#log = log
   }
 
   async forward(method: string, bytes: Buffer, metadata: Metadata, deadline: Deadline): Promise<Buffer> {
@@ -37,6 +40,7 @@ export class GrpcForwarder {
       client.makeUnaryRequest(`/${this.#service}/${method}`, (b: Buffer) => b, (b: Buffer) => b, bytes, forwardedMetadata(metadata), { deadline }, (err, res) => {
         if (err === null && res !== undefined) return resolve(res)
         if (err?.code === grpcStatus.UNAVAILABLE) {
+          this.#log(`forwarding ${method} to the writer at ${address} failed: ${err.details}`)
           this.#routing.forget(address)
           this.#clients.get(address)?.close()
           this.#clients.delete(address)

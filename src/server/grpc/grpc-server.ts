@@ -112,7 +112,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     decodeThread: new DecodeThread(),
     ...(opts.access === undefined ? {} : { access: opts.access }),
   }
-  const forwarder = opts.replica === undefined ? undefined : new GrpcForwarder(opts.replica, MILVUS_SERVICE)
+  const forwarder = opts.replica === undefined ? undefined : new GrpcForwarder(opts.replica, MILVUS_SERVICE, log)
   server.addService(guardService(proto.services.milvus, MILVUS_SERVICE, forwarder !== undefined), implement(proto.services.milvus, allHandlers, deps, log, forwarder))
   server.addService(guardService(proto.services.telemetry, TELEMETRY_SERVICE, false), implement(proto.services.telemetry, telemetryHandlers, deps, log, undefined))
   // No port of its own: the listener routes HTTP/2 connections here (gRPC and REST share one port).
