@@ -153,10 +153,13 @@ export class ColumnStore {
     if (this.chunks.length === 1 && this.chunks[0]!.length === n * stride) return
     const block = this.newChunk(n * stride)
     for (let i = 0; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!
       const rows = Math.min(this.chunkRows, n - i * this.chunkRows)
-      block.set(this.chunks[i]!.subarray(0, rows * stride) as never, i * this.chunkRows * stride)
+      block.set(chunk.subarray(0, rows * stride) as never, i * this.chunkRows * stride)
+      // Each chunk is given back once copied: the seal holds one chunk beside the block, not the whole column twice.
+      if (this.kind === 'floatVector') this.allocator.free(chunk as Float32Array)
     }
-    this.release()
+    this.chunks.length = 0
     this.adoptVectors(block, n)
   }
 
