@@ -80,14 +80,19 @@ export class ClusterStores {
    * `owner`, names its files with the ownership's epoch; unreferenced files stay for the garbage
    * collector, started here (it removes them after the tolerances, while this node owns the shard).
    */
-  async writerEngine(owner: ShardOwnership, log: (message: string) => void): Promise<ClusterEngine> {
+  async writerEngine(owner: ShardOwnership, log: (message: string) => void, onLogFailed: (error: unknown) => void): Promise<ClusterEngine> {
     const nats = await this.#openLog()
     const metaStore = new EtcdMetaStore(this.etcd, { owner })
     if (this.config.gc.enabled && this.#gc === undefined) {
       this.#gc = new GarbageCollector(this.s3, metaStore, { ...this.config.gc, mayDelete: () => owner.held, log })
       this.#gc.start()
     }
-    return { fileStore: this.s3, metaStore, openWal: (fromLsn) => openLogWal(nats, owner, fromLsn), fileEpoch: owner.epoch, removeUnreferencedFiles: false }
+    const openWal = async (fromLsn: number) => {
+      const opened = await openLogWal(nats, owner, fromLsn)
+      opened.wal.onFailed(onLogFailed)
+      return opened
+    }
+    return { fileStore: this.s3, metaStore, openWal, fileEpoch: owner.epoch, removeUnreferencedFiles: false }
   }
 
   /**

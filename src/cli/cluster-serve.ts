@@ -11,6 +11,8 @@ export type ClusterRole = 'all' | 'query'
 /** Tries of a replica's open that found the log truncated past its manifest (a checkpoint raced it). */
 const REPLICA_OPEN_TRIES = 10
 const REPLICA_RETRY_MS = 200
+/** Between two tries of a writer reopening after its log failed (the log engine may be restarting). */
+const WRITER_RETRY_MS = 1_000
 
 /** A node of the cluster while it runs: its current server (writer or replica), replaced on promotion or a stale replica. */
 export interface ClusterServing {
@@ -48,7 +50,7 @@ export async function serveCluster(role: ClusterRole, stores: ClusterStores, opt
       logger.error(`shard ownership lost (${reason}): exiting so that this node can come back as a replica; every acknowledged write is in the log`)
       process.exit(1)
     })
-    const engine = await stores.writerEngine(held, (m) => logger.info(m))
+    const engine = await stores.writerEngine(held, (m) => logger.info(m), (e) => void serial(() => reopenWriter(held, e)).catch(fatal('reopening the writer')))
     const server = await startQuiverServer({ ...options, engine: { ...options.engine, ...engine }, role: 'writer' })
     await held.publishEndpoint(advertisedAddress(server.grpc.host, server.port))
     current = { server, kind: 'writer' }
@@ -69,6 +71,28 @@ export async function serveCluster(role: ClusterRole, stores: ClusterStores, opt
         const raced = e instanceof MilvusError && e.code === ErrorCode.ServiceUnavailable
         if (!raced || attempt >= REPLICA_OPEN_TRIES) throw e
         await new Promise((r) => setTimeout(r, REPLICA_RETRY_MS))
+      }
+    }
+  }
+
+  /**
+   * An append to the log failed (the log engine unreachable or restarting, an outcome unknown): the
+   * writer refuses every write until it replays and fences again — so it is reopened, tried again each
+   * second while this node owns the shard (`onLost` exits when it does not).
+   */
+  const reopenWriter = async (held: ShardOwnership, error: unknown) => {
+    if (stopping || current?.kind !== 'writer') return
+    logger.warn(`the log refused or lost an append (${error instanceof Error ? error.message : String(error)}): the writer reopens (replay and fence) once the log answers`)
+    await current.server.close().catch((e: unknown) => logger.warn(`closing the writer after the log failed: ${e instanceof Error ? e.message : String(e)}`))
+    current = undefined
+    for (;;) {
+      if (stopping) return
+      held.assertHeld()
+      try {
+        return await startWriter(held)
+      } catch (e) {
+        logger.warn(`the writer could not reopen yet: ${e instanceof Error ? e.message : String(e)}; trying again in ${WRITER_RETRY_MS} ms`)
+        await new Promise((r) => setTimeout(r, WRITER_RETRY_MS))
       }
     }
   }

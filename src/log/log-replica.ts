@@ -2,7 +2,7 @@ import { MilvusError, errors } from '../errors/errors.ts'
 import { ErrorCode } from '../errors/error-code.ts'
 import type { CommandLog, LogReplica, OpenedCommandLog } from '../wal/command-log.ts'
 import type { WalRecord } from '../wal/wal-format.ts'
-import type { LogRecord } from './log.ts'
+import { LogGap, type LogRecord } from './log.ts'
 import { RecordKind } from './log-wal.ts'
 import type { NatsLog } from './nats-log.ts'
 
@@ -17,6 +17,20 @@ export interface LogReplicaOptions {
 
 /** Records read per round trip. */
 const READ_BATCH = 1_000
+/**
+ * The longest one request to the log may take before the replica gives up on it (the log engine
+ * unreachable or restarting): a Strong read then fails with 2 naming the log instead of waiting.
+ */
+const LOG_REQUEST_MS_MAX = 5_000
+
+/** `promise`, or a 2 naming the log and what was asked once `ms` passed. */
+function bounded<T>(promise: Promise<T>, stream: string, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MilvusError(ErrorCode.ServiceUnavailable, `log '${stream}' did not answer ${what} within ${LOG_REQUEST_MS_MAX} ms: a Strong read cannot be answered until it does`)), LOG_REQUEST_MS_MAX)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
 
 /**
  * Opens the shard's log **read-only** for a read replica (a query node, or a standby serving reads):
@@ -97,10 +111,10 @@ class ReplicaTail implements CommandLog, LogReplica {
 
   /** The next batch after the position (undefined at the tail), its position checked for a gap. */
   async readNext(): Promise<{ records: LogRecord[]; commands: WalRecord[] } | undefined> {
-    const records = await this.#log.read(this.#position, READ_BATCH)
+    const records = await bounded(this.#log.read(this.#position, READ_BATCH), this.#log.stream, 'a read')
     if (records.length === 0) return undefined
     if (records[0]!.position !== this.#position + 1) {
-      throw new MilvusError(ErrorCode.ServiceUnavailable, `log '${this.#log.stream}' no longer holds records ${this.#position + 1}–${records[0]!.position - 1} (a newer checkpoint truncated them): the replica must reopen from the manifest`)
+      throw new LogGap(this.#log.stream, this.#position + 1, records[0]!.position - 1)
     }
     const commands: WalRecord[] = []
     for (const r of records) {
@@ -124,7 +138,7 @@ class ReplicaTail implements CommandLog, LogReplica {
       const batch = this.#tailQueue
       this.#tailQueue = []
       try {
-        const tail = await this.#log.tail()
+        const tail = await bounded(this.#log.tail(), this.#log.stream, 'its tail')
         for (const w of batch) w.resolve(tail)
       } catch (e) {
         for (const w of batch) w.reject(e)
@@ -159,8 +173,7 @@ class ReplicaTail implements CommandLog, LogReplica {
         this.#settle()
       } catch (e) {
         if (this.#closed) return
-        const stale = e instanceof MilvusError && e.code === ErrorCode.ServiceUnavailable
-        if (stale || !(e instanceof MilvusError)) {
+        if (e instanceof LogGap || !(e instanceof MilvusError)) {
           // Truncated past us, or applying failed unexpectedly: this replica cannot go on; reopen it.
           const reason = e instanceof Error ? e.message : String(e)
           this.#fail(new MilvusError(ErrorCode.ServiceUnavailable, `read replica stopped following the log: ${reason}`))

@@ -42,6 +42,7 @@ export class LogWal implements CommandLog {
   #failure: unknown
   #closed = false
   #bytesWritten = 0
+  #failedListeners: ((error: unknown) => void)[] = []
   /** Checkpoints not yet truncated to, oldest first. */
   readonly #checkpoints: { lsn: number; atMs: number }[] = []
   readonly #retainMs: number
@@ -100,6 +101,15 @@ export class LogWal implements CommandLog {
     return upTo > 0 ? this.#log.truncate(upTo) : Promise.resolve()
   }
 
+  /**
+   * Runs `listener` once when an append fails (refused, or its outcome unknown): from then on every
+   * append fails, and the writer must be reopened (replay and fence again) to write.
+   */
+  onFailed(listener: (error: unknown) => void): void {
+    if (this.#failure !== undefined) queueMicrotask(() => listener(this.#failure))
+    else this.#failedListeners.push(listener)
+  }
+
   /** Waits for appends in flight, then closes the connection to the log. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -112,7 +122,10 @@ export class LogWal implements CommandLog {
   #drain(): void {
     while (this.#pending[0]?.done === true) {
       const s = this.#pending.shift()!
-      if (this.#failure === undefined && s.error !== undefined) this.#failure = s.error
+      if (this.#failure === undefined && s.error !== undefined) {
+        this.#failure = s.error
+        for (const l of this.#failedListeners.splice(0)) queueMicrotask(() => l(s.error))
+      }
       if (this.#failure !== undefined) {
         s.reject(this.#failure)
         continue
@@ -131,7 +144,7 @@ export class LogWal implements CommandLog {
  * manifest's checkpoint position), fences the log with a fence record, and returns the commands to
  * replay. Fence records are skipped; any other first byte is a corrupt record (io error).
  */
-export async function openLogWal(log: NatsLog, owner: ShardOwnership, fromLsn: number, options: { retainMs?: number } = {}): Promise<OpenedCommandLog> {
+export async function openLogWal(log: NatsLog, owner: ShardOwnership, fromLsn: number, options: { retainMs?: number } = {}): Promise<OpenedCommandLog & { readonly wal: LogWal }> {
   owner.assertHeld()
   const records: WalRecord[] = []
   let bytesRead = 0

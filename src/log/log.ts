@@ -1,3 +1,6 @@
+import { MilvusError } from '../errors/errors.ts'
+import { ErrorCode } from '../errors/error-code.ts'
+
 /**
  * The write-ahead log of a shard on a replicated log engine (cluster mode; docs/design/0011-cluster.md).
  * Positions are 1, 2, 3, … in append order, the same for every reader; a record is never changed.
@@ -22,4 +25,14 @@ export interface Log {
 export interface LogRecord {
   readonly position: number
   readonly payload: Uint8Array
+}
+
+/**
+ * The log no longer holds records a reader needs (a checkpoint truncated them): 2, retriable by
+ * reopening from the newest manifest. A read replica that meets it is stale (log-replica.ts).
+ */
+export class LogGap extends MilvusError {
+  constructor(stream: string, from: number, to: number) {
+    super(ErrorCode.ServiceUnavailable, `log '${stream}' no longer holds records ${from}–${to} (a checkpoint truncated them): the replica must reopen from the manifest`)
+  }
 }

@@ -3,7 +3,7 @@ import { type JetStreamClient, type JetStreamManager, JetStreamApiError, jetstre
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
 import { MilvusError, errors } from '../errors/errors.ts'
 import { ErrorCode } from '../errors/error-code.ts'
-import type { Log, LogRecord } from './log.ts'
+import { type Log, LogGap, type LogRecord } from './log.ts'
 
 export interface NatsLogOptions {
   /** NATS server URL(s), `nats://host:port`, comma-separated for several (`natsmq.address`). */
@@ -149,7 +149,7 @@ export class NatsLog implements Log {
       if (e instanceof MilvusError) throw e
       // Nothing at or after the position: a checkpoint truncated every record up to the tail.
       const code = (e as { code?: unknown } | null)?.code
-      if (code === 404 || code === '404') throw new MilvusError(ErrorCode.ServiceUnavailable, `log '${this.stream}' no longer holds records ${after + 1}–${tail} (a checkpoint truncated them)`)
+      if (code === 404 || code === '404') throw new LogGap(this.stream, after + 1, tail)
       throw logError('read from', this.stream, e)
     }
     return records

@@ -41,12 +41,14 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
   const clients: MilvusClient[] = []
   let config: string
   let n1: ServedChild, n2: ServedChild, n3: ServedChild
+  let natsServer: ManagedServer
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-nodes-'))
     const etcd = await startEtcd(dir)
     const s3 = await startS3(dir, ['quiver'])
     const nats = await startNats(dir)
     servers.push(etcd.server, s3.server, nats.server)
+    natsServer = nats.server
     const [host, port] = s3.endpoint.replace('http://', '').split(':')
     config = join(dir, 'cluster.yaml')
     await writeFile(
@@ -122,6 +124,58 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
       }
     } finally {
       await embedded.close()
+      // Closed now: a node restarting later (the writer reopening, a promotion) must not leave these reconnecting in the background.
+      for (const c of remote) await c.closeConnection()
+    }
+  })
+
+  it('the log killed and restarted: clear errors meanwhile, then writes and reads resume with nothing lost', async (t) => {
+    // Node 3 (a replica) stays up throughout; the writer (node 1) restarts its server when its log fails.
+    const c3 = new MilvusClient({ address: n3.address, timeout: SDK_TIMEOUT_MS, logLevel: 'error' })
+    clients.push(c3)
+    const schema = { collection_name: 'logcut', fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'vec', data_type: DataType.FloatVector, dim: DIM }] }
+    assert.equal((await c3!.createCollection(schema)).error_code, 'Success')
+    assert.equal((await c3!.insert({ collection_name: 'logcut', data: rows(0, 50) })).status.error_code, 'Success')
+    const idsIn = async (c: MilvusClient) => {
+      try {
+        const got = await c.query({ collection_name: 'logcut', filter: 'id >= 0', output_fields: ['id'], limit: 16_384 })
+        return { code: got.status.error_code, reason: got.status.reason, ids: got.data.map((r) => Number(r.id)).sort((a, b) => a - b) }
+      } catch (e) {
+        return { code: 'ClientError', reason: String(e), ids: [] as number[] }
+      }
+    }
+
+    await natsServer.kill()
+    const write = await c3!.insert({ collection_name: 'logcut', data: rows(50, 10) })
+    assert.notEqual(write.status.error_code, 'Success', 'a write without its log is refused')
+    t.diagnostic(`write while the log is down: ${write.status.error_code} ${write.status.reason}`)
+    const read = await idsIn(c3!)
+    assert.notEqual(read.code, 'Success', 'a Strong read on a replica cannot be answered without the log')
+    assert.match(read.reason, /log/, 'the error names the log')
+    assert.doesNotMatch(`${write.status.reason} ${read.reason}`, /\s+at\s|\.ts:\d/, 'no stack trace in an answer')
+
+    await natsServer.restart()
+    const restartedAt = performance.now()
+    let resumedMs = -1
+    for (let i = 0; i < 300 && resumedMs < 0; i++) {
+      const res = await c3!.upsert({ collection_name: 'logcut', data: rows(50, 10) }).catch(() => undefined)
+      if (res?.status.error_code === 'Success') resumedMs = performance.now() - restartedAt
+      else await new Promise((r) => setTimeout(r, 100))
+    }
+    t.diagnostic(`writes resumed ${Math.round(resumedMs)} ms after the log came back`)
+    assert.ok(resumedMs >= 0 && resumedMs < 20_000, `writes resumed ${Math.round(resumedMs)} ms after the log came back`)
+    const expected = Array.from({ length: 60 }, (_, i) => i)
+    for (const [i, n] of [n1, n2, n3].entries()) {
+      const c = new MilvusClient({ address: n.address, timeout: SDK_TIMEOUT_MS, logLevel: 'error' })
+      const startedAt = performance.now()
+      let got = await idsIn(c)
+      for (let tries = 0; got.code !== 'Success' && tries < 50 && performance.now() - startedAt < 30_000; tries++) {
+        await new Promise((r) => setTimeout(r, 200))
+        got = await idsIn(c)
+      }
+      assert.deepEqual(got.ids, expected, `node ${i + 1} after the log came back: ${got.reason}`)
+      t.diagnostic(`node ${i + 1} answered every acknowledged row ${Math.round(performance.now() - restartedAt)} ms after the log came back`)
+      await c.closeConnection()
     }
   })
 
