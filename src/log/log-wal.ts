@@ -7,7 +7,7 @@ import { replayAndFence } from './take-over.ts'
 
 /**
  * How long the log keeps records a checkpoint covers (default 60 s): a read replica that falls
- * further behind reopens from the newest manifest (docs/design/0014-read-replicas.md).
+ * further behind reopens from the newest manifest (docs/design/0015-read-replicas.md).
  */
 export const LOG_RETAIN_MS = 60_000
 
