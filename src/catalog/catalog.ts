@@ -74,7 +74,7 @@ export class Catalog {
   /**
    * Ids of changes no WAL record carries (compaction outputs) come from a range of their own, so that
    * applying logged commands allocates the same ids every time — in WAL replay after a compaction the
-   * replay does not repeat, and on read replicas that compact on their own (docs/design/0014).
+   * replay does not repeat, and on read replicas that compact on their own (docs/design/0015-read-replicas.md).
    */
   nextUnloggedId = UNLOGGED_ID_BASE
 
