@@ -45,11 +45,13 @@ export async function serveCluster(role: ClusterRole, stores: ClusterStores, opt
   }
 
   const startWriter = async (held: ShardOwnership) => {
-    owner = held
-    held.onLost((reason) => {
-      logger.error(`shard ownership lost (${reason}): exiting so that this node can come back as a replica; every acknowledged write is in the log`)
-      process.exit(1)
-    })
+    if (owner !== held) {
+      owner = held
+      held.onLost((reason) => {
+        logger.error(`shard ownership lost (${reason}): exiting so that this node can come back as a replica; every acknowledged write is in the log`)
+        process.exit(1)
+      })
+    }
     const engine = await stores.writerEngine(held, (m) => logger.info(m), (e) => void serial(() => reopenWriter(held, e)).catch(fatal('reopening the writer')))
     const server = await startQuiverServer({ ...options, engine: { ...options.engine, ...engine }, role: 'writer' })
     await held.publishEndpoint(advertisedAddress(server.grpc.host, server.port))
