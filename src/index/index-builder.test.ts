@@ -65,8 +65,11 @@ test('consecutive builds share one worker (also after a failed build); an idle o
 })
 
 test('an idle build worker does not keep the process alive', () => {
-  const script = "const { buildIndexInWorker } = await import('./src/index/index-builder.ts'); const b = await buildIndexInWorker({ indexType: 'FLAT', metric: 'L2', dim: 2, params: {} }, new Float32Array(8), 4); if (!(b.length > 0)) process.exit(3); const t = performance.now(); process.on('exit', () => { if (performance.now() - t > 1000) process.exitCode = 4 })"
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), timeout: 30_000, encoding: 'utf8' })
+  // This module's sibling as the test runs it: the source under tsx, the compiled file under dist.
+  const moduleUrl = new URL(`./index-builder${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+  // A CommonJS eval with a dynamic import: `--input-type` would be inherited by the worker threads, which refuse it.
+  const script = `(async () => { const { buildIndexInWorker } = await import(${JSON.stringify(moduleUrl)}); const b = await buildIndexInWorker({ indexType: 'FLAT', metric: 'L2', dim: 2, params: {} }, new Float32Array(8), 4); if (!(b.length > 0)) process.exit(3); const t = performance.now(); process.on('exit', () => { if (performance.now() - t > 1000) process.exitCode = 4 }) })()`
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: new URL('../..', import.meta.url), timeout: 30_000, encoding: 'utf8' })
   assert.equal(r.signal, null, 'the process exited by itself')
   assert.equal(r.status, 0, `exit code ${r.status} (4: it waited for the idle timeout) ${r.stderr}`)
 })

@@ -97,8 +97,11 @@ test('sliceRows: about equal bytes, none empty, every row once', () => {
 })
 
 test('started workers do not keep the process alive', () => {
-  const script = "const m = await import('./src/text/term-frequency-pool.ts'); const p = m.termFrequencyPool(); p.ready(); await p.whenReady(); p.ready()"
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url), timeout: 30_000, encoding: 'utf8' })
+  // This module's sibling as the test runs it: the source under tsx, the compiled file under dist.
+  const moduleUrl = new URL(`./term-frequency-pool${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href
+  // A CommonJS eval with a dynamic import: `--input-type` would be inherited by the worker threads, which refuse it.
+  const script = `(async () => { const m = await import(${JSON.stringify(moduleUrl)}); const p = m.termFrequencyPool(); p.ready(); await p.whenReady(); p.ready() })()`
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: new URL('../..', import.meta.url), timeout: 30_000, encoding: 'utf8' })
   assert.equal(r.signal, null, 'the process exited by itself')
   assert.equal(r.status, 0, r.stderr)
 })
