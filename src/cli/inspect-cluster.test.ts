@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { skipUnlessInstalled, startEtcd, startNats, startS3 } from '../../test/support/cluster-servers.ts'
+import { skipUnlessInstalled, startClusterServers } from '../../test/support/cluster-servers.ts'
 import type { ManagedServer } from '../../test/support/managed-server.ts'
 import { type ClusterConfig, loadClusterConfig } from '../config/load-cluster-config.ts'
 import { Quiver } from '../engine/quiver.ts'
@@ -39,10 +39,8 @@ describe('quiver inspect --config (a cluster)', { skip: skipUnlessInstalled('etc
   let yamlOf: (root: string) => Promise<{ file: string; config: ClusterConfig }>
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-inspect-cluster-'))
-    const etcd = await startEtcd(dir)
-    const s3 = await startS3(dir, ['quiver'])
-    const nats = await startNats(dir)
-    servers.push(etcd.server, s3.server, nats.server)
+    const { etcd, s3, nats, servers: started } = await startClusterServers(dir)
+    servers.push(...started)
     const [host, port] = s3.endpoint.replace('http://', '').split(':')
     yamlOf = async (root) => {
       const file = join(dir, `${root}.yaml`)

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { skipUnlessInstalled, startEtcd, startNats, startS3 } from '../../test/support/cluster-servers.ts'
+import { skipUnlessInstalled, startClusterServers } from '../../test/support/cluster-servers.ts'
 import type { ManagedServer } from '../../test/support/managed-server.ts'
 import { ErrorCode, MilvusError } from '../errors/errors.ts'
 import { openLogReplica } from '../log/log-replica.ts'
@@ -32,10 +32,8 @@ describe('a read replica following the writer', { skip: skipUnlessInstalled('etc
   let natsUrl: string
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-replica-'))
-    const etcd = await startEtcd(dir)
-    const s3 = await startS3(dir, ['quiver'])
-    const nats = await startNats(dir)
-    servers.push(etcd.server, s3.server, nats.server)
+    const { etcd, s3, nats, servers: started } = await startClusterServers(dir)
+    servers.push(...started)
     etcdEndpoint = etcd.endpoint
     natsUrl = nats.url
     s3Options = { endpoint: s3.endpoint, bucket: 'quiver', rootPath: 'r', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, requestTimeoutMs: 2_000 }

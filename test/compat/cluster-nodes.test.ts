@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node'
 import { Quiver } from '../../src/engine/quiver.ts'
-import { skipUnlessInstalled, startEtcd, startNats, startS3 } from '../support/cluster-servers.ts'
+import { skipUnlessInstalled, startClusterServers } from '../support/cluster-servers.ts'
 import type { ManagedServer } from '../support/managed-server.ts'
 import { type ServedChild, serveChild } from '../support/serve-child.ts'
 import { SDK_TIMEOUT_MS } from './server-fixture.ts'
@@ -45,10 +45,8 @@ describe('cluster mode: a writer and two read replicas', { skip: skipUnlessInsta
   let s3Server: ManagedServer
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-nodes-'))
-    const etcd = await startEtcd(dir)
-    const s3 = await startS3(dir, ['quiver'])
-    const nats = await startNats(dir)
-    servers.push(etcd.server, s3.server, nats.server)
+    const { etcd, s3, nats, servers: started } = await startClusterServers(dir)
+    servers.push(...started)
     natsServer = nats.server
     s3Server = s3.server
     const [host, port] = s3.endpoint.replace('http://', '').split(':')

@@ -152,3 +152,11 @@ export async function startNats(dir: string): Promise<NatsServer> {
   })
   return { server, url: `nats://127.0.0.1:${port}` }
 }
+
+/** The three servers cluster mode runs on (etcd, S3 with `buckets`, NATS JetStream), started side by side in `dir`; `servers` stops them. */
+export async function startClusterServers(dir: string, buckets: readonly string[] = ['quiver']): Promise<{ etcd: EtcdServer; s3: S3Server; nats: NatsServer; servers: ManagedServer[] }> {
+  const etcd = await startEtcd(dir)
+  const s3 = await startS3(dir, buckets)
+  const nats = await startNats(dir)
+  return { etcd, s3, nats, servers: [etcd.server, s3.server, nats.server] }
+}
