@@ -1,4 +1,5 @@
 import { Bitset } from '../common/bitset.ts'
+import { readGate } from '../common/read-gate.ts'
 import type { Column, ColumnKind, SparseRow, VectorElementKind } from '../column/column.ts'
 
 /** Rows per chunk of a growing vector column; chunks never move, so growth never copies vectors. */
@@ -156,8 +157,13 @@ export class ColumnStore {
       const chunk = this.chunks[i]!
       const rows = Math.min(this.chunkRows, n - i * this.chunkRows)
       block.set(chunk.subarray(0, rows * stride) as never, i * this.chunkRows * stride)
-      // Each chunk is given back once copied: the seal holds one chunk beside the block, not the whole column twice.
-      if (this.kind === 'floatVector') this.allocator.free(chunk as Float32Array)
+      // Each chunk is given back once copied (the seal holds one chunk beside the block, not the whole
+      // column twice), but only once no read that may hold a view of it is in flight: a sliced search
+      // that started on the growing segment reads its chunks across event-loop turns (`readGate`).
+      if (this.kind === 'floatVector') {
+        const allocator = this.allocator
+        readGate.defer(() => allocator.free(chunk as Float32Array))
+      }
     }
     this.chunks.length = 0
     this.adoptVectors(block, n)

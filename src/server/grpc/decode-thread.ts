@@ -56,7 +56,6 @@ export class DecodeThread {
 
   #start(): Worker {
     const worker = startWorker(import.meta.url, 'decode-worker')
-    worker.unref()
     worker.on('message', (m: DecodeReply) => {
       const w = this.#waiting.get(m.id)
       if (w === undefined) return
@@ -67,6 +66,9 @@ export class DecodeThread {
     })
     worker.on('error', (e) => this.#fail(worker, e))
     worker.on('exit', () => this.#fail(worker, new Error('the decode thread exited')))
+    // Unref'd after its listeners are added (a listener added later may ref the thread again): an idle
+    // decode thread never keeps the process alive; `decode` refs it while a request waits.
+    worker.unref()
     this.#worker = worker
     return worker
   }
