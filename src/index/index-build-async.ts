@@ -4,7 +4,7 @@ import { VectorArena } from '../vector/vector-arena.ts'
 import { type BuildOptions, buildIndexInWorker } from './index-builder.ts'
 import type { IndexSpec } from './index-spec.ts'
 import { NativeHnswIndex } from './hnsw-native/native-hnsw-index.ts'
-import { decodeIndex, hnswCore, type VectorIndex } from './vector-index.ts'
+import { buildIndex, decodeIndex, hnswCore, type VectorIndex } from './vector-index.ts'
 
 /** Default raise of the build threads' nice value: searches on the JavaScript thread win the CPU. */
 export const buildNiceDeltaDefault = 10
@@ -20,11 +20,17 @@ export interface OffThreadBuildOptions extends BuildOptions {
  * Builds the index of `spec` over rows 0..rowCount-1 of `vectors` without blocking the JavaScript
  * thread, and resolves to the index, searching over `vectors` (keep them unchanged and alive).
  * Native HNSW runs on native threads of this process, one per core at a lower priority
- * (`NativeHnswIndex.buildAsync`), and is adopted as built — nothing is encoded or copied. Every other
- * index is built in a worker (`buildIndexInWorker`) and decoded here. An abort rejects with
+ * (`NativeHnswIndex.buildAsync`), and is adopted as built — nothing is encoded or copied. FLAT is
+ * built here (it is the column). Every other index is built in a worker (`buildIndexInWorker`) and decoded here. An abort rejects with
  * MilvusError 1 once the build has stopped reading the rows.
  */
 export async function buildIndexOffThread(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number, options: OffThreadBuildOptions = {}): Promise<VectorIndex> {
+  if ((spec.indexType === 'FLAT' || spec.indexType === 'BIN_FLAT') && options.hold === undefined) {
+    // A flat index is the column itself: building it is a check of the rows, no worker round trip.
+    if (options.signal?.aborted) throw new MilvusError(ErrorCode.NotReady, 'index build aborted')
+    await VectorArena.init()
+    return buildIndex(spec, vectors, rowCount)
+  }
   if (spec.indexType !== 'HNSW' || hnswCore() !== 'native' || !(vectors instanceof Float32Array)) {
     return decodeIndex(await buildIndexInWorker(spec, vectors, rowCount, options), vectors, rowCount)
   }
