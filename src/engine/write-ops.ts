@@ -15,6 +15,7 @@ import type { Database } from './database.ts'
 import { withFunctionOutputs } from './bm25-write.ts'
 import { checkMemory } from './memory-guard.ts'
 import { estimateRowBytes } from './row-bytes.ts'
+import { writeOrderOf } from './write-order.ts'
 
 export interface WriteOptions {
   /** Target partition (default `_default`; not allowed in partition-key mode). */
@@ -58,6 +59,24 @@ export async function writeData(db: Database, collection: string, data: unknown,
   db.assertOpen()
   const deadline = deadlineOf(opts.timeoutMs)
   const d = db.state.collection(collection)
+  const turn = writeOrderOf(db).enter(d.meta.id)
+  try {
+    return await writeInTurn(db, d, data, kind, opts, deadline, turn.ready, turn.done)
+  } finally {
+    turn.done()
+  }
+}
+
+async function writeInTurn(
+  db: Database,
+  d: CollectionData,
+  data: unknown,
+  kind: 'insert' | 'upsert',
+  opts: WriteOptions,
+  deadline: number | undefined,
+  turn: Promise<void>,
+  submitted: () => void,
+): Promise<WriteOutcome> {
   assertWritable(db, d)
   db.state.targetPartitions(d, opts.partition)
   const fieldOps = kind === 'upsert' ? arrayFieldOps(d.schema, opts.fieldOps) : undefined
@@ -78,7 +97,9 @@ export async function writeData(db: Database, collection: string, data: unknown,
     await opts.beforeSubmit(batch)
     db.assertOpen()
   }
-  return db.write(
+  await turn
+  db.assertOpen()
+  const written = db.write(
     {
       type: kind,
       collectionId: d.meta.id,
@@ -89,12 +110,31 @@ export async function writeData(db: Database, collection: string, data: unknown,
     },
     deadline,
   )
+  submitted()
+  return written
 }
 
 /** delete by ids or by filter; counts the rows actually deleted. */
 export async function deleteData(db: Database, collection: string, target: DeleteTarget, opts: WriteOptions = {}): Promise<DeleteOutcome> {
   db.assertOpen()
   const deadline = deadlineOf(opts.timeoutMs)
+  const turn = writeOrderOf(db).enter(db.state.collection(collection).meta.id)
+  try {
+    return await deleteInTurn(db, collection, target, opts, deadline, turn.ready, turn.done)
+  } finally {
+    turn.done()
+  }
+}
+
+async function deleteInTurn(
+  db: Database,
+  collection: string,
+  target: DeleteTarget,
+  opts: WriteOptions,
+  deadline: number | undefined,
+  turn: Promise<void>,
+  submitted: () => void,
+): Promise<DeleteOutcome> {
   const filter = target.ids === undefined && typeof target.filter === 'string' && target.filter.trim() !== '' ? target.filter : undefined
   const owned = filter === undefined ? undefined : privateParams(target.params)
   const params = owned ?? target.params
@@ -108,11 +148,19 @@ export async function deleteData(db: Database, collection: string, target: Delet
   if (target.ids !== undefined) {
     const batch = keyBatch(d.pkField.name, d.pkField.dataType, target.ids)
     if (batch.rowCount === 0) return { deleteCount: 0, ts: db.latestTs() }
-    r = await db.submit({ ...base, batch }, deadline)
+    await turn
+    db.assertOpen()
+    const pending = db.submit({ ...base, batch }, deadline)
+    submitted()
+    r = await pending
   } else if (filter !== undefined) {
+    await turn
+    db.assertOpen()
     // The plan compiled above (unless the schema changed meanwhile): the apply takes the same one.
     compileFilterCached(filter, d.schema, params)
-    r = await db.submit({ ...base, filter, ...(params === undefined ? {} : { params }) }, deadline)
+    const pending = db.submit({ ...base, filter, ...(params === undefined ? {} : { params }) }, deadline)
+    submitted()
+    r = await pending
   } else {
     throw errors.invalid('delete needs ids or a non-empty filter expression')
   }
