@@ -1,6 +1,7 @@
 import type { Timestamp } from '../common/hybrid-ts.ts'
 import { readGate } from '../common/read-gate.ts'
 import type { Column, ColumnBatch } from '../column/column.ts'
+import { filledColumn } from '../column/filled-column.ts'
 import { errors } from '../errors/errors.ts'
 import type { CollectionMeta, PartitionMeta } from '../catalog/catalog.ts'
 import { type CollectionSchema, type FieldSchema, primaryField } from '../schema/collection-schema.ts'
@@ -84,7 +85,8 @@ export class CollectionData {
   }
 
   /** Appends rows (all schema columns present) to the partitions' growing segments and indexes their keys. */
-  appendRows(batch: ColumnBatch, partitions: readonly PartitionMeta[], ts: Timestamp): void {
+  appendRows(checked: ColumnBatch, partitions: readonly PartitionMeta[], ts: Timestamp): void {
+    const batch = withAddedFields(checked, this.schema)
     const groups = routePartitions(batch, partitions, this.schema)
     for (const [partition, rows] of groups) {
       const part = rows === null ? batch : takeBatchRows(batch, rows, this.schema)
@@ -185,4 +187,21 @@ export class CollectionData {
   columnAt(loc: number, name: string): Column | undefined {
     return this.segmentOf(loc).fields.get(name)?.view()
   }
+}
+
+/**
+ * The batch with a column for every field added to the schema after the batch was checked against
+ * it: a write normalized while an AddCollectionField was on its way to the WAL is applied after it.
+ * Its rows read the field's default value, else null, as rows written before the field existed
+ * (added fields are always nullable). Without this the apply failed — after the write was durable,
+ * so WAL replay failed the same way.
+ */
+function withAddedFields(batch: ColumnBatch, schema: CollectionSchema): ColumnBatch {
+  let columns: Map<string, Column> | undefined
+  for (const field of schema.fields) {
+    if (batch.columns.has(field.name) || !(field.nullable || field.defaultValue !== undefined)) continue
+    columns ??= new Map(batch.columns)
+    columns.set(field.name, filledColumn(field, batch.rowCount))
+  }
+  return columns === undefined ? batch : { rowCount: batch.rowCount, columns }
 }

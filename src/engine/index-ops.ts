@@ -130,7 +130,7 @@ export async function dropIndex(db: Database, collection: string, target: { inde
   const matching = d.meta.indexes.filter((i) => matchesTarget(i, target))
   if (matching.length === 0) return
   // By field alone, a field with several indexes (JSON path indexes) is ambiguous, as in Milvus's datacoord.
-  if (matching.length > 1) throw new MilvusError(ErrorCode.Unexpected, 'there are multiple indexes, please specify the index_name', { field: target.fieldName ?? '' })
+  if (matching.length > 1) throw new MilvusError(ErrorCode.Unexpected, 'there are multiple indexes, please specify the index_name', target.fieldName ? { field: target.fieldName } : {})
   const meta = matching[0]!
   await db.submit({ type: 'dropIndex', collectionId: d.meta.id, indexName: meta.name })
   db.indexBuilds.forgetDropped()
