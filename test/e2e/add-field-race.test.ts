@@ -38,3 +38,27 @@ test('an insert racing AddCollectionField gets the new field as null or its defa
     await env.cleanup()
   }
 })
+
+test('AddCollectionField of a struct array is refused with 1100 and the collection stays writable', async () => {
+  const env = await openTemp({})
+  try {
+    await env.client.createCollection({
+      collection_name: 'st',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: 2 },
+      ],
+    })
+    await env.client.collection('st').insert({ id: [1], v: [1, 2] })
+    const st = await env.client.addCollectionField({ collection_name: 'st', field: { name: 'parts', data_type: DataType.ArrayOfStruct, nullable: true } })
+    assert.equal(st.code, 1100, st.reason)
+    assert.match(st.reason, /struct array field, field name = parts/)
+    const described = await env.client.describeCollection({ collection_name: 'st' })
+    assert.deepEqual((described.schema as { fields: { name: string }[] }).fields.map((f) => f.name), ['id', 'v'])
+    assert.equal((await env.client.collection('st').insert({ id: [2], v: [3, 4] })).insertCount, 1)
+    const reopened = await env.reopen()
+    assert.equal((await reopened.collection('st').query({ filter: 'id >= 0', outputFields: ['id'] })).length, 2)
+  } finally {
+    await env.cleanup()
+  }
+})
