@@ -27,7 +27,7 @@ export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec, timezone =
   // A struct array is a group of sub-fields declared with the collection (`struct_array_fields`); as
   // one added field it has no column to give the rows already written (the fuzzer's AddCollectionField
   // of ArrayOfStruct left a collection no insert could be applied to).
-  if (dataType === DataType.ArrayOfStruct) throw errors.invalid(`not support to add a struct array field, field name = ${name}: declare struct fields when the collection is created`)
+  if (dataType === DataType.ArrayOfStruct || dataType === DataType.Struct) throw errors.invalid(`not support to add a struct array field, field name = ${name}: declare struct fields when the collection is created`)
   const field = createFieldSchema(spec, nextFieldId(schema), timezone)
   validateTextFields([...schema.fields, field])
   return field

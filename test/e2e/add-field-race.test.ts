@@ -53,6 +53,8 @@ test('AddCollectionField of a struct array is refused with 1100 and the collecti
     const st = await env.client.addCollectionField({ collection_name: 'st', field: { name: 'parts', data_type: DataType.ArrayOfStruct, nullable: true } })
     assert.equal(st.code, 1100, st.reason)
     assert.match(st.reason, /struct array field, field name = parts/)
+    const struct = await env.client.addCollectionField({ collection_name: 'st', field: { name: 'one', data_type: DataType.Struct, nullable: true } })
+    assert.equal(struct.code, 1100, struct.reason)
     const described = await env.client.describeCollection({ collection_name: 'st' })
     assert.deepEqual((described.schema as { fields: { name: string }[] }).fields.map((f) => f.name), ['id', 'v'])
     assert.equal((await env.client.collection('st').insert({ id: [2], v: [3, 4] })).insertCount, 1)
