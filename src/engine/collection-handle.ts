@@ -112,9 +112,10 @@ export class Collection {
    */
   search(vectors: unknown, options: Omit<SearchSpec, 'vectors'> & { highlighter?: unknown } = {}): Promise<HighlightedHit[][]> {
     return Promise.resolve().then(() => {
-      const { highlighter, ...rest } = options
-      const h = highlighterOf(highlighter)
-      const spec = this.scope({ ...rest, vectors })
+      // One copy of the options (no rest-then-spread: two clones per search); a stray `highlighter`
+      // key in the spec is read by nothing.
+      const spec = this.scope({ ...options, vectors })
+      const h = options.highlighter === undefined ? undefined : highlighterOf(options.highlighter)
       return h === undefined ? searchRows(this.db, this.name, spec) : searchHighlighted(this.db, this.name, spec, h)
     })
   }

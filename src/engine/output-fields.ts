@@ -56,6 +56,29 @@ export function planOutput(schema: CollectionSchema, requested: readonly string[
   }
 }
 
+/** Plans per schema object (a schema change makes a new one), by timezone and requested names; bounded. */
+const plansBySchema = new WeakMap<CollectionSchema, Map<string, OutputPlan>>()
+const PLANS_PER_SCHEMA_MAX = 64
+
+/**
+ * `planOutput`, remembered: a search repeated with the same output fields skips re-planning (a few
+ * allocations and a scan of the schema per query). Plans are read-only, so one object is shared.
+ */
+export function planOutputCached(schema: CollectionSchema, requested: readonly string[] | undefined, pkName: string, timezone = DEFAULT_TIMEZONE): OutputPlan {
+  const key = requested === undefined || requested.length === 0 ? timezone : `${timezone}\u0000${requested.join('\u0001')}`
+  let plans = plansBySchema.get(schema)
+  const hit = plans?.get(key)
+  if (hit !== undefined) return hit
+  const plan = planOutput(schema, requested, pkName, timezone)
+  if (plans === undefined) {
+    plans = new Map()
+    plansBySchema.set(schema, plans)
+  }
+  if (plans.size >= PLANS_PER_SCHEMA_MAX) plans.clear()
+  plans.set(key, plan)
+  return plan
+}
+
 /** Milvus answers a read naming a BM25 output field with 65535 and exactly this reason. */
 function functionOutputRefused(name: string): MilvusError {
   return new MilvusError(ErrorCode.Unexpected, undefined, {}, { base: `not allowed to retrieve raw data of field ${name}` })

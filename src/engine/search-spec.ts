@@ -119,11 +119,7 @@ export function resolveSearch(
     // Every property present (undefined where absent): see RowScope on object shapes.
     radius: s.radius === undefined ? undefined : Number(s.radius),
     rangeFilter: s.rangeFilter === undefined ? undefined : Number(s.rangeFilter),
-    indexParams: {
-      ef: s.ef === undefined ? undefined : checkPositive('ef', s.ef, limit),
-      nprobe: s.nprobe === undefined ? undefined : checkPositive('nprobe', s.nprobe, 1),
-      ...sparseSearchParams(field, s),
-    },
+    indexParams: indexSearchParams(field, s, limit),
   }
 }
 
@@ -134,6 +130,14 @@ export function checkNq(nq: number, k: number): void {
   if (nq * k > SEARCH_RESULTS_MAX) {
     throw errors.invalid(`nq (${nq}) × (offset + limit) (${k}) = ${nq * k} hits, more than one search may return (${SEARCH_RESULTS_MAX}); split the query vectors over several searches`)
   }
+}
+
+/** The index parameters of a search; a dense field's are one literal (a spread of `{}` per search cost a slow object clone). */
+function indexSearchParams(field: FieldSchema, s: SearchSpec, limit: number): IndexSearchParams {
+  const ef = s.ef === undefined ? undefined : checkPositive('ef', s.ef, limit)
+  const nprobe = s.nprobe === undefined ? undefined : checkPositive('nprobe', s.nprobe, 1)
+  if (field.dataType !== DataType.SparseFloatVector) return { ef, nprobe }
+  return { ef, nprobe, ...sparseSearchParams(field, s) }
 }
 
 /** A sparse field's `drop_ratio_search` / `dim_max_score_ratio`, checked (1100 out of range); other fields ignore them. */

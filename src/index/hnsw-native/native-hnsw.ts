@@ -3,7 +3,7 @@ import type { Bitset } from '../../common/bitset.ts'
 import { countCreated, countReleased } from '../../common/live-objects.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import { type FloatMetric, Metric } from '../../vector/metric.ts'
-import { type FilterStrategy, pickFilterStrategy } from './filter-strategy.ts'
+import { type FilterStrategy, pickFilterStrategy, twoHopEf } from './filter-strategy.ts'
 import { loadNativeHnsw, type NativeHnswIndex, type NativeSearchResult, type NativeSpace } from './native-addon.ts'
 
 export { nativeHnswAvailable } from './native-addon.ts'
@@ -80,7 +80,7 @@ export class NativeHnsw {
     if (allowedBits === null) return this.run('twoHop', query, k, null, ef)
     const allowedCount = loadNativeHnsw().countAllowed(allowedBits.words, this.rowCount)
     const strategy = pickFilterStrategy(allowedCount, this.rowCount, k, ef, this.M)
-    const found = this.run(strategy, query, k, allowedBits.words, ef)
+    const found = this.run(strategy, query, k, allowedBits.words, strategy === 'twoHop' ? twoHopEf(ef, k, allowedCount / this.rowCount) : ef)
     if (strategy === 'exact' || found.rows.length >= Math.min(k, allowedCount)) return found
     return this.run('exact', query, k, allowedBits.words, ef)
   }
