@@ -8,7 +8,7 @@ import { batchToRows } from '../column/rows.ts'
 import { sliceColumn } from '../segment/column-store.ts'
 import type { CollectionData } from '../collection/collection-data.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
-import { compileFilterAsync } from '../expr/compile-filter-async.ts'
+import { compileFilterAsync, compilesInline } from '../expr/compile-filter-async.ts'
 import type { ExprPlan } from '../expr/expr-plan.ts'
 import { compileFilterCached } from '../expr/filter-cache.ts'
 import { gather, lookupKeys, type QueryRequest, runCount, runQuery, type SegmentSlice } from '../query/run-query.ts'
@@ -76,9 +76,14 @@ export function scopeOf(db: Database, d: CollectionData, s: ReadScope): RowScope
  * planned off the event loop. The scope's checks run first (their errors come first, as in
  * `scopeOf`) and again, with its snapshot taken, after the compile (the database still open).
  */
-export async function scopeOfAsync(db: Database, d: CollectionData, s: ReadScope): Promise<RowScope & { latest: boolean }> {
+export function scopeOfAsync(db: Database, d: CollectionData, s: ReadScope): (RowScope & { latest: boolean }) | Promise<RowScope & { latest: boolean }> {
   const filter = filterOf(d, s)
-  if (filter === undefined) return scopeOf(db, d, s)
+  // No filter, or one compiled in-line (remembered or small): the scope at once, no promise.
+  if (filter === undefined || compilesInline(filter, s.params)) return scopeOf(db, d, s)
+  return scopeCompiled(db, d, s, filter)
+}
+
+async function scopeCompiled(db: Database, d: CollectionData, s: ReadScope, filter: string): Promise<RowScope & { latest: boolean }> {
   scopeWith(db, d, s, () => undefined)
   const plan = await compileFilterAsync(filter, d.schema, s.params)
   db.assertOpen()
@@ -274,7 +279,8 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     }
     // element_filter on a struct vector sub-field search: the row filter selects rows, the predicate elements.
     const element = spec.filter !== undefined && /element_filter/i.test(spec.filter) ? parseElementFilter(spec.filter, d.schema) : undefined
-    const scope = await scopeOfAsync(db, d, element === undefined ? spec : { ...spec, filter: element.rowFilter ?? '' })
+    const scoped = scopeOfAsync(db, d, element === undefined ? spec : { ...spec, filter: element.rowFilter ?? '' })
+    const scope = scoped instanceof Promise ? await scoped : scoped
     const resolved = withElementMask(d.schema, resolveSearch(d.schema, spec, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.metricType, (field) => d.meta.indexes.find((i) => i.fieldName === field)?.params), element)
     const group = spec.groupByField === undefined || spec.groupByField === ''
       ? undefined
@@ -301,7 +307,8 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
     const rescored = decay !== undefined || boost !== undefined
     const req = searchRequest(scope, rescored ? { ...resolved, limit: resolved.offset + resolved.limit, offset: 0 } : resolved)
     const hits = group === undefined ? await runSearch(d, req, slice) : await runGroupedSearch(d, req, group, slice)
-    const found = await hitsToRowsSliced(d, hits, out, rescored ? -1 : resolved.roundDecimal, slice)
+    const gathered = hitsToRowsSliced(d, hits, out, rescored ? -1 : resolved.roundDecimal, slice)
+    const found = gathered instanceof Promise ? await gathered : gathered
     const matches = boost === undefined ? [] : await boostMatches(d, scope, boost, hits, spec.params, slice)
     const rows = !rescored
       ? found
@@ -312,12 +319,20 @@ export function searchRows(db: Database, collection: string, spec: SearchSpec): 
   })
 }
 
-/** `hitsToRows` of every query vector, letting other work run between them. */
-export async function hitsToRowsSliced(d: CollectionData, hits: readonly SearchHits[], out: OutputPlan, roundDecimal: number, slice: WorkSlice): Promise<SearchHit[][]> {
+/** `hitsToRows` of every query vector, letting other work run between them (synchronous while the slice lasts). */
+export function hitsToRowsSliced(d: CollectionData, hits: readonly SearchHits[], out: OutputPlan, roundDecimal: number, slice: WorkSlice): SearchHit[][] | Promise<SearchHit[][]> {
   const rows: SearchHit[][] = []
-  for (const h of hits) {
+  for (let i = 0; i < hits.length; i++) {
+    if (slice.due()) return hitsToRowsRest(d, hits, i, out, roundDecimal, slice, rows)
+    rows.push(hitsToRows(d, hits[i]!, out, roundDecimal))
+  }
+  return rows
+}
+
+async function hitsToRowsRest(d: CollectionData, hits: readonly SearchHits[], from: number, out: OutputPlan, roundDecimal: number, slice: WorkSlice, rows: SearchHit[][]): Promise<SearchHit[][]> {
+  for (let i = from; i < hits.length; i++) {
     if (slice.due()) await slice.pause()
-    rows.push(hitsToRows(d, h, out, roundDecimal))
+    rows.push(hitsToRows(d, hits[i]!, out, roundDecimal))
   }
   return rows
 }

@@ -44,12 +44,30 @@ export function selectRows(data: CollectionData, scope: RowScope): SegmentRows[]
  * `selectRows` for reads: the segments in scope are fixed first (one snapshot of the list), then
  * each is filtered, letting other work run between segments when the slice is used up. Later
  * changes to a segment are invisible at `scope.ts`; a segment retired meanwhile stays readable.
+ * Synchronous (an array) while nothing has to wait: no filter or a remembered one, and the slice not
+ * used up, the usual case of a search; a promise once a pause or a sliced evaluation comes.
  */
-export async function selectRowsSliced(data: CollectionData, scope: RowScope, slice: WorkSlice): Promise<SegmentRows[]> {
+export function selectRowsSliced(data: CollectionData, scope: RowScope, slice: WorkSlice): SegmentRows[] | Promise<SegmentRows[]> {
+  const segments = data.segmentsOf(scope.partitionIds)
   const out: SegmentRows[] = []
-  for (const segment of data.segmentsOf(scope.partitionIds)) {
+  for (let i = 0; i < segments.length; i++) {
+    if (slice.due()) return selectRest(segments, i, scope, slice, out)
+    const rows = segmentRows(segments[i]!, scope, slice)
+    if (rows instanceof Promise) {
+      return rows.then((r) => {
+        out.push(r)
+        return selectRest(segments, i + 1, scope, slice, out)
+      })
+    }
+    if (rows !== undefined) out.push(rows)
+  }
+  return out
+}
+
+async function selectRest(segments: readonly Segment[], from: number, scope: RowScope, slice: WorkSlice, out: SegmentRows[]): Promise<SegmentRows[]> {
+  for (let i = from; i < segments.length; i++) {
     if (slice.due()) await slice.pause()
-    const rows = segmentRows(segment, scope, slice)
+    const rows = segmentRows(segments[i]!, scope, slice)
     if (rows !== undefined) out.push(rows instanceof Promise ? await rows : rows)
   }
   return out

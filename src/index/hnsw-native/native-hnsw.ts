@@ -121,12 +121,13 @@ export class NativeHnsw {
     }
   }
 
+  // Messages are built only on failure: this runs on every search.
   private checkSearch(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): void {
-    assert(query instanceof Float32Array && query.length === this.dim, `NativeHnsw: query must be a Float32Array of ${this.dim} values`)
-    assert(Number.isInteger(k) && k >= 0, `NativeHnsw: bad k ${k}`)
-    assert(Number.isInteger(ef) && ef >= 1, `NativeHnsw: bad ef ${ef}`)
+    if (!(query instanceof Float32Array && query.length === this.dim)) assert.fail(`NativeHnsw: query must be a Float32Array of ${this.dim} values`)
+    if (!(Number.isInteger(k) && k >= 0)) assert.fail(`NativeHnsw: bad k ${k}`)
+    if (!(Number.isInteger(ef) && ef >= 1)) assert.fail(`NativeHnsw: bad ef ${ef}`)
     if (allowedBits === null) return
-    assert(allowedBits.capacity >= this.rowCount, `NativeHnsw: allowedBits holds ${allowedBits.capacity} bits, the index ${this.rowCount} rows`)
+    if (!(allowedBits.capacity >= this.rowCount)) assert.fail(`NativeHnsw: allowedBits holds ${allowedBits.capacity} bits, the index ${this.rowCount} rows`)
   }
 }
 
