@@ -37,9 +37,9 @@ export class FlatIndex implements VectorIndex {
     this.larger = largerIsBetter(spec.metric)
   }
 
-  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, _params: SearchParams): IndexSearchResult {
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, _params: SearchParams, knownCount?: number): IndexSearchResult {
     checkQuery(this.spec, query, k)
-    const allowedCount = countAllowed(allowedBits, this.rowCount)
+    const allowedCount = knownCount ?? countAllowed(allowedBits, this.rowCount)
     if (k === 0 || allowedCount === 0) return emptyResult
     this.rows.setQuery(query)
     return exactSearch(this.rows, k, allowedBits, allowedCount, this.larger)

@@ -37,8 +37,10 @@ export interface VectorIndex {
    * The best `k` rows by the metric (similarity larger-is-better for IP/COSINE, distance
    * smaller-is-better otherwise) among rows whose `allowedBits` bit is 1 (null = all rows). Fewer when
    * fewer rows are allowed. A query of the wrong dimension is a programmer error (assertion).
+   * `allowedCount`, when the caller knows it, is the number of set bits of `allowedBits` among rows
+   * [0, rowCount): indexes that need it skip counting (a popcount of the whole bitset per search).
    */
-  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, allowedCount?: number): IndexSearchResult
   /** The bytes to persist (format version and checksum inside); `decodeIndex` is the inverse. */
   encode(): Uint8Array[]
   /** Frees the vector-arena memory the index holds; it must not be searched afterwards. Idempotent. */

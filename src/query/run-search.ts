@@ -103,7 +103,7 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
       const allowed = allowedCount === built.index.rowCount ? null : allowedBits
       for (let q = 0; q < req.queries.length; q++) {
         if (slice.due()) await slice.pause()
-        searchIndexOne(built.index, heaps[q]!, req.queries[q]!, allowed, segment.id, k, req.indexParams)
+        searchIndexOne(built.index, heaps[q]!, req.queries[q]!, allowed, allowedCount, segment.id, k, req.indexParams)
       }
       continue
     }
@@ -160,10 +160,10 @@ function withVectors(selected: SegmentRows[], field: FieldSchema): SegmentRows[]
 }
 
 /** A sealed segment with an index: the index takes the allowed bitset (null = every row) and returns its top k. */
-function searchIndexOne(index: VectorIndex, heap: TopKHeap, query: QueryVector, allowedBits: Bitset | null, segmentId: number, k: number, params: Readonly<SearchParams> | undefined): void {
+function searchIndexOne(index: VectorIndex, heap: TopKHeap, query: QueryVector, allowedBits: Bitset | null, allowedCount: number, segmentId: number, k: number, params: Readonly<SearchParams> | undefined): void {
   const base = encodeLocation(segmentId, 0)
   const values = query.kind === 'sparse' ? encodeSparseCsr([query.row]) : query.values
-  const hits = index.search(values, k, allowedBits, params ?? noParams)
+  const hits = index.search(values, k, allowedBits, params ?? noParams, allowedCount)
   for (let i = 0; i < hits.rows.length; i++) heap.push(hits.scores[i]!, base + hits.rows[i]!)
 }
 

@@ -59,11 +59,11 @@ export class NativeHnswIndex implements VectorIndex {
     this.larger = largerIsBetter(spec.metric)
   }
 
-  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, allowedCount?: number): IndexSearchResult {
     checkQuery(this.spec, query, k)
     if (k === 0 || this.rowCount === 0) return emptyResult
     const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
-    const found = this.native.search(query as Float32Array, k, allowedBits, ef)
+    const found = this.native.search(query as Float32Array, k, allowedBits, ef, allowedCount)
     return this.rescore(query, found.rows)
   }
 

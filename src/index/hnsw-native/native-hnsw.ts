@@ -73,12 +73,13 @@ export class NativeHnsw {
    * or found. `ef` is the search list size (at least k is used). Unfiltered, it is our walk
    * (native/hnsw/two-hop-search.h, plain HNSW with more prefetching). A filtered search picks its strategy
    * by the allowed count (`pickFilterStrategy`); a graph walk that finds fewer than k rows while more
-   * are allowed is redone as an exact scan.
+   * are allowed is redone as an exact scan. `knownCount`: the allowed rows among [0, rowCount) when the
+   * caller has counted them (else they are counted here, a native popcount of the bitset).
    */
-  search(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
+  search(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number, knownCount?: number): NativeHnswResult {
     this.checkSearch(query, k, allowedBits, ef)
     if (allowedBits === null) return this.run('twoHop', query, k, null, ef)
-    const allowedCount = loadNativeHnsw().countAllowed(allowedBits.words, this.rowCount)
+    const allowedCount = knownCount ?? loadNativeHnsw().countAllowed(allowedBits.words, this.rowCount)
     const strategy = pickFilterStrategy(allowedCount, this.rowCount, k, ef, this.M)
     const found = this.run(strategy, query, k, allowedBits.words, strategy === 'twoHop' ? twoHopEf(ef, k, allowedCount / this.rowCount) : ef)
     if (strategy === 'exact' || found.rows.length >= Math.min(k, allowedCount)) return found

@@ -60,9 +60,9 @@ export class HnswIndex implements VectorIndex {
     this.larger = largerIsBetter(spec.metric)
   }
 
-  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, knownCount?: number): IndexSearchResult {
     checkQuery(this.spec, query, k)
-    const allowedCount = countAllowed(allowedBits, this.rowCount)
+    const allowedCount = knownCount ?? countAllowed(allowedBits, this.rowCount)
     if (k === 0 || allowedCount === 0) return emptyResult
     this.rows.setQuery(query)
     const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))

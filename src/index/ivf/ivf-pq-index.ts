@@ -93,9 +93,9 @@ export class IvfPqIndex implements VectorIndex {
     this.probed = new Int32Array(centroids.count)
   }
 
-  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): IndexSearchResult {
+  search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, knownCount?: number): IndexSearchResult {
     checkQuery(this.spec, query, k)
-    const allowedCount = countAllowed(allowedBits, this.rowCount)
+    const allowedCount = knownCount ?? countAllowed(allowedBits, this.rowCount)
     if (k === 0 || allowedCount === 0) return emptyResult
     this.rows.setQuery(query)
     if (allowedBits !== null && preferExactScan(allowedCount, this.rowCount, k)) {
