@@ -107,21 +107,30 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
       }
       continue
     }
-    const interim = ranged ? null : usableInterim(data, segment, req, k, allowedCount)
-    const exactFrom = interim === null ? 0 : await searchInterim(interim.index, interim.budget, heaps, allowedBits, segment.id, k, req, slice)
-    const store = segment.fields.get(req.field.name)!
-    for (let from = exactFrom; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
-      const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
-      if (!anySet(allowedBits.words, from, to)) continue
-      for (let q = 0; q < req.queries.length; q++) {
-        if (slice.due()) await slice.pause()
-        const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
-        scoreRange(req.metric, req.queries[q]!, store, from, to, scores)
-        pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req, req.queries[q]!.kind === 'sparse')
-      }
-    }
+    await scanSegment(data, segment, allowedBits, allowedCount, heaps, k, ranged, req, slice)
   }
   return drainSliced(heaps, req.offset, slice)
+}
+
+/**
+ * A segment without a usable index: its interim index first when it has one, then an exact scan of
+ * the rest. Its own function so that `runSearch`, which V8 optimises early on the indexed path, does
+ * not carry (and recompile) this code.
+ */
+async function scanSegment(data: CollectionData, segment: Segment, allowedBits: Bitset, allowedCount: number, heaps: TopKHeap[], k: number, ranged: boolean, req: SearchRequest, slice: WorkSlice): Promise<void> {
+  const interim = ranged ? null : usableInterim(data, segment, req, k, allowedCount)
+  const exactFrom = interim === null ? 0 : await searchInterim(interim.index, interim.budget, heaps, allowedBits, segment.id, k, req, slice)
+  const store = segment.fields.get(req.field.name)!
+  for (let from = exactFrom; from < segment.rowCount; from += SCORE_BLOCK_ROWS) {
+    const to = Math.min(segment.rowCount, from + SCORE_BLOCK_ROWS)
+    if (!anySet(allowedBits.words, from, to)) continue
+    for (let q = 0; q < req.queries.length; q++) {
+      if (slice.due()) await slice.pause()
+      const scores = (blockScores ??= new Float32Array(SCORE_BLOCK_ROWS))
+      scoreRange(req.metric, req.queries[q]!, store, from, to, scores)
+      pushAllowed(heaps[q]!, scores, allowedBits.words, from, to, segment.id, req, req.queries[q]!.kind === 'sparse')
+    }
+  }
 }
 
 /**
