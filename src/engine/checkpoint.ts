@@ -132,7 +132,7 @@ function planSegment(seg: Segment, collectionId: number, tag: string, files: Pen
  */
 function planIndexFiles(seg: Segment, stem: string, files: PendingFile[], marks: (() => void)[], liveIndexIds: ReadonlySet<number>) {
   const out: ManifestIndexFile[] = []
-  const plan = (fieldName: string, si: { indexId: number; file?: string; index: { encode(): Uint8Array[] } }, kind: 'vector' | 'scalar') => {
+  const plan = (fieldName: string, si: { indexId: number; file?: string | undefined; index: { encode(): Uint8Array[] } }, kind: 'vector' | 'scalar') => {
     let file = si.file
     if (file === undefined) {
       const path = `${stem}-${kind === 'scalar' ? 'sidx' : 'idx'}${si.indexId}.bin`

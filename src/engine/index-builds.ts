@@ -158,7 +158,9 @@ export class IndexBuilds {
       return
     }
     const index = segmentIndexOf(built, input)
-    job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index })
+    // `file` present from the start: the checkpoint that writes the index sets it, and an entry that
+    // changed shape then would deoptimise every search V8 had optimised around it.
+    job.segment.vectorIndexes.set(job.field.name, { indexId: job.meta.id, index, file: undefined })
     this.builtCount++
     this.interim.schedule()
     this.onBuilt()

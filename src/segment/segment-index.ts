@@ -7,8 +7,8 @@ import type { FloatMetric } from '../vector/metric.ts'
 export interface SegmentIndex {
   readonly indexId: number
   readonly index: VectorIndex
-  /** The file holding it, once a checkpoint wrote it. */
-  file?: string
+  /** The file holding it, once a checkpoint wrote it (undefined until then; always present, one object shape). */
+  file?: string | undefined
 }
 
 /**

@@ -113,7 +113,10 @@ function orderByDistance(distances: Float32Array, rows: Int32Array): Int32Array 
     while (j >= 0) {
       const o = order[j]!
       const od = distances[o]!
-      if (od < d || (od === d && rows[o]! < r)) break
+      // Both comparisons every time (no short circuit): the tie test, rarely true, otherwise first runs
+      // after V8 has optimised the search around this loop and costs a deoptimisation there.
+      const tieBefore = rows[o]! < r
+      if (od < d || (od === d && tieBefore)) break
       order[j + 1] = o
       j--
     }
