@@ -15,6 +15,7 @@
         "native/hnsw/addon.cc",
         "native/hnsw/allowed-rows-filter.cc",
         "native/hnsw/async-build.cc",
+        "native/hnsw/async-search.cc",
         "native/hnsw/distance-kernels.cc",
         "native/hnsw/hnsw-core.cc",
         "native/hnsw/hnsw-index.cc",

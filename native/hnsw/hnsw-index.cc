@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "async-build.h"
+#include "async-search.h"
 #include "errors.h"
 #include "index-codec.h"
 #include "napi-args.h"
@@ -81,6 +82,7 @@ Napi::Function HnswIndex::define(Napi::Env env) {
           InstanceMethod<&HnswIndex::searchKnn>("searchKnn"),
           InstanceMethod<&HnswIndex::searchKnnBatch>("searchKnnBatch"),
           InstanceMethod<&HnswIndex::searchExact>("searchExact"),
+          InstanceMethod<&HnswIndex::searchKnnAsync>("searchKnnAsync"),
           InstanceMethod<&HnswIndex::saveIndex>("saveIndex"),
           InstanceMethod<&HnswIndex::getCurrentCount>("getCurrentCount"),
           InstanceMethod<&HnswIndex::getMaxElements>("getMaxElements"),
@@ -131,7 +133,7 @@ void HnswIndex::holdVectors(const Napi::Value& vectors) {
 }
 
 HnswCore& HnswIndex::core() {
-  if (!core_) throw ReleasedError();
+  if (!core_ || releasePending_) throw ReleasedError();
   if (building_) throw BusyError();
   // The slots point into the vectors' buffer: a detached buffer (transferred away) has moved.
   if (vectors_.Value().Data() != vectorsData_) throw ReleasedError("the index's vectors buffer was detached");
@@ -167,6 +169,7 @@ Napi::Value HnswIndex::addPoints(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     HnswCore& c = core();
+    if (searching_ > 0) throw BusyError("searches of this index are in flight");
     const size_t firstRow = readCount(argAt(info, 0), "firstRow", 0, kRowsMax);
     const size_t count = readCount(argAt(info, 1), "count", 0, kRowsMax);
     c.addRows(firstRow, count);
@@ -183,6 +186,7 @@ Napi::Value HnswIndex::addPointsAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     HnswCore& c = core();
+    if (searching_ > 0) throw BusyError("searches of this index are in flight");
     const size_t firstRow = readCount(argAt(info, 0), "firstRow", 0, kRowsMax);
     const size_t count = readCount(argAt(info, 1), "count", 0, kRowsMax);
     const size_t threads = readCount(argAt(info, 2), "threads", 1, 1024);
@@ -205,11 +209,25 @@ Napi::Value HnswIndex::cancelBuild(const Napi::CallbackInfo& info) {
 void HnswIndex::finishBuild(Napi::Env env, bool ok) {
   building_ = false;
   if (!ok || cancel_.load()) {
-    core_.reset();  // a partial graph (rows missing, ids not renumbered) is never searched
-    vectors_.Reset();
-    vectorsData_ = nullptr;
+    freeCore(env);  // a partial graph (rows missing, ids not renumbered) is never searched
+    return;
   }
   trackMemory(env);
+}
+
+void HnswIndex::freeCore(Napi::Env env) {
+  core_.reset();
+  vectors_.Reset();
+  vectorsData_ = nullptr;
+  trackMemory(env);
+}
+
+void HnswIndex::endSearch(Napi::Env env) {
+  if (searching_ > 0) searching_--;
+  if (searching_ == 0 && releasePending_) {
+    releasePending_ = false;
+    freeCore(env);
+  }
 }
 
 // searchKnn(query, k, ef, allowedWords | null, twoHop = false) -> { scores, labels }, best first.
@@ -237,6 +255,30 @@ Napi::Value HnswIndex::searchOne(const Napi::CallbackInfo& info, bool exact) {
     const size_t n = exact ? c.searchExact(query, cap, filter, scores.data(), rows.data())
                            : c.searchKnn(query, cap, ef, filter, walk, scores.data(), rows.data());
     return resultObject(env, scores.data(), rows.data(), n);
+  });
+}
+
+// searchKnnAsync(query, k, ef, allowedWords | null, walk: 'twoHop' | 'exact') -> Promise<{ scores, labels }>:
+// the two-hop walk (ef ignored by 'exact': a scan of the allowed rows) on a libuv pool thread
+// (async-search.h). Arguments are checked and copied here; a bad one throws at once.
+Napi::Value HnswIndex::searchKnnAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    HnswCore& c = core();
+    AsyncSearchArgs args{};
+    const float* query = readVector(argAt(info, 0), "query", c.dim());
+    args.k = readCount(argAt(info, 1), "k", 0, kRowsMax);
+    args.ef = readCount(argAt(info, 2), "ef", 1, kEfMax);
+    AllowedRows allowed{};
+    args.filtered = readAllowed(argAt(info, 3), &allowed);
+    const std::string walk = readString(argAt(info, 4), "walk");
+    if (walk != "twoHop" && walk != "exact") throw ArgError("walk must be 'twoHop' or 'exact'");
+    args.walk = walk == "exact" ? AsyncWalk::Exact : AsyncWalk::TwoHop;
+    args.query.assign(query, query + c.dim());
+    if (args.filtered) args.allowedWords.assign(allowed.words, allowed.words + allowed.wordCount);
+    Napi::Promise promise = startAsyncSearch(env, this, info.This().As<Napi::Object>(), c, std::move(args));
+    searching_++;
+    return promise;
   });
 }
 
@@ -328,10 +370,11 @@ Napi::Value HnswIndex::release(const Napi::CallbackInfo& info) {
       cancel_.store(true);
       return env.Undefined();
     }
-    core_.reset();
-    vectors_.Reset();
-    vectorsData_ = nullptr;
-    trackMemory(env);
+    if (searching_ > 0) {  // pool threads still read the core: the last endSearch frees it
+      releasePending_ = true;
+      return env.Undefined();
+    }
+    freeCore(env);
     return env.Undefined();
   });
 }

@@ -35,6 +35,9 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   HnswCore& buildingCore() { return *core_; }
   const std::atomic<bool>& cancelFlag() const { return cancel_; }
   void finishBuild(Napi::Env env, bool ok);
+  // For async-search.cc: a search queued by searchKnnAsync has settled (JS thread); the last one
+  // frees the core when release() came meanwhile.
+  void endSearch(Napi::Env env);
 
  private:
   static Napi::Value loadIndex(const Napi::CallbackInfo& info);
@@ -44,6 +47,7 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   Napi::Value searchKnn(const Napi::CallbackInfo& info);
   Napi::Value searchKnnBatch(const Napi::CallbackInfo& info);
   Napi::Value searchExact(const Napi::CallbackInfo& info);
+  Napi::Value searchKnnAsync(const Napi::CallbackInfo& info);
   Napi::Value saveIndex(const Napi::CallbackInfo& info);
   Napi::Value getCurrentCount(const Napi::CallbackInfo& info);
   Napi::Value getMaxElements(const Napi::CallbackInfo& info);
@@ -54,6 +58,7 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   Napi::Value searchOne(const Napi::CallbackInfo& info, bool exact);
   HnswCore& core();  // throws when released, building, or when the vectors' buffer was detached
   void trackMemory(Napi::Env env);
+  void freeCore(Napi::Env env);
   void holdVectors(const Napi::Value& vectors);
 
   std::unique_ptr<HnswCore> core_;
@@ -62,6 +67,8 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
   size_t ef_ = 10;
   bool building_ = false;             // an addPointsAsync build runs (JS thread only)
   std::atomic<bool> cancel_{false};   // read by the build threads
+  size_t searching_ = 0;              // searchKnnAsync searches in flight (JS thread only)
+  bool releasePending_ = false;       // release() came while searches were in flight
   int64_t externalBytes_ = 0;
 };
 

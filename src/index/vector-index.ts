@@ -41,6 +41,12 @@ export interface VectorIndex {
    * [0, rowCount): indexes that need it skip counting (a popcount of the whole bitset per search).
    */
   search(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, allowedCount?: number): IndexSearchResult
+  /**
+   * The same search with its heavy part off the JavaScript thread (the native HNSW walk on a libuv
+   * pool thread), for callers that can await it: the event loop serves other work meanwhile. Absent
+   * where the index has no such path. `query` and `allowedBits` may change once it returns.
+   */
+  searchAsync?(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, allowedCount?: number): Promise<IndexSearchResult>
   /** The bytes to persist (format version and checksum inside); `decodeIndex` is the inverse. */
   encode(): Uint8Array[]
   /** Frees the vector-arena memory the index holds; it must not be searched afterwards. Idempotent. */

@@ -39,6 +39,13 @@ export interface NativeHnswIndex {
   searchKnn(query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeSearchResult
   searchKnnBatch(queries: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, twoHop?: boolean): NativeBatchResult
   searchExact(query: Float32Array, k: number, allowedWords: Uint32Array | null): NativeSearchResult
+  /**
+   * The two-hop walk ('exact': the scan, ef unused) on a libuv pool thread, off the JavaScript thread
+   * (native/hnsw/async-search.h); query and words are copied before it returns. Several may run at
+   * once, and with synchronous searches; `release()` waits for them. Absent from builds that predate
+   * it (an added function does not bump `apiVersion`: `NativeHnsw.searchAsync` checks for it).
+   */
+  readonly searchKnnAsync?: (query: Float32Array, k: number, ef: number, allowedWords: Uint32Array | null, walk: 'twoHop' | 'exact') => Promise<NativeSearchResult>
   saveIndex(): Uint8Array
   getCurrentCount(): number
   getMaxElements(): number

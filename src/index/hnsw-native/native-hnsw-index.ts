@@ -67,6 +67,15 @@ export class NativeHnswIndex implements VectorIndex {
     return this.rescore(query, found.rows)
   }
 
+  /** `search` with the graph walk on a libuv pool thread (`NativeHnsw.searchAsync`); the rescore stays here. */
+  async searchAsync(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): Promise<IndexSearchResult> {
+    checkQuery(this.spec, query, k)
+    if (k === 0 || this.rowCount === 0) return emptyResult
+    const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
+    const found = await this.native.searchAsync(query as Float32Array, k, allowedBits, ef)
+    return this.rescore(query, found.rows)
+  }
+
   encode(): Uint8Array[] {
     return encodeIndexPayload({ spec: this.spec, rowCount: this.rowCount, meta: { core: nativeCore }, sections: [this.native.encode()] })
   }

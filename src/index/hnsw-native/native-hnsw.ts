@@ -43,7 +43,8 @@ const spaceOf: Readonly<Record<FloatMetric, NativeSpace>> = {
  * Filters and deletes arrive as an allowed-rows bitset checked in native code. By how many rows it
  * allows, the search scans them exactly, walks only allowed rows (two hops), or uses hnswlib's own
  * filtered walk (`pickFilterStrategy`); small filters therefore get exact results.
- * Synchronous; one search at a time per instance.
+ * `search` is synchronous, one at a time per instance; `searchAsync` runs on a libuv pool thread and
+ * any number may be in flight.
  */
 export class NativeHnsw {
   readonly metric: FloatMetric
@@ -86,6 +87,24 @@ export class NativeHnsw {
     return this.run('exact', query, k, allowedBits.words, ef)
   }
 
+  /**
+   * `search` with the walk or scan on a libuv pool thread (the addon's `searchKnnAsync`): the event
+   * loop serves other requests meanwhile, and concurrent searches use more than one core. The same
+   * rows as `search`. hnswlib's filtered walk keeps per-index state (its ef, the query slot) and runs
+   * synchronously here, as does everything on a build of the addon without the function.
+   */
+  async searchAsync(query: Float32Array, k: number, allowedBits: Bitset | null, ef: number, knownCount?: number): Promise<NativeHnswResult> {
+    this.checkSearch(query, k, allowedBits, ef)
+    if (this.index.searchKnnAsync === undefined) return this.search(query, k, allowedBits, ef, knownCount)
+    if (allowedBits === null) return this.runAsync('twoHop', query, k, null, ef)
+    const allowedCount = knownCount ?? loadNativeHnsw().countAllowed(allowedBits.words, this.rowCount)
+    const strategy = pickFilterStrategy(allowedCount, this.rowCount, k, ef, this.M)
+    const walkEf = strategy === 'twoHop' ? twoHopEf(ef, k, allowedCount / this.rowCount) : ef
+    const found = strategy === 'hnswlib' ? this.run(strategy, query, k, allowedBits.words, ef) : await this.runAsync(strategy, query, k, allowedBits.words, walkEf)
+    if (strategy === 'exact' || found.rows.length >= Math.min(k, allowedCount)) return found
+    return this.runAsync('exact', query, k, allowedBits.words, ef)
+  }
+
   /** The search with a given filter strategy, whatever the filter's size (tests and benchmarks). */
   searchWith(strategy: FilterStrategy, query: Float32Array, k: number, allowedBits: Bitset | null, ef: number): NativeHnswResult {
     this.checkSearch(query, k, allowedBits, ef)
@@ -119,6 +138,16 @@ export class NativeHnsw {
         return rowsOf(this.index.searchKnn(query, k, ef, words, false))
       default:
         return assertNever(strategy, 'filter strategy')
+    }
+  }
+
+  private async runAsync(walk: 'twoHop' | 'exact', query: Float32Array, k: number, words: Uint32Array | null, ef: number): Promise<NativeHnswResult> {
+    try {
+      return rowsOf(await this.index.searchKnnAsync!(query, k, ef, words, walk))
+    } catch (e) {
+      return callNative('search', () => {
+        throw e
+      })
     }
   }
 
