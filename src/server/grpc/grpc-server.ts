@@ -296,11 +296,20 @@ function unary(name: string, handler: Handler, place: StatusPlace, deps: Service
       return
     }
     // A call the client cancels (or whose connection drops) aborts its read at the next block.
+    // grpc-js emits 'cancelled' when every call's stream closes, answered or not: aborting then
+    // (a DOMException with its stack, the abort event) cost ~6 % of the event loop under 8 search clients.
     const cancel = new AbortController()
-    call.once('cancelled', () => cancel.abort())
+    let answered = false
+    call.once('cancelled', () => {
+      if (!answered) cancel.abort()
+    })
     run(name, handler, req, call, cancel.signal, deps, barrier).then(
-      (res) => callback(null, withOkStatus(place, res)),
+      (res) => {
+        answered = true
+        callback(null, withOkStatus(place, res))
+      },
       (e: unknown) => {
+        answered = true
         if (e instanceof StatusResponse) return callback(null, responseWithStatus(place, e.status as ReturnType<typeof statusOf>))
         const denied = accessGrpcError(e)
         if (denied !== undefined) return callback(denied)
