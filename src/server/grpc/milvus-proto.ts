@@ -111,9 +111,24 @@ function typeNameOf(field: protobuf.Field): string | undefined {
   return field.resolvedType === null ? undefined : field.resolvedType.fullName
 }
 
+const typesByRoot = new WeakMap<protobuf.Root, Map<string, protobuf.Type>>()
+
+/**
+ * A message type of the Milvus root by its full name, looked up once: `Root.lookupType` walks the
+ * namespaces on every call (~5 µs; four or five per search answered).
+ */
+export function protoType(typeName: string): protobuf.Type {
+  const root = loadMilvusProto().root
+  let types = typesByRoot.get(root)
+  if (types === undefined) typesByRoot.set(root, (types = new Map()))
+  let type = types.get(typeName)
+  if (type === undefined) types.set(typeName, (type = root.lookupType(typeName)))
+  return type
+}
+
 /** Decodes a message carried as bytes (int64 as strings, enums by name); 1100 when malformed. */
 export function decodeEmbedded(typeName: string, bytes: Uint8Array, options: protobuf.IConversionOptions = {}): Record<string, unknown> {
-  const type = loadMilvusProto().root.lookupType(typeName)
+  const type = protoType(typeName)
   let message: protobuf.Message
   try {
     message = type.decode(bytes)

@@ -14,7 +14,7 @@ import { fieldDataBytes } from '../wire/field-data-bytes.ts'
 import { hybridSpecOf, searchIteratorOf, searchKeysOf, searchSpecOf, timezoneParam } from '../wire/search-request.ts'
 import { encodeSearchResultData } from '../wire/search-results-encode.ts'
 import { preEncodedField } from '../wire/proto-writer.ts'
-import { loadMilvusProto } from '../milvus-proto.ts'
+import { protoType } from '../milvus-proto.ts'
 import { templateValuesOf } from '../wire/template-values.ts'
 import { okStatus } from '../wire-status.ts'
 
@@ -96,13 +96,13 @@ function encodeSlice(ctx: CallContext): WorkSlice {
 
 /** `QueryResults.fields_data` already encoded (primary keys and vectors written without per-value objects). */
 function fieldsDataField(parts: readonly Uint8Array[]): Wire {
-  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.QueryResults').fields.fields_data!
+  const field = protoType('milvus.proto.milvus.QueryResults').fields.fields_data!
   return preEncodedField(field.id, parts) as unknown as Wire
 }
 
 /** `SearchResults.results` already encoded (a large answer is written without per-hit objects; see `ProtoWriter`). */
 function resultsField(encoded: Uint8Array): Wire {
-  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.SearchResults').fields.results!
+  const field = protoType('milvus.proto.milvus.SearchResults').fields.results!
   return preEncodedField(field.id, encoded) as unknown as Wire
 }
 

@@ -2,7 +2,7 @@ import type { WorkSlice } from '../../../common/work-slice.ts'
 import type { Row } from '../../../engine/read-ops.ts'
 import type { FieldSchema } from '../../../schema/collection-schema.ts'
 import { DataType } from '../../../schema/data-type.ts'
-import { loadMilvusProto } from '../milvus-proto.ts'
+import { protoType } from '../milvus-proto.ts'
 import { dynamicFieldData, fieldDataOfRows } from './field-data-encode.ts'
 import type { OutputColumns } from './output-columns.ts'
 import { packedInt64Sliced, ProtoWriter } from './proto-writer.ts'
@@ -25,7 +25,7 @@ export const ENCODE_BLOCK_ROWS = 4096
  * the codec one column at a time.
  */
 export async function fieldDataBytes(rows: readonly Row[], out: OutputColumns, slice: WorkSlice): Promise<Uint8Array[]> {
-  const fieldDataType = loadMilvusProto().root.lookupType('milvus.proto.schema.FieldData')
+  const fieldDataType = protoType('milvus.proto.schema.FieldData')
   const parts: Uint8Array[] = []
   for (const f of out.fields) {
     if (slice.due()) await slice.pause()

@@ -1,6 +1,6 @@
 import type { WriteOutcome } from '../../../collection/apply-write.ts'
 import type { PkColumn } from '../../../segment/pk-index.ts'
-import { loadMilvusProto } from '../milvus-proto.ts'
+import { protoType } from '../milvus-proto.ts'
 import { okStatus } from '../wire-status.ts'
 import { type PreEncodedField, preEncodedField, ProtoWriter } from './proto-writer.ts'
 
@@ -32,7 +32,7 @@ export function mutationResultWire(o: WriteOutcome): Wire {
 
 /** `succ_index` 0..n-1 as a pre-encoded packed `repeated uint32` (the codec took ~8 ms for 100,000). */
 function succIndexField(n: number): PreEncodedField {
-  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.MutationResult').fields.succ_index!
+  const field = protoType('milvus.proto.milvus.MutationResult').fields.succ_index!
   const w = new ProtoWriter(n * 3 + 16)
   for (let i = 0; i < n; i++) w.uint32(i)
   return preEncodedField(field.id, n === 0 ? [] : [w.finish()])
@@ -40,7 +40,7 @@ function succIndexField(n: number): PreEncodedField {
 
 /** `schema.IDs` of a key column as a pre-encoded `MutationResult.IDs`. */
 function idsField(keys: PkColumn): PreEncodedField {
-  const field = loadMilvusProto().root.lookupType('milvus.proto.milvus.MutationResult').fields.IDs!
+  const field = protoType('milvus.proto.milvus.MutationResult').fields.IDs!
   return preEncodedField(field.id, encodeIds(keys))
 }
 

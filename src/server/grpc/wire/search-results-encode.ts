@@ -3,7 +3,7 @@ import type { Row, SearchHit } from '../../../engine/read-ops.ts'
 import type { WorkSlice } from '../../../common/work-slice.ts'
 import type { FieldSchema } from '../../../schema/collection-schema.ts'
 import { DataType } from '../../../schema/data-type.ts'
-import { loadMilvusProto } from '../milvus-proto.ts'
+import { protoType } from '../milvus-proto.ts'
 import { fieldDataBytes } from './field-data-bytes.ts'
 import { fieldDataOfRows } from './field-data-encode.ts'
 import type { OutputColumns } from './output-columns.ts'
@@ -45,8 +45,7 @@ export async function encodeSearchResultData(
       scores[at] = h.score
     }
   }
-  const types = loadMilvusProto().root
-  const resultType = types.lookupType('milvus.proto.schema.SearchResultData')
+  const resultType = protoType('milvus.proto.schema.SearchResultData')
   const group = groupBy === undefined ? {} : groupFields(rows, groupBy)
   // Element-level hits (struct vector sub-fields) carry their element offsets, one per hit (`element_indices`).
   const elements = all.some((h) => h.offset !== undefined) ? { element_indices: { data: all.map((h) => h.offset ?? 0) } } : {}
