@@ -11,7 +11,9 @@
  * thread alone, from /proc/<pid>/stat and /proc/<pid>/task/<pid>/stat) and the Go client's own CPU per
  * search; optionally the same closed loop from the official Node SDK in this process.
  * Run: `npx tsx bench/concurrency.ts [--rows 100000] [--dim 128] [--seconds 10] [--rounds 2] [--node-sdk]
- * [--cpu-prof-dir DIR]` (profiles the server; its main-thread profile covers load and searches).
+ * [--cpu-prof-dir DIR] [--server-dir DIR]`: `--cpu-prof-dir` profiles the server (its main-thread
+ * profile covers load and searches); `--server-dir` serves from another checkout of Quiver (its
+ * src/cli/main.ts, its addon), for before/after runs from one session.
  * Needs `go` (the module is downloaded on first build, as for test/compat/go).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
@@ -43,6 +45,7 @@ const searchEf = 64
 const concurrencies = [1, 8] as const
 const withNodeSdk = process.argv.includes('--node-sdk')
 const profDir = textFlag('cpu-prof-dir')
+const serverDir = textFlag('server-dir')
 /** The server must print its address within this time. */
 const serverStartMsMax = 60_000
 const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' }
@@ -63,9 +66,9 @@ interface Run {
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; address: string; pid: number }> {
   const isTs = import.meta.url.endsWith('.ts')
-  const main = fileURLToPath(new URL(isTs ? '../src/cli/main.ts' : '../src/cli/main.js', import.meta.url))
+  const main = serverDir !== undefined ? join(serverDir, 'src', 'cli', 'main.ts') : fileURLToPath(new URL(isTs ? '../src/cli/main.ts' : '../src/cli/main.js', import.meta.url))
   const prof = profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]
-  const args = [...prof, ...(isTs ? ['--import', 'tsx'] : []), main, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--log-level', 'warn', '--data', dataDir]
+  const args = [...prof, ...(isTs || serverDir !== undefined ? ['--import', 'tsx'] : []), main, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--log-level', 'warn', '--data', dataDir]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   const address = await new Promise<string>((resolve, reject) => {
@@ -198,20 +201,26 @@ try {
 const lines = [
   `Machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
   `Date: ${startedAt}; 1-minute load average ${loadBefore} before, ${load1()} after`,
-  `Command: \`${['npx tsx bench/concurrency.ts', ...process.argv.slice(2)].join(' ')}\` — ${fmt(rowCount)} clustered rows × dim ${dim} (inserted by the Go SDK in ${fmt(loaded.insertSeconds!, 1)} s, flush + index ${fmt(loaded.flushAndIndexSeconds!, 1)} s), HNSW M=${hnsw.M} efConstruction=${hnsw.efConstruction}, search nq 1 k=${topK} ef=${searchEf}, ${seconds} s closed loop per run after 1 s warm-up`,
+  `Command: \`${['npx tsx bench/concurrency.ts', ...process.argv.slice(2)].join(' ')}\`${serverDir === undefined ? '' : ` (server: ${serverDir})`} — ${fmt(rowCount)} clustered rows × dim ${dim} (inserted by the Go SDK in ${fmt(loaded.insertSeconds!, 1)} s, flush + index ${fmt(loaded.flushAndIndexSeconds!, 1)} s), HNSW M=${hnsw.M} efConstruction=${hnsw.efConstruction}, search nq 1 k=${topK} ef=${searchEf}, ${seconds} s closed loop per run after 1 s warm-up`,
   '',
   '| client | round | clients | searches | QPS | p50 ms | p99 ms | server CPU ms/search (all threads) | server main thread ms/search | client CPU ms/search | load (1 min) after |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...runs.map((r) => `| ${r.client} | ${r.round} | ${r.clients} | ${fmt(r.searches)} | ${fmt(r.qps)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.serverCpuMsPerSearch, 3)} | ${fmt(r.serverMainThreadCpuMsPerSearch, 3)} | ${r.clientCpuMsPerSearch === undefined ? '' : fmt(r.clientCpuMsPerSearch, 3)} | ${r.load} |`),
   '',
 ]
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
 for (const client of new Set(runs.map((r) => r.client))) {
+  const ratios: string[] = []
   for (let round = 1; round <= rounds; round++) {
     const one = runs.find((r) => r.client === client && r.round === round && r.clients === 1)
     const eight = runs.find((r) => r.client === client && r.round === round && r.clients === 8)
-    if (one === undefined || eight === undefined) continue
-    const ratio = eight.qps / one.qps
-    lines.push(`${client}, round ${round}: 8 clients / 1 client = ${ratio.toFixed(2)}× QPS (target ≥ 1.8×: ${ratio >= 1.8 ? 'met' : 'missed'}).`)
+    if (one !== undefined && eight !== undefined) ratios.push((eight.qps / one.qps).toFixed(2))
   }
+  const of = (n: number) => runs.filter((r) => r.client === client && r.clients === n)
+  const ratio = median(of(8).map((r) => r.qps)) / median(of(1).map((r) => r.qps))
+  lines.push(
+    `${client}: 8 clients / 1 client = ${ratio.toFixed(2)}× QPS (median QPS of ${of(8).length} runs each; per round ${ratios.join(', ')}) — target ≥ 1.8×: ${ratio >= 1.8 ? 'met' : 'missed'}. ` +
+      `Server main thread per search at 8 clients (median): ${median(of(8).map((r) => r.serverMainThreadCpuMsPerSearch)).toFixed(3)} ms, all threads ${median(of(8).map((r) => r.serverCpuMsPerSearch)).toFixed(3)} ms.`,
+  )
 }
 console.log(lines.join('\n'))
