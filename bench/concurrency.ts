@@ -9,7 +9,9 @@
  * clients search in a closed loop (nq 1, k 10, ef 64, output field id) for `--seconds` after 1 s of
  * warm-up. Reported per run: QPS, p50/p99, the server's CPU per search (all threads and the JS main
  * thread alone, from /proc/<pid>/stat and /proc/<pid>/task/<pid>/stat) and the Go client's own CPU per
- * search; optionally the same closed loop from the official Node SDK in this process.
+ * search, and the cores both used over the window (QPS × their CPU per search: on a shared machine,
+ * what the run actually got of the 2); optionally the same closed loop from the official Node SDK in
+ * this process.
  * Run: `npx tsx bench/concurrency.ts [--rows 100000] [--dim 128] [--seconds 10] [--rounds 2] [--node-sdk]
  * [--cpu-prof-dir DIR] [--server-dir DIR]`: `--cpu-prof-dir` profiles the server (its main-thread
  * profile covers load and searches); `--server-dir` serves from another checkout of Quiver (its
@@ -203,9 +205,9 @@ const lines = [
   `Date: ${startedAt}; 1-minute load average ${loadBefore} before, ${load1()} after`,
   `Command: \`${['npx tsx bench/concurrency.ts', ...process.argv.slice(2)].join(' ')}\`${serverDir === undefined ? '' : ` (server: ${serverDir})`} — ${fmt(rowCount)} clustered rows × dim ${dim} (inserted by the Go SDK in ${fmt(loaded.insertSeconds!, 1)} s, flush + index ${fmt(loaded.flushAndIndexSeconds!, 1)} s), HNSW M=${hnsw.M} efConstruction=${hnsw.efConstruction}, search nq 1 k=${topK} ef=${searchEf}, ${seconds} s closed loop per run after 1 s warm-up`,
   '',
-  '| client | round | clients | searches | QPS | p50 ms | p99 ms | server CPU ms/search (all threads) | server main thread ms/search | client CPU ms/search | load (1 min) after |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...runs.map((r) => `| ${r.client} | ${r.round} | ${r.clients} | ${fmt(r.searches)} | ${fmt(r.qps)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.serverCpuMsPerSearch, 3)} | ${fmt(r.serverMainThreadCpuMsPerSearch, 3)} | ${r.clientCpuMsPerSearch === undefined ? '' : fmt(r.clientCpuMsPerSearch, 3)} | ${r.load} |`),
+  '| client | round | clients | searches | QPS | p50 ms | p99 ms | server CPU ms/search (all threads) | server main thread ms/search | client CPU ms/search | cores used (server + client) | load (1 min) after |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...runs.map((r) => `| ${r.client} | ${r.round} | ${r.clients} | ${fmt(r.searches)} | ${fmt(r.qps)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.serverCpuMsPerSearch, 3)} | ${fmt(r.serverMainThreadCpuMsPerSearch, 3)} | ${r.clientCpuMsPerSearch === undefined ? '' : fmt(r.clientCpuMsPerSearch, 3)} | ${fmt((r.qps * (r.serverCpuMsPerSearch + (r.clientCpuMsPerSearch ?? 0))) / 1000, 2)} | ${r.load} |`),
   '',
 ]
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!
