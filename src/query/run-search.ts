@@ -1,5 +1,6 @@
 import type { Bitset } from '../common/bitset.ts'
 import { TopKHeap } from '../common/topk-heap.ts'
+import { turnsWaiting } from '../common/loop-turns.ts'
 import type { WorkSlice } from '../common/work-slice.ts'
 import { encodeSparseCsr } from '../index/sparse/sparse-csr.ts'
 import type { SearchParams, VectorIndex } from '../index/vector-index.ts'
@@ -84,6 +85,28 @@ let blockScores: Float32Array | undefined
 export async function runSearch(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   if (req.field.dataType === DataType.ArrayOfVector) return runStructSearch(data, req, slice)
   if (req.metric === 'BM25') return runBm25Search(data, req, req.bm25 ?? BM25_DEFAULTS, slice)
+  // Counted in this frame (no wrapper: each async frame on the path is a promise per search).
+  searchesUnderWay++
+  try {
+    return await searchDense(data, req, slice)
+  } finally {
+    searchesUnderWay--
+  }
+}
+
+/** Searches started and not finished, in every collection (see `offloadWalk`). */
+let searchesUnderWay = 0
+
+/**
+ * An index walk goes to the libuv pool (`VectorIndex.searchAsync`) only while other work waits for
+ * the event loop (a read's turn: `turnsWaiting`) or another search is under way: then the loop serves
+ * it meanwhile and two cores work. Alone, the two thread hops only add latency (docs/design/0007).
+ */
+function offloadWalk(index: VectorIndex): boolean {
+  return index.searchAsync !== undefined && (searchesUnderWay > 1 || turnsWaiting() > 0)
+}
+
+async function searchDense(data: CollectionData, req: SearchRequest, slice: WorkSlice): Promise<SearchHits[]> {
   const k = req.offset + req.limit
   const better = largerIsBetter(req.metric)
   const picked = selectRowsSliced(data, req, slice)
@@ -103,7 +126,9 @@ export async function runSearch(data: CollectionData, req: SearchRequest, slice:
       const allowed = allowedCount === built.index.rowCount ? null : allowedBits
       for (let q = 0; q < req.queries.length; q++) {
         if (slice.due()) await slice.pause()
-        searchIndexOne(built.index, heaps[q]!, req.queries[q]!, allowed, allowedCount, segment.id, k, req.indexParams)
+        // Awaiting the walk (native HNSW on a pool thread) frees the event loop for other searches, as a pause does.
+        if (offloadWalk(built.index)) await searchIndexAsync(built.index, heaps[q]!, req.queries[q]!, allowed, allowedCount, segment.id, k, req.indexParams)
+        else searchIndexOne(built.index, heaps[q]!, req.queries[q]!, allowed, allowedCount, segment.id, k, req.indexParams)
       }
       continue
     }
@@ -173,6 +198,14 @@ function searchIndexOne(index: VectorIndex, heap: TopKHeap, query: QueryVector, 
   const base = encodeLocation(segmentId, 0)
   const values = query.kind === 'sparse' ? encodeSparseCsr([query.row]) : query.values
   const hits = index.search(values, k, allowedBits, params ?? noParams, allowedCount)
+  for (let i = 0; i < hits.rows.length; i++) heap.push(hits.scores[i]!, base + hits.rows[i]!)
+}
+
+/** `searchIndexOne` with the walk off the JavaScript thread (`VectorIndex.searchAsync`). */
+async function searchIndexAsync(index: VectorIndex, heap: TopKHeap, query: QueryVector, allowedBits: Bitset | null, allowedCount: number, segmentId: number, k: number, params: Readonly<SearchParams> | undefined): Promise<void> {
+  const base = encodeLocation(segmentId, 0)
+  const values = query.kind === 'sparse' ? encodeSparseCsr([query.row]) : query.values
+  const hits = await index.searchAsync!(values, k, allowedBits, params ?? noParams, allowedCount)
   for (let i = 0; i < hits.rows.length; i++) heap.push(hits.scores[i]!, base + hits.rows[i]!)
 }
 

@@ -68,11 +68,11 @@ export class NativeHnswIndex implements VectorIndex {
   }
 
   /** `search` with the graph walk on a libuv pool thread (`NativeHnsw.searchAsync`); the rescore stays here. */
-  async searchAsync(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams): Promise<IndexSearchResult> {
+  async searchAsync(query: Float32Array | Uint8Array, k: number, allowedBits: Bitset | null, params: SearchParams, allowedCount?: number): Promise<IndexSearchResult> {
     checkQuery(this.spec, query, k)
     if (k === 0 || this.rowCount === 0) return emptyResult
     const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
-    const found = await this.native.searchAsync(query as Float32Array, k, allowedBits, ef)
+    const found = await this.native.searchAsync(query as Float32Array, k, allowedBits, ef, allowedCount)
     return this.rescore(query, found.rows)
   }
 
