@@ -1,9 +1,11 @@
 // Automatic indexing of new data, end to end: with an index on the vector field, segments that seal
 // get indexed in the background; upserted rows are found and replaced versions never are — while
 // segments are growing, sealed-but-unindexed, indexed, and after reopen (indexes loaded, not rebuilt).
+// Concurrent searches walk the native HNSW on the libuv pool and answer what one search alone does.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { DataType } from '../../src/index.ts'
+import { NativeHnswIndex } from '../../src/index/hnsw-native/native-hnsw-index.ts'
 import { openTemp, randomVector, rng } from '../support/temp-db.ts'
 
 const DIM = 8
@@ -74,6 +76,34 @@ describe('vector indexes', () => {
       assert.equal((d2.index_descriptions[0] as Record<string, string>).pending_index_rows, '0')
     })
   }
+
+  test('HNSW: concurrent searches walk on the libuv pool and answer exactly what a search alone answers', async () => {
+    const name = 'vi_concurrent'
+    await env.client.createCollection({ collection_name: name, fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: DIM }] })
+    assert.equal((await env.client.createIndex({ collection_name: name, field_name: 'v', index_type: 'HNSW', metric_type: 'L2', params: { M: 16, efConstruction: 64 } })).code, 0)
+    const coll = env.client.collection(name)
+    await coll.upsert(Array.from({ length: 900 }, (_, id) => ({ id, v: randomVector(next, DIM) })))
+    await coll.flush()
+    await env.client.database.indexBuilds.idle()
+    const queries = Array.from({ length: 16 }, () => randomVector(next, DIM))
+    const search = (q: number[], filter?: string) => coll.search(q, { limit: 5, ef: 32, ...(filter === undefined ? {} : { filter }) })
+    for (const filter of [undefined, 'id % 3 == 0', 'id < 100']) {
+      const alone: unknown[] = []
+      for (const q of queries) alone.push(await search(q, filter))
+      const offloaded = NativeHnswIndex.prototype.searchAsync
+      let walksOnPool = 0
+      NativeHnswIndex.prototype.searchAsync = function (...args) {
+        walksOnPool++
+        return offloaded.apply(this, args)
+      }
+      try {
+        assert.deepEqual(await Promise.all(queries.map((q) => search(q, filter))), alone, `filter ${filter}`)
+      } finally {
+        NativeHnswIndex.prototype.searchAsync = offloaded
+      }
+      assert.ok(walksOnPool > 0, `filter ${filter}: no walk went to the pool`)
+    }
+  })
 
   test('index errors: bad parameters name the parameter; one index per field; drop', async () => {
     await env.client.createCollection({ collection_name: 'ierr', dimension: 4 })
