@@ -1,6 +1,7 @@
 // HNSW on the native core passes the VectorIndex contract (../vector-index.contract.ts): recall@10
 // against FLAT, exact (FLAT's) scores, bitset filters, empty index, codec round trip, worker build.
-// Its index file holds the graph only (no vector bytes), and a reopen over a freshly loaded column searches alike.
+// Its index file holds the graph only (no vector bytes), and a reopen over a freshly loaded column searches alike;
+// a searchAsync whose index is released meanwhile rejects instead of rescoring.
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import { Bitset } from '../../common/bitset.ts'
@@ -87,5 +88,18 @@ test('hits come best first with ties by row, for small k (insertion sort) and la
   }
   hnsw.release()
   flat.release()
+  VectorArena.shared().free(column)
+})
+
+test('searchAsync on an index released while it searched rejects with 1 (it never rescores from a freed column)', async () => {
+  const rows = 2_000
+  const dim = 32
+  const column = arenaColumn(clusteredVectors(3, rows, dim, 10, 0.3))
+  const index = buildIndex({ indexType: IndexType.HNSW, metric: Metric.L2, dim, params: { M: 8, efConstruction: 32 } }, column, rows)
+  const query = clusteredVectors(3, 1, dim, 10, 0.3, 1)
+  assert.deepEqual(await index.searchAsync!(query, 10, null, { ef: 32 }), index.search(query, 10, null, { ef: 32 }))
+  const pending = index.searchAsync!(query, 10, null, { ef: 32 })
+  index.release()
+  await assert.rejects(pending, (e: { code?: unknown }) => e.code === 1)
   VectorArena.shared().free(column)
 })

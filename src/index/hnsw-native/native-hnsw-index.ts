@@ -1,6 +1,7 @@
 import type { Bitset } from '../../common/bitset.ts'
 import { largerIsBetter, type FloatMetric } from '../../vector/metric.ts'
 import type { VectorArena } from '../../vector/vector-arena.ts'
+import { ErrorCode, MilvusError } from '../../errors/errors.ts'
 import { checkQuery } from '../check-query.ts'
 import { corrupt, encodeIndexPayload, type IndexPayload, SectionReader } from '../index-codec.ts'
 import { efDefaultMin, type IndexSpec, type SearchParams } from '../index-spec.ts'
@@ -28,6 +29,7 @@ export class NativeHnswIndex implements VectorIndex {
   private readonly native: NativeHnsw
   private readonly rows: VectorRows
   private readonly larger: boolean
+  private released = false
 
   static build(spec: IndexSpec, vectors: Float32Array | Uint8Array, rowCount: number, arena: VectorArena): NativeHnswIndex {
     return new NativeHnswIndex(spec, createNativeHnsw(paramsOf(spec), vectors as Float32Array, rowCount), vectors, rowCount, arena)
@@ -73,6 +75,9 @@ export class NativeHnswIndex implements VectorIndex {
     if (k === 0 || this.rowCount === 0) return emptyResult
     const ef = Math.max(k, params.ef ?? Math.max(k, efDefaultMin))
     const found = await this.native.searchAsync(query as Float32Array, k, allowedBits, ef, allowedCount)
+    // Readers hold the read gate, so a segment's index is not released under them; should that ever
+    // fail, the rescore must not read a column given back meanwhile.
+    if (this.released) throw new MilvusError(ErrorCode.NotReady, 'the HNSW index was released while it was searched')
     return this.rescore(query, found.rows)
   }
 
@@ -81,6 +86,7 @@ export class NativeHnswIndex implements VectorIndex {
   }
 
   release(): void {
+    this.released = true
     this.native.release()
     this.rows.release()
   }
