@@ -158,15 +158,6 @@ export function vectorIndexContract(c: IndexContractCase): void {
       assert.ok(recall >= c.recallMinHalf, `recall ${recall.toFixed(3)} < ${c.recallMinHalf}`)
     })
 
-    test('searchAsync (where the index has it) gives exactly what search gives, with and without a filter', async (t) => {
-      const f = main()
-      if (f.index.searchAsync === undefined) return t.skip(`${c.indexType} has no searchAsync`)
-      for (const allowed of [null, bitsOf(rowCount, (row) => row % 2 === 1), bitsOf(rowCount, (row) => row % 397 === 5)]) {
-        const found = await Promise.all(f.queries.map((q) => f.index.searchAsync!(q, k, allowed, c.searchParams)))
-        sameResults(found, searchAll(f.index, f, allowed, c.searchParams))
-      }
-    })
-
     test('k larger than the rows returns every row, exactly as FLAT', () => {
       const f = main()
       const n = 40
