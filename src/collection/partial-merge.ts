@@ -32,7 +32,10 @@ export function mergePartialRows(data: CollectionData, batch: ColumnBatch, field
     const store = new ColumnStore(columnKindOf(f), f.dim ?? 0, f.nullable, heapAllocator)
     for (let i = 0; i < n; i++) {
       const loc = locs[i]!
-      if (loc >= 0) store.appendRowFrom(data.columnAt(loc, f.name)!, locationRow(loc))
+      const stored = loc >= 0 ? data.columnAt(loc, f.name) : undefined
+      if (stored !== undefined) store.appendRowFrom(stored, locationRow(loc))
+      // A new key, or a stored row whose segment has no column for the field (the row predates it:
+      // only added fields, always nullable, can be missing): the default value, else null.
       else store.append(fillColumn(f.name, f.defaultValue, f.nullable, columnKindOf(f), i, f.dim ?? 0))
     }
     columns.set(f.name, store.view())

@@ -2,6 +2,8 @@ import { alterIndexProperties } from '../catalog/catalog-alter.ts'
 import { timezoneOf } from '../catalog/properties.ts'
 import type { FieldSchema, FieldSpec } from '../schema/collection-schema.ts'
 import { fieldToAdd, schemaWithAlteredField } from '../schema/schema-change.ts'
+import { filledColumn } from '../column/filled-column.ts'
+import { columnKindOf } from '../column/column-kind.ts'
 import type { Database } from './database.ts'
 
 /**
@@ -17,6 +19,11 @@ import type { Database } from './database.ts'
 export async function addCollectionField(db: Database, collection: string, spec: FieldSpec): Promise<FieldSchema> {
   const meta = db.state.catalog.get(collection)
   const field = fieldToAdd(meta.schema, spec, timezoneOf(meta.properties))
+  // The apply gives every segment the column, filled with the default or null: done here once on one
+  // row first, so a field that cannot be filled is refused before the WAL holds it (its apply would
+  // otherwise fail half-way — the schema changed, the segments not — and so would replay).
+  columnKindOf(field)
+  filledColumn(field, 1)
   await db.submit({ type: 'addField', collectionId: meta.id, field })
   return field
 }
