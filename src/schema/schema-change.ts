@@ -26,8 +26,8 @@ export function fieldToAdd(schema: CollectionSchema, spec: FieldSpec, timezone =
   if (schema.fields.some((f) => f.name === name)) throw errors.invalid(`duplicate field name: ${name}`)
   // A struct array is a group of sub-fields declared with the collection (`struct_array_fields`; an
   // array of vectors exists only as one of them); as one added field it has no column to give the
-  // rows already written (the fuzzer's AddCollectionField
-  // of ArrayOfStruct left a collection no insert could be applied to).
+  // rows already written (the fuzzer's AddCollectionField of ArrayOfStruct left a collection no
+  // insert could be applied to).
   if (dataType === DataType.ArrayOfStruct || dataType === DataType.Struct || dataType === DataType.ArrayOfVector) throw errors.invalid(`not support to add a struct array field, field name = ${name}: declare struct fields when the collection is created`)
   const field = createFieldSchema(spec, nextFieldId(schema), timezone)
   validateTextFields([...schema.fields, field])
