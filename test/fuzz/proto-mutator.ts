@@ -250,7 +250,9 @@ function mutateScalar(typeName: string, rt: protobuf.ReflectionObject | undefine
     case 'bytes':
       return mutateBytesValue(current, rnd)
     default: {
-      if (rnd.chance(0.15) && current !== undefined) return BigInt(String(current).split('.')[0] || 0) + BigInt(rnd.pick([-1, 1]))
+      // The neighbour of the current value; a current value that is not a number (an earlier mutation
+      // may have left an object or a string there) counts as 0 (seed 5150 crashed the fuzzer here).
+      if (rnd.chance(0.15) && current !== undefined) return BigInt(/^-?\d+/.exec(String(current))?.[0] ?? 0) + BigInt(rnd.pick([-1, 1]))
       return rnd.pick(INTERESTING_INTS)
     }
   }
