@@ -24,6 +24,7 @@ import { sealPolicy } from './row-bytes.ts'
 import { type CommandBody, decodeCommand, encodeCommand, type WalCommand } from './wal-record.ts'
 import { CatalogDdl } from './catalog-ddl.ts'
 import { applyReplicated } from './replica-apply.ts'
+import { openAttempts } from './open-attempts.ts'
 
 /**
  * One Quiver database in a data directory: the state, its WAL and checkpoints; owns the lifecycle. Writes
@@ -119,9 +120,9 @@ export class Database {
     await store.mkdirp('.')
     // One process per data directory (an injected store is the caller's business: tests, faults).
     const lock = options.fileStore === undefined ? await acquireDirLock(options.path) : undefined
-    const db = new Database(options, store)
+    let db: Database
     try {
-      await db.recover()
+      db = await openAttempts(options.openWal !== undefined, () => new Database(options, store), (d) => d.recover(), (d) => d.state.data.forEach((c) => c.release()))
     } catch (e) {
       await lock?.release()
       throw e
