@@ -5,6 +5,7 @@ import { encodeValues } from './batch-values.ts'
 import { encodeVectorArray } from './batch-vector-array.ts'
 import type { ChunkWriter } from './chunk-writer.ts'
 import type { Column, SparseRow } from './column.ts'
+import { copySparseEntries } from './sparse-runs.ts'
 import { encodedUtf8 } from '../text/utf8-texts.ts'
 
 /** Column encoders of the batch codec (format in batch-codec.ts). */
@@ -104,10 +105,7 @@ function encodeSparse(w: ChunkWriter, rows: readonly SparseRow[], rowCount: numb
   }
   const indices = new Uint32Array(nnz)
   const values = new Float32Array(nnz)
-  for (let i = 0, at = 0; i < rowCount; at += rowNnz[i]!, i++) {
-    indices.set(rows[i]!.indices, at)
-    values.set(rows[i]!.values, at)
-  }
+  copySparseEntries(rows, 0, rowCount, indices, values, 0)
   w.u32(nnz)
   w.align8()
   w.raw(bytesOf(rowNnz))

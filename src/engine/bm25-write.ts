@@ -4,7 +4,7 @@ import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
 import { type Analyzer, createAnalyzer } from '../text/analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from '../text/multi-analyzer.ts'
-import { csrRow, type TermFrequencyCsr, termFrequencyRows } from '../text/term-frequencies.ts'
+import { csrRow, type TermFrequencyCsr, termFrequencyRows, utf8TermFrequencyCsr } from '../text/term-frequencies.ts'
 import { termFrequencyPool } from '../text/term-frequency-pool.ts'
 import { encodeUtf8Column } from '../text/utf8-texts.ts'
 
@@ -46,8 +46,8 @@ export function analyzerOf(field: FieldSchema, analyzerName?: string): Analyzer 
  * or empty text an empty row. Runs before the WAL record, so replay reads the same vectors and never
  * analyzes. A partial upsert that does not give the input field leaves the output to the stored row.
  * A column of at least `POOL_TEXT_BYTES_MIN` of text is computed on the term-frequency worker pool
- * (the same code, so the same output), once its workers are up; smaller ones, and any while the pool
- * starts, on this thread.
+ * (the same code, so the same output), once its workers are up (while they start, this thread runs
+ * that code on the same UTF-8); smaller ones on this thread.
  */
 export async function withFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch): Promise<ColumnBatch> {
   if (schema.functions === undefined) return batch
@@ -67,10 +67,11 @@ export async function withFunctionOutputs(schema: CollectionSchema, batch: Colum
 
 /**
  * Starts the term-frequency workers for a new collection with a BM25 function (in the background:
- * they take 0.1–0.5 s to load), so its first large insert already runs on them.
+ * they take 0.1–0.5 s to load), so its first large inserts already run on them.
  */
 export function warmFunctionWorkers(schema: CollectionSchema): void {
-  if (schema.functions?.some((f) => f.type === FunctionType.BM25) === true) termFrequencyPool().ready()
+  if (schema.functions?.some((f) => f.type === FunctionType.BM25) !== true) return
+  termFrequencyPool().ready()
 }
 
 /** Text bytes from which a column goes to the worker pool (below, the hop costs more than it saves). */
@@ -80,21 +81,25 @@ type VarcharColumn = Extract<Column, { kind: 'varchar' }>
 
 function inline(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Column {
   const valid = input.validBits === null ? null : (r: number) => input.validBits!.get(r)
-  const multi = multiAnalyzerOf(field)
-  const analyzerAt = multi === null ? constant(analyzerOf(field)) : perRowAnalyzer(multi, batchColumns.get(multi.byField))
-  const values: SparseRow[] = termFrequencyRows(analyzerAt, input.values, valid === null ? null : (r) => !valid(r))
+  const values: SparseRow[] = termFrequencyRows(inlineAnalyzerAt(field, batchColumns), input.values, valid === null ? null : (r) => !valid(r))
   return { kind: 'sparseVector', values, validBits: null }
+}
+
+function inlineAnalyzerAt(field: FieldSchema, batchColumns: ReadonlyMap<string, Column>): (row: number) => Analyzer {
+  const multi = multiAnalyzerOf(field)
+  return multi === null ? constant(analyzerOf(field)) : perRowAnalyzer(multi, batchColumns.get(multi.byField))
 }
 
 /** The output computed by the worker pool, or undefined when this column stays on this thread. */
 async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Promise<Column | undefined> {
   const texts = input.values
   if (texts.length < 2 || approxBytes(texts) < POOL_TEXT_BYTES_MIN) return undefined
-  const pool = termFrequencyPool()
-  if (!pool.ready()) return undefined
   const utf8 = encodeUtf8Column(texts)
   // A lone surrogate would decode as U+FFFD on a worker, which some analyzers tell apart.
   if (!utf8.wellFormed) return undefined
+  const pool = termFrequencyPool()
+  // While the workers start, this thread takes the same UTF-8 path (all-ASCII rows hashed from their bytes).
+  if (!pool.ready()) return rowsOf([utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, input.validBits === null ? null : (r) => !input.validBits!.get(r))], texts.length)
   const options = textFieldOptions(field)
   const rowCount = texts.length
   let nulls: Uint8Array | undefined
@@ -120,6 +125,11 @@ async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: Re
     // A worker that failed or exited: this thread computes the same output.
     return undefined
   }
+  return rowsOf(parts, rowCount)
+}
+
+/** The output column of CSR blocks in row order: each row as views into its block. */
+function rowsOf(parts: readonly TermFrequencyCsr[], rowCount: number): Column {
   const values = new Array<SparseRow>(rowCount)
   let r = 0
   for (const part of parts) for (let i = 0; i + 1 < part.rowStart.length; i++) values[r++] = csrRow(part, i)

@@ -11,6 +11,12 @@ export interface IndexPayload {
   readonly rowCount: number
   readonly meta: Readonly<Record<string, number>>
   readonly sections: readonly IndexSection[]
+  /**
+   * Set by `decodeIndexPayload`: the whole encoded bytes the sections view. An index that never
+   * changes after it is built can hand them back from `encode()` instead of encoding (and the
+   * checkpoint copying) its arrays again.
+   */
+  readonly source?: Uint8Array
 }
 
 export const indexFormatVersion = 1
@@ -96,7 +102,7 @@ export function decodeIndexPayload(bytes: Uint8Array): IndexPayload {
     at += padded(section.byteLength)
   }
   if (at !== body) throw corrupt('section sizes do not add up')
-  return { spec: header.spec, meta: header.meta, rowCount, sections }
+  return { spec: header.spec, meta: header.meta, rowCount, sections, source: bytes }
 }
 
 function parseHeader(json: Uint8Array): { spec: IndexSpec; meta: Record<string, number> } {

@@ -1,19 +1,31 @@
 // The index build worker (started by index-builder.ts): for each BuildRequest, builds the index with
 // its own vector arena, answers with the encoded bytes (transferred) or the error, and waits for the
-// next (index-builder.ts keeps it a short while, then terminates it).
+// next (index-builder.ts keeps it a short while, then terminates it). Index modules are loaded by the
+// first build that needs them: a sparse index (the BM25 function's, built right after a collection's
+// first flush) does not wait for every dense family and the vector arena to load.
 import { parentPort } from 'node:worker_threads'
 import { isMilvusError } from '../errors/milvus-error.ts'
-import { VectorArena } from '../vector/vector-arena.ts'
 import { concatChunks } from './index-codec.ts'
 import type { BuildReply, BuildRequest } from './index-builder.ts'
-import { buildIndex } from './vector-index.ts'
+import { isSparseIndexType } from './index-type.ts'
+import type { VectorIndex } from './vector-index.ts'
+
+async function build(request: BuildRequest, vectors: Float32Array | Uint8Array): Promise<VectorIndex> {
+  const { spec, rowCount } = request
+  if (isSparseIndexType(spec.indexType)) {
+    const { SparseInvertedIndex } = await import('./sparse/sparse-inverted-index.ts')
+    return SparseInvertedIndex.build(spec, vectors, rowCount)
+  }
+  const [{ VectorArena }, { buildIndex }] = await Promise.all([import('../vector/vector-arena.ts'), import('./vector-index.ts')])
+  await VectorArena.init()
+  return buildIndex(spec, vectors, rowCount)
+}
 
 async function run(request: BuildRequest): Promise<BuildReply> {
   if (request.hold !== undefined) Atomics.wait(request.hold, 0, 0, request.holdMs)
-  await VectorArena.init()
-  const { spec, kind, buffer, byteOffset, length, rowCount } = request
+  const { kind, buffer, byteOffset, length } = request
   const vectors = kind === 'float' ? new Float32Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length)
-  const index = buildIndex(spec, vectors, rowCount)
+  const index = await build(request, vectors)
   try {
     return { ok: true, bytes: concatChunks(index.encode()) }
   } finally {

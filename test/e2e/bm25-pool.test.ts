@@ -1,6 +1,7 @@
 // A large insert's BM25 function runs on the term-frequency workers (src/text/term-frequency-pool.ts):
 // search answers, the stored texts and the answers after a reopen equal those of the same rows
-// inserted in small batches (computed on the writer's thread), and a batch with a lone surrogate
+// inserted in small batches (computed on the writer's thread); so do those of a large insert made
+// while the workers start (the same UTF-8 path on the writer's thread); a batch with a lone surrogate
 // stays on the writer's thread.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
@@ -76,6 +77,16 @@ describe('BM25 function on the worker pool', () => {
     assert.deepEqual(stored.data.map((r) => r.text).sort(), texts.slice(0, 60).map((t) => t).sort())
     await env.reopen()
     assert.deepEqual(await answers('pooled'), pooled)
+  })
+
+  test('while the workers start, a large insert is analyzed from its UTF-8 on the writer thread, with the same answers', async () => {
+    await create('starting')
+    // Closed: the insert below finds the pool starting again, not ready.
+    await termFrequencyPool().close()
+    const jobs = termFrequencyPool().jobCount
+    await env.client.collection('starting').insert(texts.map((text, id) => ({ id, text })))
+    assert.equal(termFrequencyPool().jobCount, jobs, 'not on the pool')
+    assert.deepEqual(await answers('starting'), await answers('inline'))
   })
 
   test('a batch with a lone surrogate is analyzed on the writer thread', async () => {

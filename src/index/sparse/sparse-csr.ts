@@ -1,4 +1,5 @@
 import type { SparseRow } from '../../column/column.ts'
+import { copySparseEntries } from '../../column/sparse-runs.ts'
 import { corrupt } from '../index-codec.ts'
 
 /** Sparse rows in compressed-row form: row i's entries are `[rowStart[i], rowStart[i + 1])`. */
@@ -27,11 +28,10 @@ export function encodeSparseCsr(rows: readonly SparseRow[], shared = false): Uin
   let at = 0
   for (let i = 0; i < rows.length; i++) {
     words[2 + i] = at
-    indices.set(rows[i]!.indices, at)
-    values.set(rows[i]!.values, at)
     at += rows[i]!.indices.length
   }
   words[2 + rows.length] = at
+  copySparseEntries(rows, 0, rows.length, indices, values, 0)
   return new Uint8Array(words.buffer)
 }
 

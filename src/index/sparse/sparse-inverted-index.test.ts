@@ -209,4 +209,18 @@ describe('sparse inverted index', async () => {
     assert.equal(one.search(q, 5, null, {}).rows.length, 0)
     assert.equal(one.search(encodeSparseCsr([{ indices: new Uint32Array(0), values: new Float32Array(0) }]), 5, null, {}).rows.length, 0)
   })
+
+  test('a decoded index encodes as the bytes it was decoded from; encoding a built one is deterministic', () => {
+    const rows = Array.from({ length: 50 }, (_, r) => ({ indices: Uint32Array.of(r % 7, 100 + r), values: Float32Array.of(1 + (r % 3), 2) }))
+    const spec = validateIndexSpec({ indexType: 'SPARSE_INVERTED_INDEX', metric: 'IP', params: {}, dim: 0, fieldKind: 'sparse' })
+    const csr = encodeSparseCsr(rows)
+    const bytes = concatChunks(buildIndex(spec, csr, rows.length).encode())
+    assert.deepEqual(concatChunks(buildIndex(spec, csr, rows.length).encode()), bytes)
+    const decoded = decodeIndex(bytes, csr, rows.length)
+    const again = decoded.encode()
+    assert.equal(again.length, 1)
+    assert.equal(again[0], bytes, 'the same buffer, not a copy')
+    const q = { indices: Uint32Array.of(3, 120), values: Float32Array.of(1, 1) }
+    assertSame(decodeIndex(again[0]!, csr, rows.length), rows, q, 5, null, 'decoded from its own encoding')
+  })
 })

@@ -28,6 +28,8 @@ export class SparseInvertedIndex implements VectorIndex {
   readonly rowCount: number
   readonly algo: SparseIndexAlgo
   private readonly postings: SparsePostings
+  /** The encoded bytes the postings view (decoded indexes only). */
+  private readonly source: Uint8Array | undefined
   /** TAAT scratch, made on the first TAAT search (one search at a time per index). */
   private taat: TaatScratch | null = null
 
@@ -47,14 +49,16 @@ export class SparseInvertedIndex implements VectorIndex {
     const postValues = reader.float32(total)
     reader.done()
     const dims = new Uint32Array(dimsBits.buffer, dimsBits.byteOffset, dimsBits.length)
-    return new SparseInvertedIndex(payload.spec, withBounds(payload.rowCount, dims, postStart, postRows, postValues))
+    return new SparseInvertedIndex(payload.spec, withBounds(payload.rowCount, dims, postStart, postRows, postValues), payload.source)
   }
 
-  private constructor(spec: IndexSpec, postings: SparsePostings) {
+  /** `source`: the encoded bytes the postings were decoded from (views of them), given back by `encode`. */
+  private constructor(spec: IndexSpec, postings: SparsePostings, source?: Uint8Array) {
     this.spec = spec
     this.rowCount = postings.rowCount
     this.postings = postings
     this.algo = sparseAlgoOf(spec)
+    this.source = source
   }
 
   /** The posting lists (read-only: BM25 search reads a BM25 output field's term frequencies from them). */
@@ -105,6 +109,8 @@ export class SparseInvertedIndex implements VectorIndex {
   }
 
   encode(): Uint8Array[] {
+    // The postings never change once built: bytes they were decoded from are still their encoding.
+    if (this.source !== undefined) return [this.source]
     const p = this.postings
     const dimsBits = new Int32Array(p.dims.buffer, p.dims.byteOffset, p.dims.length)
     return encodeIndexPayload({ spec: this.spec, rowCount: this.rowCount, meta: {}, sections: [dimsBits, p.postStart, p.postRows, p.postValues] })
