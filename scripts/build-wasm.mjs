@@ -1,20 +1,21 @@
-// Compiles src/vector/kernels.wat (WASM SIMD + shared memory) with the wabt package and writes
-// src/vector/kernels.wasm (for tsx) and dist/src/vector/kernels.wasm (for the compiled build).
-// Deterministic: no debug names, canonical LEBs; files are rewritten only when their bytes change.
+// Compiles the WebAssembly text modules with the wabt package: src/vector/kernels.wat (SIMD + shared
+// memory) and src/text/term-scan.wat, each to its .wasm beside it (for tsx) and under dist/src/ (for
+// the compiled build). Deterministic: no debug names, canonical LEBs; files are rewritten only when
+// their bytes change.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import wabt from 'wabt'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const watPath = join(root, 'src/vector/kernels.wat')
-const outPaths = [join(root, 'src/vector/kernels.wasm'), join(root, 'dist/src/vector/kernels.wasm')]
-const features = { simd: true, threads: true }
+const modules = [
+  { wat: 'src/vector/kernels.wat', features: { simd: true, threads: true } },
+  { wat: 'src/text/term-scan.wat', features: {} },
+]
 
-async function compile() {
-  const tools = await wabt()
-  const source = await readFile(watPath, 'utf8')
-  const module = tools.parseWat('kernels.wat', source, features)
+async function compile(tools, watPath, features) {
+  const source = await readFile(join(root, watPath), 'utf8')
+  const module = tools.parseWat(watPath.split('/').pop(), source, features)
   try {
     module.resolveNames()
     module.validate(features)
@@ -33,11 +34,15 @@ async function writeIfChanged(path, bytes) {
 }
 
 async function main() {
-  const bytes = Buffer.from(await compile())
-  if (!WebAssembly.validate(bytes)) throw new Error('kernels.wasm does not validate in this Node.js')
-  for (const path of outPaths) {
-    const written = await writeIfChanged(path, bytes)
-    if (written) console.log(`build-wasm: wrote ${relative(root, path)} (${bytes.length} bytes)`)
+  const tools = await wabt()
+  for (const { wat, features } of modules) {
+    const bytes = Buffer.from(await compile(tools, wat, features))
+    const wasmPath = wat.replace(/\.wat$/, '.wasm')
+    if (!WebAssembly.validate(bytes)) throw new Error(`${wasmPath} does not validate in this Node.js`)
+    for (const path of [join(root, wasmPath), join(root, 'dist', wasmPath)]) {
+      const written = await writeIfChanged(path, bytes)
+      if (written) console.log(`build-wasm: wrote ${relative(root, path)} (${bytes.length} bytes)`)
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
 import { type Analyzer, createAnalyzer } from '../text/analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from '../text/multi-analyzer.ts'
-import { csrRow, type TermFrequencyCsr, termFrequencyRows, utf8TermFrequencyCsr } from '../text/term-frequencies.ts'
+import { csrRow, type TermFrequencyCsr, termFrequencyRows, utf8TermFrequencyCsr, utf8TermFrequencyCsrOf } from '../text/term-frequencies.ts'
 import { termFrequencyPool } from '../text/term-frequency-pool.ts'
 import { encodeUtf8Column } from '../text/utf8-texts.ts'
 
@@ -99,7 +99,11 @@ async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: Re
   if (!utf8.wellFormed) return undefined
   const pool = termFrequencyPool()
   // While the workers start, this thread takes the same UTF-8 path (all-ASCII rows hashed from their bytes).
-  if (!pool.ready()) return rowsOf([utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, input.validBits === null ? null : (r) => !input.validBits!.get(r))], texts.length)
+  if (!pool.ready()) {
+    const isNull = input.validBits === null ? null : (r: number) => !input.validBits!.get(r)
+    const csr = multiAnalyzerOf(field) === null ? utf8TermFrequencyCsrOf(analyzerOf(field), utf8, 0, texts.length, isNull) : utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, isNull)
+    return rowsOf([csr], texts.length)
+  }
   const options = textFieldOptions(field)
   const rowCount = texts.length
   let nulls: Uint8Array | undefined

@@ -1,6 +1,7 @@
 import type { Analyzer, TextAnalyzer } from './analyzer.ts'
 import { termHash } from './term-hash.ts'
-import { createHashSink, type HashSink } from './term-hash-scan.ts'
+import { createHashSink, type HashSink, scanAsciiTermHashes } from './term-hash-scan.ts'
+import { wasmTermFrequencies } from './term-scan.ts'
 
 /** A text as a BM25 sparse vector: ascending term hashes and how often each occurs. */
 export interface TermFrequencies {
@@ -114,6 +115,17 @@ class CsrBuilder {
     this.nnz = nnz
   }
 
+  /** Row `r` as entries [a, b) of another block (ascending and counted already). */
+  addCounted(r: number, indices: Uint32Array, values: Float32Array, a: number, b: number): void {
+    this.rowStart[r] = this.nnz
+    const n = b - a
+    if (n === 0) return
+    if (this.nnz + n > this.indices.length) this.#grow(this.nnz + n)
+    this.indices.set(indices.subarray(a, b), this.nnz)
+    this.values.set(values.subarray(a, b), this.nnz)
+    this.nnz += n
+  }
+
   /** The block, trimmed to its entries (row `rowCount` closes the last row). */
   finish(rowCount: number): TermFrequencyCsr {
     this.rowStart[rowCount] = this.nnz
@@ -181,6 +193,37 @@ export function utf8TermFrequencyCsr(analyzerAt: (row: number) => Analyzer, text
       }
     }
     out.addRow(r, sink.hashes, sink.count)
+  }
+  return out.finish(rowCount)
+}
+
+/**
+ * `utf8TermFrequencyCsr` with one analyzer for every row. The plain standard analyzer's rows are
+ * hashed by term-scan.wasm (no JavaScript loop to warm up: a process's first inserts run at full
+ * speed, accented text too), the few it leaves as `utf8TermFrequencyCsr` does them; the output is
+ * the same.
+ */
+export function utf8TermFrequencyCsrOf(analyzer: Analyzer, texts: Utf8Texts, from: number, to: number, isNull: ((row: number) => boolean) | null): TermFrequencyCsr {
+  const scanned = (analyzer as Partial<TextAnalyzer>).termHashesAscii === scanAsciiTermHashes ? wasmTermFrequencies(texts.bytes, texts.offsets, from, to) : null
+  if (scanned === null) return utf8TermFrequencyCsr(() => analyzer, texts, from, to, isNull)
+  let nulls = false
+  if (isNull !== null) for (let row = from; row < to && !nulls; row++) nulls = isNull(row)
+  if (scanned.skipped.length === 0 && !nulls) return { rowStart: scanned.rowStart, indices: scanned.indices, values: scanned.values }
+  // Rows the module left analyzed here, null rows emptied.
+  const rowCount = to - from
+  const redo = new Uint8Array(rowCount)
+  for (const r of scanned.skipped) redo[r] = 1
+  const buffer = Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset, texts.bytes.byteLength)
+  const out = new CsrBuilder(rowCount, scanned.indices.length + 64)
+  for (let r = 0; r < rowCount; r++) {
+    const row = from + r
+    if (isNull !== null && isNull(row)) out.addRow(r, sink.hashes, 0)
+    else if (redo[r] === 0) out.addCounted(r, scanned.indices, scanned.values, scanned.rowStart[r]!, scanned.rowStart[r + 1]!)
+    else {
+      sink.count = 0
+      hashTokens(analyzer, buffer.toString('utf8', texts.offsets[row]!, texts.offsets[row + 1]!), sink)
+      out.addRow(r, sink.hashes, sink.count)
+    }
   }
   return out.finish(rowCount)
 }

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads'
 import { type Analyzer, type AnalyzerParams, createAnalyzer } from './analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from './multi-analyzer.ts'
-import { utf8TermFrequencyCsr } from './term-frequencies.ts'
+import { utf8TermFrequencyCsr, utf8TermFrequencyCsrOf } from './term-frequencies.ts'
 import type { TermFrequencyReply, TermFrequencyRequest } from './term-frequency-pool.ts'
 
 /**
@@ -27,19 +27,13 @@ function multiOf(params: AnalyzerParams): MultiAnalyzer {
 }
 
 function run(m: TermFrequencyRequest): TermFrequencyReply {
-  let analyzerAt: (row: number) => Analyzer
-  if (m.multi !== undefined) {
-    const multi = multiOf(m.multi)
-    const languages = m.languages!
-    analyzerAt = (row) => multi.analyzerFor(languages[row - m.from])
-  } else {
-    const a = analyzerOf(m.analyzer)
-    analyzerAt = () => a
-  }
   const nulls = m.nulls
   const isNull = nulls === undefined ? null : (row: number) => nulls[row - m.from] === 1
-  const csr = utf8TermFrequencyCsr(analyzerAt, { bytes: m.bytes, offsets: m.offsets }, m.from, m.to, isNull)
-  return { id: m.id, csr }
+  const texts = { bytes: m.bytes, offsets: m.offsets }
+  if (m.multi === undefined) return { id: m.id, csr: utf8TermFrequencyCsrOf(analyzerOf(m.analyzer), texts, m.from, m.to, isNull) }
+  const multi = multiOf(m.multi)
+  const languages = m.languages!
+  return { id: m.id, csr: utf8TermFrequencyCsr((row) => multi.analyzerFor(languages[row - m.from]), texts, m.from, m.to, isNull) }
 }
 
 parentPort!.on('message', (m: TermFrequencyRequest) => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { assert } from '../common/assert.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import { FreeList } from './free-list.ts'
-import { type WasmMemory, type WasmModule, wasm, wasmPageBytes, wasmPagesMax } from './wasm-api.ts'
+import { type WasmMemory, type WasmModule, wasm, wasmPageBytes, wasmPagesMax } from '../common/wasm-api.ts'
 
 /** A distance kernel: scores `n` rows of `dim` floats at `basePtr` against `queryPtr` into `outPtr`. */
 export type KernelFn = (queryPtr: number, basePtr: number, n: number, dim: number, outPtr: number) => void

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clusteredVectors } from './clustered-vectors.ts'
 import { ErrorCode, MilvusError } from '../../errors/errors.ts'
-import { wasm } from '../../vector/wasm-api.ts'
+import { wasm } from '../../common/wasm-api.ts'
 import { loadAddonFrom, loadNativeHnsw, nativeHnswAvailable } from './native-addon.ts'
 
 const dim = 16

@@ -18,6 +18,9 @@ export interface WasmInstance {
 
 interface WasmGlobal {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory
+  /** Synchronous compile and instantiation (small modules only: the main thread waits). */
+  Module: new (bytes: Uint8Array) => WasmModule
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance
   compile(bytes: Uint8Array): Promise<WasmModule>
   instantiate(module: WasmModule, imports: Record<string, Record<string, unknown>>): Promise<WasmInstance>
   validate(bytes: Uint8Array): boolean
