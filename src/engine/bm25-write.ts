@@ -70,8 +70,7 @@ export async function withFunctionOutputs(schema: CollectionSchema, batch: Colum
  * they take 0.1–0.5 s to load), so its first large inserts already run on them.
  */
 export function warmFunctionWorkers(schema: CollectionSchema): void {
-  if (schema.functions?.some((f) => f.type === FunctionType.BM25) !== true) return
-  termFrequencyPool().ready()
+  if (schema.functions?.some((f) => f.type === FunctionType.BM25) === true) termFrequencyPool().ready()
 }
 
 /** Text bytes from which a column goes to the worker pool (below, the hop costs more than it saves). */
@@ -98,7 +97,7 @@ async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: Re
   // A lone surrogate would decode as U+FFFD on a worker, which some analyzers tell apart.
   if (!utf8.wellFormed) return undefined
   const pool = termFrequencyPool()
-  // While the workers start, this thread takes the same UTF-8 path (all-ASCII rows hashed from their bytes).
+  // While the workers start, this thread runs their code on the same UTF-8 (the standard analyzer's in WebAssembly).
   if (!pool.ready()) {
     const isNull = input.validBits === null ? null : (r: number) => !input.validBits!.get(r)
     const csr = multiAnalyzerOf(field) === null ? utf8TermFrequencyCsrOf(analyzerOf(field), utf8, 0, texts.length, isNull) : utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, isNull)

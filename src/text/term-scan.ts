@@ -21,6 +21,9 @@ export interface TermScanResult {
 /** Bytes term-scan.wat reserves for its tables (CRC-32 at 0, the ASCII map at 1024, BMP classes at 4096). */
 const TABLE_BYTES = 4096 + 4 * 65536
 
+/** Text per pass through the module (a row longer than this goes alone: VARCHAR rows are at most 64 KiB). */
+const CHUNK_TEXT_BYTES = 1 << 20
+
 /** Rows per call into the module: V8 replaces a function's baseline code with optimized code between calls. */
 const ROWS_PER_CALL = 64
 
@@ -77,16 +80,55 @@ function termScan(): TermScanExports | null {
  * The standard analyzer's term frequencies of rows [from, to) of a UTF-8 column as one CSR block
  * (rows numbered from 0), hashed by term-scan.wasm — what `standardTermHashes` and
  * `CsrBuilder.addRow` give — but rows it leaves to the caller (see term-scan.wat), which are empty
- * and listed in `skipped`. Null when the module is not built.
+ * and listed in `skipped`. The module sees the rows `CHUNK_TEXT_BYTES` of text at a time, so its
+ * memory (which never shrinks) stays a few MiB however large the column. Null when the module is not built.
  */
 export function wasmTermFrequencies(bytes: Uint8Array, offsets: Int32Array, from: number, to: number): TermScanResult | null {
   const scan = termScan()
   if (scan === null) return null
   const rows = to - from
-  const textStart = offsets[from]!
-  const textBytes = offsets[to]! - textStart
+  const rowStart = new Int32Array(rows + 1)
+  let indices = new Uint32Array(Math.max(64, Math.ceil((offsets[to]! - offsets[from]!) / 5)))
+  let values = new Float32Array(indices.length)
+  const skipped: number[] = []
+  let nnz = 0
+  for (let a = from; a < to; ) {
+    let b = a + 1
+    while (b < to && offsets[b + 1]! - offsets[a]! <= CHUNK_TEXT_BYTES) b++
+    const chunk = scanChunk(scan, bytes, offsets, a, b)
+    const n = chunk.rowStart[b - a]!
+    if (nnz + n > indices.length) {
+      const size = Math.max(indices.length * 2, nnz + n)
+      const grownIndices = new Uint32Array(size)
+      grownIndices.set(indices.subarray(0, nnz))
+      const grownValues = new Float32Array(size)
+      grownValues.set(values.subarray(0, nnz))
+      indices = grownIndices
+      values = grownValues
+    }
+    indices.set(chunk.indices.subarray(0, n), nnz)
+    values.set(chunk.values.subarray(0, n), nnz)
+    for (let r = 0; r < b - a; r++) rowStart[a - from + r] = nnz + chunk.rowStart[r]!
+    for (const r of chunk.skipped) skipped.push(a - from + r)
+    nnz += n
+    a = b
+  }
+  rowStart[rows] = nnz
+  return { rowStart, indices: indices.slice(0, nnz), values: values.slice(0, nnz), skipped: Int32Array.from(skipped) }
+}
+
+/** This thread's module memory in bytes (0 before first use; tests check it stays bounded). */
+export function termScanMemoryBytes(): number {
+  return scanner?.memory.buffer.byteLength ?? 0
+}
+
+/** Rows [a, b) through the module: views of its memory, valid until the next call. */
+function scanChunk(scan: TermScanExports, bytes: Uint8Array, offsets: Int32Array, a: number, b: number): TermScanResult {
+  const rows = b - a
+  const textStart = offsets[a]!
+  const textBytes = offsets[b]! - textStart
   let longest = 0
-  for (let r = from; r < to; r++) longest = Math.max(longest, offsets[r + 1]! - offsets[r]!)
+  for (let r = a; r < b; r++) longest = Math.max(longest, offsets[r + 1]! - offsets[r]!)
   // A token is at least one byte and a separator: a row of n bytes has at most ⌈n / 2⌉ tokens.
   const entriesMax = Math.ceil((textBytes + rows) / 2) + 1
   const text = TABLE_BYTES
@@ -102,17 +144,17 @@ export function wasmTermFrequencies(bytes: Uint8Array, offsets: Int32Array, from
   const buffer = scan.memory.buffer
   new Uint8Array(buffer, text, textBytes).set(bytes.subarray(textStart, textStart + textBytes))
   const o = new Int32Array(buffer, offs, rows + 1)
-  for (let r = 0; r <= rows; r++) o[r] = offsets[from + r]! - textStart
+  for (let r = 0; r <= rows; r++) o[r] = offsets[a + r]! - textStart
   scan.skippedCount.value = 0
   let nnz = 0
   for (let r = 0; r < rows; r += ROWS_PER_CALL) nnz = scan.termFrequencies(text, offs, r, Math.min(rows, r + ROWS_PER_CALL), rowStart, idx, val, scratch, skipped, nnz)
   const starts = new Int32Array(buffer, rowStart, rows + 1)
   starts[rows] = nnz
   return {
-    rowStart: starts.slice(),
-    indices: new Uint32Array(buffer, idx, nnz).slice(),
-    values: new Float32Array(buffer, val, nnz).slice(),
-    skipped: new Int32Array(buffer, skipped, scan.skippedCount.value).slice(),
+    rowStart: starts,
+    indices: new Uint32Array(buffer, idx, nnz),
+    values: new Float32Array(buffer, val, nnz),
+    skipped: new Int32Array(buffer, skipped, scan.skippedCount.value),
   }
 }
 
