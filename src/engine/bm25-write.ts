@@ -4,7 +4,7 @@ import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
 import { type Analyzer, createAnalyzer } from '../text/analyzer.ts'
 import { createMultiAnalyzer, type MultiAnalyzer } from '../text/multi-analyzer.ts'
-import { csrRow, type TermFrequencyCsr, termFrequencyRows, utf8TermFrequencyCsr, utf8TermFrequencyCsrOf } from '../text/term-frequencies.ts'
+import { csrRow, scansInWasm, type TermFrequencyCsr, termFrequencyRows, utf8TermFrequencyCsr, utf8TermFrequencyCsrOf } from '../text/term-frequencies.ts'
 import { termFrequencyPool } from '../text/term-frequency-pool.ts'
 import { encodeUtf8Column } from '../text/utf8-texts.ts'
 
@@ -45,9 +45,11 @@ export function analyzerOf(field: FieldSchema, analyzerName?: string): Analyzer 
  * the function in the proxy before the insert message): term hash → term frequency per row, a null
  * or empty text an empty row. Runs before the WAL record, so replay reads the same vectors and never
  * analyzes. A partial upsert that does not give the input field leaves the output to the stored row.
- * A column of at least `POOL_TEXT_BYTES_MIN` of text is computed on the term-frequency worker pool
- * (the same code, so the same output), once its workers are up (while they start, this thread runs
- * that code on the same UTF-8); smaller ones on this thread.
+ * Where it runs: the standard analyzer's function runs in WebAssembly (`text/term-scan.wat`, ~3 ms
+ * per MiB of text) on this thread for columns under `POOL_WASM_TEXT_BYTES_MIN`; other analyzers run in
+ * JavaScript, on this thread under `POOL_TEXT_BYTES_MIN`. Larger columns go to the term-frequency
+ * worker pool (the same code, so the same output) once its workers are up; while they start, this
+ * thread runs that code on the same UTF-8.
  */
 export async function withFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch): Promise<ColumnBatch> {
   if (schema.functions === undefined) return batch
@@ -58,7 +60,8 @@ export async function withFunctionOutputs(schema: CollectionSchema, batch: Colum
     if (input === undefined || input.kind !== 'varchar') continue
     const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])!
     columns ??= new Map(batch.columns)
-    const output = (await onPool(field, input, batch.columns)) ?? inline(field, input, batch.columns)
+    const wasm = multiAnalyzerOf(field) === null && scansInWasm(analyzerOf(field))
+    const output = (await onPool(field, input, batch.columns, wasm)) ?? inline(field, input, batch.columns, wasm)
     columns.set(fn.outputFieldNames[0]!, output)
   }
   if (columns === undefined) return batch
@@ -66,19 +69,35 @@ export async function withFunctionOutputs(schema: CollectionSchema, batch: Colum
 }
 
 /**
- * Starts the term-frequency workers for a new collection with a BM25 function (in the background:
- * they take 0.1–0.5 s to load), so its first large inserts already run on them.
+ * Starts the term-frequency workers for a new collection with a BM25 function whose analyzer runs in
+ * JavaScript (in the background: they take 0.1–0.5 s to load), so its first large inserts already run
+ * on them. The standard analyzer's columns stay on this thread up to 4 MiB: no workers for those.
  */
 export function warmFunctionWorkers(schema: CollectionSchema): void {
-  if (schema.functions?.some((f) => f.type === FunctionType.BM25) === true) termFrequencyPool().ready()
+  for (const fn of schema.functions ?? []) {
+    if (fn.type !== FunctionType.BM25) continue
+    const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])
+    if (field !== undefined && (multiAnalyzerOf(field) !== null || !scansInWasm(analyzerOf(field)))) termFrequencyPool().ready()
+  }
 }
 
-/** Text bytes from which a column goes to the worker pool (below, the hop costs more than it saves). */
+/** Text bytes from which a column goes to the worker pool, analyzed in JavaScript (below, the hop costs more than it saves). */
 export const POOL_TEXT_BYTES_MIN = 128 * 1024
+
+/**
+ * The same for the standard analyzer, in WebAssembly here: ~12 ms of this thread at the threshold,
+ * where the pool's hand-offs (and, in a fresh process, its workers' start) cost more than they save.
+ */
+export const POOL_WASM_TEXT_BYTES_MIN = 4 * 1024 * 1024
 
 type VarcharColumn = Extract<Column, { kind: 'varchar' }>
 
-function inline(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Column {
+function inline(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>, wasm: boolean): Column {
+  if (wasm) {
+    const utf8 = encodeUtf8Column(input.values)
+    // (A lone surrogate: the string path, which keeps it apart from U+FFFD.)
+    if (utf8.wellFormed) return rowsOf([utf8TermFrequencyCsrOf(analyzerOf(field), utf8, 0, input.values.length, nullRows(input))], input.values.length)
+  }
   const valid = input.validBits === null ? null : (r: number) => input.validBits!.get(r)
   const values: SparseRow[] = termFrequencyRows(inlineAnalyzerAt(field, batchColumns), input.values, valid === null ? null : (r) => !valid(r))
   return { kind: 'sparseVector', values, validBits: null }
@@ -89,18 +108,23 @@ function inlineAnalyzerAt(field: FieldSchema, batchColumns: ReadonlyMap<string, 
   return multi === null ? constant(analyzerOf(field)) : perRowAnalyzer(multi, batchColumns.get(multi.byField))
 }
 
+function nullRows(input: VarcharColumn): ((row: number) => boolean) | null {
+  const valid = input.validBits
+  return valid === null ? null : (r) => !valid.get(r)
+}
+
 /** The output computed by the worker pool, or undefined when this column stays on this thread. */
-async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>): Promise<Column | undefined> {
+async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: ReadonlyMap<string, Column>, wasm: boolean): Promise<Column | undefined> {
   const texts = input.values
-  if (texts.length < 2 || approxBytes(texts) < POOL_TEXT_BYTES_MIN) return undefined
+  const threshold = wasm ? POOL_WASM_TEXT_BYTES_MIN : POOL_TEXT_BYTES_MIN
+  if (texts.length < 2 || approxBytes(texts, threshold) < threshold) return undefined
   const utf8 = encodeUtf8Column(texts)
   // A lone surrogate would decode as U+FFFD on a worker, which some analyzers tell apart.
   if (!utf8.wellFormed) return undefined
   const pool = termFrequencyPool()
   // While the workers start, this thread runs their code on the same UTF-8 (the standard analyzer's in WebAssembly).
   if (!pool.ready()) {
-    const isNull = input.validBits === null ? null : (r: number) => !input.validBits!.get(r)
-    const csr = multiAnalyzerOf(field) === null ? utf8TermFrequencyCsrOf(analyzerOf(field), utf8, 0, texts.length, isNull) : utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, isNull)
+    const csr = multiAnalyzerOf(field) === null ? utf8TermFrequencyCsrOf(analyzerOf(field), utf8, 0, texts.length, nullRows(input)) : utf8TermFrequencyCsr(inlineAnalyzerAt(field, batchColumns), utf8, 0, texts.length, nullRows(input))
     return rowsOf([csr], texts.length)
   }
   const options = textFieldOptions(field)
@@ -139,10 +163,10 @@ function rowsOf(parts: readonly TermFrequencyCsr[], rowCount: number): Column {
   return { kind: 'sparseVector', values, validBits: null }
 }
 
-/** At least the UTF-16 length of the texts (a lower bound of their UTF-8 bytes), stopping at the threshold. */
-function approxBytes(texts: readonly string[]): number {
+/** At least the UTF-16 length of the texts (a lower bound of their UTF-8 bytes), stopping at `threshold`. */
+function approxBytes(texts: readonly string[], threshold: number): number {
   let n = 0
-  for (let i = 0; i < texts.length && n < POOL_TEXT_BYTES_MIN; i++) n += texts[i]!.length
+  for (let i = 0; i < texts.length && n < threshold; i++) n += texts[i]!.length
   return n
 }
 

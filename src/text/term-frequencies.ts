@@ -1,7 +1,7 @@
 import type { Analyzer, TextAnalyzer } from './analyzer.ts'
 import { termHash } from './term-hash.ts'
 import { createHashSink, type HashSink, scanAsciiTermHashes } from './term-hash-scan.ts'
-import { wasmTermFrequencies } from './term-scan.ts'
+import { termScanAvailable, wasmTermFrequencies } from './term-scan.ts'
 
 /** A text as a BM25 sparse vector: ascending term hashes and how often each occurs. */
 export interface TermFrequencies {
@@ -195,6 +195,11 @@ export function utf8TermFrequencyCsr(analyzerAt: (row: number) => Analyzer, text
     out.addRow(r, sink.hashes, sink.count)
   }
   return out.finish(rowCount)
+}
+
+/** True when `utf8TermFrequencyCsrOf` hashes `analyzer`'s rows in WebAssembly (the plain standard analyzer, the module built). */
+export function scansInWasm(analyzer: Analyzer): boolean {
+  return (analyzer as Partial<TextAnalyzer>).termHashesAscii === scanAsciiTermHashes && termScanAvailable()
 }
 
 /**

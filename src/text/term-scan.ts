@@ -117,6 +117,11 @@ export function wasmTermFrequencies(bytes: Uint8Array, offsets: Int32Array, from
   return { rowStart, indices: indices.slice(0, nnz), values: values.slice(0, nnz), skipped: Int32Array.from(skipped) }
 }
 
+/** Whether term-scan.wasm is built (compiled on this thread if it was not yet). */
+export function termScanAvailable(): boolean {
+  return termScan() !== null
+}
+
 /** This thread's module memory in bytes (0 before first use; tests check it stays bounded). */
 export function termScanMemoryBytes(): number {
   return scanner?.memory.buffer.byteLength ?? 0

@@ -2,11 +2,13 @@
 // search answers, the stored texts and the answers after a reopen equal those of the same rows
 // inserted in small batches (computed on the writer's thread); so do those of a large insert made
 // while the workers start (the same UTF-8 path on the writer's thread); a batch with a lone surrogate
-// stays on the writer's thread.
+// stays on the writer's thread. The analyzer here runs in JavaScript (stop words); the standard
+// analyzer, in WebAssembly, stays on the writer's thread up to POOL_WASM_TEXT_BYTES_MIN, with the
+// same answers as the workers give above it.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { DataType } from '../../src/index.ts'
-import { POOL_TEXT_BYTES_MIN } from '../../src/engine/bm25-write.ts'
+import { POOL_TEXT_BYTES_MIN, POOL_WASM_TEXT_BYTES_MIN } from '../../src/engine/bm25-write.ts'
 import { termFrequencyPool } from '../../src/text/term-frequency-pool.ts'
 import { openTemp, rng } from '../support/temp-db.ts'
 
@@ -29,12 +31,12 @@ describe('BM25 function on the worker pool', () => {
   let env: Awaited<ReturnType<typeof openTemp>>
   const texts = corpus(4_000)
 
-  async function create(name: string): Promise<void> {
+  async function create(name: string, analyzer: Record<string, unknown> = { type: 'standard', stop_words: ['of'] }): Promise<void> {
     const r = await env.client.createCollection({
       collection_name: name,
       fields: [
         { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-        { name: 'text', data_type: DataType.VarChar, max_length: 1000, enable_analyzer: true, nullable: true },
+        { name: 'text', data_type: DataType.VarChar, max_length: 65535, enable_analyzer: true, analyzer_params: analyzer, nullable: true },
         { name: 'sparse', data_type: DataType.SparseFloatVector },
       ],
       functions: [{ name: 'bm25', type: 1, input_field_names: ['text'], output_field_names: ['sparse'], params: {} }],
@@ -98,5 +100,27 @@ describe('BM25 function on the worker pool', () => {
     const r = await env.client.search({ collection_name: 'pooled', data: ['alpha beta'], anns_field: 'sparse', limit: 3, output_fields: [] })
     assert.equal(r.status.code, 0, r.status.reason)
     assert.equal(r.results.length, 3)
+  })
+  test('the standard analyzer: a column under POOL_WASM_TEXT_BYTES_MIN stays on the writer thread, one above goes to the pool, with the same answers', async () => {
+    const standard = { type: 'standard' }
+    await create('wasm_small', standard)
+    await create('wasm_large', standard)
+    await create('wasm_inline', standard)
+    await termFrequencyPool().whenReady()
+    const jobs = termFrequencyPool().jobCount
+    // 4,000 rows under the threshold, then the same texts repeated (ids apart) past it in one insert.
+    const rows = texts.map((text, id) => ({ id, text }))
+    await env.client.collection('wasm_small').insert(rows)
+    assert.equal(termFrequencyPool().jobCount, jobs, 'under the threshold: on the writer thread')
+    const copies = Math.ceil(POOL_WASM_TEXT_BYTES_MIN / texts.reduce((s, t) => s + (t?.length ?? 0), 0)) + 1
+    const large = Array.from({ length: copies }, (_, c) => texts.map((text, i) => ({ id: c * 10_000 + i, text }))).flat()
+    await env.client.collection('wasm_large').insert(large)
+    assert.equal(termFrequencyPool().jobCount, jobs + 1, 'past the threshold: on the pool')
+    for (let i = 0; i < large.length; i += 2_000) await env.client.collection('wasm_inline').insert(large.slice(i, i + 2_000))
+    assert.equal(termFrequencyPool().jobCount, jobs + 1)
+    assert.deepEqual(await answers('wasm_large'), await answers('wasm_inline'))
+    const small = await answers('wasm_small')
+    assert.ok((small[0] as unknown[]).length === 15)
+    assert.deepEqual(await answers('wasm_small'), small)
   })
 })
