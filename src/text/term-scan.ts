@@ -10,7 +10,7 @@ interface TermScanExports {
   termFrequencies(text: number, offs: number, from: number, to: number, rowStart: number, idx: number, val: number, scratch: number, skipped: number, nnz: number): number
 }
 
-/** The rows term-scan.wasm left to the caller: not all ASCII (row numbers of the block). */
+/** A CSR block from term-scan.wasm, and the rows it left to the caller (empty in the block; row numbers of the block). */
 export interface TermScanResult {
   readonly rowStart: Int32Array
   readonly indices: Uint32Array
@@ -20,6 +20,9 @@ export interface TermScanResult {
 
 /** Bytes term-scan.wat reserves for its tables (CRC-32 at 0, the ASCII map at 1024, BMP classes at 4096). */
 const TABLE_BYTES = 4096 + 4 * 65536
+
+/** The hash length term-scan.wat compiles in. */
+const WASM_TERM_BYTES = 100
 
 /** Text per pass through the module (a row longer than this goes alone: VARCHAR rows are at most 64 KiB). */
 const CHUNK_TEXT_BYTES = 1 << 20
@@ -45,8 +48,6 @@ function classify(cp: number): number {
   if (l >= 0xd800 && l <= 0xdfff) return KNOWN | NEEDS_CALLER
   return KNOWN | (isAlphanumeric(l) ? LETTER_OR_DIGIT : 0) | l
 }
-/** The hash length term-scan.wat compiles in. */
-const WASM_TERM_BYTES = 100
 
 let scanner: TermScanExports | null | undefined
 
