@@ -26,15 +26,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MilvusClient } from '@zilliz/milvus2-sdk-node'
 import { clusteredVectors } from '../src/index/hnsw-native/clustered-vectors.ts'
+import { flag, textFlag } from './argv-flags.ts'
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-function textFlag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? undefined : process.argv[i + 1]
-}
 
 const rowCount = flag('rows', 100_000)
 const dim = flag('dim', 128)

@@ -19,15 +19,8 @@ import { DataType as SdkDataType, MilvusClient } from '@zilliz/milvus2-sdk-node'
 import { loadMilvusProto } from '../src/server/grpc/milvus-proto.ts'
 import { DataType, Quiver } from '../src/index.ts'
 import { seededRandom } from '../src/vector/seeded-random.ts'
+import { flag, textFlag } from './argv-flags.ts'
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-function textFlag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? undefined : process.argv[i + 1]
-}
 
 const rowCount = flag('rows', 100_000)
 const batchRows = flag('batch', 5_000)

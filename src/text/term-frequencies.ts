@@ -209,7 +209,7 @@ export function scansInWasm(analyzer: Analyzer): boolean {
  * the same.
  */
 export function utf8TermFrequencyCsrOf(analyzer: Analyzer, texts: Utf8Texts, from: number, to: number, isNull: ((row: number) => boolean) | null): TermFrequencyCsr {
-  const scanned = (analyzer as Partial<TextAnalyzer>).termHashesAscii === scanAsciiTermHashes ? wasmTermFrequencies(texts.bytes, texts.offsets, from, to) : null
+  const scanned = scansInWasm(analyzer) ? wasmTermFrequencies(texts.bytes, texts.offsets, from, to) : null
   if (scanned === null) return utf8TermFrequencyCsr(() => analyzer, texts, from, to, isNull)
   let nulls = false
   if (isNull !== null) for (let row = from; row < to && !nulls; row++) nulls = isNull(row)

@@ -8,17 +8,7 @@ import { createAnalyzer } from './analyzer.ts'
 import { utf8TermFrequencyCsr, utf8TermFrequencyCsrOf } from './term-frequencies.ts'
 import { termScanMemoryBytes, wasmTermFrequencies } from './term-scan.ts'
 import { encodeUtf8Column } from './utf8-texts.ts'
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { rng } from '../../test/support/temp-db.ts'
 
 // Accented and other BMP text term-scan.wasm hashes itself (lower-cased, the Kelvin sign to ASCII k,
 // combining marks splitting tokens, 2- and 3-byte characters across the 100 hashed bytes) and rows it
@@ -40,7 +30,7 @@ function text(random: () => number, tokens: number, nonAscii: boolean): string {
 }
 
 function corpus(seed: number, n: number): string[] {
-  const random = seeded(seed)
+  const random = rng(seed)
   return Array.from({ length: n }, (_, r) => {
     if (r % 97 === 3) return ''
     const tokens = r % 41 === 7 ? 3_000 + Math.floor(random() * 3_000) : Math.floor(random() * 70)
