@@ -2,15 +2,18 @@
  * Quiver's full-text build and search, phase by phase (issue 13 profiling aid): insert, flush,
  * createIndex, index builds settled, compaction settled, load; then every query once, timed
  * individually, with the slowest listed. Run under `--cpu-prof` to profile one phase.
- * Run: `npx tsx bench/fts-phases.ts [--rows 95577] [--passes 3] [--phase build|search|all]`.
+ * With `--dim n` (as bench/fts.ts: 32) each row also has an n-dim dense vector with a FLAT index, so the
+ * build is the one bench/fts.ts times; `--dim 0` leaves it out.
+ * Run: `npx tsx bench/fts-phases.ts [--rows 95577] [--passes 3] [--dim 32]`.
  */
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { dataRoot, type Passage, type Query, readJsonl } from './fts-corpus.ts'
-import { searchOnce } from './fts-quiver.ts'
+import { floats, searchOnce } from './fts-quiver.ts'
 
-const { values: opt } = parseArgs({ options: { rows: { type: 'string', default: '0' }, passes: { type: 'string', default: '3' }, dir: { type: 'string', default: '/tmp/bm-fts-phases' } } })
+const { values: opt } = parseArgs({ options: { rows: { type: 'string', default: '0' }, passes: { type: 'string', default: '3' }, dir: { type: 'string', default: '/tmp/bm-fts-phases' }, dim: { type: 'string', default: '32' } } })
+const dim = Number(opt.dim)
 const { Quiver, DataType } = await import('../src/index.ts')
 let passages = readJsonl<Passage>(path.join(dataRoot, 'en', 'passages.jsonl'))
 if (Number(opt.rows) > 0) passages = passages.slice(0, Number(opt.rows))
@@ -34,19 +37,23 @@ await client.createCollection({
     { name: 'id', data_type: DataType.Int64, is_primary_key: true },
     { name: 'text', data_type: DataType.VarChar, max_length: 65535, enable_analyzer: true, analyzer_params: { type: 'standard' } },
     { name: 'sparse', data_type: DataType.SparseFloatVector },
+    ...(dim > 0 ? [{ name: 'dense', data_type: DataType.FloatVector, dim }] : []),
   ],
   functions: [{ name: 'text_bm25', type: 1, input_field_names: ['text'], output_field_names: ['sparse'], params: {} }],
 })
-const t0 = performance.now()
-lap('create')
+const batches: Record<string, unknown>[] = []
 for (let i = 0; i < passages.length; i += 5000) {
   const slice = passages.slice(i, i + 5000)
-  await client.collection('fts').insert({ id: BigInt64Array.from(slice, (p) => BigInt(p.id)), text: slice.map((p) => p.text) })
+  batches.push({ id: BigInt64Array.from(slice, (p) => BigInt(p.id)), text: slice.map((p) => p.text), ...(dim > 0 ? { dense: floats(7, slice[0]!.id * dim, slice.length * dim) } : {}) })
 }
+const t0 = performance.now()
+lap('create')
+for (const batch of batches) await client.collection('fts').insert(batch)
 lap('insert')
 await client.collection('fts').flush()
 lap('flush')
 await client.createIndex({ collection_name: 'fts', field_name: 'sparse', index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25', params: { inverted_index_algo: 'DAAT_MAXSCORE', bm25_k1: 1.2, bm25_b: 0.75 } })
+if (dim > 0) await client.createIndex({ collection_name: 'fts', field_name: 'dense', index_type: 'FLAT', metric_type: 'IP', params: {} })
 lap('createIndex')
 await client.database.indexBuilds.idle()
 lap('index builds idle')

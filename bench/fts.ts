@@ -6,7 +6,7 @@
  * 2. reference: Milvus's BM25 formula in Python over those tokens (bench/peers/fts_reference.py),
  *    cross-checked against PyPI bm25s;
  * 3. peers: LanceDB native FTS and Milvus Lite (BM25 function), each in a child process;
- * 4. Quiver embedded: build rows/s, QPS (1 client, top 10), p50, hybrid dense + BM25 p50, top-10 ids and
+ * 4. Quiver embedded, in a child process too (bench/fts-quiver-run.ts): build rows/s, QPS (1 client, top 10), p50, hybrid dense + BM25 p50, top-10 ids and
  *    scores against the reference; with the BM25 function also the 10 % upsert check.
  * Prints Markdown (machine, load, command, tables). See bench/README.md "Full-text benchmark".
  * Run: `bash bench/peers/setup.sh` once, then `npx tsx bench/fts.ts [--peers lancedb,milvus-lite]`, or compiled
@@ -16,10 +16,11 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { agreement, overlap, type RefAnswer, runReference } from './fts-compare.ts'
 import { benchRoot, buildCorpus, dataRoot, type Lang, type Passage, type Query, readJsonl, usableAnalyzer, writeTokens } from './fts-corpus.ts'
-import { hasBm25Function, quiverModule, type QuiverMode, type QuiverResult, runQuiver } from './fts-quiver.ts'
+import { hasBm25Function, quiverModule, type QuiverMode, type QuiverResult, type QuiverRun } from './fts-quiver.ts'
 import { finalCorpus, runUpsertCheck } from './fts-upsert.ts'
 
 const here = benchRoot
@@ -76,6 +77,24 @@ function runPeer(cmd: string, args: string[]): PeerResult | string {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerResult
 }
 
+/**
+ * `runQuiver(run)` in a child process (bench/fts-quiver-run.ts), as each peer runs in its own: a fresh
+ * process holding only the corpus, not this one's reference tokens and answers.
+ */
+function runQuiverChild(run: QuiverRun, lang: Lang): QuiverResult {
+  const compiled = import.meta.url.endsWith('.js')
+  const script = fileURLToPath(new URL(compiled ? './fts-quiver-run.js' : './fts-quiver-run.ts', import.meta.url))
+  const args = [
+    ...(compiled ? [] : ['--import', 'tsx']), script,
+    '--lang', lang, '--dir', run.dir, '--mode', run.mode, '--k', String(run.k), '--k1', String(run.k1), '--b', String(run.b),
+    '--dim', String(run.dim), '--batch', String(run.batch), '--min-seconds', String(run.minSeconds),
+    ...(run.segmentRows === undefined ? [] : ['--segment-rows', String(run.segmentRows)]),
+  ]
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] })
+  if (r.status !== 0) throw new Error(`Quiver's run failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})`)
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as QuiverResult
+}
+
 function loadCorpus(lang: Lang): { passages: Passage[]; queries: Query[] } {
   const dir = path.join(dataRoot, lang)
   if (!existsSync(path.join(dir, 'meta.json'))) buildCorpus({ queries: 1000, zhQueries: 200, seed: 13 })
@@ -116,7 +135,7 @@ async function main(): Promise<void> {
     let quiver: QuiverResult | undefined
     if (!opt['skip-quiver']) {
       const run = { dir: path.join(here, 'data', 'fts', `quiver-${lang}`), passages, queries, mode, analyzer, k, k1, b, dim: 32, batch: 5000, minSeconds, ...(opt['segment-rows'] === undefined ? {} : { segmentRows: Number(opt['segment-rows']) }) }
-      quiver = await runQuiver(run)
+      quiver = runQuiverChild(run, lang)
       const agree = agreement(ref.answers, quiver.results, tol)
       rows.push(`| Quiver (embedded, ${mode}) | ${fmt(quiver.rows)} | ${fmt((quiver.rows * 1000) / quiver.buildMs)} | ${fmt(quiver.qps)} | ${quiver.p50Ms.toFixed(2)} | ${fmt(quiver.buildCpuMs / 1000, 1)} | ${(quiver.searchCpuMs / quiver.queries).toFixed(3)} | ${quiver.hybridP50Ms.toFixed(2)} | ${agree.equal} / ${agree.total} equal (max score diff ${agree.maxScoreDiff.toExponential(1)}) |`)
       for (const e of agree.examples) say(`- Quiver ≠ reference: ${e}`)
