@@ -12,7 +12,10 @@ import type { DbState } from './db-state.ts'
 import { specOf } from './index-ops.ts'
 import { InterimIndexes } from './interim-indexes.ts'
 import { warmTextIndexes } from './text-index-warm.ts'
-import { indexInput, segmentIndexOf } from './index-vectors.ts'
+import { type IndexInput, indexInput, segmentIndexOf } from './index-vectors.ts'
+import { type SparsePrebuild, SparsePrebuilds } from './sparse-prebuilds.ts'
+import type { IndexSpec } from '../index/index-spec.ts'
+import type { VectorIndex } from '../index/vector-index.ts'
 
 /** Test hooks: hold a vector build's worker before it builds (`hold`, as `BuildOptions`); `onStart` runs as one starts. */
 export interface IndexBuildHooks {
@@ -56,17 +59,21 @@ export class IndexBuilds {
   hooks: IndexBuildHooks = {}
   /** The interim indexes of segments whose vector index is not built yet (scheduled after every write). */
   readonly interim: InterimIndexes
+  /** Posting lists of BM25 outputs built as their segment seals, for the sparse index defined later. */
+  readonly prebuilds: SparsePrebuilds
 
   constructor(state: DbState, log: (m: string) => void, onBuilt: () => void) {
     this.state = state
     this.log = log
     this.onBuilt = onBuilt
     this.interim = new InterimIndexes(state, log)
+    this.prebuilds = new SparsePrebuilds(state, log)
   }
 
   /** Starts building whatever is missing (no-op when a pass is already running). */
   schedule(): void {
     this.interim.schedule()
+    this.prebuilds.schedule()
     if (this.stopped || this.running !== null) return
     this.running = this.pump().finally(() => {
       this.running = null
@@ -85,7 +92,7 @@ export class IndexBuilds {
   async stop(): Promise<void> {
     this.stopped = true
     this.abort.abort()
-    await Promise.all([this.idle(), this.interim.stop()])
+    await Promise.all([this.idle(), this.interim.stop(), this.prebuilds.stop()])
   }
 
   /**
@@ -145,12 +152,8 @@ export class IndexBuilds {
     if (job.field === undefined) throw new Error(`index ${job.meta.name} names no field of the schema (${job.meta.fieldName})`)
     if (!isVectorType(job.field.dataType)) return this.buildScalar(job, job.field)
     const spec = specOf(job.meta, job.field)
-    const input = indexInput(job.segment, job.field)
-    const { onStart, ...hold } = this.hooks
     const startedMs = performance.now()
-    const building = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal, ...hold })
-    onStart?.()
-    const built = await building
+    const { built, input } = (await this.adoptPrebuild(job.segment, job.field, spec)) ?? (await this.buildNow(job.segment, job.field, spec))
     const ms = performance.now() - startedMs
     if (ms >= logBuildMsMin) this.log(`index ${job.meta.indexType} of segment ${job.segment.id} field ${job.meta.fieldName}: ${input.rowCount} rows built in ${Math.round(ms)} ms`)
     if (!this.stillWanted(job)) {
@@ -164,6 +167,27 @@ export class IndexBuilds {
     this.builtCount++
     this.interim.schedule()
     this.onBuilt()
+  }
+
+  /** A fresh off-thread build of `field` in `segment`. */
+  private async buildNow(segment: Segment, field: FieldSchema, spec: IndexSpec): Promise<{ built: VectorIndex; input: IndexInput }> {
+    const input = indexInput(segment, field)
+    const { onStart, ...hold } = this.hooks
+    const building = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal, ...hold })
+    onStart?.()
+    return { built: await building, input }
+  }
+
+  /** The posting lists prebuilt at the seal (`SparsePrebuilds`) under the definition's spec; undefined when there are none or they failed. */
+  private async adoptPrebuild(segment: Segment, field: FieldSchema, spec: IndexSpec): Promise<{ built: VectorIndex; input: IndexInput } | undefined> {
+    if (spec.indexType !== 'SPARSE_INVERTED_INDEX' && spec.indexType !== 'SPARSE_WAND') return undefined
+    if (this.hooks.hold !== undefined) return undefined
+    const pre: SparsePrebuild | undefined = this.prebuilds.take(segment, field.name)
+    const lists = pre === undefined ? null : await pre.built
+    if (pre === undefined || lists === null) return undefined
+    this.hooks.onStart?.()
+    // Only the row map is read from the input (`segmentIndexOf`): the vectors went to the prebuild.
+    return { built: lists.withSpec(spec), input: { vectors: new Uint8Array(0), rowCount: pre.rowCount, rowMap: pre.rowMap } }
   }
 
   private async buildScalar(job: BuildJob, field: FieldSchema): Promise<void> {

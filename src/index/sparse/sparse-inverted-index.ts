@@ -52,6 +52,15 @@ export class SparseInvertedIndex implements VectorIndex {
     return new SparseInvertedIndex(payload.spec, withBounds(payload.rowCount, dims, postStart, postRows, postValues), payload.source)
   }
 
+  /**
+   * The same posting lists under another spec (the postings do not depend on it: the spec picks the
+   * search algorithm and is what the index file records): an index built before its definition
+   * existed (engine/sparse-prebuilds.ts) takes the definition's spec. Encodes anew (the header holds the spec).
+   */
+  withSpec(spec: IndexSpec): SparseInvertedIndex {
+    return new SparseInvertedIndex(spec, this.postings)
+  }
+
   /** `source`: the encoded bytes the postings were decoded from (views of them), given back by `encode`. */
   private constructor(spec: IndexSpec, postings: SparsePostings, source?: Uint8Array) {
     this.spec = spec
