@@ -5,6 +5,7 @@ import { encodeValues } from './batch-values.ts'
 import { encodeVectorArray } from './batch-vector-array.ts'
 import type { ChunkWriter } from './chunk-writer.ts'
 import type { Column, SparseRow } from './column.ts'
+import { blockEntryCount, blockRowLengths, copyBlockEntries, sparseBlocksOf } from './sparse-blocks.ts'
 import { copySparseEntries } from './sparse-runs.ts'
 import { encodedUtf8 } from '../text/utf8-texts.ts'
 
@@ -96,6 +97,21 @@ function encodeVarchar(w: ChunkWriter, values: readonly string[], rowCount: numb
 function encodeSparse(w: ChunkWriter, rows: readonly SparseRow[], rowCount: number, name: string): void {
   assert.equal(rows.length, rowCount, `column ${name}: ${rows.length} values for ${rowCount} rows`)
   const rowNnz = new Uint32Array(rowCount)
+  const blocks = sparseBlocksOf(rows, rowCount)
+  if (blocks !== undefined) {
+    // Rows cut from compressed-row blocks (the BM25 function's output): a copy per block.
+    blockRowLengths(blocks, rowNnz, 0)
+    const nnz = blockEntryCount(blocks)
+    const indices = new Uint32Array(nnz)
+    const values = new Float32Array(nnz)
+    copyBlockEntries(blocks, indices, values, 0)
+    w.u32(nnz)
+    w.align8()
+    w.raw(bytesOf(rowNnz))
+    w.raw(bytesOf(indices))
+    w.raw(bytesOf(values))
+    return
+  }
   let nnz = 0
   for (let i = 0; i < rowCount; i++) {
     const row = rows[i]!

@@ -1,4 +1,5 @@
 import type { Column, ColumnBatch, SparseRow } from '../column/column.ts'
+import { rememberSparseBlocks } from '../column/sparse-blocks.ts'
 import type { CollectionSchema, FieldSchema } from '../schema/collection-schema.ts'
 import { FunctionType } from '../schema/function-schema.ts'
 import { textFieldOptions } from '../schema/text-field.ts'
@@ -155,11 +156,12 @@ async function onPool(field: FieldSchema, input: VarcharColumn, batchColumns: Re
   return rowsOf(parts, rowCount)
 }
 
-/** The output column of CSR blocks in row order: each row as views into its block. */
+/** The output column of CSR blocks in row order: each row as views into its block (the blocks remembered: `sparseBlocksOf`). */
 function rowsOf(parts: readonly TermFrequencyCsr[], rowCount: number): Column {
   const values = new Array<SparseRow>(rowCount)
   let r = 0
   for (const part of parts) for (let i = 0; i + 1 < part.rowStart.length; i++) values[r++] = csrRow(part, i)
+  rememberSparseBlocks(values, parts)
   return { kind: 'sparseVector', values, validBits: null }
 }
 

@@ -26,7 +26,9 @@ export function indexInput(segment: Segment, field: FieldSchema): IndexInput {
   const store = segment.fields.get(field.name)!
   const n = segment.rowCount
   if (field.dataType === DataType.SparseFloatVector) {
-    const all = (store.view().values as SparseRow[]).slice(0, n)
+    // The store's own array when it holds exactly the segment's rows: its blocks are known (`sparseBlocksOf`).
+    const values = store.view().values as SparseRow[]
+    const all = values.length === n ? values : values.slice(0, n)
     const map = field.nullable ? validRows(store.isValid.bind(store), n) : null
     const rows = map === null ? all : Array.from(map, (r) => all[r]!)
     return { vectors: encodeSparseCsr(rows, true), rowCount: rows.length, rowMap: map }

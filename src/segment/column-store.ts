@@ -1,6 +1,7 @@
 import { Bitset } from '../common/bitset.ts'
 import { readGate } from '../common/read-gate.ts'
 import type { Column, ColumnKind, SparseRow, VectorElementKind } from '../column/column.ts'
+import { forgetSparseBlocks, rememberSparseBlocks, type SparseBlock, sparseBlocksOf } from '../column/sparse-blocks.ts'
 
 /** Rows per chunk of a growing vector column; chunks never move, so growth never copies vectors. */
 export const VECTOR_CHUNK_ROWS = 16384
@@ -63,6 +64,11 @@ export class ColumnStore {
   readonly chunks: VectorArray[] = []
   readonly chunkRows: number
   private readonly allocator: VectorAllocator
+  /**
+   * Sparse columns: the compressed-row blocks its rows are views of, in row order, while every append
+   * brought the blocks of its rows (`sparseBlocksOf`: the BM25 function's output); null once one did not.
+   */
+  private sparseBlocks: SparseBlock[] | null
   /** ArrayOfVector columns: the vectors' kind, learnt from the first column appended (a column of no rows needs none). */
   private element: VectorElementKind = 'floatVector'
 
@@ -73,6 +79,7 @@ export class ColumnStore {
     this.allocator = allocator
     this.chunkRows = chunkRows
     this.validBits = nullable ? new Bitset(0) : null
+    this.sparseBlocks = kind === 'sparseVector' ? [] : null
     if (isTyped(kind)) this.typed = newTyped(kind, 64)
     else if (!isVector(kind)) this.list = []
   }
@@ -90,7 +97,9 @@ export class ColumnStore {
     } else {
       const list = this.list!
       const values = col.values as unknown[]
+      if (this.sparseBlocks !== null) this.keepSparseBlocks(values as SparseRow[], n)
       for (let i = 0; i < n; i++) list.push(values[i])
+      if (this.sparseBlocks !== null) rememberSparseBlocks(list as SparseRow[], this.sparseBlocks)
     }
     if (this.validBits !== null) {
       this.validBits.grow(start + n)
@@ -99,6 +108,15 @@ export class ColumnStore {
       else for (let i = 0; i < n; i++) if (vb.get(i)) this.validBits.set(start + i)
     }
     this.rowCount = start + n
+  }
+
+  /** Adds the blocks of `n` rows being appended, or stops keeping blocks when they have none. */
+  private keepSparseBlocks(values: SparseRow[], n: number): void {
+    const blocks = values.length === n ? sparseBlocksOf(values, n) : undefined
+    if (blocks === undefined || this.list!.length !== this.rowCount) {
+      this.sparseBlocks = null
+      forgetSparseBlocks(this.list as SparseRow[])
+    } else this.sparseBlocks!.push(...blocks)
   }
 
   /** Appends row `row` of `col`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { arrow } from '../common/arrow.ts'
 import type { SparseRow } from '../column/column.ts'
+import { rememberSparseBlocks, sparseBlocksOf } from '../column/sparse-blocks.ts'
 import { Bitset } from '../common/bitset.ts'
 import { createCollectionSchema } from '../schema/collection-schema.ts'
 import { DataType } from '../schema/data-type.ts'
@@ -61,6 +62,28 @@ test(`sparse vectors round-trip through a format ${SEGMENT_FORMAT_VERSION} segme
   unaligned.set(bytes, 3)
   const back = decodeSegment(unaligned.subarray(3), schema, heapAllocator, 'mem')
   assert.deepEqual(sparseOut(back), expected)
+})
+
+test('rows cut from compressed-row blocks (the BM25 output) are written block by block: the same file bytes', async () => {
+  // The rows above, null as empty, as views of one block (remembered) and with arrays of their own.
+  const lengths = rows.map((r) => r?.indices.length ?? 0)
+  const rowStart = Int32Array.from([0, ...lengths.map((_, i) => lengths.slice(0, i + 1).reduce((a, b) => a + b, 0))])
+  const indices = Uint32Array.from(rows.flatMap((r) => [...(r?.indices ?? [])]))
+  const values = Float32Array.from(rows.flatMap((r) => [...(r?.values ?? [])]))
+  const viewed: SparseRow[] = lengths.map((_, i) => ({ indices: indices.subarray(rowStart[i]!, rowStart[i + 1]!), values: values.subarray(rowStart[i]!, rowStart[i + 1]!) }))
+  rememberSparseBlocks(viewed, [{ rowStart, indices, values }])
+  const own: SparseRow[] = viewed.map((r) => ({ indices: r.indices.slice(), values: r.values.slice() }))
+  const segmentOf = (sp: SparseRow[]): Segment => {
+    const seg = new Segment(9 as SegmentId, 1, schema, heapAllocator)
+    seg.appendColumns(new Map([['id', { kind: 'int64', values: BigInt64Array.from(sp, (_, i) => BigInt(i)), validBits: null }], ['sp', { kind: 'sparseVector', values: sp, validBits: null }]] as never), sp.length, 5n as never)
+    return seg
+  }
+  const fromBlocks = segmentOf(viewed)
+  assert.ok(sparseBlocksOf(fromBlocks.fields.get('sp')!.view().values as SparseRow[], rows.length) !== undefined, 'the segment kept the block')
+  const bytes = await bytesOf(fromBlocks)
+  assert.deepEqual(Buffer.from(bytes), Buffer.from(await bytesOf(segmentOf(own))))
+  const back = decodeSegment(bytes, schema, heapAllocator, 'mem')
+  assert.deepEqual(sparseOut(back), expected.map((e) => e ?? []))
 })
 
 test('a format 1 segment file (sparse rows as JSON text) still reads', async () => {

@@ -3,6 +3,7 @@ import { arrow } from '../common/arrow.ts'
 import { Bitset } from '../common/bitset.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { Column, SparseRow, VectorRows } from '../column/column.ts'
+import { blockEntryCount, type SparseBlock, sparseBlocksOf } from '../column/sparse-blocks.ts'
 import { vectorRowsOf } from '../column/batch-vector-array.ts'
 import { vectorElementOf } from '../column/vector-array-column.ts'
 import { errors } from '../errors/errors.ts'
@@ -192,6 +193,8 @@ function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefin
  * little-endian, 8 bytes a pair; a null row is empty. One buffer for the column, no text.
  */
 function sparseData(rows: readonly SparseRow[], n: number, nb: Uint8Array | undefined): Data {
+  const blocks = sparseBlocksOf(rows, n)
+  if (blocks !== undefined) return sparseDataOfBlocks(blocks, n, nb)
   const offsets = new Int32Array(n + 1)
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (rows[i]?.indices.length ?? 0) * 8
   const buffer = new ArrayBuffer(offsets[n]!)
@@ -203,6 +206,31 @@ function sparseData(rows: readonly SparseRow[], n: number, nb: Uint8Array | unde
     const at = offsets[i]! >>> 2
     u32.set(row.indices, at)
     f32.set(row.values, at + row.indices.length)
+  }
+  return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: new Uint8Array(buffer), ...(nb === undefined ? {} : { nullBitmap: nb }) })
+}
+
+/** `sparseData` of rows that are, in order, the rows of `blocks`: entries copied from the blocks' arrays (no view per row). */
+function sparseDataOfBlocks(blocks: readonly SparseBlock[], n: number, nb: Uint8Array | undefined): Data {
+  const offsets = new Int32Array(n + 1)
+  const buffer = new ArrayBuffer(8 * blockEntryCount(blocks))
+  const u32 = new Uint32Array(buffer)
+  const f32 = new Float32Array(buffer)
+  let row = 0
+  let at = 0
+  for (const b of blocks) {
+    const { rowStart, indices, values } = b
+    for (let r = 0; r + 1 < rowStart.length; r++) {
+      const from = rowStart[r]!
+      const to = rowStart[r + 1]!
+      const m = to - from
+      for (let j = 0; j < m; j++) {
+        u32[at + j] = indices[from + j]!
+        f32[at + m + j] = values[from + j]!
+      }
+      at += 2 * m
+      offsets[++row] = 4 * at
+    }
   }
   return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: new Uint8Array(buffer), ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }

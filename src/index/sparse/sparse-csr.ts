@@ -1,4 +1,5 @@
 import type { SparseRow } from '../../column/column.ts'
+import { blockEntryCount, copyBlockEntries, type SparseBlock, sparseBlocksOf } from '../../column/sparse-blocks.ts'
 import { copySparseEntries } from '../../column/sparse-runs.ts'
 import { corrupt } from '../index-codec.ts'
 
@@ -16,6 +17,8 @@ export interface SparseCsr {
  * f32 values[nnz], little-endian, in a buffer of its own (4-byte aligned; a SharedArrayBuffer with `shared`).
  */
 export function encodeSparseCsr(rows: readonly SparseRow[], shared = false): Uint8Array {
+  const blocks = sparseBlocksOf(rows, rows.length)
+  if (blocks !== undefined) return encodeBlocks(blocks, rows.length, shared)
   let nnz = 0
   for (const r of rows) nnz += r.indices.length
   const wordCount = 2 + rows.length + 1 + 2 * nnz
@@ -32,6 +35,30 @@ export function encodeSparseCsr(rows: readonly SparseRow[], shared = false): Uin
   }
   words[2 + rows.length] = at
   copySparseEntries(rows, 0, rows.length, indices, values, 0)
+  return new Uint8Array(words.buffer)
+}
+
+/** `encodeSparseCsr` of rows that are, in order, the rows of `blocks`: a copy per block. */
+function encodeBlocks(blocks: readonly SparseBlock[], rowCount: number, shared: boolean): Uint8Array {
+  const nnz = blockEntryCount(blocks)
+  const wordCount = 2 + rowCount + 1 + 2 * nnz
+  const words = shared ? new Uint32Array(new SharedArrayBuffer(4 * wordCount)) : new Uint32Array(wordCount)
+  words[0] = rowCount
+  words[1] = nnz
+  let row = 2
+  let base = 0
+  for (const b of blocks) {
+    const rs = b.rowStart
+    const first = rs[0]!
+    const n = rs.length - 1
+    for (let r = 0; r < n; r++) words[row + r] = base + rs[r]! - first
+    row += n
+    base += rs[n]! - first
+  }
+  words[row] = base
+  const indices = words.subarray(3 + rowCount, 3 + rowCount + nnz)
+  const values = new Float32Array(words.buffer, (3 + rowCount + nnz) * 4, nnz)
+  copyBlockEntries(blocks, indices, values, 0)
   return new Uint8Array(words.buffer)
 }
 
