@@ -53,10 +53,12 @@ function sparseOut(seg: Segment): ([number, number][] | null)[] {
 
 const expected = rows.map((r) => (r === null ? null : [...r.indices].map((d, k) => [d, r.values[k]!] as [number, number])))
 
-test(`sparse vectors round-trip through a format ${SEGMENT_FORMAT_VERSION} segment file (binary column), nulls and empty rows kept`, async () => {
+test(`sparse vectors round-trip through a format ${SEGMENT_FORMAT_VERSION} segment file (a list of index/value pairs), nulls and empty rows kept`, async () => {
   const bytes = await bytesOf(segment())
   const table = arrow.tableFromIPC(bytes)
-  assert.ok(table.getChild('sp')!.data[0]!.type instanceof arrow.Binary, 'stored as Arrow Binary, not JSON text')
+  const type = table.getChild('sp')!.data[0]!.type
+  assert.ok(type instanceof arrow.List, 'stored as an Arrow List, not Binary or JSON text')
+  assert.deepEqual(type.children[0]!.type.children.map((f: { name: string }) => f.name), ['index', 'value'])
   // Decoded from an unaligned copy (as a pooled Buffer read can be).
   const unaligned = new Uint8Array(bytes.length + 3)
   unaligned.set(bytes, 3)
@@ -103,10 +105,31 @@ test('a format 1 segment file (sparse rows as JSON text) still reads', async () 
   assert.deepEqual(sparseOut(back), expected)
 })
 
+test('a format 2 segment file (sparse rows as Arrow Binary: indices, then values) still reads', async () => {
+  const table = arrow.tableFromIPC(await bytesOf(segment()))
+  // As format 2 wrote them: per row its indices (u32) then its values (f32), a null row empty, and the null bitmap.
+  const valueOffsets = new Int32Array(rows.length + 1)
+  rows.forEach((r, i) => (valueOffsets[i + 1] = valueOffsets[i]! + 8 * (r?.indices.length ?? 0)))
+  const words = new Uint32Array(valueOffsets[rows.length]! / 4)
+  rows.forEach((r, i) => {
+    if (r === null) return
+    words.set(r.indices, valueOffsets[i]! / 4)
+    new Float32Array(words.buffer).set(r.values, valueOffsets[i]! / 4 + r.indices.length)
+  })
+  const nullBitmap = Uint8Array.of(rows.reduce((bits, r, i) => (r === null ? bits : bits | (1 << i)), 0))
+  const sp = arrow.makeVector(arrow.makeData({ type: new arrow.Binary(), length: rows.length, valueOffsets, data: new Uint8Array(words.buffer), nullBitmap }))
+  const meta = JSON.parse(table.schema.metadata.get('quiver.segment')!) as { formatVersion: number }
+  meta.formatVersion = 2
+  const fields = [table.schema.fields[0]!, new arrow.Field('sp', new arrow.Binary(), true)]
+  const v2 = new arrow.Table(new arrow.Schema(fields, new Map([['quiver.segment', JSON.stringify(meta)]])), { id: table.getChild('id')!, sp })
+  const back = decodeSegment(arrow.tableToIPC(v2, 'file'), schema, heapAllocator, 'v2')
+  assert.deepEqual(sparseOut(back), expected)
+})
+
 test('a segment file of a newer format is refused, naming its version', async () => {
   const table = arrow.tableFromIPC(await bytesOf(segment()))
   const meta = JSON.parse(table.schema.metadata.get('quiver.segment')!) as { formatVersion: number }
   meta.formatVersion = SEGMENT_FORMAT_VERSION + 1
   const newer = new arrow.Table(new arrow.Schema(table.schema.fields, new Map([['quiver.segment', JSON.stringify(meta)]])), { id: table.getChild('id')!, sp: table.getChild('sp')! })
-  assert.throws(() => decodeSegment(arrow.tableToIPC(newer, 'file'), schema, heapAllocator, 'new'), /format version 3, expected one of 1, 2/)
+  assert.throws(() => decodeSegment(arrow.tableToIPC(newer, 'file'), schema, heapAllocator, 'new'), /format version 4, expected one of 1, 2, 3/)
 })

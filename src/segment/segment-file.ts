@@ -3,7 +3,8 @@ import { arrow } from '../common/arrow.ts'
 import { Bitset } from '../common/bitset.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { Column, SparseRow, VectorRows } from '../column/column.ts'
-import { blockEntryCount, type SparseBlock, sparseBlocksOf } from '../column/sparse-blocks.ts'
+import { blockEntryCount, copyBlockEntries, rememberSparseBlocks, sparseBlocksOf } from '../column/sparse-blocks.ts'
+import { copySparseEntries } from '../column/sparse-runs.ts'
 import { vectorRowsOf } from '../column/batch-vector-array.ts'
 import { vectorElementOf } from '../column/vector-array-column.ts'
 import { errors } from '../errors/errors.ts'
@@ -15,11 +16,14 @@ import { Segment, type SegmentId, type SegmentState } from './segment.ts'
 import { filledColumn } from '../column/filled-column.ts'
 
 /** Bumped on any incompatible change of the segment file layout. */
-const { Binary, Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Utf8 } = arrow
+const { Binary, Bool, Field, FixedSizeBinary, FixedSizeList, Float32, Float64, Int8, Int16, Int32, Int64, List, makeData, makeVector, Schema, Struct, Table, tableFromIPC, RecordBatchFileWriter, Uint16, Uint32, Utf8 } = arrow
 
-/** 2: sparse vector columns as Arrow Binary (`sparseData`); 1 wrote them as JSON text, still read. */
-export const SEGMENT_FORMAT_VERSION = 2
-const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2]
+/**
+ * 3: sparse vector columns as Arrow List<Struct<index, value>> (`sparseData`); 2 wrote them as Arrow
+ * Binary, 1 as JSON text: both still read.
+ */
+export const SEGMENT_FORMAT_VERSION = 3
+const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3]
 
 interface SegmentFileMeta {
   formatVersion: number
@@ -189,54 +193,64 @@ function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefin
 }
 
 /**
- * A sparse vector column as Arrow Binary: each row's indices (uint32) then its values (float32),
- * little-endian, 8 bytes a pair; a null row is empty. One buffer for the column, no text.
+ * A sparse vector column (format 3) as Arrow `List<Struct<index: Uint32, value: Float32>>`: per row a
+ * list of (index, value) pairs, which Arrow keeps as one offsets array and two flat arrays — the rows'
+ * compressed-row form, so a column of rows cut from blocks (`sparseBlocksOf`: the BM25 output) is
+ * written a block at a time, and read back as views of two arrays. A null row is an empty list.
  */
 function sparseData(rows: readonly SparseRow[], n: number, nb: Uint8Array | undefined): Data {
+  const offsets = new Int32Array(n + 1)
+  let indices: Uint32Array
+  let values: Float32Array
   const blocks = sparseBlocksOf(rows, n)
-  if (blocks !== undefined) return sparseDataOfBlocks(blocks, n, nb)
-  const offsets = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (rows[i]?.indices.length ?? 0) * 8
-  const buffer = new ArrayBuffer(offsets[n]!)
-  const u32 = new Uint32Array(buffer)
-  const f32 = new Float32Array(buffer)
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]
-    if (row === undefined || row.indices.length === 0) continue
-    const at = offsets[i]! >>> 2
-    u32.set(row.indices, at)
-    f32.set(row.values, at + row.indices.length)
-  }
-  return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: new Uint8Array(buffer), ...(nb === undefined ? {} : { nullBitmap: nb }) })
-}
-
-/** `sparseData` of rows that are, in order, the rows of `blocks`: entries copied from the blocks' arrays (no view per row). */
-function sparseDataOfBlocks(blocks: readonly SparseBlock[], n: number, nb: Uint8Array | undefined): Data {
-  const offsets = new Int32Array(n + 1)
-  const buffer = new ArrayBuffer(8 * blockEntryCount(blocks))
-  const u32 = new Uint32Array(buffer)
-  const f32 = new Float32Array(buffer)
-  let row = 0
-  let at = 0
-  for (const b of blocks) {
-    const { rowStart, indices, values } = b
-    for (let r = 0; r + 1 < rowStart.length; r++) {
-      const from = rowStart[r]!
-      const to = rowStart[r + 1]!
-      const m = to - from
-      for (let j = 0; j < m; j++) {
-        u32[at + j] = indices[from + j]!
-        f32[at + m + j] = values[from + j]!
-      }
-      at += 2 * m
-      offsets[++row] = 4 * at
+  if (blocks !== undefined) {
+    const nnz = blockEntryCount(blocks)
+    indices = new Uint32Array(nnz)
+    values = new Float32Array(nnz)
+    copyBlockEntries(blocks, indices, values, 0)
+    let row = 0
+    let base = 0
+    for (const b of blocks) {
+      const rs = b.rowStart
+      const first = rs[0]!
+      for (let r = 1; r < rs.length; r++) offsets[++row] = base + rs[r]! - first
+      base += rs[rs.length - 1]! - first
     }
+  } else {
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (rows[i]?.indices.length ?? 0)
+    indices = new Uint32Array(offsets[n]!)
+    values = new Float32Array(offsets[n]!)
+    copySparseEntries(rows, 0, n, indices, values, 0)
   }
-  return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: new Uint8Array(buffer), ...(nb === undefined ? {} : { nullBitmap: nb }) })
+  const nnz = offsets[n]!
+  const pair = new Struct([new Field('index', new Uint32(), false), new Field('value', new Float32(), false)])
+  const child = makeData({
+    type: pair,
+    length: nnz,
+    nullCount: 0,
+    children: [makeData({ type: new Uint32(), length: nnz, data: indices }), makeData({ type: new Float32(), length: nnz, data: values })],
+  })
+  return makeData({ type: new List(new Field('pair', pair, false)), length: n, valueOffsets: offsets, child, ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }
 
-/** Rows of a `sparseData` column: views into one aligned copy of its bytes. */
-function readSparse(data: Data, n: number): SparseRow[] {
+/** Rows of a format 3 sparse column: views of one copy of its index and value arrays (remembered as one block). */
+function readSparseList(data: Data, n: number): SparseRow[] {
+  const offsets = data.valueOffsets as Int32Array
+  const pairs = data.children[0]!
+  const first = offsets[0]!
+  const end = offsets[n]!
+  const indices = (pairs.children[0]!.values as Uint32Array).slice(pairs.offset + first, pairs.offset + end)
+  const values = (pairs.children[1]!.values as Float32Array).slice(pairs.offset + first, pairs.offset + end)
+  const rowStart = new Int32Array(n + 1)
+  for (let i = 0; i <= n; i++) rowStart[i] = offsets[i]! - first
+  const out = new Array<SparseRow>(n)
+  for (let i = 0; i < n; i++) out[i] = { indices: indices.subarray(rowStart[i]!, rowStart[i + 1]!), values: values.subarray(rowStart[i]!, rowStart[i + 1]!) }
+  rememberSparseBlocks(out, [{ rowStart, indices, values }])
+  return out
+}
+
+/** Rows of a format 2 sparse column (Arrow Binary: each row's indices, then its values): views into one aligned copy of its bytes. */
+function readSparseBinary(data: Data, n: number): SparseRow[] {
   const offsets = data.valueOffsets as Int32Array
   const first = offsets[0]!
   const bytes = new Uint8Array(offsets[n]! - first)
@@ -282,7 +296,8 @@ function arrowToColumn(data: Data, kind: Column['kind'], dim: number, n: number,
     const values = kind === 'binaryVector' ? (data.values as Uint8Array) : (data.children[0]!.values as Uint16Array)
     return { kind, dim, values: values.slice(0, n * stride), validBits: validOf(data, n) } as Column
   }
-  if (kind === 'sparseVector' && data.type instanceof Binary) return { kind, values: readSparse(data, n), validBits: validOf(data, n) }
+  if (kind === 'sparseVector' && data.type instanceof List) return { kind, values: readSparseList(data, n), validBits: validOf(data, n) }
+  if (kind === 'sparseVector' && data.type instanceof Binary) return { kind, values: readSparseBinary(data, n), validBits: validOf(data, n) }
   // Format 1 wrote sparse rows as JSON text.
   const strings = readUtf8(data, n)
   switch (kind) {
