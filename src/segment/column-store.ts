@@ -1,6 +1,7 @@
 import { Bitset } from '../common/bitset.ts'
 import { readGate } from '../common/read-gate.ts'
 import type { Column, ColumnKind, SparseRow, VectorElementKind } from '../column/column.ts'
+import { encodedUtf8, forgetUtf8Blocks, rememberUtf8Blocks, type Utf8Column, utf8BlocksOf } from '../text/utf8-texts.ts'
 import { forgetSparseBlocks, rememberSparseBlocks, type SparseBlock, sparseBlocksOf } from '../column/sparse-blocks.ts'
 
 /** Rows per chunk of a growing vector column; chunks never move, so growth never copies vectors. */
@@ -48,6 +49,12 @@ export function vectorStride(kind: VectorKind, dim: number): number {
 }
 
 /**
+ * UTF-8 a growing varchar column keeps of its appends at most (bytes): beside the strings it doubles
+ * the column's memory until the seal, so a very large growing segment encodes at the seal instead.
+ */
+export const UTF8_BLOCK_BYTES_MAX = 64 * 1024 * 1024
+
+/**
  * The growable storage of one field inside a segment. Scalars live in typed arrays that double
  * (amortised O(1) append); vectors live in fixed-size chunks that never move. `view()` gives a
  * `Column` of exactly `rowCount` rows for the expression evaluator and the output path.
@@ -69,6 +76,13 @@ export class ColumnStore {
    * brought the blocks of its rows (`sparseBlocksOf`: the BM25 function's output); null once one did not.
    */
   private sparseBlocks: SparseBlock[] | null
+  /**
+   * Varchar columns: the UTF-8 of every append, in row order, while each came with one (`encodedUtf8`:
+   * a BM25 function's input) and they total at most `UTF8_BLOCK_BYTES_MAX`; null once not. The
+   * segment file copies them at the seal (`takeUtf8Blocks`), then they are let go.
+   */
+  private utf8Blocks: Utf8Column[] | null
+  private utf8Bytes = 0
   /** ArrayOfVector columns: the vectors' kind, learnt from the first column appended (a column of no rows needs none). */
   private element: VectorElementKind = 'floatVector'
 
@@ -80,6 +94,7 @@ export class ColumnStore {
     this.chunkRows = chunkRows
     this.validBits = nullable ? new Bitset(0) : null
     this.sparseBlocks = kind === 'sparseVector' ? [] : null
+    this.utf8Blocks = kind === 'varchar' ? [] : null
     if (isTyped(kind)) this.typed = newTyped(kind, 64)
     else if (!isVector(kind)) this.list = []
   }
@@ -98,8 +113,10 @@ export class ColumnStore {
       const list = this.list!
       const values = col.values as unknown[]
       if (this.sparseBlocks !== null) this.keepSparseBlocks(values as SparseRow[], n)
+      if (this.utf8Blocks !== null) this.keepUtf8Blocks(values as string[], n)
       for (let i = 0; i < n; i++) list.push(values[i])
       if (this.sparseBlocks !== null) rememberSparseBlocks(list as SparseRow[], this.sparseBlocks)
+      if (this.utf8Blocks !== null) rememberUtf8Blocks(list as string[], this.utf8Blocks)
     }
     if (this.validBits !== null) {
       this.validBits.grow(start + n)
@@ -117,6 +134,31 @@ export class ColumnStore {
       this.sparseBlocks = null
       forgetSparseBlocks(this.list as SparseRow[])
     } else this.sparseBlocks!.push(...blocks)
+  }
+
+  /** Adds the UTF-8 of `n` texts being appended, or stops keeping it (none, or over the cap). */
+  private keepUtf8Blocks(values: string[], n: number): void {
+    const known = values.length === n ? encodedUtf8(values) : undefined
+    if (known === undefined || this.list!.length !== this.rowCount || this.utf8Bytes + known.bytes.byteLength > UTF8_BLOCK_BYTES_MAX) {
+      this.dropUtf8Blocks()
+      return
+    }
+    this.utf8Blocks!.push(known)
+    this.utf8Bytes += known.bytes.byteLength
+  }
+
+  /** The UTF-8 blocks of every row (the segment file's), handed over and not kept; undefined when not all rows have them. */
+  takeUtf8Blocks(): readonly Utf8Column[] | undefined {
+    const blocks = this.utf8Blocks === null ? undefined : utf8BlocksOf(this.list as string[], this.rowCount)
+    this.dropUtf8Blocks()
+    return blocks
+  }
+
+  private dropUtf8Blocks(): void {
+    if (this.utf8Blocks === null) return
+    this.utf8Blocks = null
+    this.utf8Bytes = 0
+    forgetUtf8Blocks(this.list as string[])
   }
 
   /** Appends row `row` of `col`. */

@@ -5,6 +5,7 @@ import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { Column, SparseRow, VectorRows } from '../column/column.ts'
 import { blockEntryCount, copyBlockEntries, rememberSparseBlocks, sparseBlocksOf } from '../column/sparse-blocks.ts'
 import { copySparseEntries } from '../column/sparse-runs.ts'
+import { type Utf8Column, utf8BlocksOf } from '../text/utf8-texts.ts'
 import { vectorRowsOf } from '../column/batch-vector-array.ts'
 import { vectorElementOf } from '../column/vector-array-column.ts'
 import { errors } from '../errors/errors.ts'
@@ -42,7 +43,9 @@ export function encodeSegment(seg: Segment, rowCount: number, runs: InsertRuns, 
   const vectors: Record<string, Vector> = {}
   for (const [name, store] of seg.fields) {
     const col = store.view()
-    const data = columnToArrow(col, rowCount, store.dim)
+    // A sealed segment's file is written once: the texts' UTF-8 kept since the inserts is handed over.
+    const utf8 = col.kind !== 'varchar' ? undefined : state === 'sealed' && rowCount === store.rowCount ? store.takeUtf8Blocks() : utf8BlocksOf(col.values, rowCount)
+    const data = utf8 !== undefined ? utf8DataOfBlocks(utf8, rowCount, nullBitmap(col)) : columnToArrow(col, rowCount, store.dim)
     fields.push(new Field(name, data.type, true))
     vectors[name] = makeVector(data)
   }
@@ -177,6 +180,25 @@ function readVectorArray(data: Data, field: FieldSchema | undefined, dim: number
 function fixedList(item: ArrowType, values: Float32Array | Uint16Array | Int8Array, n: number, dim: number, np: { nullBitmap?: Uint8Array }): Data {
   const child = makeData({ type: item, length: n * dim, data: values } as never) as Data
   return makeData({ type: new FixedSizeList(dim, new Field('item', item, false)), length: n, child, ...np })
+}
+
+/** `utf8Data` of texts whose UTF-8 is `blocks`, in row order: their bytes copied, no string encoded. */
+function utf8DataOfBlocks(blocks: readonly Utf8Column[], n: number, nb: Uint8Array | undefined): Data {
+  let total = 0
+  for (const b of blocks) total += b.offsets[b.offsets.length - 1]! - b.offsets[0]!
+  const bytes = Buffer.allocUnsafe(total)
+  const offsets = new Int32Array(n + 1)
+  let row = 0
+  let at = 0
+  for (const b of blocks) {
+    const o = b.offsets
+    const first = o[0]!
+    const end = o[o.length - 1]!
+    bytes.set(b.bytes.subarray(first, end), at)
+    for (let r = 1; r < o.length; r++) offsets[++row] = at + o[r]! - first
+    at += end - first
+  }
+  return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, ...(nb === undefined ? {} : { nullBitmap: nb }) })
 }
 
 function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefined): Data {

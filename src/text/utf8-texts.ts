@@ -39,6 +39,32 @@ export function encodedUtf8(values: readonly string[]): Utf8Column | undefined {
   return encoded.get(values)
 }
 
+/**
+ * The encodings of consecutive appends to one growing column of texts, in row order (see
+ * `ColumnStore`), remembered beside the column's values array: the segment file then copies the
+ * bytes the BM25 function made instead of encoding every string again at the seal.
+ */
+const blocksOf = new WeakMap<readonly string[], readonly Utf8Column[]>()
+
+/** Records that `values` are, in order, the rows of `blocks`' encodings. */
+export function rememberUtf8Blocks(values: readonly string[], blocks: readonly Utf8Column[]): void {
+  blocksOf.set(values, blocks)
+}
+
+/** Forgets the blocks of `values` (kept no longer, or not all its rows are in them). */
+export function forgetUtf8Blocks(values: readonly string[]): void {
+  blocksOf.delete(values)
+}
+
+/** The blocks `values` were recorded with when they hold exactly its first `rowCount` rows; else undefined. */
+export function utf8BlocksOf(values: readonly string[], rowCount: number): readonly Utf8Column[] | undefined {
+  const blocks = blocksOf.get(values)
+  if (blocks === undefined) return undefined
+  let n = 0
+  for (const b of blocks) n += b.offsets.length - 1
+  return n === rowCount ? blocks : undefined
+}
+
 /** `String.prototype.isWellFormed` (Node 20; not in the es2023 lib this project compiles against). */
 function isWellFormed(s: string): boolean {
   return (s as string & { isWellFormed(): boolean }).isWellFormed()
