@@ -209,6 +209,7 @@ export async function buildCollection(client: Quiver, name: string, run: QuiverR
   }
   const insertMs = performance.now() - t0
   await client.collection(name).flush()
+  const flushedMs = performance.now() - t0
   must('createIndex sparse', await client.createIndex({
     collection_name: name,
     field_name: 'sparse',
@@ -217,11 +218,14 @@ export async function buildCollection(client: Quiver, name: string, run: QuiverR
     params: { inverted_index_algo: 'DAAT_MAXSCORE', ...(fn ? { bm25_k1: run.k1, bm25_b: run.b } : {}) },
   }))
   must('createIndex dense', await client.createIndex({ collection_name: name, field_name: 'dense', index_type: 'FLAT', metric_type: 'IP', params: {} }))
+  const indexDefinedMs = performance.now() - t0
   await settle(client)
+  const settledMs = performance.now() - t0
   if (client.database.indexBuilds.failures.size > 0) throw new Error(`index builds failed: ${[...client.database.indexBuilds.failures.values()].join('; ')}`)
   must('loadCollection', await client.loadCollection({ collection_name: name }))
   const buildMs = performance.now() - t0
   const cpu = process.cpuUsage(c0)
+  process.stderr.write(`quiver build phases (ms from the start): inserted ${insertMs.toFixed(0)}, flushed ${flushedMs.toFixed(0)}, indexes defined ${indexDefinedMs.toFixed(0)}, settled ${settledMs.toFixed(0)}, loaded ${buildMs.toFixed(0)}\n`)
   const queryData = fn
     ? (q: Query) => q.text
     : (q: Query) => weights!.query(analyzer.analyze(q.text).map((t) => t.text))

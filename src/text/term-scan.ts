@@ -87,35 +87,37 @@ function termScan(): TermScanExports | null {
 export function wasmTermFrequencies(bytes: Uint8Array, offsets: Int32Array, from: number, to: number): TermScanResult | null {
   const scan = termScan()
   if (scan === null) return null
-  const rows = to - from
-  const rowStart = new Int32Array(rows + 1)
-  let indices = new Uint32Array(Math.max(64, Math.ceil((offsets[to]! - offsets[from]!) / 5)))
-  let values = new Float32Array(indices.length)
-  const skipped: number[] = []
-  let nnz = 0
+  // Each pass's block copied out of the module's memory at its exact size; several (a column of more
+  // than `CHUNK_TEXT_BYTES`) joined after.
+  const parts: TermScanResult[] = []
   for (let a = from; a < to; ) {
     let b = a + 1
     while (b < to && offsets[b + 1]! - offsets[a]! <= CHUNK_TEXT_BYTES) b++
     const chunk = scanChunk(scan, bytes, offsets, a, b)
-    const n = chunk.rowStart[b - a]!
-    if (nnz + n > indices.length) {
-      const size = Math.max(indices.length * 2, nnz + n)
-      const grownIndices = new Uint32Array(size)
-      grownIndices.set(indices.subarray(0, nnz))
-      const grownValues = new Float32Array(size)
-      grownValues.set(values.subarray(0, nnz))
-      indices = grownIndices
-      values = grownValues
-    }
-    indices.set(chunk.indices.subarray(0, n), nnz)
-    values.set(chunk.values.subarray(0, n), nnz)
-    for (let r = 0; r < b - a; r++) rowStart[a - from + r] = nnz + chunk.rowStart[r]!
-    for (const r of chunk.skipped) skipped.push(a - from + r)
-    nnz += n
+    parts.push({ rowStart: chunk.rowStart.slice(), indices: chunk.indices.slice(), values: chunk.values.slice(), skipped: chunk.skipped.slice() })
     a = b
   }
+  if (parts.length === 1) return parts[0]!
+  const rows = to - from
+  let nnz = 0
+  for (const p of parts) nnz += p.indices.length
+  const rowStart = new Int32Array(rows + 1)
+  const indices = new Uint32Array(nnz)
+  const values = new Float32Array(nnz)
+  const skipped: number[] = []
+  let row = 0
+  let at = 0
+  for (const p of parts) {
+    const n = p.rowStart.length - 1
+    for (let r = 0; r < n; r++) rowStart[row + r] = at + p.rowStart[r]!
+    for (const r of p.skipped) skipped.push(row + r)
+    indices.set(p.indices, at)
+    values.set(p.values, at)
+    row += n
+    at += p.indices.length
+  }
   rowStart[rows] = nnz
-  return { rowStart, indices: indices.slice(0, nnz), values: values.slice(0, nnz), skipped: Int32Array.from(skipped) }
+  return { rowStart, indices, values, skipped: Int32Array.from(skipped) }
 }
 
 /** Whether term-scan.wasm is built (compiled on this thread if it was not yet). */
