@@ -44,8 +44,10 @@ export function analyzerOf(field: FieldSchema, analyzerName?: string): Analyzer 
 /**
  * The batch with every BM25 function's output column computed from its input column (Milvus runs
  * the function in the proxy before the insert message): term hash → term frequency per row, a null
- * or empty text an empty row. Runs before the WAL record, so replay reads the same vectors and never
- * analyzes. A partial upsert that does not give the input field leaves the output to the stored row.
+ * or empty text an empty row. The outputs are not logged (`docs/design/0017-function-outputs-unlogged.md`):
+ * a writer computes them before its record (this function: large columns, on the worker pool) or
+ * while it is written (`withInlineFunctionOutputs`), and replay computes them again from the logged
+ * input. A partial upsert that does not give the input field leaves the output to the stored row.
  * Where it runs: the standard analyzer's function runs in WebAssembly (`text/term-scan.wat`, ~3 ms
  * per MiB of text) on this thread for columns under `POOL_WASM_TEXT_BYTES_MIN`; other analyzers run in
  * JavaScript, on this thread under `POOL_TEXT_BYTES_MIN`. Larger columns go to the term-frequency
@@ -80,6 +82,55 @@ export function warmFunctionWorkers(schema: CollectionSchema): void {
     const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])
     if (field !== undefined && (multiAnalyzerOf(field) !== null || !scansInWasm(analyzerOf(field)))) termFrequencyPool().ready()
   }
+}
+
+/**
+ * Whether `withFunctionOutputs` hands a column of `batch` to the worker pool (then the writer computes
+ * the outputs before it logs the record; otherwise on its own thread while the record is written).
+ */
+export function functionOutputsOnPool(schema: CollectionSchema, batch: ColumnBatch): boolean {
+  for (const fn of schema.functions ?? []) {
+    if (fn.type !== FunctionType.BM25) continue
+    const input = batch.columns.get(fn.inputFieldNames[0]!)
+    if (input === undefined || input.kind !== 'varchar' || input.values.length < 2) continue
+    const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])!
+    const threshold = multiAnalyzerOf(field) === null && scansInWasm(analyzerOf(field)) ? POOL_WASM_TEXT_BYTES_MIN : POOL_TEXT_BYTES_MIN
+    if (approxBytes(input.values, threshold) >= threshold) return true
+  }
+  return false
+}
+
+/**
+ * Encodes each BM25 input column's texts as UTF-8 (`encodeUtf8Column`) before the record is logged:
+ * the WAL writes those bytes, and the function's scan reads them afterwards.
+ */
+export function encodeFunctionInputs(schema: CollectionSchema, batch: ColumnBatch): void {
+  for (const fn of schema.functions ?? []) {
+    if (fn.type !== FunctionType.BM25) continue
+    const input = batch.columns.get(fn.inputFieldNames[0]!)
+    if (input !== undefined && input.kind === 'varchar') encodeUtf8Column(input.values)
+  }
+}
+
+/**
+ * The batch with each BM25 output it lacks computed on this thread from its input (the same code as
+ * `withFunctionOutputs`, so the same output): how a record logged without its outputs is applied —
+ * by WAL replay, a read replica, or a writer whose own computation was not in yet. The batch itself
+ * when it lacks none.
+ */
+export function withInlineFunctionOutputs(schema: CollectionSchema, batch: ColumnBatch): ColumnBatch {
+  if (schema.functions === undefined) return batch
+  let columns: Map<string, Column> | undefined
+  for (const fn of schema.functions) {
+    if (fn.type !== FunctionType.BM25 || batch.columns.has(fn.outputFieldNames[0]!)) continue
+    const input = batch.columns.get(fn.inputFieldNames[0]!)
+    if (input === undefined || input.kind !== 'varchar') continue
+    const field = schema.fields.find((f) => f.name === fn.inputFieldNames[0])!
+    columns ??= new Map(batch.columns)
+    columns.set(fn.outputFieldNames[0]!, inline(field, input, batch.columns, multiAnalyzerOf(field) === null && scansInWasm(analyzerOf(field))))
+  }
+  if (columns === undefined) return batch
+  return { rowCount: batch.rowCount, columns: inSchemaOrder(schema, columns) }
 }
 
 /** Text bytes from which a column goes to the worker pool, analyzed in JavaScript (below, the hop costs more than it saves). */

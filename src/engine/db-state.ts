@@ -10,6 +10,8 @@ import { selectRows } from '../query/select-rows.ts'
 import { schemaWithAlteredField, schemaWithField } from '../schema/schema-change.ts'
 import type { PkColumn } from '../segment/pk-index.ts'
 import type { VectorAllocator } from '../segment/column-store.ts'
+import type { ColumnBatch } from '../column/column.ts'
+import { withInlineFunctionOutputs } from './bm25-write.ts'
 import type { WalCommand } from './wal-record.ts'
 
 /** What applying a command produced, for the caller that issued it. */
@@ -160,10 +162,11 @@ export class DbState {
     const d = this.collectionById(cmd.collectionId)
     const partitions = this.targetPartitions(d, cmd.partition)
     const before = countSealed(d)
+    const batch = withOutputs(d, cmd)
     const outcome =
       cmd.type === 'insert'
-        ? applyInsert(d, cmd.batch, partitions, cmd.ts)
-        : applyUpsert(d, cmd.batch, partitions, cmd.ts, cmd.partial === true, cmd.fieldOps)
+        ? applyInsert(d, batch, partitions, cmd.ts)
+        : applyUpsert(d, batch, partitions, cmd.ts, cmd.partial === true, cmd.fieldOps)
     this.sealedSinceCheckpoint += countSealed(d) - before
     return outcome
   }
@@ -199,4 +202,17 @@ function countSealed(d: CollectionData): number {
   let n = 0
   for (const s of d.segments.values()) if (s.state === 'sealed') n++
   return n
+}
+
+/**
+ * The record's batch with its BM25 function outputs: as its writer computed them, else computed here
+ * from the logged input (replay, replicas; left in `cmd.outputs` for the writer, which then skips its own).
+ */
+function withOutputs(d: CollectionData, cmd: Extract<WalCommand, { type: 'insert' | 'upsert' }>): ColumnBatch {
+  if (d.schema.functions === undefined) return cmd.batch
+  const given = cmd.outputs?.batch
+  if (given !== undefined) return given
+  const batch = withInlineFunctionOutputs(d.schema, cmd.batch)
+  if (cmd.outputs !== undefined) cmd.outputs.batch = batch
+  return batch
 }

@@ -1,5 +1,6 @@
 import type { CollectionData } from '../collection/collection-data.ts'
 import { buildIndexOffThread } from '../index/index-build-async.ts'
+import { warmBuildWorker } from '../index/index-builder.ts'
 import type { IndexSpec } from '../index/index-spec.ts'
 import { SparseInvertedIndex } from '../index/sparse/sparse-inverted-index.ts'
 import type { FieldSchema } from '../schema/collection-schema.ts'
@@ -103,6 +104,8 @@ export class SparsePrebuilds {
   private start(segment: Segment, field: FieldSchema): void {
     // The spec the build records is replaced by the definition's (`withSpec`): the lists are the same.
     const spec: IndexSpec = specOf({ indexType: 'SPARSE_INVERTED_INDEX', metricType: 'BM25', params: {} }, field)
+    // The worker's thread starts and loads the sparse index while this thread copies the rows for it.
+    warmBuildWorker()
     const input = indexInput(segment, field)
     this.startedCount++
     const built = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal }).then(

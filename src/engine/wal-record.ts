@@ -35,6 +35,8 @@ export type WalCommand =
       /** Partial upsert only: array fields appended to / removed from instead of replaced (Milvus's `field_ops`). */
       readonly fieldOps?: Readonly<Record<string, ArrayFieldOp>>
       readonly batch: ColumnBatch
+      /** Not logged: the batch with its BM25 function outputs, as the writer computed them (`FunctionOutputs`). */
+      readonly outputs?: FunctionOutputs
     }
   | {
       readonly type: 'delete'
@@ -60,11 +62,21 @@ export type WalCommand =
   /** Sets `set` or removes `deleteKeys` of an index's properties (`mmap.enabled`). */
   | { readonly type: 'alterIndex'; readonly ts: Timestamp; readonly collectionId: number; readonly indexName: string; readonly set: Readonly<Record<string, string>>; readonly deleteKeys: readonly string[] }
 
+/**
+ * The BM25 function outputs of an insert or upsert, which its WAL record does not hold (they are a
+ * function of the logged input): the writer fills `batch` (its batch with them) before or while the
+ * record is written; the apply uses it, or computes them itself when it is not in (and leaves them
+ * here), as replay does for every record.
+ */
+export interface FunctionOutputs {
+  batch?: ColumnBatch
+}
+
 export const WAL_RECORD_VERSION = 1
 
 /** Payload: u8 version, u32 header length, header JSON (bigint-safe), then the batch if any. */
 export function encodeCommand(cmd: WalCommand): Uint8Array[] {
-  const { batch, ...rest } = cmd as WalCommand & { batch?: ColumnBatch }
+  const { batch, outputs: _unlogged, ...rest } = cmd as WalCommand & { batch?: ColumnBatch; outputs?: FunctionOutputs }
   const header = new TextEncoder().encode(stringifyWithBigint(rest))
   const head = new Uint8Array(5)
   head[0] = WAL_RECORD_VERSION

@@ -12,7 +12,9 @@ import type { ArrayFieldOp } from '../collection/partial-merge.ts'
 import type { CollectionSchema } from '../schema/collection-schema.ts'
 import { DataType, dataTypeName } from '../schema/data-type.ts'
 import type { Database } from './database.ts'
-import { withFunctionOutputs } from './bm25-write.ts'
+import { encodeFunctionInputs, functionOutputsOnPool, withFunctionOutputs, withInlineFunctionOutputs } from './bm25-write.ts'
+import type { FunctionOutputs } from './wal-record.ts'
+import { FunctionType } from '../schema/function-schema.ts'
 import { checkMemory } from './memory-guard.ts'
 import { estimateRowBytes } from './row-bytes.ts'
 import { writeOrderOf } from './write-order.ts'
@@ -88,7 +90,12 @@ async function writeInTurn(
     allocateIds: (n: number) => db.allocateIds(n),
     timezone: timezoneOf(d.meta.properties),
   })
-  const batch = await withFunctionOutputs(d.schema, normalized)
+  // BM25 function outputs are not logged (FunctionOutputs): a column for the worker pool is analyzed
+  // now, a smaller one on this thread while its record is written and synced (below).
+  const outputs: FunctionOutputs | undefined = hasBm25Function(d.schema) ? {} : undefined
+  if (outputs !== undefined && functionOutputsOnPool(d.schema, normalized)) outputs.batch = await withFunctionOutputs(d.schema, normalized)
+  else if (outputs !== undefined) encodeFunctionInputs(d.schema, normalized)
+  const batch = normalized
   db.assertOpen()
   if (batch.rowCount === 0) throw errors.invalid('invalid num_rows: the request carries no rows')
   rejectDuplicateKeys(d.pkColumn(batch))
@@ -107,10 +114,17 @@ async function writeInTurn(
       ...(opts.partition === undefined ? {} : { partition: opts.partition }),
       ...(kind === 'upsert' && partial ? { partial: true } : {}),
       ...(fieldOps === undefined ? {} : { fieldOps }),
+      ...(outputs === undefined ? {} : { outputs }),
     },
     deadline,
   )
   submitted()
+  if (outputs !== undefined && outputs.batch === undefined) {
+    // Once the WAL has issued the record's write: the analysis runs while the disk syncs it. (The
+    // apply, if the sync won, computed them itself: not twice.)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    outputs.batch ??= withInlineFunctionOutputs(d.schema, batch)
+  }
   return written
 }
 
@@ -246,4 +260,8 @@ function arrayFieldOps(schema: CollectionSchema, ops: Readonly<Record<string, st
     out[name] = op
   }
   return Object.keys(out).length === 0 ? undefined : out
+}
+
+function hasBm25Function(schema: CollectionSchema): boolean {
+  return schema.functions?.some((fn) => fn.type === FunctionType.BM25) === true
 }

@@ -101,6 +101,24 @@ let idle: { readonly worker: Worker; readonly timer: NodeJS.Timeout } | undefine
 /** Build workers started in this process (tests check that consecutive builds share one). */
 export const buildWorkerStats = { started: 0 }
 
+/** A message that has a build worker load the modules of a family ahead of its first build (no answer). */
+export interface WarmRequest {
+  readonly warm: 'sparse'
+}
+
+/**
+ * Starts a build worker now and parks it as the idle one, loading its sparse index modules, so the
+ * build its caller is about to ask for (`engine/sparse-prebuilds.ts`, once it has made the rows)
+ * finds the thread up. No-op when a worker is idle already.
+ */
+export function warmBuildWorker(): void {
+  if (idle !== undefined) return
+  buildWorkerStats.started++
+  const worker = startWorker(import.meta.url, 'index-worker')
+  worker.postMessage({ warm: 'sparse' } satisfies WarmRequest)
+  keepWorker(worker)
+}
+
 /** The idle build worker if there is one, else a new one. */
 function takeWorker(): Worker {
   if (idle === undefined) {

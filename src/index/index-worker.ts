@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads'
 import { isMilvusError } from '../errors/milvus-error.ts'
 import { concatChunks } from './index-codec.ts'
-import type { BuildReply, BuildRequest } from './index-builder.ts'
+import type { BuildReply, BuildRequest, WarmRequest } from './index-builder.ts'
 import { isSparseIndexType } from './index-type.ts'
 import type { VectorIndex } from './vector-index.ts'
 
@@ -39,7 +39,12 @@ function failure(e: unknown): BuildReply {
   return { ok: false, code: isMilvusError(e) ? e.code : 65535, message, stack }
 }
 
-parentPort?.on('message', (request: BuildRequest) => {
+parentPort?.on('message', (request: BuildRequest | WarmRequest) => {
+  if ('warm' in request) {
+    // Loaded ahead of the build; a failure here is the build's to report (it imports the same module).
+    import('./sparse/sparse-inverted-index.ts').catch(() => {})
+    return
+  }
   run(request)
     .catch(failure)
     .then((reply) => {
