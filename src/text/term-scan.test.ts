@@ -33,7 +33,7 @@ function corpus(seed: number, n: number): string[] {
   const random = rng(seed)
   return Array.from({ length: n }, (_, r) => {
     if (r % 97 === 3) return ''
-    const tokens = r % 41 === 7 ? 3_000 + Math.floor(random() * 3_000) : Math.floor(random() * 70)
+    const tokens = r % 41 === 7 ? 3_000 + Math.floor(random() * 3_000) : Math.floor(random() * 200)
     return text(random, tokens, r % 29 === 11)
   })
 }

@@ -27,12 +27,13 @@
           (i32.shr_u (local.get $crc) (i32.const 8))))
       (else (local.get $crc))))
 
-  ;; Sorts the n u32 at $a ascending: insertion sort, or a shell sort (Ciura's gaps, extended by 2.25)
+  ;; Sorts the n u32 at $a ascending: insertion sort up to 128 (measured: faster than the shell sort
+  ;; there, ~15 % of the whole scan), or a shell sort (Ciura's gaps, extended by 2.25)
   ;; for long rows.
   (func $sort (param $a i32) (param $n i32)
     (local $gap i32) (local $i i32) (local $j i32) (local $v i32) (local $w i32)
     (local.set $gap (i32.const 1))
-    (if (i32.gt_u (local.get $n) (i32.const 32))
+    (if (i32.gt_u (local.get $n) (i32.const 128))
       (then
         ;; The largest gap of 1, 4, 10, 23, 57, 132, 301, 701, 1577, ... below n / 2.
         (local.set $gap (i32.const 1))
@@ -108,6 +109,34 @@
               (loop $byte
                 (br_if $scanned (i32.ge_u (local.get $p) (local.get $end)))
                 (local.set $b (i32.load8_u (local.get $p)))
+                ;; A run of ASCII letters and digits (most of the text) hashed in a loop of its own;
+                ;; a separator, a non-ASCII byte or the row's end goes on below.
+                (if (i32.lt_u (local.get $b) (i32.const 0x80))
+                  (then
+                    (local.set $c (i32.load8_u offset=1024 (local.get $b)))
+                    (if (local.get $c)
+                      (then
+                        (if (i32.eqz (local.get $in))
+                          (then
+                            (local.set $in (i32.const 1))
+                            (local.set $crc (i32.const -1))
+                            (local.set $len (i32.const 0))))
+                        (block $runEnd
+                          (loop $run
+                            (if (i32.lt_u (local.get $len) (i32.const 100))
+                              (then
+                                (local.set $crc
+                                  (i32.xor
+                                    (i32.load (i32.shl (i32.and (i32.xor (local.get $crc) (local.get $c)) (i32.const 0xff)) (i32.const 2)))
+                                    (i32.shr_u (local.get $crc) (i32.const 8))))))
+                            (local.set $len (i32.add (local.get $len) (i32.const 1)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br_if $runEnd (i32.ge_u (local.get $p) (local.get $end)))
+                            (local.set $b (i32.load8_u (local.get $p)))
+                            (br_if $runEnd (i32.ge_u (local.get $b) (i32.const 0x80)))
+                            (local.set $c (i32.load8_u offset=1024 (local.get $b)))
+                            (br_if $run (local.get $c))))
+                        (br $byte)))))
                 (if (i32.lt_u (local.get $b) (i32.const 0x80))
                   (then
                     (local.set $c (i32.load8_u (i32.add (i32.const 1024) (local.get $b))))
