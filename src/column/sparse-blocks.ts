@@ -35,6 +35,25 @@ export function sparseBlocksOf(rows: readonly SparseRow[], rowCount: number): re
   return n === rowCount ? blocks : undefined
 }
 
+/**
+ * One compressed-row copy of all of a column's rows, made for an index build (`encodeSparseCsr`, in
+ * shared memory), remembered so that the segment file written next lays its list column over the same
+ * arrays instead of joining the blocks again. Taken (forgotten) by its first reader.
+ */
+const joined = new WeakMap<readonly SparseRow[], SparseBlock>()
+
+/** Records `block` (rowStart from 0) as all the rows of `rows`, joined. */
+export function rememberJoinedBlock(rows: readonly SparseRow[], block: SparseBlock): void {
+  joined.set(rows, block)
+}
+
+/** The joined copy of `rows` when it holds exactly `rowCount` rows, handed over (not kept); else undefined. */
+export function takeJoinedBlock(rows: readonly SparseRow[], rowCount: number): SparseBlock | undefined {
+  const block = joined.get(rows)
+  joined.delete(rows)
+  return block !== undefined && block.rowStart.length === rowCount + 1 && block.rowStart[0] === 0 ? block : undefined
+}
+
 /** Entries of every block, in row order. */
 export function blockEntryCount(blocks: readonly SparseBlock[]): number {
   let nnz = 0

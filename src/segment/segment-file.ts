@@ -3,7 +3,7 @@ import { arrow } from '../common/arrow.ts'
 import { Bitset } from '../common/bitset.ts'
 import { parseWithBigint, stringifyWithBigint } from '../common/json-bigint.ts'
 import type { Column, SparseRow, VectorRows } from '../column/column.ts'
-import { blockEntryCount, copyBlockEntries, rememberSparseBlocks, sparseBlocksOf } from '../column/sparse-blocks.ts'
+import { blockEntryCount, copyBlockEntries, rememberSparseBlocks, sparseBlocksOf, takeJoinedBlock } from '../column/sparse-blocks.ts'
 import { copySparseEntries } from '../column/sparse-runs.ts'
 import { type Utf8Column, utf8BlocksOf } from '../text/utf8-texts.ts'
 import { vectorRowsOf } from '../column/batch-vector-array.ts'
@@ -221,11 +221,17 @@ function utf8Data(values: readonly string[], n: number, nb: Uint8Array | undefin
  * written a block at a time, and read back as views of two arrays. A null row is an empty list.
  */
 function sparseData(rows: readonly SparseRow[], n: number, nb: Uint8Array | undefined): Data {
-  const offsets = new Int32Array(n + 1)
+  let offsets: Int32Array = new Int32Array(n + 1)
   let indices: Uint32Array
   let values: Float32Array
   const blocks = sparseBlocksOf(rows, n)
-  if (blocks !== undefined) {
+  const joined = takeJoinedBlock(rows, n)
+  if (joined !== undefined) {
+    // Joined already (for the segment's index build, in shared memory): the file is written from those arrays.
+    offsets = new Int32Array(joined.rowStart.buffer, joined.rowStart.byteOffset, n + 1)
+    indices = joined.indices
+    values = joined.values
+  } else if (blocks !== undefined) {
     const nnz = blockEntryCount(blocks)
     indices = new Uint32Array(nnz)
     values = new Float32Array(nnz)
