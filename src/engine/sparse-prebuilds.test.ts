@@ -4,6 +4,7 @@
 // segments that go away.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { SparseRow } from '../column/column.ts'
 import { DataType, type Quiver } from '../index.ts'
 import { SparseInvertedIndex } from '../index/sparse/sparse-inverted-index.ts'
 import { openTemp } from '../../test/support/temp-db.ts'
@@ -72,8 +73,15 @@ test('an index defined after the seal takes the prebuilt lists: same results as 
     assert.ok(want.every((hits) => hits.length === 10))
     assert.deepEqual(await search(c, 'indexed_after'), want)
 
+    // The segment file was written from the rows the prebuild joined (`takeJoinedBlock`): the same rows come back.
+    const rowsOf = (q: Quiver): [number[], number[]][] => {
+      const seg = q.database.state.collection('indexed_after').segmentsOf().find((s) => s.state === 'sealed' && s.rowCount > 0)!
+      return (seg.fields.get('sparse')!.view().values as SparseRow[]).slice(0, seg.rowCount).map((r) => [[...r.indices], [...r.values]])
+    }
+    const rowsBefore = rowsOf(c)
     // The index file holds the definition's spec: after a reopen the index decodes with it.
     const reopened = await env.reopen()
+    assert.deepEqual(rowsOf(reopened), rowsBefore)
     const again = reopened.database.state.collection('indexed_after').segmentsOf().find((s) => s.state === 'sealed' && s.rowCount > 0)!
     await reopened.database.indexBuilds.idle()
     const decoded = again.vectorIndexes.get('sparse')?.index
