@@ -123,7 +123,11 @@ async function writeInTurn(
     // Once the WAL has issued the record's write: the analysis runs while the disk syncs it. (The
     // apply, if the sync won, computed them itself: not twice.)
     await new Promise<void>((resolve) => setImmediate(resolve))
-    outputs.batch ??= withInlineFunctionOutputs(d.schema, batch)
+    try {
+      outputs.batch ??= withInlineFunctionOutputs(d.schema, batch)
+    } catch {
+      // Not this request's failure: the record is logged; its apply computes them (and answers for it).
+    }
   }
   return written
 }
