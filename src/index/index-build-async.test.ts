@@ -75,3 +75,25 @@ test('a bad QUIVER_INDEX_BUILD_THREADS is an error naming it', async () => {
     delete process.env.QUIVER_INDEX_BUILD_THREADS
   }
 })
+
+test('a sparse index built in the worker comes back as its posting lists: the in-thread build, list for list and byte for byte', async () => {
+  const { encodeSparseCsr } = await import('./sparse/sparse-csr.ts')
+  const { SparseInvertedIndex } = await import('./sparse/sparse-inverted-index.ts')
+  let s = 17
+  const next = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296)
+  const rows = Array.from({ length: 3_000 }, () => {
+    const dims = [...new Set(Array.from({ length: 1 + Math.floor(next() * 20) }, () => Math.floor(next() * 4_000_000_000)))].sort((a, b) => a - b)
+    return { indices: Uint32Array.from(dims), values: Float32Array.from(dims, () => 1 + Math.floor(next() * 5)) }
+  })
+  const spec: IndexSpec = { indexType: 'SPARSE_INVERTED_INDEX', metric: 'IP', dim: 0, params: {} }
+  const bytes = encodeSparseCsr(rows, true)
+  const here = buildIndex(spec, bytes, rows.length) as InstanceType<typeof SparseInvertedIndex>
+  const there = await buildIndexOffThread(spec, bytes, rows.length)
+  assert.ok(there instanceof SparseInvertedIndex)
+  const a = here.postingLists()
+  const b = there.postingLists()
+  for (const key of ['dims', 'postStart', 'postRows', 'postValues', 'maxValue', 'minValue'] as const) assert.deepEqual(b[key], a[key], key)
+  assert.deepEqual(Buffer.concat(there.encode()), Buffer.concat(here.encode()))
+  const query = encodeSparseCsr([rows[7]!])
+  assert.deepEqual(there.search(query, 10, null, {}), here.search(query, 10, null, {}))
+})

@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os'
 import { ErrorCode, MilvusError } from '../errors/errors.ts'
 import { VectorArena } from '../vector/vector-arena.ts'
-import { type BuildOptions, buildIndexInWorker } from './index-builder.ts'
+import { type BuildOptions, buildIndexInWorker, buildSparseInWorker } from './index-builder.ts'
+import { isSparseIndexType } from './index-type.ts'
+import { SparseInvertedIndex } from './sparse/sparse-inverted-index.ts'
 import type { IndexSpec } from './index-spec.ts'
 import { NativeHnswIndex } from './hnsw-native/native-hnsw-index.ts'
 import { buildIndex, decodeIndex, hnswCore, type VectorIndex } from './vector-index.ts'
@@ -30,6 +32,10 @@ export async function buildIndexOffThread(spec: IndexSpec, vectors: Float32Array
     if (options.signal?.aborted) throw new MilvusError(ErrorCode.NotReady, 'index build aborted')
     await VectorArena.init()
     return buildIndex(spec, vectors, rowCount)
+  }
+  if (isSparseIndexType(spec.indexType) && vectors instanceof Uint8Array && options.hold === undefined) {
+    // The worker's posting lists as built: nothing encoded there, decoded or bounded again here.
+    return SparseInvertedIndex.fromPostings(spec, await buildSparseInWorker(spec, vectors, rowCount, options))
   }
   if (spec.indexType !== 'HNSW' || hnswCore() !== 'native' || !(vectors instanceof Float32Array)) {
     return decodeIndex(await buildIndexInWorker(spec, vectors, rowCount, options), vectors, rowCount)

@@ -3,6 +3,7 @@ import { startWorker } from '../common/start-worker.ts'
 import { ErrorCode, errors, MilvusError } from '../errors/errors.ts'
 import type { IndexSpec } from './index-spec.ts'
 import { isSparseIndexType } from './index-type.ts'
+import type { SparsePostings } from './sparse/sparse-postings.ts'
 
 /** What the main thread sends a build worker: the spec and the rows, shared (SharedArrayBuffer) or transferred. */
 export interface BuildRequest {
@@ -13,6 +14,12 @@ export interface BuildRequest {
   /** Elements (floats or bytes) of the rows. */
   readonly length: number
   readonly rowCount: number
+  /**
+   * Sparse indexes: answer with the posting lists themselves (`SparsePostings`, their arrays
+   * transferred) instead of the encoded index — no concatenation and checksum there, no decoding and
+   * bounds pass here (`buildSparseInWorker`).
+   */
+  readonly postings?: boolean
   /** Test hook: the worker waits until element 0 becomes non-zero (`Atomics.notify`), at most `holdMs`, before building. */
   readonly hold?: Int32Array
   readonly holdMs?: number
@@ -21,6 +28,7 @@ export interface BuildRequest {
 /** What a build worker answers: the encoded index, or the error that stopped it. */
 export type BuildReply =
   | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: true; readonly postings: SparsePostings }
   | { readonly ok: false; readonly code: number; readonly message: string; readonly stack: string }
 
 export interface BuildOptions {
@@ -43,17 +51,30 @@ export interface BuildOptions {
  * are shared, not copied: the caller must not change or free them until the promise settles. Other
  * rows are copied once and the copy transferred. The main thread never blocks on the build.
  */
-export function buildIndexInWorker(
+export async function buildIndexInWorker(
   spec: IndexSpec,
   vectors: Float32Array | Uint8Array,
   rowCount: number,
   options: BuildOptions = {},
 ): Promise<Uint8Array> {
+  const reply = await runInWorker(requestOf(spec, vectors, rowCount), options)
+  if (!('bytes' in reply)) throw new Error('index build worker answered without the encoded index')
+  return reply.bytes
+}
+
+/** A sparse index's posting lists built in a worker (as `buildIndexInWorker`), handed over as built. */
+export async function buildSparseInWorker(spec: IndexSpec, vectors: Uint8Array, rowCount: number, options: BuildOptions = {}): Promise<SparsePostings> {
+  const reply = await runInWorker({ ...requestOf(spec, vectors, rowCount), postings: true }, options)
+  if (!('postings' in reply)) throw new Error('index build worker answered without the posting lists')
+  return reply.postings
+}
+
+function runInWorker(base: BuildRequest, options: BuildOptions): Promise<Extract<BuildReply, { ok: true }>> {
   const request: BuildRequest = {
-    ...requestOf(spec, vectors, rowCount),
+    ...base,
     ...(options.hold === undefined ? {} : { hold: options.hold, holdMs: options.holdMs ?? 30_000 }),
   }
-  return new Promise<Uint8Array>((resolve, reject) => {
+  return new Promise<Extract<BuildReply, { ok: true }>>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(aborted())
       return
@@ -77,7 +98,7 @@ export function buildIndexInWorker(
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
     worker.once('message', (reply: BuildReply) => {
-      finish(() => (reply.ok ? resolve(reply.bytes) : reject(errorOf(reply))))
+      finish(() => (reply.ok ? resolve(reply) : reject(errorOf(reply))))
       worker.removeAllListeners('error')
       worker.removeAllListeners('exit')
       keepWorker(worker)

@@ -1,5 +1,6 @@
 // The index build worker (started by index-builder.ts): for each BuildRequest, builds the index with
-// its own vector arena, answers with the encoded bytes (transferred) or the error, and waits for the
+// its own vector arena, answers with the encoded bytes (a sparse index asked with `postings`: its
+// posting lists) transferred, or the error, and waits for the
 // next (index-builder.ts keeps it a short while, then terminates it). Index modules are loaded by the
 // first build that needs them: a sparse index (the BM25 function's, built right after a collection's
 // first flush) does not wait for every dense family and the vector arena to load.
@@ -25,12 +26,24 @@ async function run(request: BuildRequest): Promise<BuildReply> {
   if (request.hold !== undefined) Atomics.wait(request.hold, 0, 0, request.holdMs)
   const { kind, buffer, byteOffset, length } = request
   const vectors = kind === 'float' ? new Float32Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length)
+  if (request.postings === true && isSparseIndexType(request.spec.indexType)) {
+    const [{ readSparseCsr }, { buildSparsePostings }] = await Promise.all([import('./sparse/sparse-csr.ts'), import('./sparse/sparse-postings.ts')])
+    return { ok: true, postings: buildSparsePostings(readSparseCsr(vectors as Uint8Array)) }
+  }
   const index = await build(request, vectors)
   try {
     return { ok: true, bytes: concatChunks(index.encode()) }
   } finally {
     index.release()
   }
+}
+
+/** The buffers a reply hands over (transferred, not copied). */
+function transferOf(reply: BuildReply): ArrayBuffer[] {
+  if (!reply.ok) return []
+  if ('bytes' in reply) return [reply.bytes.buffer as ArrayBuffer]
+  const p = reply.postings
+  return [p.dims, p.postStart, p.postRows, p.postValues, p.maxValue, p.minValue].map((a) => a.buffer as ArrayBuffer)
 }
 
 function failure(e: unknown): BuildReply {
@@ -48,7 +61,6 @@ parentPort?.on('message', (request: BuildRequest | WarmRequest) => {
   run(request)
     .catch(failure)
     .then((reply) => {
-      const transfer = reply.ok ? [reply.bytes.buffer as ArrayBuffer] : []
-      parentPort?.postMessage(reply, transfer)
+      parentPort?.postMessage(reply, transferOf(reply))
     })
 })

@@ -40,6 +40,11 @@ export class SparseInvertedIndex implements VectorIndex {
     return new SparseInvertedIndex(spec, buildSparsePostings(csr))
   }
 
+  /** The index over posting lists built elsewhere (a build worker's: `buildSparseInWorker`). */
+  static fromPostings(spec: IndexSpec, postings: SparsePostings): SparseInvertedIndex {
+    return new SparseInvertedIndex(spec, postings)
+  }
+
   static decode(payload: IndexPayload): SparseInvertedIndex {
     const reader = new SectionReader(payload)
     const dimsBits = reader.int32(-1)
