@@ -9,6 +9,8 @@ import { VectorArena } from '../vector/vector-arena.ts'
 import { buildIndexOffThread } from './index-build-async.ts'
 import type { IndexSpec } from './index-spec.ts'
 import { clusteredVectors } from './test-fixtures.ts'
+import { encodeSparseCsr } from './sparse/sparse-csr.ts'
+import { SparseInvertedIndex } from './sparse/sparse-inverted-index.ts'
 import { buildIndex } from './vector-index.ts'
 
 const notReady = (e: unknown): boolean => e instanceof MilvusError && e.code === ErrorCode.NotReady
@@ -77,8 +79,6 @@ test('a bad QUIVER_INDEX_BUILD_THREADS is an error naming it', async () => {
 })
 
 test('a sparse index built in the worker comes back as its posting lists: the in-thread build, list for list and byte for byte', async () => {
-  const { encodeSparseCsr } = await import('./sparse/sparse-csr.ts')
-  const { SparseInvertedIndex } = await import('./sparse/sparse-inverted-index.ts')
   let s = 17
   const next = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296)
   const rows = Array.from({ length: 3_000 }, () => {
@@ -87,7 +87,7 @@ test('a sparse index built in the worker comes back as its posting lists: the in
   })
   const spec: IndexSpec = { indexType: 'SPARSE_INVERTED_INDEX', metric: 'IP', dim: 0, params: {} }
   const bytes = encodeSparseCsr(rows, true)
-  const here = buildIndex(spec, bytes, rows.length) as InstanceType<typeof SparseInvertedIndex>
+  const here = buildIndex(spec, bytes, rows.length) as SparseInvertedIndex
   const there = await buildIndexOffThread(spec, bytes, rows.length)
   assert.ok(there instanceof SparseInvertedIndex)
   const a = here.postingLists()

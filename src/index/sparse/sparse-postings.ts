@@ -26,20 +26,19 @@ export function buildSparsePostings(csr: SparseCsr): SparsePostings {
   const nnz = csr.indices.length
   const table = new DimTable()
   const seenAs = new Int32Array(nnz)
-  for (let p = 0; p < nnz; p++) seenAs[p] = table.idOf(csr.indices[p]!)
+  // Each entry's dimension id, and each id's entry count, in one pass.
+  for (let p = 0; p < nnz; p++) seenAs[p] = table.add(csr.indices[p]!)
   const distinct = table.count
+  const counts = table.counts
   const dims = table.keys.slice(0, distinct).sort()
-  // rank[id]: the list (ascending dimension) of the dimension first seen as `id`.
-  const rank = new Int32Array(distinct)
-  for (let d = 0; d < distinct; d++) rank[table.idOf(dims[d]!)] = d
+  // The lists in ascending dimension; fill[id]: the next free place in the list of the dimension first seen as `id`.
   const postStart = new Int32Array(distinct + 1)
-  for (let p = 0; p < nnz; p++) {
-    const d = rank[seenAs[p]!]!
-    seenAs[p] = d
-    postStart[d + 1]!++
+  const fill = new Int32Array(distinct)
+  for (let d = 0; d < distinct; d++) {
+    const id = table.idOf(dims[d]!)
+    fill[id] = postStart[d]!
+    postStart[d + 1] = postStart[d]! + counts[id]!
   }
-  for (let d = 0; d < distinct; d++) postStart[d + 1]! += postStart[d]!
-  const fill = postStart.slice(0, distinct)
   const postRows = new Int32Array(nnz)
   const postValues = new Float32Array(nnz)
   for (let r = 0; r < csr.rowCount; r++) {
@@ -56,6 +55,8 @@ export function buildSparsePostings(csr: SparseCsr): SparsePostings {
 class DimTable {
   /** The dimensions by id. */
   keys = new Uint32Array(1024)
+  /** Entries counted by `add`, by id. */
+  counts = new Int32Array(1024)
   count = 0
   private slotKeys = new Uint32Array(2048)
   /** id + 1 per slot; 0: empty. */
@@ -63,6 +64,13 @@ class DimTable {
   private mask = 2047
   /** 32 − log2(table size): the slot is the top bits of a Fibonacci hash (low bits of dimensions may all be equal). */
   private shift = 21
+
+  /** `idOf`, counting one more entry of the dimension. */
+  add(dim: number): number {
+    const id = this.idOf(dim)
+    this.counts[id]!++
+    return id
+  }
 
   idOf(dim: number): number {
     let i = Math.imul(dim, 0x9e3779b1) >>> this.shift
@@ -80,6 +88,9 @@ class DimTable {
       const grown = new Uint32Array(this.keys.length * 2)
       grown.set(this.keys)
       this.keys = grown
+      const counts = new Int32Array(grown.length)
+      counts.set(this.counts)
+      this.counts = counts
     }
     this.keys[id] = dim
     this.slotKeys[slot] = dim
