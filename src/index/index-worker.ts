@@ -54,8 +54,8 @@ function failure(e: unknown): BuildReply {
 
 parentPort?.on('message', (request: BuildRequest | WarmRequest) => {
   if ('warm' in request) {
-    // Loaded ahead of the build; a failure here is the build's to report (it imports the same module).
-    import('./sparse/sparse-inverted-index.ts').catch(() => {})
+    // Loaded ahead of the build (what a `postings` build runs); a failure here is the build's to report.
+    Promise.all([import('./sparse/sparse-csr.ts'), import('./sparse/sparse-postings.ts')]).catch(() => {})
     return
   }
   run(request)
