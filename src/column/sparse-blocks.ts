@@ -37,14 +37,21 @@ export function sparseBlocksOf(rows: readonly SparseRow[], rowCount: number): re
 
 /**
  * One compressed-row copy of all of a column's rows, made for an index build (`encodeSparseCsr`, in
- * shared memory), remembered so that the segment file written next lays its list column over the same
- * arrays instead of joining the blocks again. Taken (forgotten) by its first reader.
+ * shared memory), offered to the segment file written next (`engine/sparse-prebuilds.ts` at a seal),
+ * which lays its list column over the same arrays instead of joining the blocks again. Taken
+ * (forgotten) by its first reader; the offerer withdraws it (`forgetJoinedBlock`) once its build is
+ * done, so a copy nobody takes does not outlive the build.
  */
 const joined = new WeakMap<readonly SparseRow[], SparseBlock>()
 
 /** Records `block` (rowStart from 0) as all the rows of `rows`, joined. */
 export function rememberJoinedBlock(rows: readonly SparseRow[], block: SparseBlock): void {
   joined.set(rows, block)
+}
+
+/** Withdraws the joined copy of `rows`, if it is still there. */
+export function forgetJoinedBlock(rows: readonly SparseRow[]): void {
+  joined.delete(rows)
 }
 
 /** The joined copy of `rows` when it holds exactly `rowCount` rows, handed over (not kept); else undefined. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { SparseRow } from '../column/column.ts'
+import { takeJoinedBlock } from '../column/sparse-blocks.ts'
 import { DataType, type Quiver } from '../index.ts'
 import { SparseInvertedIndex } from '../index/sparse/sparse-inverted-index.ts'
 import { openTemp } from '../../test/support/temp-db.ts'
@@ -79,6 +80,11 @@ test('an index defined after the seal takes the prebuilt lists: same results as 
       return (seg.fields.get('sparse')!.view().values as SparseRow[]).slice(0, seg.rowCount).map((r) => [[...r.indices], [...r.values]])
     }
     const rowsBefore = rowsOf(c)
+    // No joined copy outlives the builds (the segment file took the prebuild's; the index defined first made none to offer).
+    for (const name of ['indexed_first', 'indexed_after']) {
+      const seg = c.database.state.collection(name).segmentsOf().find((s) => s.state === 'sealed' && s.rowCount > 0)!
+      assert.equal(takeJoinedBlock(seg.fields.get('sparse')!.view().values as SparseRow[], seg.rowCount), undefined, name)
+    }
     // The index file holds the definition's spec: after a reopen the index decodes with it.
     const reopened = await env.reopen()
     assert.deepEqual(rowsOf(reopened), rowsBefore)

@@ -1,4 +1,7 @@
 import type { CollectionData } from '../collection/collection-data.ts'
+import type { SparseRow } from '../column/column.ts'
+import { forgetJoinedBlock, rememberJoinedBlock } from '../column/sparse-blocks.ts'
+import { readSparseCsr } from '../index/sparse/sparse-csr.ts'
 import { buildIndexOffThread } from '../index/index-build-async.ts'
 import { warmBuildWorker } from '../index/index-builder.ts'
 import type { IndexSpec } from '../index/index-spec.ts'
@@ -107,6 +110,14 @@ export class SparsePrebuilds {
     // The worker's thread starts and loads the sparse index while this thread copies the rows for it.
     warmBuildWorker()
     const input = indexInput(segment, field)
+    // The segment's file, when the checkpoint after this seal has not written it yet, is written from
+    // the same joined rows (`takeJoinedBlock`); the offer ends with the build.
+    const rows = segment.fields.get(field.name)!.view().values as SparseRow[]
+    const offered = input.rowMap === null && rows.length === input.rowCount && segment.persisted.rowCount !== segment.rowCount
+    if (offered) {
+      const csr = readSparseCsr(input.vectors as Uint8Array)
+      rememberJoinedBlock(rows, { rowStart: csr.rowStart, indices: csr.indices, values: csr.values })
+    }
     this.startedCount++
     const built = buildIndexOffThread(spec, input.vectors, input.rowCount, { signal: this.abort.signal }).then(
       (index) => {
@@ -121,6 +132,7 @@ export class SparsePrebuilds {
     )
     this.held.set(keyOf(segment, field.name), { segment, field: field.name, built, rowMap: input.rowMap, rowCount: input.rowCount })
     this.running = built.finally(() => {
+      if (offered) forgetJoinedBlock(rows)
       this.running = null
       this.schedule()
     })

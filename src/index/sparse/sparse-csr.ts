@@ -1,5 +1,5 @@
 import type { SparseRow } from '../../column/column.ts'
-import { blockEntryCount, copyBlockEntries, rememberJoinedBlock, type SparseBlock, sparseBlocksOf } from '../../column/sparse-blocks.ts'
+import { blockEntryCount, copyBlockEntries, type SparseBlock, sparseBlocksOf } from '../../column/sparse-blocks.ts'
 import { copySparseEntries } from '../../column/sparse-runs.ts'
 import { corrupt } from '../index-codec.ts'
 
@@ -18,15 +18,7 @@ export interface SparseCsr {
  */
 export function encodeSparseCsr(rows: readonly SparseRow[], shared = false): Uint8Array {
   const blocks = sparseBlocksOf(rows, rows.length)
-  if (blocks !== undefined) {
-    const bytes = encodeBlocks(blocks, rows.length, shared)
-    // The segment file of these rows, written next at a seal, takes the same arrays (`takeJoinedBlock`).
-    if (shared) {
-      const csr = readSparseCsr(bytes)
-      rememberJoinedBlock(rows, { rowStart: csr.rowStart, indices: csr.indices, values: csr.values })
-    }
-    return bytes
-  }
+  if (blocks !== undefined) return encodeBlocks(blocks, rows.length, shared)
   let nnz = 0
   for (const r of rows) nnz += r.indices.length
   const wordCount = 2 + rows.length + 1 + 2 * nnz
