@@ -115,14 +115,16 @@ class CsrBuilder {
     this.nnz = nnz
   }
 
-  /** Row `r` as entries [a, b) of another block (ascending and counted already). */
-  addCounted(r: number, indices: Uint32Array, values: Float32Array, a: number, b: number): void {
-    this.rowStart[r] = this.nnz
-    const n = b - a
+  /** Rows [a, b) as the same rows of another block (ascending and counted already): one copy for them all. */
+  addCountedRows(a: number, b: number, src: TermFrequencyCsr): void {
+    const first = src.rowStart[a]!
+    const n = src.rowStart[b]! - first
+    const shift = this.nnz - first
+    for (let r = a; r < b; r++) this.rowStart[r] = src.rowStart[r]! + shift
     if (n === 0) return
     if (this.nnz + n > this.indices.length) this.#grow(this.nnz + n)
-    this.indices.set(indices.subarray(a, b), this.nnz)
-    this.values.set(values.subarray(a, b), this.nnz)
+    this.indices.set(src.indices.subarray(first, first + n), this.nnz)
+    this.values.set(src.values.subarray(first, first + n), this.nnz)
     this.nnz += n
   }
 
@@ -223,8 +225,13 @@ export function utf8TermFrequencyCsrOf(analyzer: Analyzer, texts: Utf8Texts, fro
   for (let r = 0; r < rowCount; r++) {
     const row = from + r
     if (isNull !== null && isNull(row)) out.addRow(r, sink.hashes, 0)
-    else if (redo[r] === 0) out.addCounted(r, scanned.indices, scanned.values, scanned.rowStart[r]!, scanned.rowStart[r + 1]!)
-    else {
+    else if (redo[r] === 0) {
+      // The run of rows the module did, up to the next one it left or a null: copied in one go.
+      let end = r + 1
+      while (end < rowCount && redo[end] === 0 && (isNull === null || !isNull(from + end))) end++
+      out.addCountedRows(r, end, scanned)
+      r = end - 1
+    } else {
       sink.count = 0
       hashTokens(analyzer, buffer.toString('utf8', texts.offsets[row]!, texts.offsets[row + 1]!), sink)
       out.addRow(r, sink.hashes, sink.count)
