@@ -1,4 +1,5 @@
 import { exprLimits } from '../../src/expr/expr-limits.ts'
+import { flag, textFlag } from '../argv-flags.ts'
 
 // ---- configuration ------------------------------------------------------------------------------
 
@@ -32,14 +33,6 @@ export interface Config {
   readonly phases: readonly ('A' | 'S' | 'B')[]
 }
 
-export function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-export function textFlag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? undefined : process.argv[i + 1]
-}
 
 export function configFromArgs(): Config {
   const rows = flag('rows', 100_000)

@@ -2,14 +2,9 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? fallback : Number(process.argv[i + 1])
-}
-export function textFlag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`)
-  return i < 0 ? undefined : process.argv[i + 1]
-}
+import { flag, textFlag } from '../argv-flags.ts'
+
+export { flag, textFlag }
 
 export const DIM = 128
 export const HNSW = { M: 16, efConstruction: 64 }
